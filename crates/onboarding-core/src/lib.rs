@@ -1,0 +1,24 @@
+//! The onboarding workflow's shared core: the request contract and its validation, the state that
+//! flows through the state machine, the named errors, and the pure decisions each step makes.
+//! Nothing here talks to AWS; the ports say what the steps need and `onboarding-aws` provides it.
+
+pub mod domain_spec;
+pub mod email;
+pub mod errors;
+pub mod formats;
+pub mod naming;
+pub mod network;
+pub mod policies;
+pub mod ports;
+pub mod request;
+pub mod state;
+pub mod validate;
+
+pub use errors::{ErrorName, OnboardingError};
+pub use request::OnboardingRequest;
+pub use state::OnboardingState;
+
+/// The request's JSON Schema, generated from the Rust types.
+pub fn request_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(OnboardingRequest)).unwrap_or_default()
+}

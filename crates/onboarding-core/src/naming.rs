@@ -1,0 +1,108 @@
+//! Names and tags derived from the request, in one place so that every step (and every rerun)
+//! derives the same ones.
+
+use sha2::{Digest, Sha256};
+
+use crate::request::OnboardingRequest;
+
+/// Tag keys the workflow puts on what it creates; a rerun recognises its own resources by them.
+pub const TAG_MANAGED_BY: &str = "sagemaker-onboarding:managed-by";
+pub const TAG_DOMAIN: &str = "sagemaker-onboarding:domain";
+pub const TAG_TICKET: &str = "sagemaker-onboarding:ticket";
+pub const TAG_INVITED: &str = "sagemaker-onboarding:invited";
+/// The value of [`TAG_MANAGED_BY`].
+pub const MANAGED_BY: &str = "sagemaker-onboarding";
+/// The prefix user tags may not use.
+pub const RESERVED_TAG_PREFIX: &str = "sagemaker-onboarding:";
+/// How many tags the workflow adds at most, out of the 50 a resource may carry.
+pub const RESERVED_TAG_COUNT: usize = 5;
+
+/// First 16 hex digits of SHA-256: short, stable digests for names and tags.
+pub fn short_digest(bytes: &[u8]) -> String {
+    let hash = Sha256::digest(bytes);
+    hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The user profile name for an Identity Center user name (profile names allow only letters,
+/// digits and single hyphens between them): `jane.doe@example.com` becomes `jane-doe-example-com`.
+pub fn user_profile_name(user_name: &str) -> String {
+    let mut out = String::with_capacity(user_name.len());
+    for c in user_name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let mut out: String = out.chars().take(63).collect();
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// The name of a role the workflow creates: the deployment's prefix, then the requested name or
+/// `<domainName>-<purpose>`, kept within IAM's 64 characters by a digest when too long.
+pub fn role_name(prefix: &str, requested: Option<&str>, domain_name: &str, purpose: &str) -> String {
+    let base = match requested {
+        Some(name) => name.to_string(),
+        None => format!("{domain_name}-{purpose}"),
+    };
+    let full = format!("{prefix}{base}");
+    if full.len() <= 64 {
+        return full;
+    }
+    let digest = short_digest(full.as_bytes());
+    let keep = 64usize.saturating_sub(prefix.len() + 1 + 8);
+    let head: String = base.chars().take(keep).collect();
+    format!("{prefix}{head}-{}", &digest[..8])
+}
+
+/// The Step Functions execution name: the ticket id when there is one, otherwise a digest of the
+/// normalised request, so that the same onboarding started twice is one execution.
+pub fn execution_name(request: &OnboardingRequest) -> String {
+    match &request.ticket {
+        Some(ticket) => format!("ticket-{}", ticket.id),
+        None => {
+            let canonical = serde_json::to_vec(request).unwrap_or_default();
+            format!("request-{}-{}", request.domain_name.chars().take(40).collect::<String>(), short_digest(&canonical))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::is_sagemaker_name;
+    use crate::request::Ticket;
+
+    #[test]
+    fn profile_names_follow_the_sagemaker_pattern() {
+        assert_eq!(user_profile_name("jane.doe@example.com"), "jane-doe-example-com");
+        assert_eq!(user_profile_name("__Bob__"), "bob");
+        assert_eq!(user_profile_name("a..b"), "a-b");
+        let long = user_profile_name(&"ab.".repeat(40));
+        assert!(is_sagemaker_name(&long), "{long}");
+        assert_eq!(user_profile_name("..."), "");
+    }
+
+    #[test]
+    fn role_names_fit_iam() {
+        assert_eq!(role_name("so-", None, "team-a", "execution"), "so-team-a-execution");
+        assert_eq!(role_name("so-", Some("custom"), "team-a", "execution"), "so-custom");
+        let long = role_name("sagemaker-onboarding-", None, &"d".repeat(63), "execution");
+        assert!(long.len() <= 64 && long.starts_with("sagemaker-onboarding-"), "{long}");
+        assert_eq!(long, role_name("sagemaker-onboarding-", None, &"d".repeat(63), "execution"));
+        assert_ne!(long, role_name("sagemaker-onboarding-", None, &"d".repeat(63), "rstudio"));
+    }
+
+    #[test]
+    fn execution_names_are_stable_and_short() {
+        let mut r = OnboardingRequest { domain_name: "team-a".into(), ..Default::default() };
+        let by_hash = execution_name(&r);
+        assert!(by_hash.starts_with("request-team-a-") && by_hash.len() <= 80);
+        assert_eq!(by_hash, execution_name(&r.clone()));
+        r.ticket = Some(Ticket { id: "OPS-1".into(), requester: None });
+        assert_eq!(execution_name(&r), "ticket-OPS-1");
+    }
+}

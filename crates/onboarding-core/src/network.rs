@@ -1,0 +1,193 @@
+//! Choosing subnets and checking a VpcOnly network (the guide's Step 4), over what EC2 reported.
+
+use std::collections::BTreeMap;
+
+use crate::errors::{ErrorName, OnboardingError};
+use crate::ports::{RouteTableInfo, SubnetInfo, VpcNetwork};
+use crate::request::{Network, NetworkAccessType};
+use crate::state::ResolvedNetwork;
+
+/// Availability Zones (by zone id: names differ per account) where SageMaker has known capacity
+/// limits; subnets there are left out unless named explicitly. Extend as AWS documents more.
+pub const CONSTRAINED_AZ_IDS: &[&str] = &["use1-az3", "usw1-az2", "apne1-az3", "cac1-az3"];
+
+/// Interface endpoints Studio needs in a VpcOnly VPC without a NAT route.
+pub fn required_endpoints(region: &str) -> [String; 2] {
+    [format!("com.amazonaws.{region}.sagemaker.api"), format!("com.amazonaws.{region}.sagemaker.runtime")]
+}
+
+/// Picks subnets and security groups from the VPC and, for VpcOnly, checks that Studio can work there.
+pub fn resolve_network(wanted: &Network, vpc: &VpcNetwork, region: &str) -> Result<ResolvedNetwork, OnboardingError> {
+    let (subnets, skipped) = if wanted.subnet_ids.is_empty() { default_subnets(vpc)? } else { (named_subnets(wanted, vpc)?, Vec::new()) };
+
+    let missing_groups: Vec<&String> = wanted.security_group_ids.iter().filter(|id| !vpc.security_group_ids.contains(id)).collect();
+    if !missing_groups.is_empty() {
+        return Err(not_found("security groups", &missing_groups, &vpc.vpc_id));
+    }
+    if wanted.access_type == NetworkAccessType::VpcOnly {
+        check_vpc_only(vpc, &subnets, region)?;
+    }
+    Ok(ResolvedNetwork {
+        vpc_id: vpc.vpc_id.clone(),
+        subnet_ids: subnets.iter().map(|s| s.subnet_id.clone()).collect(),
+        availability_zone_ids: subnets.iter().map(|s| s.availability_zone_id.clone()).collect(),
+        security_group_ids: wanted.security_group_ids.clone(),
+        skipped_subnets: skipped,
+    })
+}
+
+fn not_found(what: &str, ids: &[&String], vpc_id: &str) -> OnboardingError {
+    let list: Vec<&str> = ids.iter().map(|s| s.as_str()).collect();
+    OnboardingError::new(ErrorName::NetworkResourceNotFound, format!("{what} not found in {vpc_id}: {}", list.join(", ")))
+}
+
+fn named_subnets(wanted: &Network, vpc: &VpcNetwork) -> Result<Vec<SubnetInfo>, OnboardingError> {
+    let missing: Vec<&String> = wanted.subnet_ids.iter().filter(|id| !vpc.subnets.iter().any(|s| &s.subnet_id == *id)).collect();
+    if !missing.is_empty() {
+        return Err(not_found("subnets", &missing, &vpc.vpc_id));
+    }
+    Ok(wanted.subnet_ids.iter().filter_map(|id| vpc.subnets.iter().find(|s| &s.subnet_id == id).cloned()).collect())
+}
+
+/// One subnet per Availability Zone (the one with the most free addresses), outside constrained zones.
+fn default_subnets(vpc: &VpcNetwork) -> Result<(Vec<SubnetInfo>, Vec<String>), OnboardingError> {
+    let mut skipped = Vec::new();
+    let mut by_zone: BTreeMap<&str, &SubnetInfo> = BTreeMap::new();
+    for subnet in &vpc.subnets {
+        if CONSTRAINED_AZ_IDS.contains(&subnet.availability_zone_id.as_str()) {
+            skipped.push(format!("{} (constrained zone {})", subnet.subnet_id, subnet.availability_zone_id));
+        } else if subnet.available_ip_addresses <= 0 {
+            skipped.push(format!("{} (no free IP addresses)", subnet.subnet_id));
+        } else {
+            let best = by_zone.entry(&subnet.availability_zone_id).or_insert(subnet);
+            if subnet.available_ip_addresses > best.available_ip_addresses {
+                skipped.push(format!("{} (another subnet in {})", best.subnet_id, best.availability_zone_id));
+                *best = subnet;
+            } else if best.subnet_id != subnet.subnet_id {
+                skipped.push(format!("{} (another subnet in {})", subnet.subnet_id, subnet.availability_zone_id));
+            }
+        }
+    }
+    let chosen: Vec<SubnetInfo> = by_zone.into_values().take(crate::validate::MAX_SUBNETS).cloned().collect();
+    if chosen.is_empty() {
+        return Err(OnboardingError::new(
+            ErrorName::NoUsableSubnets,
+            format!("{} has no subnet outside constrained Availability Zones with free addresses; name subnets in network.subnetIds", vpc.vpc_id),
+        ));
+    }
+    Ok((chosen, skipped))
+}
+
+fn route_table_of<'a>(vpc: &'a VpcNetwork, subnet_id: &str) -> Option<&'a RouteTableInfo> {
+    vpc.route_tables.iter().find(|t| t.subnet_ids.iter().any(|s| s == subnet_id)).or_else(|| vpc.route_tables.iter().find(|t| t.main))
+}
+
+fn default_route_target(table: Option<&RouteTableInfo>, prefix: &str) -> Option<String> {
+    table?.routes.iter().filter(|r| r.destination == "0.0.0.0/0").find_map(|r| match prefix {
+        "nat-" => r.nat_gateway_id.clone(),
+        _ => r.gateway_id.clone().filter(|g| g.starts_with(prefix)),
+    })
+}
+
+fn check_vpc_only(vpc: &VpcNetwork, subnets: &[SubnetInfo], region: &str) -> Result<(), OnboardingError> {
+    let mut missing = Vec::new();
+    for subnet in subnets {
+        if let Some(igw) = default_route_target(route_table_of(vpc, &subnet.subnet_id), "igw-") {
+            missing.push(format!("{} is public (0.0.0.0/0 goes to {igw}); VpcOnly needs private subnets", subnet.subnet_id));
+        }
+    }
+    let absent: Vec<String> = required_endpoints(region).into_iter().filter(|e| !vpc.endpoint_services.contains(e)).collect();
+    if !absent.is_empty() {
+        let without_nat: Vec<&str> = subnets
+            .iter()
+            .filter(|s| default_route_target(route_table_of(vpc, &s.subnet_id), "nat-").is_none())
+            .map(|s| s.subnet_id.as_str())
+            .collect();
+        if !without_nat.is_empty() {
+            missing.push(format!(
+                "no interface endpoint for {} in {} and no NAT gateway route in {}",
+                absent.join(", "),
+                vpc.vpc_id,
+                without_nat.join(", ")
+            ));
+        }
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(OnboardingError::new(ErrorName::VpcOnlyNetworkIncomplete, missing.join("; ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ports::RouteInfo;
+
+    fn subnet(id: &str, az_id: &str, free: i32) -> SubnetInfo {
+        SubnetInfo { subnet_id: id.into(), availability_zone: format!("zone-{az_id}"), availability_zone_id: az_id.into(), available_ip_addresses: free }
+    }
+
+    fn vpc() -> VpcNetwork {
+        VpcNetwork {
+            vpc_id: "vpc-1".into(),
+            subnets: vec![subnet("subnet-a", "use1-az1", 100), subnet("subnet-b", "use1-az3", 100), subnet("subnet-c", "use1-az2", 10), subnet("subnet-d", "use1-az2", 50)],
+            route_tables: vec![RouteTableInfo { main: true, subnet_ids: vec![], routes: vec![RouteInfo { destination: "172.31.0.0/16".into(), gateway_id: Some("local".into()), nat_gateway_id: None }] }],
+            endpoint_services: vec![],
+            security_group_ids: vec!["sg-1".into()],
+        }
+    }
+
+    #[test]
+    fn default_subnets_skip_constrained_zones_and_keep_one_per_zone() {
+        let n = resolve_network(&Network::default(), &vpc(), "us-east-1").expect("network");
+        assert_eq!(n.subnet_ids, vec!["subnet-a", "subnet-d"]);
+        assert_eq!(n.availability_zone_ids, vec!["use1-az1", "use1-az2"]);
+        assert!(n.skipped_subnets.iter().any(|s| s.starts_with("subnet-b (constrained")));
+        assert!(n.skipped_subnets.iter().any(|s| s.starts_with("subnet-c (another")));
+    }
+
+    #[test]
+    fn named_subnets_are_honoured_even_in_constrained_zones() {
+        let wanted = Network { vpc_id: Some("vpc-1".into()), subnet_ids: vec!["subnet-b".into()], ..Default::default() };
+        assert_eq!(resolve_network(&wanted, &vpc(), "us-east-1").expect("network").subnet_ids, vec!["subnet-b"]);
+    }
+
+    #[test]
+    fn unknown_subnets_and_groups_are_named() {
+        let wanted = Network { subnet_ids: vec!["subnet-x".into()], ..Default::default() };
+        let e = resolve_network(&wanted, &vpc(), "us-east-1").expect_err("missing");
+        assert_eq!(e.name, ErrorName::NetworkResourceNotFound);
+        assert!(e.message.contains("subnet-x"));
+        let wanted = Network { security_group_ids: vec!["sg-9".into()], ..Default::default() };
+        assert!(resolve_network(&wanted, &vpc(), "us-east-1").expect_err("missing").message.contains("sg-9"));
+    }
+
+    #[test]
+    fn no_usable_subnet() {
+        let mut v = vpc();
+        v.subnets = vec![subnet("subnet-b", "use1-az3", 100), subnet("subnet-e", "use1-az4", 0)];
+        assert_eq!(resolve_network(&Network::default(), &v, "us-east-1").expect_err("none").name, ErrorName::NoUsableSubnets);
+    }
+
+    #[test]
+    fn vpc_only_needs_endpoints_or_nat_and_private_subnets() {
+        let wanted = Network { access_type: NetworkAccessType::VpcOnly, security_group_ids: vec!["sg-1".into()], ..Default::default() };
+        let e = resolve_network(&wanted, &vpc(), "us-east-1").expect_err("incomplete");
+        assert_eq!(e.name, ErrorName::VpcOnlyNetworkIncomplete);
+        assert!(e.message.contains("com.amazonaws.us-east-1.sagemaker.api") && e.message.contains("com.amazonaws.us-east-1.sagemaker.runtime"));
+
+        let mut with_endpoints = vpc();
+        with_endpoints.endpoint_services = required_endpoints("us-east-1").to_vec();
+        assert!(resolve_network(&wanted, &with_endpoints, "us-east-1").is_ok());
+
+        let mut with_nat = vpc();
+        with_nat.route_tables[0].routes.push(RouteInfo { destination: "0.0.0.0/0".into(), gateway_id: None, nat_gateway_id: Some("nat-1".into()) });
+        assert!(resolve_network(&wanted, &with_nat, "us-east-1").is_ok());
+
+        let mut public = with_endpoints.clone();
+        public.route_tables.push(RouteTableInfo { main: false, subnet_ids: vec!["subnet-a".into()], routes: vec![RouteInfo { destination: "0.0.0.0/0".into(), gateway_id: Some("igw-1".into()), nat_gateway_id: None }] });
+        let e = resolve_network(&wanted, &public, "us-east-1").expect_err("public");
+        assert!(e.message.contains("subnet-a is public"));
+    }
+}

@@ -1,0 +1,175 @@
+//! The small interfaces ("ports") each step's logic needs from AWS. The SDK adapters in
+//! `onboarding-aws` implement them; tests implement them with hand-written fakes.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+
+use serde_json::Value;
+
+use crate::domain_spec::DomainSpec;
+use crate::errors::OnboardingError;
+use crate::state::{PrincipalType, ResolvedUser};
+
+pub type PortResult<T> = Result<T, OnboardingError>;
+pub type Tags = BTreeMap<String, String>;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdentityCenterInstance {
+    pub instance_arn: String,
+    pub identity_store_id: String,
+}
+
+/// IAM Identity Center: sso-admin ListInstances and the identity store.
+pub trait IdentityCenterPort {
+    fn instances(&self) -> impl Future<Output = PortResult<Vec<IdentityCenterInstance>>> + Send;
+    fn find_user(&self, store_id: &str, user_name: &str) -> impl Future<Output = PortResult<Option<ResolvedUser>>> + Send;
+    fn find_group(&self, store_id: &str, display_name: &str) -> impl Future<Output = PortResult<Option<String>>> + Send;
+    fn group_members(&self, store_id: &str, group_id: &str) -> impl Future<Output = PortResult<Vec<ResolvedUser>>> + Send;
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoleInfo {
+    pub arn: String,
+    pub trust_policy: Value,
+    pub tags: Tags,
+}
+
+/// IAM roles.
+pub trait IamPort {
+    fn get_role(&self, name: &str) -> impl Future<Output = PortResult<Option<RoleInfo>>> + Send;
+    /// Creates the role; an existing role of that name is not an error (the ARN is returned).
+    fn create_role(&self, name: &str, trust_policy: &Value, tags: &Tags) -> impl Future<Output = PortResult<String>> + Send;
+    fn attached_policy_arns(&self, role_name: &str) -> impl Future<Output = PortResult<Vec<String>>> + Send;
+    fn attach_policy(&self, role_name: &str, policy_arn: &str) -> impl Future<Output = PortResult<()>> + Send;
+    /// Writes (or overwrites) an inline policy, which makes the call idempotent.
+    fn put_inline_policy(&self, role_name: &str, policy_name: &str, document: &Value) -> impl Future<Output = PortResult<()>> + Send;
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SubnetInfo {
+    pub subnet_id: String,
+    pub availability_zone: String,
+    pub availability_zone_id: String,
+    pub available_ip_addresses: i32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RouteInfo {
+    pub destination: String,
+    /// `igw-...`, `local`, a virtual private gateway...
+    pub gateway_id: Option<String>,
+    pub nat_gateway_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RouteTableInfo {
+    pub main: bool,
+    pub subnet_ids: Vec<String>,
+    pub routes: Vec<RouteInfo>,
+}
+
+/// What network discovery reads about one VPC.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VpcNetwork {
+    pub vpc_id: String,
+    pub subnets: Vec<SubnetInfo>,
+    pub route_tables: Vec<RouteTableInfo>,
+    /// Service names of the VPC's endpoints that are available (`com.amazonaws.REGION.sagemaker.api`, ...).
+    pub endpoint_services: Vec<String>,
+    pub security_group_ids: Vec<String>,
+}
+
+/// EC2 network reads.
+pub trait NetworkPort {
+    fn default_vpc_id(&self) -> impl Future<Output = PortResult<Option<String>>> + Send;
+    /// Everything about the VPC, or `None` when it does not exist.
+    fn describe_vpc(&self, vpc_id: &str) -> impl Future<Output = PortResult<Option<VpcNetwork>>> + Send;
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DomainSummary {
+    pub domain_id: String,
+    pub domain_arn: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreatedDomain {
+    pub domain_id: String,
+    pub domain_arn: String,
+    pub url: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DomainStatus {
+    Pending,
+    InService,
+    Updating,
+    Failed,
+    UpdateFailed,
+    Deleting,
+    DeleteFailed,
+    Other(String),
+}
+
+impl DomainStatus {
+    pub fn as_str(&self) -> &str {
+        match self {
+            DomainStatus::Pending => "Pending",
+            DomainStatus::InService => "InService",
+            DomainStatus::Updating => "Updating",
+            DomainStatus::Failed => "Failed",
+            DomainStatus::UpdateFailed => "Update_Failed",
+            DomainStatus::Deleting => "Deleting",
+            DomainStatus::DeleteFailed => "Delete_Failed",
+            DomainStatus::Other(s) => s,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DomainDescription {
+    pub status: DomainStatus,
+    pub failure_reason: Option<String>,
+    pub url: Option<String>,
+    pub sso_application_arn: Option<String>,
+}
+
+/// SageMaker domains and user profiles.
+pub trait SageMakerPort {
+    fn find_domain(&self, name: &str) -> impl Future<Output = PortResult<Option<DomainSummary>>> + Send;
+    fn list_tags(&self, arn: &str) -> impl Future<Output = PortResult<Tags>> + Send;
+    fn add_tags(&self, arn: &str, tags: &Tags) -> impl Future<Output = PortResult<()>> + Send;
+    fn create_domain(&self, spec: &DomainSpec) -> impl Future<Output = PortResult<CreatedDomain>> + Send;
+    /// `None` while the domain is not visible (right after creation, or gone).
+    fn describe_domain(&self, domain_id: &str) -> impl Future<Output = PortResult<Option<DomainDescription>>> + Send;
+    fn delete_domain(&self, domain_id: &str) -> impl Future<Output = PortResult<()>> + Send;
+    fn user_profile_exists(&self, domain_id: &str, profile_name: &str) -> impl Future<Output = PortResult<bool>> + Send;
+    fn create_user_profile(&self, domain_id: &str, profile_name: &str, sso_user_name: &str, tags: &Tags) -> impl Future<Output = PortResult<()>> + Send;
+}
+
+/// sso-admin application assignments.
+pub trait AssignmentPort {
+    fn list_assignments(&self, application_arn: &str) -> impl Future<Output = PortResult<Vec<(PrincipalType, String)>>> + Send;
+    fn create_assignment(&self, application_arn: &str, principal_type: PrincipalType, principal_id: &str) -> impl Future<Output = PortResult<()>> + Send;
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email {
+    pub from: String,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SendOutcome {
+    Sent { message_id: String },
+    /// SES refused this message (for example an unverified recipient in the sandbox).
+    Rejected { reason: String },
+}
+
+/// SES.
+pub trait MailPort {
+    fn send(&self, email: &Email) -> impl Future<Output = PortResult<SendOutcome>> + Send;
+}

@@ -1,0 +1,293 @@
+//! The onboarding request: the public contract that ticket systems, the API and console users send.
+//!
+//! Every option of the guide's six console steps and of its CLI flow has a field here. Defaults are
+//! filled in by [`crate::validate`], which also checks every rule.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// One team's onboarding to a SageMaker domain with IAM Identity Center authentication.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct OnboardingRequest {
+    /// Step 1: the domain name, unique in the account and region (for example the team's name).
+    pub domain_name: String,
+    /// The domain's region; defaults to the workflow's own region. Must be IAM Identity Center's home region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The ticket this onboarding answers. `ticket.id` is the idempotency key of the whole onboarding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<Ticket>,
+    /// Step 2: who will use Studio.
+    #[serde(default)]
+    pub identity_center: IdentityCenterSelection,
+    /// Step 2: the role the users' apps run as: an existing role, or one to create.
+    #[serde(default)]
+    pub execution_role: ExecutionRole,
+    /// Step 3: Studio experience and Studio Classic settings.
+    #[serde(default)]
+    pub studio: Studio,
+    /// Step 3: SageMaker Canvas.
+    #[serde(default)]
+    pub canvas: AppToggle,
+    /// Step 3: Code Editor.
+    #[serde(default)]
+    pub code_editor: AppToggle,
+    /// Step 3: RStudio on SageMaker (needs an RStudio license).
+    #[serde(default)]
+    pub rstudio: RStudio,
+    /// Step 4: how Studio reaches other AWS services.
+    #[serde(default)]
+    pub network: Network,
+    /// Step 5: encryption and space sizes.
+    #[serde(default)]
+    pub storage: Storage,
+    /// Who sends the invitations and who else receives them.
+    #[serde(default)]
+    pub notification: Notification,
+    /// Tags for everything the onboarding creates (at most 45; the workflow adds its own).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+    /// What to do when the domain ends in a failed status.
+    #[serde(default)]
+    pub on_failure: OnFailure,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct Ticket {
+    /// The ticket's id in the ticket system (1-64 of `A-Za-z0-9._-`).
+    pub id: String,
+    /// The requester's e-mail address: receives the failure e-mail and a copy of the invitation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requester: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct IdentityCenterSelection {
+    /// Identity Center user names (`userName`) to assign directly; each also gets a user profile.
+    #[serde(default)]
+    pub users: Vec<String>,
+    /// Identity Center group display names to assign; members get a profile at first sign-in.
+    #[serde(default)]
+    pub groups: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct ExecutionRole {
+    /// Use this role instead of creating one. Its trust policy must admit sagemaker.amazonaws.com.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub existing_role_arn: Option<String>,
+    /// Name of the role to create; defaults to `<prefix><domainName>-execution`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_name: Option<String>,
+    /// Managed policies for the created role; defaults to AmazonSageMakerFullAccess, as in the guide's CLI flow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed_policy_arns: Option<Vec<String>>,
+    /// ML activities the created role allows (at most 10), each becoming policy statements.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ml_activities: Vec<MlActivity>,
+}
+
+/// One ML activity of the console's catalog, with the requirements it needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct MlActivity {
+    pub activity: MlActivityKind,
+    /// Required by `S3BucketAccess`: the bucket names the role may use.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub s3_buckets: Vec<String>,
+}
+
+/// The ML activity catalog; [`crate::activities`] maps each to IAM policy statements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+pub enum MlActivityKind {
+    /// Access required AWS services (ECR, CloudWatch Logs, EC2 network interfaces).
+    AccessRequiredAwsServices,
+    /// Run Studio applications (JupyterLab, Code Editor, spaces).
+    RunStudioApplications,
+    /// Manage ML jobs (training, processing, tuning, transform).
+    ManageMlJobs,
+    /// Manage models, endpoints and the model registry.
+    ManageModels,
+    /// Manage SageMaker Pipelines.
+    ManagePipelines,
+    /// Manage experiments and trials.
+    ManageExperiments,
+    /// Read and write the named S3 buckets.
+    S3BucketAccess,
+    /// Use SageMaker Canvas.
+    UseCanvas,
+    /// Query data with Amazon Athena from Studio.
+    QueryAthena,
+}
+
+/// Which Studio opens by default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum StudioExperience {
+    /// SageMaker Studio (new): several IDEs, Studio Classic with default settings.
+    #[default]
+    Studio,
+    /// SageMaker Studio Classic: the Jupyter IDE, with notebook sharing options.
+    StudioClassic,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct Studio {
+    #[serde(default)]
+    pub default_experience: StudioExperience,
+    /// The JupyterServer default resource spec (the guide's CLI flow passes it).
+    #[serde(default)]
+    pub jupyter_server: JupyterServer,
+    /// Studio Classic only: notebook resource sharing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notebook_sharing: Option<NotebookSharing>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct JupyterServer {
+    /// Defaults to `system`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    /// The SageMaker image ARN (see "Setting a default JupyterLab version").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sage_maker_image_arn: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct NotebookSharing {
+    /// `s3://bucket/prefix` for shareable notebook resources.
+    pub s3_output_path: String,
+    /// Optional KMS key for the shared resources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    /// Let users share cell output (default true).
+    #[serde(default = "yes")]
+    pub allow_cell_output: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct AppToggle {
+    /// Shown in Studio (default true).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+impl Default for AppToggle {
+    fn default() -> Self {
+        AppToggle { enabled: true }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct RStudio {
+    #[serde(default)]
+    pub enabled: bool,
+    /// Instance type of the RStudio Server (default `system`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    /// The RStudioServerPro app role: an existing one, or created with the guide's policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub existing_role_arn: Option<String>,
+    /// Name of the RStudio role to create; defaults to `<prefix><domainName>-rstudio`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connect_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_manager_url: Option<String>,
+    /// R_STUDIO_USER (default) or R_STUDIO_ADMIN for the domain's users.
+    #[serde(default)]
+    pub user_group: RStudioUserGroup,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[allow(non_camel_case_types)]
+pub enum RStudioUserGroup {
+    #[default]
+    R_STUDIO_USER,
+    R_STUDIO_ADMIN,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum NetworkAccessType {
+    #[default]
+    PublicInternetOnly,
+    VpcOnly,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct Network {
+    #[serde(default)]
+    pub access_type: NetworkAccessType,
+    /// Defaults to the account's default VPC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    /// Defaults to the VPC's subnets outside constrained Availability Zones, one per zone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subnet_ids: Vec<String>,
+    /// Security groups for the users' apps (required for VpcOnly; at most 5).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security_group_ids: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct Storage {
+    /// KMS key for the domain's EFS and EBS volumes; cannot be changed later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    /// Default space (EBS) size in GB, 5-16384.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_space_size_gb: Option<u32>,
+    /// Maximum space (EBS) size in GB, 5-16384, at least the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_space_size_gb: Option<u32>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct Notification {
+    /// Verified SES sender address; defaults to the workflow's configured sender.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<String>,
+    /// More people to send the invitation to (for example the team lead).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_recipients: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct OnFailure {
+    /// Delete a domain that ends Failed (it counts against the domain quota until deleted).
+    #[serde(default)]
+    pub delete_failed_domain: bool,
+}
+
+fn yes() -> bool {
+    true
+}

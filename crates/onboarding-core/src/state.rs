@@ -1,0 +1,261 @@
+//! The one JSON state that flows through every task of the state machine: the normalised request,
+//! the workflow settings, then one section per step, filled in by that step.
+
+use serde::{Deserialize, Serialize};
+
+use crate::errors::OnboardingError;
+use crate::request::OnboardingRequest;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OnboardingState {
+    pub request: OnboardingRequest,
+    #[serde(default)]
+    pub settings: Settings,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identities: Option<Identities>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Roles>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<ResolvedNetwork>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<DomainRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<Access>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitations: Option<Invitations>,
+    /// Set by the state machine's Catch: `{ "Error", "Cause" }`.
+    #[serde(default, rename = "failure", skip_serializing_if = "Option::is_none")]
+    pub failure: Option<Failure>,
+}
+
+/// Workflow tunables, set by the state machine from its substitutions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    pub poll_interval_seconds: u32,
+    pub max_polls: u32,
+}
+
+impl Default for Settings {
+    /// 30 s x 60 polls: the 20 minutes peers allow, with a margin.
+    fn default() -> Self {
+        Settings { poll_interval_seconds: 30, max_polls: 60 }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Identities {
+    pub instance_arn: String,
+    pub identity_store_id: String,
+    /// The region of IAM Identity Center, which is also the domain's region.
+    pub region: String,
+    pub users: Vec<ResolvedUser>,
+    pub groups: Vec<ResolvedGroup>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResolvedUser {
+    pub user_name: String,
+    pub user_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResolvedGroup {
+    pub display_name: String,
+    pub group_id: String,
+    /// Members, for the invitations (each gets a profile at first sign-in).
+    #[serde(default)]
+    pub members: Vec<ResolvedUser>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Roles {
+    pub execution_role_arn: String,
+    /// Whether this onboarding created the role (false: an existing role, or one from an earlier run).
+    pub execution_role_created: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rstudio_role_arn: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResolvedNetwork {
+    pub vpc_id: String,
+    pub subnet_ids: Vec<String>,
+    /// Availability Zone ids of the chosen subnets (compare by id, never by name).
+    pub availability_zone_ids: Vec<String>,
+    pub security_group_ids: Vec<String>,
+    /// Subnets left out, with the reason (constrained zone, second subnet in a zone).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped_subnets: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DomainRecord {
+    pub domain_id: String,
+    pub domain_arn: String,
+    #[serde(default)]
+    pub url: String,
+    /// Whether this execution created the domain (false: found from an earlier run).
+    pub created: bool,
+    /// The last status seen: Pending, InService, ...
+    #[serde(default)]
+    pub status: String,
+    /// How many times status-polling has run.
+    #[serde(default)]
+    pub polls: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sso_application_arn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_reason: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Access {
+    pub application_arn: String,
+    pub assignments: Vec<Assignment>,
+    pub user_profiles: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Assignment {
+    pub principal_type: PrincipalType,
+    pub principal_id: String,
+    pub name: String,
+    /// False when the assignment already existed.
+    pub created: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum PrincipalType {
+    User,
+    Group,
+}
+
+impl PrincipalType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrincipalType::User => "USER",
+            PrincipalType::Group => "GROUP",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Invitations {
+    pub sent: Vec<SentInvitation>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejected: Vec<RejectedInvitation>,
+    /// True when an earlier run already invited this exact set of people.
+    #[serde(default)]
+    pub already_sent: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SentInvitation {
+    pub recipient: String,
+    pub message_id: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RejectedInvitation {
+    pub recipient: String,
+    pub reason: String,
+}
+
+/// What the state machine's Catch records.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    #[serde(rename = "Error", default)]
+    pub error: String,
+    #[serde(rename = "Cause", default)]
+    pub cause: String,
+}
+
+impl Failure {
+    /// The human message: a Lambda error's Cause is its `{errorType, errorMessage}` JSON.
+    pub fn message(&self) -> String {
+        serde_json::from_str::<serde_json::Value>(&self.cause)
+            .ok()
+            .and_then(|v| v["errorMessage"].as_str().map(str::to_string))
+            .unwrap_or_else(|| self.cause.clone())
+    }
+}
+
+/// Borrows a section an earlier step must have filled in, or fails with `StateInvalid`.
+pub fn require<'a, T>(section: &'a Option<T>, name: &str) -> Result<&'a T, OnboardingError> {
+    section.as_ref().ok_or_else(|| OnboardingError::state(format!("the state has no '{name}' section: the step before did not run")))
+}
+
+impl OnboardingState {
+    /// The domain's region: the request's, else the workflow's own.
+    pub fn region<'a>(&'a self, default: &'a str) -> &'a str {
+        self.request.region.as_deref().unwrap_or(default)
+    }
+
+    /// Which step failed, judged by the first section that is still missing (the steps run in order).
+    pub fn failed_step(&self) -> &'static str {
+        match self {
+            s if s.identities.is_none() => "ResolveIdentities",
+            s if s.roles.is_none() => "SetUpRoles",
+            s if s.network.is_none() => "DiscoverNetwork",
+            s if s.domain.is_none() => "CreateDomain",
+            s if s.domain.as_ref().is_some_and(|d| d.status != "InService") => "WaitForDomain",
+            s if s.access.is_none() => "AssignAccess",
+            _ => "SendInvitations",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failure_message_unwraps_lambda_causes() {
+        let f = Failure { error: "DomainFailed".into(), cause: r#"{"errorType":"DomainFailed","errorMessage":"no capacity"}"#.into() };
+        assert_eq!(f.message(), "no capacity");
+        let plain = Failure { error: "States.Timeout".into(), cause: "timed out".into() };
+        assert_eq!(plain.message(), "timed out");
+    }
+
+    #[test]
+    fn failed_step_follows_the_sections() {
+        let mut s = OnboardingState::default();
+        assert_eq!(s.failed_step(), "ResolveIdentities");
+        s.identities = Some(Identities::default());
+        s.roles = Some(Roles::default());
+        assert_eq!(s.failed_step(), "DiscoverNetwork");
+        s.network = Some(ResolvedNetwork::default());
+        s.domain = Some(DomainRecord { status: "Pending".into(), ..Default::default() });
+        assert_eq!(s.failed_step(), "WaitForDomain");
+        s.domain = Some(DomainRecord { status: "InService".into(), ..Default::default() });
+        assert_eq!(s.failed_step(), "AssignAccess");
+    }
+
+    #[test]
+    fn sections_round_trip_in_camel_case() {
+        let s = OnboardingState { roles: Some(Roles { execution_role_arn: "arn".into(), ..Default::default() }), ..Default::default() };
+        let v = serde_json::to_value(&s).expect("json");
+        assert_eq!(v["roles"]["executionRoleArn"], "arn");
+        assert_eq!(v["settings"]["pollIntervalSeconds"], 30);
+        let back: OnboardingState = serde_json::from_value(v).expect("back");
+        assert_eq!(back, s);
+    }
+}

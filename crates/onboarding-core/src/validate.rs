@@ -1,0 +1,423 @@
+//! Parsing and validation of the request: every problem at once, each with its field path, and
+//! the normalised request (defaults filled in) when there is none.
+
+use std::collections::{BTreeSet, HashSet};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::errors::{ErrorName, OnboardingError};
+use crate::formats::*;
+use crate::naming::{role_name, user_profile_name, RESERVED_TAG_COUNT, RESERVED_TAG_PREFIX};
+use crate::request::*;
+
+/// The largest request accepted, leaving room in Step Functions' 256 KiB state for what the steps add.
+pub const MAX_REQUEST_BYTES: usize = 32 * 1024;
+pub const MAX_USERS: usize = 50;
+pub const MAX_GROUPS: usize = 50;
+pub const MAX_ML_ACTIVITIES: usize = 10;
+pub const MAX_MANAGED_POLICIES: usize = 10;
+/// The model allows 16; the API has rejected more than 10 in practice.
+pub const MAX_SUBNETS: usize = 10;
+/// One less than the API's 6: SageMaker adds an NFS group of its own.
+pub const MAX_SECURITY_GROUPS: usize = 5;
+pub const MAX_EXTRA_RECIPIENTS: usize = 20;
+pub const MIN_SPACE_GB: u32 = 5;
+pub const MAX_SPACE_GB: u32 = 16384;
+/// The console's defaults for space sizes.
+pub const DEFAULT_SPACE_GB: u32 = 5;
+pub const DEFAULT_MAX_SPACE_GB: u32 = 100;
+pub const DEFAULT_INSTANCE_TYPE: &str = "system";
+pub const SAGEMAKER_FULL_ACCESS: &str = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess";
+
+/// One broken rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// What validation needs to know about the deployment it runs in.
+#[derive(Clone, Debug, Default)]
+pub struct ValidationContext {
+    /// Prefix of every role the workflow creates (its IAM permissions are limited to it).
+    pub role_name_prefix: String,
+}
+
+/// Parses and validates a request given as JSON text.
+pub fn validate_json(text: &str, ctx: &ValidationContext) -> Result<OnboardingRequest, Vec<Problem>> {
+    if text.len() > MAX_REQUEST_BYTES {
+        return Err(vec![too_large(text.len())]);
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let (request, mut problems) = deserialize(&mut de);
+    if let Some(request) = &request {
+        if let Err(e) = de.end() {
+            problems.push(Problem { path: "$".into(), message: format!("trailing characters after the request: {e}") });
+        }
+        if problems.is_empty() {
+            return validate(request.clone(), ctx);
+        }
+        if let Err(mut more) = validate(request.clone(), ctx) {
+            problems.append(&mut more);
+        }
+    }
+    Err(problems)
+}
+
+/// Parses and validates a request given as a JSON value (the state machine's input).
+pub fn validate_value(value: &serde_json::Value, ctx: &ValidationContext) -> Result<OnboardingRequest, Vec<Problem>> {
+    let text = value.to_string();
+    validate_json(&text, ctx)
+}
+
+/// Reads the request, collecting unknown keys (all of them) and the first type error with its path.
+fn deserialize<'de, D: serde::Deserializer<'de, Error = serde_json::Error>>(de: D) -> (Option<OnboardingRequest>, Vec<Problem>) {
+    let mut unknown = Vec::new();
+    let mut record = |path: serde_ignored::Path<'_>| unknown.push(ignored_path(&path));
+    let ignored = serde_ignored::Deserializer::new(de, &mut record);
+    let parsed = serde_path_to_error::deserialize::<_, OnboardingRequest>(ignored);
+    let mut problems: Vec<Problem> = unknown.into_iter().map(|path| Problem { path, message: "unknown field".into() }).collect();
+    match parsed {
+        Ok(request) => (Some(request), problems),
+        Err(e) => {
+            let path = e.path().to_string();
+            let path = if path == "." { "$".to_string() } else { path };
+            problems.push(Problem { path, message: type_message(e.inner()) });
+            (None, problems)
+        }
+    }
+}
+
+fn type_message(e: &serde_json::Error) -> String {
+    // serde_json appends " at line L column C"; the path already says where.
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+fn ignored_path(path: &serde_ignored::Path<'_>) -> String {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => "$".into(),
+        Path::Seq { parent, index } => format!("{}[{index}]", ignored_path(parent)),
+        Path::Map { parent, key } => match **parent {
+            Path::Root => key.clone(),
+            _ => format!("{}.{key}", ignored_path(parent)),
+        },
+        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => ignored_path(parent),
+    }
+}
+
+fn too_large(len: usize) -> Problem {
+    Problem { path: "$".into(), message: format!("the request is {len} bytes; at most {MAX_REQUEST_BYTES} are accepted") }
+}
+
+/// Turns validation problems into the step's named error.
+pub fn problems_error(problems: &[Problem]) -> OnboardingError {
+    let list: Vec<String> = problems.iter().map(Problem::to_string).collect();
+    OnboardingError::new(ErrorName::RequestInvalid, list.join("; "))
+}
+
+/// Checks every rule and fills in defaults.
+pub fn validate(mut r: OnboardingRequest, ctx: &ValidationContext) -> Result<OnboardingRequest, Vec<Problem>> {
+    let mut p = Problems::default();
+    check_domain(&r, &mut p);
+    check_ticket(&r, &mut p);
+    check_identity_center(&r, &mut p);
+    check_execution_role(&r, ctx, &mut p);
+    check_studio(&r, &mut p);
+    check_rstudio(&r, ctx, &mut p);
+    check_network(&r, &mut p);
+    check_storage(&r, &mut p);
+    check_notification(&r, &mut p);
+    check_tags(&r, &mut p);
+    if !p.0.is_empty() {
+        return Err(p.0);
+    }
+    fill_defaults(&mut r);
+    Ok(r)
+}
+
+#[derive(Default)]
+struct Problems(Vec<Problem>);
+
+impl Problems {
+    fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.0.push(Problem { path: path.into(), message: message.into() });
+    }
+
+    fn check(&mut self, ok: bool, path: impl Into<String>, message: impl Into<String>) {
+        if !ok {
+            self.add(path, message);
+        }
+    }
+}
+
+fn check_domain(r: &OnboardingRequest, p: &mut Problems) {
+    if r.domain_name.is_empty() {
+        p.add("domainName", "is required");
+    } else if r.domain_name.len() > 63 {
+        p.add("domainName", format!("is {} characters; at most 63 are allowed", r.domain_name.len()));
+    } else {
+        p.check(is_sagemaker_name(&r.domain_name), "domainName", "may hold only letters, digits and hyphens, starting and ending with a letter or digit");
+    }
+    if let Some(region) = &r.region {
+        p.check(is_region(region), "region", format!("{region:?} is not a region name such as us-east-1"));
+    }
+}
+
+fn check_ticket(r: &OnboardingRequest, p: &mut Problems) {
+    let Some(ticket) = &r.ticket else { return };
+    p.check(is_ticket_id(&ticket.id), "ticket.id", "must be 1-64 characters of letters, digits, '.', '_' and '-'");
+    if let Some(requester) = &ticket.requester {
+        p.check(is_email(requester), "ticket.requester", "is not an e-mail address");
+    }
+}
+
+fn check_identity_center(r: &OnboardingRequest, p: &mut Problems) {
+    let ic = &r.identity_center;
+    if ic.users.is_empty() && ic.groups.is_empty() {
+        p.add("identityCenter", "name at least one user or group");
+    }
+    p.check(ic.users.len() <= MAX_USERS, "identityCenter.users", format!("at most {MAX_USERS} users per onboarding"));
+    p.check(ic.groups.len() <= MAX_GROUPS, "identityCenter.groups", format!("at most {MAX_GROUPS} groups per onboarding"));
+    check_principals("identityCenter.users", &ic.users, p);
+    check_principals("identityCenter.groups", &ic.groups, p);
+    let mut profiles = HashSet::new();
+    for (i, user) in ic.users.iter().enumerate() {
+        let profile = user_profile_name(user);
+        if !user.trim().is_empty() && profile.is_empty() {
+            p.add(format!("identityCenter.users[{i}]"), "needs at least one letter or digit to name a user profile");
+        } else if !profile.is_empty() && !profiles.insert(profile.clone()) {
+            p.add(format!("identityCenter.users[{i}]"), format!("gives the same user profile name ({profile}) as an earlier user"));
+        }
+    }
+}
+
+fn check_principals(path: &str, names: &[String], p: &mut Problems) {
+    let mut seen = HashSet::new();
+    for (i, name) in names.iter().enumerate() {
+        let at = format!("{path}[{i}]");
+        if name.trim().is_empty() {
+            p.add(at, "is empty");
+        } else if name.len() > 128 {
+            p.add(at, "is longer than 128 characters");
+        } else if name.chars().any(char::is_control) || name.trim() != name {
+            p.add(at, "has control characters or surrounding white space");
+        } else if !seen.insert(name.to_lowercase()) {
+            p.add(at, format!("{name:?} is named twice"));
+        }
+    }
+}
+
+fn check_execution_role(r: &OnboardingRequest, ctx: &ValidationContext, p: &mut Problems) {
+    let role = &r.execution_role;
+    if let Some(arn) = &role.existing_role_arn {
+        p.check(is_role_arn(arn), "executionRole.existingRoleArn", "is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)");
+        let creates = role.role_name.is_some() || role.managed_policy_arns.is_some() || !role.ml_activities.is_empty();
+        p.check(!creates, "executionRole", "existingRoleArn cannot be combined with roleName, managedPolicyArns or mlActivities");
+    }
+    if let Some(name) = &role.role_name {
+        check_role_name("executionRole.roleName", name, ctx, p);
+    }
+    if let Some(arns) = &role.managed_policy_arns {
+        p.check(arns.len() <= MAX_MANAGED_POLICIES, "executionRole.managedPolicyArns", format!("at most {MAX_MANAGED_POLICIES} managed policies per role"));
+        let mut seen = HashSet::new();
+        for (i, arn) in arns.iter().enumerate() {
+            let at = format!("executionRole.managedPolicyArns[{i}]");
+            if !is_policy_arn(arn) {
+                p.add(at, "is not a managed policy ARN (arn:aws:iam::aws:policy/NAME)");
+            } else if !seen.insert(arn) {
+                p.add(at, "is named twice");
+            }
+        }
+    }
+    check_ml_activities(r, p);
+    let default_name = role_name(&ctx.role_name_prefix, role.role_name.as_deref(), &r.domain_name, "execution");
+    p.check(is_role_name(&default_name), "executionRole.roleName", format!("the role name {default_name:?} is not a valid IAM role name"));
+}
+
+fn check_role_name(path: &str, name: &str, ctx: &ValidationContext, p: &mut Problems) {
+    let max = 64usize.saturating_sub(ctx.role_name_prefix.len());
+    if name.is_empty() || name.len() > max || !is_role_name(name) {
+        p.add(path, format!("must be 1-{max} of letters, digits and +=,.@_- (the deployment adds the prefix {:?})", ctx.role_name_prefix));
+    }
+}
+
+fn check_ml_activities(r: &OnboardingRequest, p: &mut Problems) {
+    let activities = &r.execution_role.ml_activities;
+    p.check(activities.len() <= MAX_ML_ACTIVITIES, "executionRole.mlActivities", format!("at most {MAX_ML_ACTIVITIES} ML activities can be selected"));
+    let mut seen = BTreeSet::new();
+    for (i, a) in activities.iter().enumerate() {
+        let at = format!("executionRole.mlActivities[{i}]");
+        if !seen.insert(a.activity) {
+            p.add(&at, format!("{:?} is selected twice", a.activity));
+        }
+        match a.activity {
+            MlActivityKind::S3BucketAccess => {
+                p.check(!a.s3_buckets.is_empty(), format!("{at}.s3Buckets"), "S3BucketAccess needs at least one bucket name");
+                for (j, bucket) in a.s3_buckets.iter().enumerate() {
+                    p.check(is_bucket_name(bucket), format!("{at}.s3Buckets[{j}]"), format!("{bucket:?} is not an S3 bucket name"));
+                }
+            }
+            other => p.check(a.s3_buckets.is_empty(), format!("{at}.s3Buckets"), format!("only S3BucketAccess takes buckets, not {other:?}")),
+        }
+        if a.activity == MlActivityKind::UseCanvas {
+            p.check(r.canvas.enabled, &at, "UseCanvas needs canvas.enabled");
+        }
+    }
+}
+
+fn check_studio(r: &OnboardingRequest, p: &mut Problems) {
+    let s = &r.studio;
+    if let Some(t) = &s.jupyter_server.instance_type {
+        p.check(is_instance_type(t), "studio.jupyterServer.instanceType", format!("{t:?} is not 'system' or an ml.* instance type"));
+    }
+    if let Some(arn) = &s.jupyter_server.sage_maker_image_arn {
+        p.check(is_image_arn(arn), "studio.jupyterServer.sageMakerImageArn", "is not a SageMaker image ARN (arn:aws:sagemaker:REGION:ACCOUNT:image/NAME)");
+    }
+    if let Some(sharing) = &s.notebook_sharing {
+        p.check(
+            s.default_experience == StudioExperience::StudioClassic,
+            "studio.notebookSharing",
+            "is a Studio Classic option; set studio.defaultExperience to StudioClassic",
+        );
+        p.check(is_s3_output_path(&sharing.s3_output_path), "studio.notebookSharing.s3OutputPath", "must be s3://BUCKET/PREFIX or https://...");
+        if let Some(key) = &sharing.kms_key_id {
+            p.check(is_kms_key(key), "studio.notebookSharing.kmsKeyId", "is not a KMS key id or ARN");
+        }
+    }
+}
+
+fn check_rstudio(r: &OnboardingRequest, ctx: &ValidationContext, p: &mut Problems) {
+    let rs = &r.rstudio;
+    if !rs.enabled {
+        let set = [
+            ("instanceType", rs.instance_type.is_some()),
+            ("existingRoleArn", rs.existing_role_arn.is_some()),
+            ("roleName", rs.role_name.is_some()),
+            ("connectUrl", rs.connect_url.is_some()),
+            ("packageManagerUrl", rs.package_manager_url.is_some()),
+        ];
+        for (field, is_set) in set {
+            p.check(!is_set, format!("rstudio.{field}"), "is set but rstudio.enabled is false");
+        }
+        return;
+    }
+    if let Some(t) = &rs.instance_type {
+        p.check(is_instance_type(t), "rstudio.instanceType", format!("{t:?} is not 'system' or an ml.* instance type"));
+    }
+    if let Some(arn) = &rs.existing_role_arn {
+        p.check(is_role_arn(arn), "rstudio.existingRoleArn", "is not an IAM role ARN");
+        p.check(rs.role_name.is_none(), "rstudio.roleName", "cannot be combined with existingRoleArn");
+    }
+    if let Some(name) = &rs.role_name {
+        check_role_name("rstudio.roleName", name, ctx, p);
+    }
+    for (field, url) in [("connectUrl", &rs.connect_url), ("packageManagerUrl", &rs.package_manager_url)] {
+        if let Some(url) = url {
+            p.check(is_https_url(url), format!("rstudio.{field}"), "must be an https:// URL");
+        }
+    }
+}
+
+fn check_network(r: &OnboardingRequest, p: &mut Problems) {
+    let n = &r.network;
+    if let Some(vpc) = &n.vpc_id {
+        p.check(is_ec2_id(vpc, "vpc"), "network.vpcId", format!("{vpc:?} is not a VPC id (vpc-...)"));
+    }
+    p.check(n.subnet_ids.is_empty() || n.vpc_id.is_some(), "network.subnetIds", "name the VPC (network.vpcId) the subnets belong to");
+    p.check(n.subnet_ids.len() <= MAX_SUBNETS, "network.subnetIds", format!("at most {MAX_SUBNETS} subnets"));
+    check_ids("network.subnetIds", &n.subnet_ids, "subnet", p);
+    p.check(n.security_group_ids.len() <= MAX_SECURITY_GROUPS, "network.securityGroupIds", format!("at most {MAX_SECURITY_GROUPS} security groups"));
+    check_ids("network.securityGroupIds", &n.security_group_ids, "sg", p);
+    if n.access_type == NetworkAccessType::VpcOnly {
+        p.check(!n.security_group_ids.is_empty(), "network.securityGroupIds", "VpcOnly needs at least one security group");
+    }
+}
+
+fn check_ids(path: &str, ids: &[String], prefix: &str, p: &mut Problems) {
+    let mut seen = HashSet::new();
+    for (i, id) in ids.iter().enumerate() {
+        let at = format!("{path}[{i}]");
+        if !is_ec2_id(id, prefix) {
+            p.add(at, format!("{id:?} is not an id of the form {prefix}-..."));
+        } else if !seen.insert(id) {
+            p.add(at, format!("{id} is named twice"));
+        }
+    }
+}
+
+fn check_storage(r: &OnboardingRequest, p: &mut Problems) {
+    let s = &r.storage;
+    if let Some(key) = &s.kms_key_id {
+        p.check(is_kms_key(key), "storage.kmsKeyId", "is not a KMS key id or ARN");
+    }
+    for (field, size) in [("defaultSpaceSizeGb", s.default_space_size_gb), ("maxSpaceSizeGb", s.max_space_size_gb)] {
+        match size {
+            Some(gb) if gb < MIN_SPACE_GB => p.add(format!("storage.{field}"), format!("{gb} is below {MIN_SPACE_GB}")),
+            Some(gb) if gb > MAX_SPACE_GB => p.add(format!("storage.{field}"), format!("{gb} is above {MAX_SPACE_GB}")),
+            _ => {}
+        }
+    }
+    if let (Some(default), Some(max)) = (s.default_space_size_gb, s.max_space_size_gb) {
+        p.check(default <= max, "storage.defaultSpaceSizeGb", format!("{default} is above storage.maxSpaceSizeGb ({max})"));
+    }
+}
+
+fn check_notification(r: &OnboardingRequest, p: &mut Problems) {
+    let n = &r.notification;
+    if let Some(sender) = &n.sender {
+        p.check(is_email(sender), "notification.sender", "is not an e-mail address");
+    }
+    p.check(n.extra_recipients.len() <= MAX_EXTRA_RECIPIENTS, "notification.extraRecipients", format!("at most {MAX_EXTRA_RECIPIENTS} extra recipients"));
+    let mut seen = HashSet::new();
+    for (i, to) in n.extra_recipients.iter().enumerate() {
+        let at = format!("notification.extraRecipients[{i}]");
+        if !is_email(to) {
+            p.add(at, "is not an e-mail address");
+        } else if !seen.insert(to.to_lowercase()) {
+            p.add(at, "is named twice");
+        }
+    }
+}
+
+fn check_tags(r: &OnboardingRequest, p: &mut Problems) {
+    let max = 50 - RESERVED_TAG_COUNT;
+    p.check(r.tags.len() <= max, "tags", format!("at most {max} tags (the workflow adds its own)"));
+    for (key, value) in &r.tags {
+        let at = format!("tags.{key}");
+        if key.is_empty() || key.chars().count() > 128 || !is_tag_text(key) {
+            p.add(&at, "keys are 1-128 letters, digits, spaces and _.:/=+-@");
+        } else if key.to_lowercase().starts_with("aws:") || key.starts_with(RESERVED_TAG_PREFIX) {
+            p.add(&at, format!("keys starting with aws: or {RESERVED_TAG_PREFIX} are reserved"));
+        }
+        p.check(value.chars().count() <= 256 && is_tag_text(value), at, "values are at most 256 letters, digits, spaces and _.:/=+-@");
+    }
+}
+
+fn fill_defaults(r: &mut OnboardingRequest) {
+    let js = &mut r.studio.jupyter_server;
+    js.instance_type.get_or_insert_with(|| DEFAULT_INSTANCE_TYPE.to_string());
+    if r.execution_role.existing_role_arn.is_none() && r.execution_role.managed_policy_arns.is_none() {
+        r.execution_role.managed_policy_arns = Some(vec![SAGEMAKER_FULL_ACCESS.to_string()]);
+    }
+    if r.rstudio.enabled {
+        r.rstudio.instance_type.get_or_insert_with(|| DEFAULT_INSTANCE_TYPE.to_string());
+    }
+    let s = &mut r.storage;
+    match (s.default_space_size_gb, s.max_space_size_gb) {
+        (Some(d), None) => s.max_space_size_gb = Some(d.max(DEFAULT_MAX_SPACE_GB)),
+        (None, Some(m)) => s.default_space_size_gb = Some(DEFAULT_SPACE_GB.min(m)),
+        _ => {}
+    }
+}
