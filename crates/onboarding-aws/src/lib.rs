@@ -1,1 +1,35 @@
+//! AWS SDK adapters: each implements one port of `onboarding-core` over one service client.
+//! Clients are built once per Lambda instance.
 
+pub mod aws_error;
+pub mod ec2;
+pub mod iam;
+pub mod identity_center;
+pub mod sagemaker;
+pub mod ses;
+pub mod sso_assignments;
+
+pub use aws_error::classify;
+
+/// Loads the shared SDK configuration from the environment (region, credentials, endpoint).
+pub async fn load_config() -> aws_config::SdkConfig {
+    aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
+}
+
+/// The region the function runs in, as the SDK configuration says.
+pub fn config_region(config: &aws_config::SdkConfig) -> String {
+    config.region().map(|r| r.to_string()).unwrap_or_else(|| "us-east-1".to_string())
+}
+
+/// The environment variable naming IAM Identity Center's home region, which is also the region of
+/// every domain the workflow creates (the guide requires both in one region).
+pub const IDENTITY_CENTER_REGION_ENV: &str = "IDENTITY_CENTER_REGION";
+
+/// The configuration for domain-side clients (SageMaker, EC2, Identity Center): the Identity
+/// Center region when configured, else the function's own.
+pub fn domain_region_config(config: &aws_config::SdkConfig) -> aws_config::SdkConfig {
+    match std::env::var(IDENTITY_CENTER_REGION_ENV) {
+        Ok(region) if !region.is_empty() => config.to_builder().region(aws_config::Region::new(region)).build(),
+        _ => config.clone(),
+    }
+}

@@ -1,0 +1,169 @@
+//! EC2 reads for network discovery: the default VPC, and a VPC's subnets, route tables,
+//! endpoints and security groups.
+
+use aws_sdk_ec2::types::{Filter, State};
+use onboarding_core::ports::{NetworkPort, PortResult, RouteInfo, RouteTableInfo, SubnetInfo, VpcNetwork};
+
+use crate::classify;
+
+#[derive(Clone, Debug)]
+pub struct Ec2Adapter {
+    client: aws_sdk_ec2::Client,
+}
+
+fn filter(name: &str, value: &str) -> Filter {
+    Filter::builder().name(name).values(value).build()
+}
+
+impl Ec2Adapter {
+    pub fn new(client: aws_sdk_ec2::Client) -> Self {
+        Ec2Adapter { client }
+    }
+
+    pub fn from_config(config: &aws_config::SdkConfig) -> Self {
+        Self::new(aws_sdk_ec2::Client::new(config))
+    }
+
+    async fn first_vpc(&self, name: &str, value: &str) -> PortResult<Option<String>> {
+        let out = self.client.describe_vpcs().filters(filter(name, value)).send().await.map_err(|e| classify("ec2:DescribeVpcs", &e))?;
+        Ok(out.vpcs().iter().find_map(|v| v.vpc_id().map(str::to_string)))
+    }
+
+    async fn subnets(&self, vpc_id: &str) -> PortResult<Vec<SubnetInfo>> {
+        let items = self.client.describe_subnets().filters(filter("vpc-id", vpc_id)).into_paginator().items().send().collect::<Result<Vec<_>, _>>().await;
+        let items = items.map_err(|e| classify("ec2:DescribeSubnets", &e))?;
+        Ok(items
+            .iter()
+            .map(|s| SubnetInfo {
+                subnet_id: s.subnet_id().unwrap_or_default().to_string(),
+                availability_zone: s.availability_zone().unwrap_or_default().to_string(),
+                availability_zone_id: s.availability_zone_id().unwrap_or_default().to_string(),
+                available_ip_addresses: s.available_ip_address_count().unwrap_or(0),
+            })
+            .collect())
+    }
+
+    async fn route_tables(&self, vpc_id: &str) -> PortResult<Vec<RouteTableInfo>> {
+        let items = self.client.describe_route_tables().filters(filter("vpc-id", vpc_id)).into_paginator().items().send().collect::<Result<Vec<_>, _>>().await;
+        let items = items.map_err(|e| classify("ec2:DescribeRouteTables", &e))?;
+        Ok(items
+            .iter()
+            .map(|t| RouteTableInfo {
+                main: t.associations().iter().any(|a| a.main() == Some(true)),
+                subnet_ids: t.associations().iter().filter_map(|a| a.subnet_id().map(str::to_string)).collect(),
+                routes: t
+                    .routes()
+                    .iter()
+                    .map(|r| RouteInfo {
+                        destination: r.destination_cidr_block().unwrap_or_default().to_string(),
+                        gateway_id: r.gateway_id().map(str::to_string),
+                        nat_gateway_id: r.nat_gateway_id().map(str::to_string),
+                    })
+                    .collect(),
+            })
+            .collect())
+    }
+
+    async fn endpoint_services(&self, vpc_id: &str) -> PortResult<Vec<String>> {
+        let items = self.client.describe_vpc_endpoints().filters(filter("vpc-id", vpc_id)).into_paginator().items().send().collect::<Result<Vec<_>, _>>().await;
+        let items = items.map_err(|e| classify("ec2:DescribeVpcEndpoints", &e))?;
+        let usable = |s: Option<&State>| !matches!(s, Some(State::Deleted | State::Deleting | State::Failed | State::Rejected | State::Expired));
+        Ok(items.iter().filter(|e| usable(e.state())).filter_map(|e| e.service_name().map(str::to_string)).collect())
+    }
+
+    async fn security_groups(&self, vpc_id: &str) -> PortResult<Vec<String>> {
+        let items = self.client.describe_security_groups().filters(filter("vpc-id", vpc_id)).into_paginator().items().send().collect::<Result<Vec<_>, _>>().await;
+        let items = items.map_err(|e| classify("ec2:DescribeSecurityGroups", &e))?;
+        Ok(items.iter().filter_map(|g| g.group_id().map(str::to_string)).collect())
+    }
+}
+
+impl NetworkPort for Ec2Adapter {
+    async fn default_vpc_id(&self) -> PortResult<Option<String>> {
+        self.first_vpc("isDefault", "true").await
+    }
+
+    async fn describe_vpc(&self, vpc_id: &str) -> PortResult<Option<VpcNetwork>> {
+        // A filter (not VpcIds) so that a missing VPC is an empty answer rather than an error code.
+        if self.first_vpc("vpc-id", vpc_id).await?.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(VpcNetwork {
+            vpc_id: vpc_id.to_string(),
+            subnets: self.subnets(vpc_id).await?,
+            route_tables: self.route_tables(vpc_id).await?,
+            endpoint_services: self.endpoint_services(vpc_id).await?,
+            security_group_ids: self.security_groups(vpc_id).await?,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_ec2::operation::describe_route_tables::DescribeRouteTablesOutput;
+    use aws_sdk_ec2::operation::describe_security_groups::DescribeSecurityGroupsOutput;
+    use aws_sdk_ec2::operation::describe_subnets::DescribeSubnetsOutput;
+    use aws_sdk_ec2::operation::describe_vpc_endpoints::DescribeVpcEndpointsOutput;
+    use aws_sdk_ec2::operation::describe_vpcs::DescribeVpcsOutput;
+    use aws_sdk_ec2::types::{Route, RouteTable, RouteTableAssociation, SecurityGroup, Subnet, Vpc, VpcEndpoint};
+    use aws_sdk_ec2::Client;
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    use onboarding_core::ErrorName;
+
+    #[tokio::test]
+    async fn default_vpc_uses_the_is_default_filter() {
+        let rule = mock!(Client::describe_vpcs)
+            .match_requests(|r| r.filters().iter().any(|f| f.name() == Some("isDefault")))
+            .then_output(|| DescribeVpcsOutput::builder().vpcs(Vpc::builder().vpc_id("vpc-0123abcd").build()).build());
+        let ec2 = Ec2Adapter::new(mock_client!(aws_sdk_ec2, [&rule]));
+        assert_eq!(ec2.default_vpc_id().await.expect("vpc").as_deref(), Some("vpc-0123abcd"));
+    }
+
+    #[tokio::test]
+    async fn describes_a_whole_vpc() {
+        let vpcs = mock!(Client::describe_vpcs).then_output(|| DescribeVpcsOutput::builder().vpcs(Vpc::builder().vpc_id("vpc-1").build()).build());
+        let subnets = mock!(Client::describe_subnets).then_output(|| {
+            DescribeSubnetsOutput::builder()
+                .subnets(Subnet::builder().subnet_id("subnet-1").availability_zone("us-east-1a").availability_zone_id("use1-az1").available_ip_address_count(250).build())
+                .build()
+        });
+        let tables = mock!(Client::describe_route_tables).then_output(|| {
+            DescribeRouteTablesOutput::builder()
+                .route_tables(
+                    RouteTable::builder()
+                        .associations(RouteTableAssociation::builder().main(true).build())
+                        .routes(Route::builder().destination_cidr_block("0.0.0.0/0").nat_gateway_id("nat-1").build())
+                        .build(),
+                )
+                .build()
+        });
+        let endpoints = mock!(Client::describe_vpc_endpoints).then_output(|| {
+            DescribeVpcEndpointsOutput::builder()
+                .vpc_endpoints(VpcEndpoint::builder().service_name("com.amazonaws.us-east-1.sagemaker.api").state(State::Available).build())
+                .vpc_endpoints(VpcEndpoint::builder().service_name("com.amazonaws.us-east-1.sts").state(State::Deleted).build())
+                .build()
+        });
+        let groups = mock!(Client::describe_security_groups).then_output(|| DescribeSecurityGroupsOutput::builder().security_groups(SecurityGroup::builder().group_id("sg-1").build()).build());
+        let ec2 = Ec2Adapter::new(mock_client!(aws_sdk_ec2, RuleMode::MatchAny, [&vpcs, &subnets, &tables, &endpoints, &groups]));
+        let vpc = ec2.describe_vpc("vpc-1").await.expect("describe").expect("exists");
+        assert_eq!(vpc.subnets[0].availability_zone_id, "use1-az1");
+        assert!(vpc.route_tables[0].main);
+        assert_eq!(vpc.route_tables[0].routes[0].nat_gateway_id.as_deref(), Some("nat-1"));
+        assert_eq!(vpc.endpoint_services, vec!["com.amazonaws.us-east-1.sagemaker.api"]);
+        assert_eq!(vpc.security_group_ids, vec!["sg-1"]);
+    }
+
+    #[tokio::test]
+    async fn missing_vpc_is_none_and_server_errors_are_unavailable() {
+        let none = mock!(Client::describe_vpcs).then_output(|| DescribeVpcsOutput::builder().build());
+        let ec2 = Ec2Adapter::new(mock_client!(aws_sdk_ec2, [&none]));
+        assert_eq!(ec2.describe_vpc("vpc-9").await.expect("describe"), None);
+
+        let broken = mock!(Client::describe_vpcs).then_http_response(|| {
+            aws_smithy_runtime_api::http::Response::new(aws_smithy_runtime_api::http::StatusCode::try_from(503).expect("status"), aws_smithy_types::body::SdkBody::from("<Response><Errors><Error><Code>Unavailable</Code></Error></Errors></Response>"))
+        });
+        let ec2 = Ec2Adapter::new(mock_client!(aws_sdk_ec2, [&broken]));
+        assert_eq!(ec2.default_vpc_id().await.expect_err("unavailable").name, ErrorName::AwsUnavailable);
+    }
+}

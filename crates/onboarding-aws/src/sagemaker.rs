@@ -1,0 +1,377 @@
+//! SageMaker domains and user profiles.
+
+use aws_sdk_sagemaker::operation::create_domain::CreateDomainError;
+use aws_sdk_sagemaker::operation::create_user_profile::CreateUserProfileError;
+use aws_sdk_sagemaker::operation::delete_domain::DeleteDomainError;
+use aws_sdk_sagemaker::operation::describe_domain::DescribeDomainError;
+use aws_sdk_sagemaker::operation::describe_user_profile::DescribeUserProfileError;
+use aws_sdk_sagemaker::types::{
+    AppNetworkAccessType, AppSecurityGroupManagement, AppType, AuthMode, DefaultEbsStorageSettings, DefaultSpaceSettings, DefaultSpaceStorageSettings, DomainSettings,
+    DomainStatus as SdkStatus, JupyterServerAppSettings, NotebookOutputOption, RStudioServerProAccessStatus, RStudioServerProAppSettings, RStudioServerProDomainSettings,
+    RStudioServerProUserGroup, ResourceSpec, RetentionPolicy, RetentionType, SharingSettings, StudioWebPortal, StudioWebPortalSettings, Tag, UserSettings,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use onboarding_core::domain_spec::DomainSpec;
+use onboarding_core::ports::{CreatedDomain, DomainDescription, DomainStatus, DomainSummary, PortResult, SageMakerPort, Tags};
+use onboarding_core::{ErrorName, OnboardingError};
+
+use crate::classify;
+
+#[derive(Clone, Debug)]
+pub struct SageMakerAdapter {
+    client: aws_sdk_sagemaker::Client,
+}
+
+impl SageMakerAdapter {
+    pub fn new(client: aws_sdk_sagemaker::Client) -> Self {
+        SageMakerAdapter { client }
+    }
+
+    pub fn from_config(config: &aws_config::SdkConfig) -> Self {
+        Self::new(aws_sdk_sagemaker::Client::new(config))
+    }
+}
+
+fn sdk_tags(tags: &Tags) -> Vec<Tag> {
+    tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect()
+}
+
+/// The CreateDomain default user settings, field by field from the spec.
+pub fn user_settings(spec: &DomainSpec) -> UserSettings {
+    let u = &spec.user;
+    let jupyter = ResourceSpec::builder().instance_type(u.jupyter_instance_type.as_str().into()).set_sage_maker_image_arn(u.jupyter_image_arn.clone()).build();
+    let mut portal = StudioWebPortalSettings::builder();
+    for app in &u.hidden_app_types {
+        portal = portal.hidden_app_types(AppType::from(*app));
+    }
+    let mut settings = UserSettings::builder()
+        .execution_role(&u.execution_role_arn)
+        .set_security_groups(Some(u.security_group_ids.clone()))
+        .studio_web_portal(StudioWebPortal::from(u.studio_web_portal))
+        .default_landing_uri(u.default_landing_uri)
+        .jupyter_server_app_settings(JupyterServerAppSettings::builder().default_resource_spec(jupyter).build())
+        .studio_web_portal_settings(portal.build())
+        .r_studio_server_pro_app_settings(
+            RStudioServerProAppSettings::builder()
+                .access_status(RStudioServerProAccessStatus::from(u.rstudio_access.0))
+                .user_group(RStudioServerProUserGroup::from(u.rstudio_access.1))
+                .build(),
+        );
+    if let Some(sharing) = &u.sharing {
+        settings = settings.sharing_settings(
+            SharingSettings::builder()
+                .notebook_output_option(NotebookOutputOption::from(sharing.notebook_output_option))
+                .set_s3_output_path(sharing.s3_output_path.clone())
+                .set_s3_kms_key_id(sharing.s3_kms_key_id.clone())
+                .build(),
+        );
+    }
+    if let Some(storage) = space_storage(spec) {
+        settings = settings.space_storage_settings(storage);
+    }
+    settings.build()
+}
+
+fn space_storage(spec: &DomainSpec) -> Option<DefaultSpaceStorageSettings> {
+    let (default, max) = spec.user.space_storage_gb?;
+    let ebs = DefaultEbsStorageSettings::builder().default_ebs_volume_size_in_gb(default as i32).maximum_ebs_volume_size_in_gb(max as i32).build();
+    Some(DefaultSpaceStorageSettings::builder().default_ebs_storage_settings(ebs).build())
+}
+
+/// Shared spaces get the same role and groups (CloudFormation deploys have failed without them).
+fn space_settings(spec: &DomainSpec) -> DefaultSpaceSettings {
+    let mut space = DefaultSpaceSettings::builder().execution_role(&spec.user.execution_role_arn).set_security_groups(Some(spec.user.security_group_ids.clone()));
+    if let Some(storage) = space_storage(spec) {
+        space = space.space_storage_settings(storage);
+    }
+    space.build()
+}
+
+fn domain_settings(spec: &DomainSpec) -> Option<DomainSettings> {
+    let rs = spec.rstudio.as_ref()?;
+    let rstudio = RStudioServerProDomainSettings::builder()
+        .domain_execution_role_arn(&rs.domain_execution_role_arn)
+        .set_r_studio_connect_url(rs.connect_url.clone())
+        .set_r_studio_package_manager_url(rs.package_manager_url.clone())
+        .default_resource_spec(ResourceSpec::builder().instance_type(rs.instance_type.as_str().into()).build())
+        .build();
+    Some(DomainSettings::builder().r_studio_server_pro_domain_settings(rstudio).build())
+}
+
+/// CreateDomain's ValidationException covers several causes that the workflow must tell apart.
+fn create_domain_error(e: &SdkError<CreateDomainError, HttpResponse>) -> OnboardingError {
+    match e.as_service_error() {
+        Some(CreateDomainError::ResourceInUse(inner)) => {
+            OnboardingError::new(ErrorName::DomainNameConflict, format!("sagemaker:CreateDomain: {}", inner.message().unwrap_or("the domain name is in use")))
+        }
+        Some(CreateDomainError::ResourceLimitExceeded(inner)) => {
+            OnboardingError::new(ErrorName::DomainLimitExceeded, format!("sagemaker:CreateDomain: {}", inner.message().unwrap_or("the domain quota is used up")))
+        }
+        Some(other) if other.code() == Some("ValidationException") => {
+            let message = other.message().unwrap_or_default();
+            let lower = message.to_lowercase();
+            let name = if lower.contains("assume") && lower.contains("role") {
+                ErrorName::RoleNotAssumableYet
+            } else if lower.contains("kms") {
+                ErrorName::KmsKeyInvalid
+            } else {
+                ErrorName::DomainRequestRejected
+            };
+            OnboardingError::new(name, format!("sagemaker:CreateDomain: {message}"))
+        }
+        _ => classify("sagemaker:CreateDomain", e),
+    }
+}
+
+fn status(s: Option<&SdkStatus>) -> DomainStatus {
+    match s {
+        Some(SdkStatus::Pending) => DomainStatus::Pending,
+        Some(SdkStatus::InService) => DomainStatus::InService,
+        Some(SdkStatus::Updating) => DomainStatus::Updating,
+        Some(SdkStatus::Failed) => DomainStatus::Failed,
+        Some(SdkStatus::UpdateFailed) => DomainStatus::UpdateFailed,
+        Some(SdkStatus::Deleting) => DomainStatus::Deleting,
+        Some(SdkStatus::DeleteFailed) => DomainStatus::DeleteFailed,
+        Some(other) => DomainStatus::Other(other.as_str().to_string()),
+        None => DomainStatus::Other("Unknown".into()),
+    }
+}
+
+impl SageMakerPort for SageMakerAdapter {
+    async fn find_domain(&self, name: &str) -> PortResult<Option<DomainSummary>> {
+        let items = self.client.list_domains().into_paginator().items().send().collect::<Result<Vec<_>, _>>().await;
+        let items = items.map_err(|e| classify("sagemaker:ListDomains", &e))?;
+        Ok(items.iter().find(|d| d.domain_name() == Some(name)).map(|d| DomainSummary {
+            domain_id: d.domain_id().unwrap_or_default().to_string(),
+            domain_arn: d.domain_arn().unwrap_or_default().to_string(),
+        }))
+    }
+
+    async fn list_tags(&self, arn: &str) -> PortResult<Tags> {
+        let items = self.client.list_tags().resource_arn(arn).into_paginator().items().send().collect::<Result<Vec<_>, _>>().await;
+        let items = items.map_err(|e| classify("sagemaker:ListTags", &e))?;
+        Ok(items.iter().map(|t| (t.key().unwrap_or_default().to_string(), t.value().unwrap_or_default().to_string())).collect())
+    }
+
+    async fn add_tags(&self, arn: &str, tags: &Tags) -> PortResult<()> {
+        self.client.add_tags().resource_arn(arn).set_tags(Some(sdk_tags(tags))).send().await.map_err(|e| classify("sagemaker:AddTags", &e))?;
+        Ok(())
+    }
+
+    async fn create_domain(&self, spec: &DomainSpec) -> PortResult<CreatedDomain> {
+        let out = self
+            .client
+            .create_domain()
+            .domain_name(&spec.domain_name)
+            .auth_mode(AuthMode::Sso)
+            .vpc_id(&spec.vpc_id)
+            .set_subnet_ids(Some(spec.subnet_ids.clone()))
+            .app_network_access_type(AppNetworkAccessType::from(spec.app_network_access_type))
+            .set_app_security_group_management(spec.app_security_group_management.map(AppSecurityGroupManagement::from))
+            .set_kms_key_id(spec.kms_key_id.clone())
+            .default_user_settings(user_settings(spec))
+            .default_space_settings(space_settings(spec))
+            .set_domain_settings(domain_settings(spec))
+            .set_tags(Some(sdk_tags(&spec.tags)))
+            .send()
+            .await
+            .map_err(|e| create_domain_error(&e))?;
+        Ok(CreatedDomain {
+            domain_id: out.domain_id().unwrap_or_default().to_string(),
+            domain_arn: out.domain_arn().unwrap_or_default().to_string(),
+            url: out.url().unwrap_or_default().to_string(),
+        })
+    }
+
+    async fn describe_domain(&self, domain_id: &str) -> PortResult<Option<DomainDescription>> {
+        match self.client.describe_domain().domain_id(domain_id).send().await {
+            Ok(out) => Ok(Some(DomainDescription {
+                status: status(out.status()),
+                failure_reason: out.failure_reason().map(str::to_string),
+                url: out.url().map(str::to_string),
+                sso_application_arn: out.single_sign_on_application_arn().map(str::to_string),
+            })),
+            Err(e) if matches!(e.as_service_error(), Some(DescribeDomainError::ResourceNotFound(_))) => Ok(None),
+            Err(e) => Err(classify("sagemaker:DescribeDomain", &e)),
+        }
+    }
+
+    async fn delete_domain(&self, domain_id: &str) -> PortResult<()> {
+        let retention = RetentionPolicy::builder().home_efs_file_system(RetentionType::Delete).build();
+        match self.client.delete_domain().domain_id(domain_id).retention_policy(retention).send().await {
+            Ok(_) => Ok(()),
+            Err(e) if matches!(e.as_service_error(), Some(DeleteDomainError::ResourceNotFound(_))) => Ok(()),
+            Err(e) => Err(classify("sagemaker:DeleteDomain", &e)),
+        }
+    }
+
+    async fn user_profile_exists(&self, domain_id: &str, profile_name: &str) -> PortResult<bool> {
+        match self.client.describe_user_profile().domain_id(domain_id).user_profile_name(profile_name).send().await {
+            Ok(_) => Ok(true),
+            Err(e) if matches!(e.as_service_error(), Some(DescribeUserProfileError::ResourceNotFound(_))) => Ok(false),
+            Err(e) => Err(classify("sagemaker:DescribeUserProfile", &e)),
+        }
+    }
+
+    async fn create_user_profile(&self, domain_id: &str, profile_name: &str, sso_user_name: &str, tags: &Tags) -> PortResult<()> {
+        let sent = self
+            .client
+            .create_user_profile()
+            .domain_id(domain_id)
+            .user_profile_name(profile_name)
+            .single_sign_on_user_identifier("UserName")
+            .single_sign_on_user_value(sso_user_name)
+            .set_tags(Some(sdk_tags(tags)))
+            .send()
+            .await;
+        match sent {
+            Ok(_) => Ok(()),
+            // Created by an earlier attempt (or at first sign-in): the profile is there, which is the goal.
+            Err(e) if matches!(e.as_service_error(), Some(CreateUserProfileError::ResourceInUse(_))) => Ok(()),
+            Err(e) => Err(classify("sagemaker:CreateUserProfile", &e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_sagemaker::operation::create_domain::CreateDomainOutput;
+    use aws_sdk_sagemaker::operation::create_user_profile::CreateUserProfileOutput;
+    use aws_sdk_sagemaker::operation::describe_domain::DescribeDomainOutput;
+    use aws_sdk_sagemaker::operation::list_domains::ListDomainsOutput;
+    use aws_sdk_sagemaker::types::error::{ResourceInUse, ResourceLimitExceeded, ResourceNotFound};
+    use aws_sdk_sagemaker::types::DomainDetails;
+    use aws_sdk_sagemaker::Client;
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    use onboarding_core::domain_spec::{RStudioDomainSpec, SharingSpec, UserSettingsSpec};
+
+    fn spec() -> DomainSpec {
+        DomainSpec {
+            domain_name: "team-a".into(),
+            vpc_id: "vpc-1".into(),
+            subnet_ids: vec!["subnet-1".into(), "subnet-2".into()],
+            app_network_access_type: "VpcOnly",
+            app_security_group_management: Some("Service"),
+            kms_key_id: Some("key-1".into()),
+            rstudio: Some(RStudioDomainSpec {
+                domain_execution_role_arn: "arn:aws:iam::123456789012:role/rs".into(),
+                connect_url: Some("https://connect".into()),
+                package_manager_url: None,
+                instance_type: "system".into(),
+            }),
+            user: UserSettingsSpec {
+                execution_role_arn: "arn:aws:iam::123456789012:role/exec".into(),
+                security_group_ids: vec!["sg-1".into()],
+                studio_web_portal: "DISABLED",
+                default_landing_uri: "app:JupyterServer:",
+                jupyter_instance_type: "system".into(),
+                jupyter_image_arn: Some("arn:aws:sagemaker:us-east-1:081325390199:image/jupyter-server-3".into()),
+                sharing: Some(SharingSpec { notebook_output_option: "Allowed", s3_output_path: Some("s3://b/p".into()), s3_kms_key_id: None }),
+                hidden_app_types: vec!["Canvas"],
+                rstudio_access: ("ENABLED", "R_STUDIO_ADMIN"),
+                space_storage_gb: Some((10, 50)),
+            },
+            tags: Tags::from([("team".to_string(), "a".to_string())]),
+        }
+    }
+
+    #[tokio::test]
+    async fn create_domain_maps_every_field() {
+        let rule = mock!(Client::create_domain)
+            .match_requests(|r| {
+                let u = r.default_user_settings().expect("user settings");
+                let ebs = u.space_storage_settings().and_then(|s| s.default_ebs_storage_settings());
+                r.auth_mode() == Some(&AuthMode::Sso)
+                    && r.app_network_access_type() == Some(&AppNetworkAccessType::VpcOnly)
+                    && r.app_security_group_management() == Some(&AppSecurityGroupManagement::Service)
+                    && r.kms_key_id() == Some("key-1")
+                    && r.subnet_ids().len() == 2
+                    && u.studio_web_portal() == Some(&StudioWebPortal::Disabled)
+                    && u.default_landing_uri() == Some("app:JupyterServer:")
+                    && u.security_groups() == ["sg-1"]
+                    && u.sharing_settings().and_then(|s| s.notebook_output_option()) == Some(&NotebookOutputOption::Allowed)
+                    && u.jupyter_server_app_settings().and_then(|j| j.default_resource_spec()).and_then(|s| s.sage_maker_image_arn()).is_some()
+                    && u.studio_web_portal_settings().map(|p| p.hidden_app_types()) == Some(&[AppType::Canvas][..])
+                    && u.r_studio_server_pro_app_settings().and_then(|r| r.user_group()) == Some(&RStudioServerProUserGroup::Admin)
+                    && ebs.and_then(|e| e.default_ebs_volume_size_in_gb()) == Some(10)
+                    && ebs.and_then(|e| e.maximum_ebs_volume_size_in_gb()) == Some(50)
+                    && r.domain_settings().and_then(|d| d.r_studio_server_pro_domain_settings()).and_then(|s| s.r_studio_connect_url()) == Some("https://connect")
+                    && r.default_space_settings().and_then(|s| s.execution_role()) == Some("arn:aws:iam::123456789012:role/exec")
+                    && r.tags().len() == 1
+            })
+            .then_output(|| CreateDomainOutput::builder().domain_id("d-1").domain_arn("arn:aws:sagemaker:us-east-1:123456789012:domain/d-1").url("https://d-1.studio").build());
+        let sm = SageMakerAdapter::new(mock_client!(aws_sdk_sagemaker, [&rule]));
+        let created = sm.create_domain(&spec()).await.expect("created");
+        assert_eq!(created.domain_id, "d-1");
+        assert_eq!(rule.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn create_domain_errors_are_named() {
+        let cases: Vec<(CreateDomainError, ErrorName)> = vec![
+            (CreateDomainError::ResourceInUse(ResourceInUse::builder().message("in use").build()), ErrorName::DomainNameConflict),
+            (CreateDomainError::ResourceLimitExceeded(ResourceLimitExceeded::builder().message("quota").build()), ErrorName::DomainLimitExceeded),
+        ];
+        for (error, name) in cases {
+            let error = std::sync::Mutex::new(Some(error));
+            let rule = mock!(Client::create_domain).then_error(move || error.lock().ok().and_then(|mut e| e.take()).expect("one call"));
+            let sm = SageMakerAdapter::new(mock_client!(aws_sdk_sagemaker, [&rule]));
+            assert_eq!(sm.create_domain(&spec()).await.expect_err("fails").name, name);
+        }
+    }
+
+    #[tokio::test]
+    async fn validation_exceptions_are_told_apart() {
+        for (message, name) in [
+            ("Could not assume role arn:aws:iam::123456789012:role/exec. Please ensure that the role exists and allows principal 'sagemaker.amazonaws.com' to assume the role.", ErrorName::RoleNotAssumableYet),
+            ("KMS key arn:aws:kms:us-east-1:123456789012:key/x does not exist", ErrorName::KmsKeyInvalid),
+            ("Subnets must be in at least two availability zones", ErrorName::DomainRequestRejected),
+        ] {
+            let body = format!(r#"{{"__type":"ValidationException","message":"{message}"}}"#);
+            let rule = mock!(Client::create_domain).then_http_response(move || {
+                aws_smithy_runtime_api::http::Response::new(aws_smithy_runtime_api::http::StatusCode::try_from(400).expect("status"), aws_smithy_types::body::SdkBody::from(body.clone()))
+            });
+            let sm = SageMakerAdapter::new(mock_client!(aws_sdk_sagemaker, [&rule]));
+            assert_eq!(sm.create_domain(&spec()).await.expect_err("fails").name, name, "{message}");
+        }
+    }
+
+    #[tokio::test]
+    async fn describe_maps_status_and_not_found() {
+        let failed = mock!(Client::describe_domain)
+            .match_requests(|r| r.domain_id() == Some("d-1"))
+            .then_output(|| DescribeDomainOutput::builder().status(SdkStatus::Failed).failure_reason("no capacity").single_sign_on_application_arn("arn:app").build());
+        let missing = mock!(Client::describe_domain).then_error(|| DescribeDomainError::ResourceNotFound(ResourceNotFound::builder().build()));
+        let sm = SageMakerAdapter::new(mock_client!(aws_sdk_sagemaker, RuleMode::MatchAny, [&failed, &missing]));
+        let d = sm.describe_domain("d-1").await.expect("describe").expect("found");
+        assert_eq!(d.status, DomainStatus::Failed);
+        assert_eq!(d.failure_reason.as_deref(), Some("no capacity"));
+        assert_eq!(sm.describe_domain("d-2").await.expect("describe"), None);
+    }
+
+    #[tokio::test]
+    async fn finds_domains_by_name_across_pages() {
+        let page1 = mock!(Client::list_domains)
+            .match_requests(|r| r.next_token().is_none())
+            .then_output(|| ListDomainsOutput::builder().domains(DomainDetails::builder().domain_name("other").domain_id("d-0").build()).next_token("t").build());
+        let page2 = mock!(Client::list_domains)
+            .match_requests(|r| r.next_token() == Some("t"))
+            .then_output(|| ListDomainsOutput::builder().domains(DomainDetails::builder().domain_name("team-a").domain_id("d-1").domain_arn("arn:d-1").build()).build());
+        let sm = SageMakerAdapter::new(mock_client!(aws_sdk_sagemaker, RuleMode::MatchAny, [&page1, &page2]));
+        assert_eq!(sm.find_domain("team-a").await.expect("list"), Some(DomainSummary { domain_id: "d-1".into(), domain_arn: "arn:d-1".into() }));
+    }
+
+    #[tokio::test]
+    async fn user_profiles_use_the_user_name_identifier() {
+        let create = mock!(Client::create_user_profile)
+            .match_requests(|r| r.single_sign_on_user_identifier() == Some("UserName") && r.single_sign_on_user_value() == Some("jane@example.com"))
+            .then_output(|| CreateUserProfileOutput::builder().build());
+        let again = mock!(Client::create_user_profile).then_error(|| CreateUserProfileError::ResourceInUse(ResourceInUse::builder().build()));
+        let sm = SageMakerAdapter::new(mock_client!(aws_sdk_sagemaker, RuleMode::Sequential, [&create, &again]));
+        sm.create_user_profile("d-1", "jane-example-com", "jane@example.com", &Tags::new()).await.expect("created");
+        sm.create_user_profile("d-1", "jane-example-com", "jane@example.com", &Tags::new()).await.expect("already there");
+    }
+}
