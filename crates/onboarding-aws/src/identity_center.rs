@@ -143,6 +143,7 @@ mod tests {
                 .identity_store_id("d-1")
                 .user_id("u-1")
                 .user_arn("arn:aws:identitystore::123456789012:user/u-1")
+                .revision("1")
                 .user_name("jane")
                 .display_name("Jane Doe")
                 .emails(Email::builder().value("other@example.com").primary(false).build())
