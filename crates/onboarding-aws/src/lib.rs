@@ -21,15 +21,8 @@ pub fn config_region(config: &aws_config::SdkConfig) -> String {
     config.region().map(|r| r.to_string()).unwrap_or_else(|| "us-east-1".to_string())
 }
 
-/// The environment variable naming IAM Identity Center's home region, which is also the region of
-/// every domain the workflow creates (the guide requires both in one region).
-pub const IDENTITY_CENTER_REGION_ENV: &str = "IDENTITY_CENTER_REGION";
-
-/// The configuration for domain-side clients (SageMaker, EC2, Identity Center): the Identity
-/// Center region when configured, else the function's own.
+/// The configuration for domain-side clients (SageMaker, EC2, Identity Center): built for IAM
+/// Identity Center's region, since the guide requires the domain in that region.
 pub fn domain_region_config(config: &aws_config::SdkConfig) -> aws_config::SdkConfig {
-    match std::env::var(IDENTITY_CENTER_REGION_ENV) {
-        Ok(region) if !region.is_empty() => config.to_builder().region(aws_config::Region::new(region)).build(),
-        _ => config.clone(),
-    }
+    config.to_builder().region(aws_config::Region::new(onboarding_core::config::domain_region())).build()
 }

@@ -116,6 +116,13 @@ impl OnboardingError {
     }
 }
 
+#[cfg(feature = "lambda")]
+impl From<OnboardingError> for lambda_runtime::Diagnostic {
+    fn from(e: OnboardingError) -> Self {
+        lambda_runtime::Diagnostic { error_type: e.name.as_str().to_string(), error_message: e.message }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,9 +2,12 @@
 //! flows through the state machine, the named errors, and the pure decisions each step makes.
 //! Nothing here talks to AWS; the ports say what the steps need and `onboarding-aws` provides it.
 
+pub mod config;
 pub mod domain_spec;
 pub mod email;
 pub mod errors;
+#[cfg(feature = "fakes")]
+pub mod fakes;
 pub mod formats;
 pub mod naming;
 pub mod network;

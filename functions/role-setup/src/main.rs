@@ -1,1 +1,12 @@
-fn main() {}
+use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
+use onboarding_aws::iam::IamAdapter;
+use onboarding_core::{config, OnboardingState};
+use role_setup::handler;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    tracing::init_default_subscriber();
+    let iam = IamAdapter::from_config(&onboarding_aws::load_config().await);
+    let prefix = config::var(config::ROLE_NAME_PREFIX).unwrap_or_default();
+    run(service_fn(|event: LambdaEvent<OnboardingState>| handler(&iam, &prefix, event))).await
+}

@@ -1,1 +1,14 @@
-fn main() {}
+use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
+use onboarding_core::config;
+use onboarding_core::validate::ValidationContext;
+use validate_request::{handler, Config, ValidateInput};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    tracing::init_default_subscriber();
+    let config = Config {
+        validation: ValidationContext { role_name_prefix: config::var(config::ROLE_NAME_PREFIX).unwrap_or_default() },
+        domain_region: config::domain_region(),
+    };
+    run(service_fn(|event: LambdaEvent<ValidateInput>| handler(&config, event))).await
+}

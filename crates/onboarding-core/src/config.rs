@@ -1,0 +1,18 @@
+//! The environment variables the functions read, named in one place (the template sets them).
+
+/// IAM Identity Center's home region, which is also every domain's region.
+pub const IDENTITY_CENTER_REGION: &str = "IDENTITY_CENTER_REGION";
+/// Prefix of every role the workflow creates; its IAM permissions are limited to it.
+pub const ROLE_NAME_PREFIX: &str = "ROLE_NAME_PREFIX";
+/// The verified SES sender used when a request names none.
+pub const SENDER_ADDRESS: &str = "SENDER_ADDRESS";
+
+/// A variable's value, when set and not empty.
+pub fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// The region domains are created in: Identity Center's, else the function's own.
+pub fn domain_region() -> String {
+    var(IDENTITY_CENTER_REGION).or_else(|| var("AWS_REGION")).or_else(|| var("AWS_DEFAULT_REGION")).unwrap_or_else(|| "us-east-1".to_string())
+}

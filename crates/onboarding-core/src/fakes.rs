@@ -1,0 +1,286 @@
+//! An in-memory AWS implementing every port, for handler tests. A test arranges the world, runs a
+//! handler, then asserts on what exists. `fail_next` injects a named error into one operation.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Mutex, MutexGuard};
+
+use serde_json::Value;
+
+use crate::domain_spec::DomainSpec;
+use crate::errors::{ErrorName, OnboardingError};
+use crate::ports::*;
+use crate::state::{PrincipalType, ResolvedUser};
+
+#[derive(Clone, Debug)]
+pub struct FakeRole {
+    pub info: RoleInfo,
+    pub managed: Vec<String>,
+    pub inline: BTreeMap<String, Value>,
+}
+
+#[derive(Clone, Debug)]
+pub struct FakeDomain {
+    pub summary: DomainSummary,
+    pub spec: DomainSpec,
+    pub tags: Tags,
+    pub status: DomainStatus,
+    pub failure_reason: Option<String>,
+    /// DescribeDomain answers Pending this many more times before InService.
+    pub pending_polls: u32,
+    pub sso_application_arn: Option<String>,
+}
+
+#[derive(Default, Debug)]
+pub struct World {
+    pub instances: Vec<IdentityCenterInstance>,
+    pub users: Vec<ResolvedUser>,
+    /// (display name, group id, member user ids)
+    pub groups: Vec<(String, String, Vec<String>)>,
+    pub roles: BTreeMap<String, FakeRole>,
+    /// Roles GetRole does not see yet (IAM's eventual consistency).
+    pub unreadable_roles: Vec<String>,
+    pub default_vpc: Option<String>,
+    pub vpcs: BTreeMap<String, VpcNetwork>,
+    pub domains: Vec<FakeDomain>,
+    /// Pending polls each new domain starts with.
+    pub new_domain_pending_polls: u32,
+    pub profiles: Vec<(String, String, String)>,
+    pub assignments: Vec<(String, PrincipalType, String)>,
+    pub sent: Vec<Email>,
+    /// Recipients SES rejects.
+    pub rejecting: Vec<String>,
+    pub failures: HashMap<&'static str, VecDeque<OnboardingError>>,
+    pub calls: Vec<&'static str>,
+}
+
+#[derive(Default, Debug)]
+pub struct FakeAws {
+    world: Mutex<World>,
+}
+
+impl FakeAws {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The world, to arrange or to inspect.
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        match self.world.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// The next `times` calls of operation `op` fail with `name`.
+    pub fn fail_next(&self, op: &'static str, name: ErrorName, times: usize) {
+        let mut w = self.world();
+        let queue = w.failures.entry(op).or_default();
+        for _ in 0..times {
+            queue.push_back(OnboardingError::new(name, format!("injected failure of {op}")));
+        }
+    }
+
+    /// Counts calls of `op` so far.
+    pub fn calls(&self, op: &str) -> usize {
+        self.world().calls.iter().filter(|c| **c == op).count()
+    }
+
+    fn enter(&self, op: &'static str) -> PortResult<MutexGuard<'_, World>> {
+        let mut w = self.world();
+        w.calls.push(op);
+        if let Some(e) = w.failures.get_mut(op).and_then(VecDeque::pop_front) {
+            return Err(e);
+        }
+        Ok(w)
+    }
+
+    /// A standard world: one Identity Center instance, two users, a group with one member, a
+    /// default VPC with three subnets in distinct zones (one constrained).
+    pub fn standard() -> Self {
+        let fake = FakeAws::new();
+        {
+            let mut w = fake.world();
+            w.instances.push(IdentityCenterInstance { instance_arn: "arn:aws:sso:::instance/ssoins-1".into(), identity_store_id: "d-store".into() });
+            for (name, id) in [("jane", "u-jane"), ("omar", "u-omar"), ("li", "u-li")] {
+                w.users.push(ResolvedUser { user_name: name.into(), user_id: id.into(), display_name: Some(name.to_uppercase()), email: Some(format!("{name}@example.com")) });
+            }
+            w.groups.push(("ml-team".into(), "g-ml".into(), vec!["u-li".into()]));
+            w.default_vpc = Some("vpc-0default".into());
+            let subnet = |id: &str, az: &str| SubnetInfo { subnet_id: id.into(), availability_zone: format!("us-east-1{az}"), availability_zone_id: format!("use1-{az}"), available_ip_addresses: 4000 };
+            w.vpcs.insert(
+                "vpc-0default".into(),
+                VpcNetwork {
+                    vpc_id: "vpc-0default".into(),
+                    subnets: vec![subnet("subnet-a", "az1"), subnet("subnet-b", "az2"), subnet("subnet-c", "az3")],
+                    route_tables: vec![RouteTableInfo { main: true, subnet_ids: vec![], routes: vec![] }],
+                    endpoint_services: vec![],
+                    security_group_ids: vec!["sg-default".into()],
+                },
+            );
+        }
+        fake
+    }
+}
+
+impl IdentityCenterPort for FakeAws {
+    async fn instances(&self) -> PortResult<Vec<IdentityCenterInstance>> {
+        Ok(self.enter("ListInstances")?.instances.clone())
+    }
+
+    async fn find_user(&self, _store_id: &str, user_name: &str) -> PortResult<Option<ResolvedUser>> {
+        Ok(self.enter("GetUserId")?.users.iter().find(|u| u.user_name == user_name).cloned())
+    }
+
+    async fn find_group(&self, _store_id: &str, display_name: &str) -> PortResult<Option<String>> {
+        Ok(self.enter("GetGroupId")?.groups.iter().find(|g| g.0 == display_name).map(|g| g.1.clone()))
+    }
+
+    async fn group_members(&self, _store_id: &str, group_id: &str) -> PortResult<Vec<ResolvedUser>> {
+        let w = self.enter("ListGroupMemberships")?;
+        let ids = w.groups.iter().find(|g| g.1 == group_id).map(|g| g.2.clone()).unwrap_or_default();
+        Ok(w.users.iter().filter(|u| ids.contains(&u.user_id)).cloned().collect())
+    }
+}
+
+impl IamPort for FakeAws {
+    async fn get_role(&self, name: &str) -> PortResult<Option<RoleInfo>> {
+        let w = self.enter("GetRole")?;
+        if w.unreadable_roles.iter().any(|r| r == name) {
+            return Ok(None);
+        }
+        Ok(w.roles.get(name).map(|r| r.info.clone()))
+    }
+
+    async fn create_role(&self, name: &str, trust_policy: &Value, tags: &Tags) -> PortResult<String> {
+        let mut w = self.enter("CreateRole")?;
+        let arn = format!("arn:aws:iam::123456789012:role/{name}");
+        w.roles.entry(name.to_string()).or_insert_with(|| FakeRole {
+            info: RoleInfo { arn: arn.clone(), trust_policy: trust_policy.clone(), tags: tags.clone() },
+            managed: Vec::new(),
+            inline: BTreeMap::new(),
+        });
+        Ok(arn)
+    }
+
+    async fn attached_policy_arns(&self, role_name: &str) -> PortResult<Vec<String>> {
+        Ok(self.enter("ListAttachedRolePolicies")?.roles.get(role_name).map(|r| r.managed.clone()).unwrap_or_default())
+    }
+
+    async fn attach_policy(&self, role_name: &str, policy_arn: &str) -> PortResult<()> {
+        let mut w = self.enter("AttachRolePolicy")?;
+        let role = w.roles.get_mut(role_name).ok_or_else(|| OnboardingError::new(ErrorName::AwsRequestFailed, "NoSuchEntity"))?;
+        if !role.managed.iter().any(|p| p == policy_arn) {
+            role.managed.push(policy_arn.to_string());
+        }
+        Ok(())
+    }
+
+    async fn put_inline_policy(&self, role_name: &str, policy_name: &str, document: &Value) -> PortResult<()> {
+        let mut w = self.enter("PutRolePolicy")?;
+        let role = w.roles.get_mut(role_name).ok_or_else(|| OnboardingError::new(ErrorName::AwsRequestFailed, "NoSuchEntity"))?;
+        role.inline.insert(policy_name.to_string(), document.clone());
+        Ok(())
+    }
+}
+
+impl NetworkPort for FakeAws {
+    async fn default_vpc_id(&self) -> PortResult<Option<String>> {
+        Ok(self.enter("DescribeVpcs")?.default_vpc.clone())
+    }
+
+    async fn describe_vpc(&self, vpc_id: &str) -> PortResult<Option<VpcNetwork>> {
+        Ok(self.enter("DescribeVpc")?.vpcs.get(vpc_id).cloned())
+    }
+}
+
+impl SageMakerPort for FakeAws {
+    async fn find_domain(&self, name: &str) -> PortResult<Option<DomainSummary>> {
+        Ok(self.enter("ListDomains")?.domains.iter().find(|d| d.spec.domain_name == name).map(|d| d.summary.clone()))
+    }
+
+    async fn list_tags(&self, arn: &str) -> PortResult<Tags> {
+        Ok(self.enter("ListTags")?.domains.iter().find(|d| d.summary.domain_arn == arn).map(|d| d.tags.clone()).unwrap_or_default())
+    }
+
+    async fn add_tags(&self, arn: &str, tags: &Tags) -> PortResult<()> {
+        let mut w = self.enter("AddTags")?;
+        if let Some(d) = w.domains.iter_mut().find(|d| d.summary.domain_arn == arn) {
+            d.tags.extend(tags.clone());
+        }
+        Ok(())
+    }
+
+    async fn create_domain(&self, spec: &DomainSpec) -> PortResult<CreatedDomain> {
+        let mut w = self.enter("CreateDomain")?;
+        let id = format!("d-{}", w.domains.len() + 1);
+        let arn = format!("arn:aws:sagemaker:us-east-1:123456789012:domain/{id}");
+        let pending = w.new_domain_pending_polls;
+        w.domains.push(FakeDomain {
+            summary: DomainSummary { domain_id: id.clone(), domain_arn: arn.clone() },
+            spec: spec.clone(),
+            tags: spec.tags.clone(),
+            status: DomainStatus::InService,
+            failure_reason: None,
+            pending_polls: pending,
+            sso_application_arn: Some(format!("arn:aws:sso::123456789012:application/ssoins-1/apl-{id}")),
+        });
+        Ok(CreatedDomain { domain_id: id.clone(), domain_arn: arn, url: format!("https://{id}.studio.us-east-1.sagemaker.aws") })
+    }
+
+    async fn describe_domain(&self, domain_id: &str) -> PortResult<Option<DomainDescription>> {
+        let mut w = self.enter("DescribeDomain")?;
+        let Some(d) = w.domains.iter_mut().find(|d| d.summary.domain_id == domain_id) else { return Ok(None) };
+        let status = if d.pending_polls > 0 {
+            d.pending_polls -= 1;
+            DomainStatus::Pending
+        } else {
+            d.status.clone()
+        };
+        Ok(Some(DomainDescription {
+            status,
+            failure_reason: d.failure_reason.clone(),
+            url: Some(format!("https://{domain_id}.studio.us-east-1.sagemaker.aws")),
+            sso_application_arn: d.sso_application_arn.clone(),
+        }))
+    }
+
+    async fn delete_domain(&self, domain_id: &str) -> PortResult<()> {
+        self.enter("DeleteDomain")?.domains.retain(|d| d.summary.domain_id != domain_id);
+        Ok(())
+    }
+
+    async fn user_profile_exists(&self, domain_id: &str, profile_name: &str) -> PortResult<bool> {
+        Ok(self.enter("DescribeUserProfile")?.profiles.iter().any(|p| p.0 == domain_id && p.1 == profile_name))
+    }
+
+    async fn create_user_profile(&self, domain_id: &str, profile_name: &str, sso_user_name: &str, _tags: &Tags) -> PortResult<()> {
+        let mut w = self.enter("CreateUserProfile")?;
+        if !w.profiles.iter().any(|p| p.0 == domain_id && p.1 == profile_name) {
+            w.profiles.push((domain_id.to_string(), profile_name.to_string(), sso_user_name.to_string()));
+        }
+        Ok(())
+    }
+}
+
+impl AssignmentPort for FakeAws {
+    async fn list_assignments(&self, application_arn: &str) -> PortResult<Vec<(PrincipalType, String)>> {
+        let w = self.enter("ListApplicationAssignments")?;
+        Ok(w.assignments.iter().filter(|a| a.0 == application_arn).map(|a| (a.1, a.2.clone())).collect())
+    }
+
+    async fn create_assignment(&self, application_arn: &str, principal_type: PrincipalType, principal_id: &str) -> PortResult<()> {
+        self.enter("CreateApplicationAssignment")?.assignments.push((application_arn.to_string(), principal_type, principal_id.to_string()));
+        Ok(())
+    }
+}
+
+impl MailPort for FakeAws {
+    async fn send(&self, email: &Email) -> PortResult<SendOutcome> {
+        let mut w = self.enter("SendEmail")?;
+        if w.rejecting.contains(&email.to) {
+            return Ok(SendOutcome::Rejected { reason: "Email address is not verified".into() });
+        }
+        w.sent.push(email.clone());
+        Ok(SendOutcome::Sent { message_id: format!("m-{}", w.sent.len()) })
+    }
+}
