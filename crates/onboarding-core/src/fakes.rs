@@ -49,7 +49,8 @@ pub struct World {
     pub sent: Vec<Email>,
     /// Recipients SES rejects.
     pub rejecting: Vec<String>,
-    pub failures: HashMap<&'static str, VecDeque<OnboardingError>>,
+    /// Per operation, what its next calls do: `None` answers normally, `Some` fails.
+    pub failures: HashMap<&'static str, VecDeque<Option<OnboardingError>>>,
     pub calls: Vec<&'static str>,
 }
 
@@ -76,8 +77,14 @@ impl FakeAws {
         let mut w = self.world();
         let queue = w.failures.entry(op).or_default();
         for _ in 0..times {
-            queue.push_back(OnboardingError::new(name, format!("injected failure of {op}")));
+            queue.push_back(Some(OnboardingError::new(name, format!("injected failure of {op}"))));
         }
+    }
+
+    /// The next `times` calls of operation `op` answer normally (to place a failure after them).
+    pub fn pass_next(&self, op: &'static str, times: usize) {
+        let mut w = self.world();
+        w.failures.entry(op).or_default().extend(std::iter::repeat_n(None, times));
     }
 
     /// Counts calls of `op` so far.
@@ -88,7 +95,7 @@ impl FakeAws {
     fn enter(&self, op: &'static str) -> PortResult<MutexGuard<'_, World>> {
         let mut w = self.world();
         w.calls.push(op);
-        if let Some(e) = w.failures.get_mut(op).and_then(VecDeque::pop_front) {
+        if let Some(Some(e)) = w.failures.get_mut(op).and_then(VecDeque::pop_front) {
             return Err(e);
         }
         Ok(w)

@@ -163,6 +163,17 @@ pub struct Invitations {
     /// True when an earlier run already invited this exact set of people.
     #[serde(default)]
     pub already_sent: bool,
+    /// False while some invitations are still to send after a transient error; the state
+    /// machine then waits and runs the step again, which sends only to those left.
+    #[serde(default = "yes")]
+    pub complete: bool,
+    /// How many times the step has run for this onboarding.
+    #[serde(default)]
+    pub attempts: u32,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,1 +1,15 @@
-fn main() {}
+use invite_notification::handler;
+use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
+use onboarding_aws::sagemaker::SageMakerAdapter;
+use onboarding_aws::ses::SesAdapter;
+use onboarding_core::{config, OnboardingState};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    tracing::init_default_subscriber();
+    let config = onboarding_aws::load_config().await;
+    let sagemaker = SageMakerAdapter::from_config(&onboarding_aws::domain_region_config(&config));
+    let ses = SesAdapter::from_config(&config);
+    let sender = config::var(config::SENDER_ADDRESS);
+    run(service_fn(|event: LambdaEvent<OnboardingState>| handler(&sagemaker, &ses, sender.as_deref(), event))).await
+}
