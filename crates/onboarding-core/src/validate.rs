@@ -87,9 +87,17 @@ fn deserialize<'de, D: serde::Deserializer<'de, Error = serde_json::Error>>(de: 
     match parsed {
         Ok(request) => (Some(request), problems),
         Err(e) => {
-            let path = e.path().to_string();
-            let path = if path == "." { "$".to_string() } else { path };
-            problems.push(Problem { path, message: type_message(e.inner()) });
+            let parent = e.path().to_string();
+            let message = type_message(e.inner());
+            // "missing field `id`" at "ticket" reads better as "ticket.id: is required".
+            let missing = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`'));
+            let problem = match (missing, parent.as_str()) {
+                (Some(field), ".") => Problem { path: field.to_string(), message: "is required".into() },
+                (Some(field), _) => Problem { path: format!("{parent}.{field}"), message: "is required".into() },
+                (None, ".") => Problem { path: "$".into(), message },
+                (None, _) => Problem { path: parent, message },
+            };
+            problems.push(problem);
             (None, problems)
         }
     }
