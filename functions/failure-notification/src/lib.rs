@@ -22,8 +22,15 @@ pub struct NoticeResult {
     pub not_sent_because: Option<String>,
 }
 
-pub async fn handler<M: MailPort>(mail: &M, default_sender: Option<&str>, event: LambdaEvent<OnboardingState>) -> Result<NoticeResult, OnboardingError> {
-    let state = event.payload;
+pub async fn handler<M: MailPort>(mail: &M, default_sender: Option<&str>, event: LambdaEvent<serde_json::Value>) -> Result<NoticeResult, OnboardingError> {
+    // A request that failed validation is not a state yet: there is nobody trustworthy to tell.
+    let state = match serde_json::from_value::<OnboardingState>(event.payload.clone()) {
+        Ok(state) => state,
+        Err(_) => {
+            let error = event.payload["failure"]["Error"].as_str().unwrap_or_default().to_string();
+            return Ok(NoticeResult { step: "Validate".into(), error, not_sent_because: Some("the request is not valid".into()), ..Default::default() });
+        }
+    };
     let failure = state.failure.clone().unwrap_or_default();
     let mut result = NoticeResult { step: state.failed_step().to_string(), error: failure.error.clone(), ..Default::default() };
     let requester = state.request.ticket.as_ref().and_then(|t| t.requester.clone());
@@ -76,7 +83,8 @@ mod tests {
     }
 
     async fn run(fake: &FakeAws, s: OnboardingState) -> NoticeResult {
-        handler(fake, Some("onboarding@example.com"), LambdaEvent::new(s, Context::default())).await.expect("never fails")
+        let payload = serde_json::to_value(s).expect("json");
+        handler(fake, Some("onboarding@example.com"), LambdaEvent::new(payload, Context::default())).await.expect("never fails")
     }
 
     #[tokio::test]
@@ -102,5 +110,9 @@ mod tests {
         let result = run(&fake, anonymous).await;
         assert!(!result.sent);
         assert_eq!(fake.calls("SendEmail"), 1);
+
+        let invalid = serde_json::json!({"request": {"domainName": 7}, "failure": {"Error": "RequestInvalid", "Cause": "..."}});
+        let result = handler(&fake, None, LambdaEvent::new(invalid, Context::default())).await.expect("never fails");
+        assert_eq!((result.step.as_str(), result.error.as_str(), result.sent), ("Validate", "RequestInvalid", false));
     }
 }

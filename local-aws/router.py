@@ -1,0 +1,333 @@
+#!/usr/bin/env python3
+"""The local AWS endpoint: one port in front of moto server and `cargo lambda watch`.
+
+Test and demo infrastructure only: nothing of it is deployed, and the functions do not know it
+exists (they see an AWS endpoint). It fills exactly the gaps moto leaves for this workflow:
+
+* Lambda Invoke is forwarded to cargo-lambda, and a handler error (cargo-lambda answers HTTP 500)
+  becomes what real Lambda answers: HTTP 200, `X-Amz-Function-Error: Unhandled`, the
+  `{errorType, errorMessage}` body. That is how named errors reach Retry/Catch in the engine.
+* IAM Identity Center application assignments (moto answers 500) are served here.
+* SageMaker user profiles (moto answers 500) are served here.
+* DescribeDomain: moto's domains are always InService; here a new domain is held Pending for a
+  configured number of polls, or reported Failed with a reason. A missing domain answers
+  ResourceNotFound, as the real API does (moto says ValidationException).
+* Fault injection for the reliability tests: fail the next N calls of an operation with an AWS
+  error or an HTTP status, or delay them.
+
+Everything else goes to moto unchanged. Control endpoints (JSON): POST /_local/config,
+POST /_local/faults, GET /_local/state, GET /_local/health.
+"""
+
+import argparse
+import http.client
+import json
+import re
+import sys
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+LOCK = threading.Lock()
+STATE = {
+    # Polls that DescribeDomain answers Pending for a domain it has not seen before.
+    "domainPendingPolls": 0,
+    # Domain name -> FailureReason: that domain ends Failed after its Pending polls.
+    "failDomains": {},
+    # Domain id -> remaining Pending polls.
+    "pending": {},
+    # Application ARN -> list of {PrincipalType, PrincipalId}.
+    "assignments": {},
+    # (domain id, profile name) -> profile.
+    "profiles": {},
+    # Operation key ("service:Action") -> list of fault dicts, consumed one per call.
+    "faults": {},
+    # Operation key -> number of calls seen.
+    "calls": {},
+}
+
+CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+INVOKE_PATH = re.compile(r"^/2015-03-31/functions/([^/]+)/invocations")
+
+
+def service_of(headers):
+    match = CREDENTIAL_SCOPE.search(headers.get("Authorization", ""))
+    return match.group(2) if match else None
+
+
+def operation_of(method, path, headers, body):
+    """The operation key used for faults and call counts, such as `sagemaker:CreateDomain`."""
+    invoke = INVOKE_PATH.match(path)
+    if invoke:
+        return "lambda:Invoke:" + invoke.group(1)
+    service = service_of(headers) or "unknown"
+    target = headers.get("X-Amz-Target")
+    if target:
+        return f"{service}:{target.split('.')[-1]}"
+    if headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+        action = parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
+        if action:
+            return f"{service}:{action}"
+    if service == "ses" and path.startswith("/v2/email/outbound-emails"):
+        return "ses:SendEmail"
+    return f"{service}:{method} {path.split('?')[0]}"
+
+
+def aws_error(service, status, code, message):
+    """An error body in the protocol the service speaks."""
+    if service in ("iam", "sts"):
+        body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message>"
+                f"</Error><RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>")
+        return status, {"Content-Type": "text/xml"}, body.encode()
+    if service == "ec2":
+        body = (f"<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors>"
+                f"<RequestID>{uuid.uuid4()}</RequestID></Response>")
+        return status, {"Content-Type": "text/xml"}, body.encode()
+    body = json.dumps({"__type": code, "message": message, "Message": message}).encode()
+    return status, {"Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": code}, body
+
+
+def json_response(payload, status=200):
+    return status, {"Content-Type": "application/x-amz-json-1.1"}, json.dumps(payload).encode()
+
+
+class Router(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    moto_port = 0
+    lambda_port = 0
+    region = "us-east-1"
+
+    def log_message(self, fmt, *args):  # quiet: the caller prints what matters
+        pass
+
+    def do_GET(self):
+        self.handle_any()
+
+    def do_POST(self):
+        self.handle_any()
+
+    def do_PUT(self):
+        self.handle_any()
+
+    def do_DELETE(self):
+        self.handle_any()
+
+    def read_body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def send(self, status, headers, body):
+        self.send_response(status)
+        for key, value in headers.items():
+            if key.lower() not in ("content-length", "transfer-encoding", "connection"):
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def handle_any(self):
+        body = self.read_body()
+        try:
+            if self.path.startswith("/_local/"):
+                return self.send(*self.control(body))
+            op = operation_of(self.command, self.path, self.headers, body)
+            with LOCK:
+                STATE["calls"][op] = STATE["calls"].get(op, 0) + 1
+                queue = STATE["faults"].get(op) or STATE["faults"].get(op.rsplit(":", 1)[0] + ":*")
+                fault = queue.pop(0) if queue else None
+            if fault:
+                if fault.get("delayMs"):
+                    time.sleep(fault["delayMs"] / 1000.0)
+                if fault.get("status"):
+                    service = service_of(self.headers) or "unknown"
+                    return self.send(*aws_error(service, fault["status"], fault.get("code", "InternalFailure"), fault.get("message", "injected fault")))
+            return self.send(*self.route(op, body))
+        except Exception as exc:  # report, never hang the caller
+            return self.send(*aws_error("unknown", 500, "LocalRouterError", str(exc)))
+
+    def route(self, op, body):
+        if op.startswith("lambda:Invoke:"):
+            return self.invoke(body)
+        handler = LOCAL_OPERATIONS.get(op)
+        if handler:
+            return handler(self, json.loads(body or b"{}"))
+        if op == "sagemaker:DescribeDomain":
+            return self.describe_domain(body)
+        return self.forward(self.moto_port, body)
+
+    def forward(self, port, body, timeout=120):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length", "connection")}
+        headers["Host"] = f"127.0.0.1:{port}"
+        conn.request(self.command, self.path, body=body, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        out_headers = {k: v for k, v in resp.getheaders()}
+        conn.close()
+        return resp.status, out_headers, data
+
+    def invoke(self, body):
+        status, headers, data = self.forward(self.lambda_port, body, timeout=900)
+        if status >= 400:
+            # cargo-lambda answers a handler error with 500; real Lambda with 200 and this header.
+            try:
+                payload = json.loads(data)
+            except ValueError:
+                payload = {}
+            if "errorType" in payload:
+                return 200, {"Content-Type": "application/json", "X-Amz-Function-Error": "Unhandled"}, data
+            if status == 404:
+                return aws_error("lambda", 404, "ResourceNotFoundException", data.decode("utf-8", "replace"))
+        return status, headers, data
+
+    # --- SageMaker domains -------------------------------------------------------------
+    def describe_domain(self, body):
+        status, headers, data = self.forward(self.moto_port, body)
+        if status != 200:
+            # moto says ValidationException for an unknown id; the API says ResourceNotFound.
+            return aws_error("sagemaker", 400, "ResourceNotFound", "Cannot find the requested domain")
+        domain = json.loads(data)
+        domain_id = domain.get("DomainId")
+        with LOCK:
+            remaining = STATE["pending"].setdefault(domain_id, STATE["domainPendingPolls"])
+            if remaining > 0:
+                STATE["pending"][domain_id] = remaining - 1
+                domain["Status"] = "Pending"
+            elif domain.get("DomainName") in STATE["failDomains"]:
+                domain["Status"] = "Failed"
+                domain["FailureReason"] = STATE["failDomains"][domain["DomainName"]]
+        return json_response(domain)
+
+    # --- SageMaker user profiles --------------------------------------------------------
+    def create_user_profile(self, req):
+        key = (req["DomainId"], req["UserProfileName"].lower())
+        with LOCK:
+            if key in STATE["profiles"]:
+                return aws_error("sagemaker", 400, "ResourceInUse", "User profile already exists")
+            arn = f"arn:aws:sagemaker:{self.region}:123456789012:user-profile/{req['DomainId']}/{req['UserProfileName']}"
+            STATE["profiles"][key] = {
+                "DomainId": req["DomainId"],
+                "UserProfileName": req["UserProfileName"],
+                "UserProfileArn": arn,
+                "SingleSignOnUserIdentifier": req.get("SingleSignOnUserIdentifier"),
+                "SingleSignOnUserValue": req.get("SingleSignOnUserValue"),
+                "Status": "InService",
+                "Tags": req.get("Tags", []),
+            }
+        return json_response({"UserProfileArn": arn})
+
+    def describe_user_profile(self, req):
+        with LOCK:
+            profile = STATE["profiles"].get((req["DomainId"], req["UserProfileName"].lower()))
+        if not profile:
+            return aws_error("sagemaker", 400, "ResourceNotFound", "User profile does not exist")
+        return json_response({k: v for k, v in profile.items() if k != "Tags"})
+
+    def list_user_profiles(self, req):
+        with LOCK:
+            profiles = [p for p in STATE["profiles"].values() if not req.get("DomainIdEquals") or p["DomainId"] == req["DomainIdEquals"]]
+        return json_response({"UserProfiles": [{k: p[k] for k in ("DomainId", "UserProfileName", "Status")} for p in profiles]})
+
+    def delete_user_profile(self, req):
+        with LOCK:
+            STATE["profiles"].pop((req["DomainId"], req["UserProfileName"].lower()), None)
+        return json_response({})
+
+    # --- Identity Center application assignments -----------------------------------------
+    def create_application_assignment(self, req):
+        with LOCK:
+            entries = STATE["assignments"].setdefault(req["ApplicationArn"], [])
+            entry = {"PrincipalType": req["PrincipalType"], "PrincipalId": req["PrincipalId"]}
+            if entry not in entries:
+                entries.append(entry)
+        return json_response({})
+
+    def list_application_assignments(self, req):
+        with LOCK:
+            entries = list(STATE["assignments"].get(req["ApplicationArn"], []))
+        return json_response({"ApplicationAssignments": [dict(e, ApplicationArn=req["ApplicationArn"]) for e in entries]})
+
+    def describe_application_assignment(self, req):
+        entry = {"PrincipalType": req["PrincipalType"], "PrincipalId": req["PrincipalId"]}
+        with LOCK:
+            found = entry in STATE["assignments"].get(req["ApplicationArn"], [])
+        if not found:
+            return aws_error("sso", 400, "ResourceNotFoundException", "Assignment not found")
+        return json_response(dict(entry, ApplicationArn=req["ApplicationArn"]))
+
+    def delete_application_assignment(self, req):
+        entry = {"PrincipalType": req["PrincipalType"], "PrincipalId": req["PrincipalId"]}
+        with LOCK:
+            entries = STATE["assignments"].get(req["ApplicationArn"], [])
+            if entry in entries:
+                entries.remove(entry)
+        return json_response({})
+
+    # --- control ------------------------------------------------------------------------
+    def control(self, body):
+        path = self.path.split("?")[0]
+        if path == "/_local/health":
+            return 200, {"Content-Type": "application/json"}, b'{"ok":true}'
+        if path == "/_local/state":
+            with LOCK:
+                snapshot = {
+                    "assignments": STATE["assignments"],
+                    "profiles": list(STATE["profiles"].values()),
+                    "calls": STATE["calls"],
+                    "faults": STATE["faults"],
+                }
+                text = json.dumps(snapshot)
+            return 200, {"Content-Type": "application/json"}, text.encode()
+        req = json.loads(body or b"{}")
+        with LOCK:
+            if path == "/_local/config":
+                for key in ("domainPendingPolls", "failDomains"):
+                    if key in req:
+                        STATE[key] = req[key]
+            elif path == "/_local/faults":
+                # {"op": "sagemaker:CreateDomain", "count": 2, "status": 400, "code": "ThrottlingException", "message": "...", "delayMs": 0}
+                fault = {k: req[k] for k in ("status", "code", "message", "delayMs") if k in req}
+                STATE["faults"].setdefault(req["op"], []).extend([fault] * int(req.get("count", 1)))
+            elif path == "/_local/reset":
+                for key, empty in (("pending", {}), ("assignments", {}), ("profiles", {}), ("faults", {}), ("calls", {}), ("failDomains", {})):
+                    STATE[key] = empty
+                STATE["domainPendingPolls"] = 0
+            else:
+                return 404, {"Content-Type": "application/json"}, b'{"error":"unknown control path"}'
+        return 200, {"Content-Type": "application/json"}, b'{"ok":true}'
+
+
+LOCAL_OPERATIONS = {
+    "sagemaker:CreateUserProfile": Router.create_user_profile,
+    "sagemaker:DescribeUserProfile": Router.describe_user_profile,
+    "sagemaker:ListUserProfiles": Router.list_user_profiles,
+    "sagemaker:DeleteUserProfile": Router.delete_user_profile,
+    "sso:CreateApplicationAssignment": Router.create_application_assignment,
+    "sso:ListApplicationAssignments": Router.list_application_assignments,
+    "sso:DescribeApplicationAssignment": Router.describe_application_assignment,
+    "sso:DeleteApplicationAssignment": Router.delete_application_assignment,
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--moto-port", type=int, required=True)
+    parser.add_argument("--lambda-port", type=int, required=True)
+    parser.add_argument("--region", default="us-east-1")
+    args = parser.parse_args()
+    Router.moto_port, Router.lambda_port, Router.region = args.moto_port, args.lambda_port, args.region
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Router)
+    server.daemon_threads = True
+    print(f"router listening on 127.0.0.1:{args.port}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
