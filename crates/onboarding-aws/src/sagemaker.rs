@@ -178,9 +178,12 @@ impl SageMakerPort for SageMakerAdapter {
             .send()
             .await
             .map_err(|e| create_domain_error(&e))?;
+        let domain_arn = out.domain_arn().unwrap_or_default().to_string();
+        // The ARN ends in the id (`...:domain/d-xxxx`); some endpoints answer only the ARN.
+        let domain_id = out.domain_id().map(str::to_string).unwrap_or_else(|| domain_arn.rsplit('/').next().unwrap_or_default().to_string());
         Ok(CreatedDomain {
-            domain_id: out.domain_id().unwrap_or_default().to_string(),
-            domain_arn: out.domain_arn().unwrap_or_default().to_string(),
+            domain_id,
+            domain_arn,
             url: out.url().unwrap_or_default().to_string(),
         })
     }
@@ -307,6 +310,13 @@ mod tests {
         let created = sm.create_domain(&spec()).await.expect("created");
         assert_eq!(created.domain_id, "d-1");
         assert_eq!(rule.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn domain_id_falls_back_to_the_arn() {
+        let rule = mock!(Client::create_domain).then_output(|| CreateDomainOutput::builder().domain_arn("arn:aws:sagemaker:us-east-1:123456789012:domain/d-abc").build());
+        let sm = SageMakerAdapter::new(mock_client!(aws_sdk_sagemaker, [&rule]));
+        assert_eq!(sm.create_domain(&spec()).await.expect("created").domain_id, "d-abc");
     }
 
     #[tokio::test]

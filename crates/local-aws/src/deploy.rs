@@ -1,0 +1,103 @@
+//! Creates the state machine from `statemachine/onboarding.asl.json`, filling its `${...}`
+//! substitutions as the deployment template does, with local values.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use aws_sdk_sfn::types::StateMachineType;
+
+use crate::ACCOUNT_ID;
+
+/// The definition's substitution key for a function crate: `validate-request` -> `ValidateRequestFunction`.
+pub fn substitution_key(crate_name: &str) -> String {
+    let pascal: String = crate_name
+        .split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+        })
+        .collect();
+    format!("{pascal}Function")
+}
+
+/// The `${Name}` placeholders of a definition, in order of first appearance.
+pub fn placeholders(definition: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = definition;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else { break };
+        let name = after[..end].to_string();
+        if !found.contains(&name) {
+            found.push(name);
+        }
+        rest = &after[end + 1..];
+    }
+    found
+}
+
+/// Replaces every placeholder; a placeholder without a value is an error.
+pub fn substitute(definition: &str, values: &BTreeMap<String, String>) -> Result<String> {
+    let mut out = definition.to_string();
+    for name in placeholders(definition) {
+        let value = values.get(&name).with_context(|| format!("no value for ${{{name}}}"))?;
+        out = out.replace(&format!("${{{name}}}"), value);
+    }
+    Ok(out)
+}
+
+/// Tunables of the local state machine (short, so that a demo and the tests are quick).
+#[derive(Clone, Copy, Debug)]
+pub struct Tunables {
+    pub poll_interval_seconds: u32,
+    pub max_polls: u32,
+}
+
+impl Default for Tunables {
+    fn default() -> Self {
+        Tunables { poll_interval_seconds: 1, max_polls: 30 }
+    }
+}
+
+/// The local substitutions: bare binary names (what cargo lambda watch serves) and the tunables.
+pub fn local_substitutions(root: &Path, tunables: Tunables) -> Result<BTreeMap<String, String>> {
+    let mut values: BTreeMap<String, String> = crate::function_names(root)?.into_iter().map(|name| (substitution_key(&name), name)).collect();
+    values.insert("PollIntervalSeconds".into(), tunables.poll_interval_seconds.to_string());
+    values.insert("MaxPolls".into(), tunables.max_polls.to_string());
+    Ok(values)
+}
+
+/// Creates the state machine (Standard) and returns its ARN.
+pub async fn deploy_state_machine(config: &aws_config::SdkConfig, root: &Path, name: &str, tunables: Tunables) -> Result<String> {
+    let definition = std::fs::read_to_string(root.join("statemachine/onboarding.asl.json")).context("reading the definition")?;
+    let definition = substitute(&definition, &local_substitutions(root, tunables)?)?;
+    let sfn = aws_sdk_sfn::Client::new(config);
+    let out = sfn
+        .create_state_machine()
+        .name(name)
+        .definition(definition)
+        .role_arn(format!("arn:aws:iam::{ACCOUNT_ID}:role/{name}-state-machine"))
+        .r#type(StateMachineType::Standard)
+        .send()
+        .await
+        .context("creating the state machine")?;
+    if out.state_machine_arn().is_empty() {
+        bail!("the state machine has no ARN");
+    }
+    Ok(out.state_machine_arn().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_placeholders() {
+        assert_eq!(substitution_key("validate-request"), "ValidateRequestFunction");
+        assert_eq!(placeholders("a ${X} b ${Y} ${X}"), vec!["X", "Y"]);
+        let values = BTreeMap::from([("X".to_string(), "1".to_string())]);
+        assert_eq!(substitute("${X}${X}", &values).expect("ok"), "11");
+        assert!(substitute("${Y}", &values).is_err());
+    }
+}

@@ -1,0 +1,273 @@
+//! The local AWS on one machine: moto server (with its Step Functions interpreter switched on),
+//! the router in `local-aws/router.py` (the one endpoint everyone uses: it fills moto's gaps and
+//! injects faults), and `cargo lambda watch` serving the real function binaries.
+//!
+//! ```text
+//! SDK clients, the engine's Lambda calls ──> router :R ──> moto :M (everything else)
+//!                                                     └──> cargo lambda watch :W (Invoke)
+//! ```
+//!
+//! Test and demo infrastructure: nothing here is deployed.
+
+mod http;
+mod processes;
+pub mod deploy;
+pub mod seed;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use serde_json::{json, Value};
+
+pub use processes::free_port;
+use processes::Managed;
+
+/// The account moto uses.
+pub const ACCOUNT_ID: &str = "123456789012";
+/// The prefix of roles the functions create locally.
+pub const ROLE_NAME_PREFIX: &str = "sagemaker-onboarding-";
+/// The verified sender the demo seeds.
+pub const SENDER_ADDRESS: &str = "onboarding@example.com";
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The project root (holds `.venv`, `local-aws/router.py`, the workspace).
+    pub root: PathBuf,
+    pub region: String,
+    /// Where the servers' logs go.
+    pub log_dir: PathBuf,
+    /// Concurrent instances per function in cargo lambda watch.
+    pub concurrency: u32,
+}
+
+impl Options {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        let root = root.into();
+        let log_dir = std::env::temp_dir().join(format!("sagemaker-onboarding-local-{}", std::process::id()));
+        Options { root, region: "us-east-1".into(), log_dir, concurrency: 8 }
+    }
+}
+
+/// The project root as seen from this crate's sources (the workspace's top).
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+pub struct LocalAws {
+    pub region: String,
+    pub moto_port: u16,
+    pub router_port: u16,
+    pub lambda_port: u16,
+    pub log_dir: PathBuf,
+    config: aws_config::SdkConfig,
+    // Stopped in reverse order of start when dropped.
+    processes: Vec<Managed>,
+}
+
+impl LocalAws {
+    /// Builds the function binaries, then starts moto, the router and cargo lambda watch, and
+    /// waits until each answers.
+    pub async fn start(options: Options) -> Result<LocalAws> {
+        let root = &options.root;
+        let venv_bin = root.join(".venv/bin");
+        if !venv_bin.join("moto_server").exists() || !venv_bin.join("cargo-lambda").exists() {
+            bail!("the local AWS is not installed: run scripts/setup first (it creates .venv with moto and cargo-lambda)");
+        }
+        std::fs::create_dir_all(&options.log_dir)?;
+        build_functions(root)?;
+
+        let (moto_port, router_port, lambda_port) = (free_port()?, free_port()?, free_port()?);
+        let mut processes = Vec::new();
+
+        let mut moto = Command::new(venv_bin.join("moto_server"));
+        moto.args(["-H", "127.0.0.1", "-p", &moto_port.to_string()])
+            // The interpreter sends Lambda invocations and aws-sdk integrations to MOTO_PORT: the router.
+            .env("MOTO_PORT", router_port.to_string())
+            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+            .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false");
+        processes.push(Managed::spawn("moto_server", moto, &options.log_dir.join("moto.log"))?);
+
+        let mut router = Command::new(venv_bin.join("python"));
+        router.arg(root.join("local-aws/router.py")).args([
+            "--port",
+            &router_port.to_string(),
+            "--moto-port",
+            &moto_port.to_string(),
+            "--lambda-port",
+            &lambda_port.to_string(),
+            "--region",
+            &options.region,
+        ]);
+        processes.push(Managed::spawn("router", router, &options.log_dir.join("router.log"))?);
+
+        let path = format!("{}:{}", venv_bin.display(), std::env::var("PATH").unwrap_or_default());
+        let mut watch = Command::new(venv_bin.join("cargo-lambda"));
+        watch
+            .args(["lambda", "watch", "-A", "127.0.0.1", "-P", &lambda_port.to_string(), "--ignore-changes", "--concurrency", &options.concurrency.to_string()])
+            .current_dir(root)
+            .env("PATH", path)
+            .env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{router_port}"))
+            .env("AWS_REGION", &options.region)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("IDENTITY_CENTER_REGION", &options.region)
+            .env("ROLE_NAME_PREFIX", ROLE_NAME_PREFIX)
+            .env("SENDER_ADDRESS", SENDER_ADDRESS)
+            .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()));
+        processes.push(Managed::spawn("cargo lambda watch", watch, &options.log_dir.join("functions.log"))?);
+
+        let config = sdk_config(router_port, &options.region).await;
+        let mut local = LocalAws { region: options.region.clone(), moto_port, router_port, lambda_port, log_dir: options.log_dir.clone(), config, processes };
+        local.wait_until_ready(Duration::from_secs(120))?;
+        http::json(moto_port, "POST", "/moto-api/config", Some(&json!({"stepfunctions": {"execute_state_machine": true}})))?;
+        Ok(local)
+    }
+
+    fn wait_until_ready(&mut self, limit: Duration) -> Result<()> {
+        let deadline = Instant::now() + limit;
+        let checks: [(u16, &str); 3] = [(self.moto_port, "moto_server"), (self.router_port, "router"), (self.lambda_port, "cargo lambda watch")];
+        for (port, name) in checks {
+            loop {
+                if http::is_listening(port) {
+                    break;
+                }
+                if let Some(p) = self.processes.iter_mut().find(|p| p.name == name) {
+                    if p.has_exited() {
+                        bail!("{name} stopped while starting; see {}", self.log_dir.display());
+                    }
+                }
+                if Instant::now() > deadline {
+                    bail!("{name} did not start within {limit:?}; see {}", self.log_dir.display());
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+        Ok(())
+    }
+
+    /// The endpoint every client uses.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.router_port)
+    }
+
+    /// SDK configuration for the local endpoint (dummy credentials, the local region).
+    pub fn sdk_config(&self) -> &aws_config::SdkConfig {
+        &self.config
+    }
+
+    /// The pids of the servers, for the user who keeps them running.
+    pub fn pids(&self) -> Vec<(&'static str, u32)> {
+        self.processes.iter().map(|p| (p.name, p.pid())).collect()
+    }
+
+    /// Leaves the servers running after this value is dropped (`onboard local --keep`).
+    pub fn keep_running(mut self) {
+        for p in self.processes.drain(..) {
+            std::mem::forget(p);
+        }
+    }
+
+    /// Router settings: `{"domainPendingPolls": N, "failDomains": {"name": "reason"}}`.
+    pub fn configure(&self, settings: Value) -> Result<()> {
+        http::json(self.router_port, "POST", "/_local/config", Some(&settings)).map(|_| ())
+    }
+
+    /// Fails (or delays) the next `count` calls of `op` (`service:Action`, for example
+    /// `sagemaker:CreateDomain`, `iam:*`, `lambda:Invoke:status-polling`).
+    pub fn inject_fault(&self, op: &str, count: u32, fault: Value) -> Result<()> {
+        let mut body = fault;
+        body["op"] = json!(op);
+        body["count"] = json!(count);
+        http::json(self.router_port, "POST", "/_local/faults", Some(&body)).map(|_| ())
+    }
+
+    /// What the router holds: assignments, user profiles, call counts.
+    pub fn router_state(&self) -> Result<Value> {
+        http::json(self.router_port, "GET", "/_local/state", None)
+    }
+
+    /// Clears moto and the router (a fresh account), keeping the servers.
+    pub fn reset(&self) -> Result<()> {
+        http::json(self.moto_port, "POST", "/moto-api/reset", None)?;
+        http::json(self.router_port, "POST", "/_local/reset", None)?;
+        http::json(self.moto_port, "POST", "/moto-api/config", Some(&json!({"stepfunctions": {"execute_state_machine": true}})))?;
+        Ok(())
+    }
+
+    /// Every e-mail SES accepted, as moto recorded it.
+    pub fn sent_emails(&self) -> Result<Vec<SentEmail>> {
+        let data = http::json(self.moto_port, "GET", "/moto-api/data.json", None)?;
+        let mut out = Vec::new();
+        for message in data["ses"]["Message"].as_array().into_iter().flatten() {
+            out.push(SentEmail {
+                id: message["id"].as_str().unwrap_or_default().to_string(),
+                source: message["source"].as_str().unwrap_or_default().to_string(),
+                subject: message["subject"].as_str().unwrap_or_default().to_string(),
+                body: message["body"].as_str().unwrap_or_default().to_string(),
+                destinations: destinations(&message["destinations"]),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Where each server logs.
+    pub fn logs(&self) -> PathBuf {
+        self.log_dir.clone()
+    }
+}
+
+fn destinations(v: &Value) -> Vec<String> {
+    match v {
+        Value::Array(items) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
+        Value::Object(map) => map.values().flat_map(destinations).collect(),
+        Value::String(s) => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentEmail {
+    pub id: String,
+    pub source: String,
+    pub subject: String,
+    pub body: String,
+    pub destinations: Vec<String>,
+}
+
+/// SDK configuration for a local endpoint.
+pub async fn sdk_config(router_port: u16, region: &str) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(format!("http://127.0.0.1:{router_port}"))
+        .region(aws_config::Region::new(region.to_string()))
+        .credentials_provider(aws_sdk_sfn::config::Credentials::new("testing", "testing", None, None, "local-aws"))
+        .load()
+        .await
+}
+
+/// Builds every function binary, so that the first invocation does not wait for a compile.
+fn build_functions(root: &Path) -> Result<()> {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.args(["build", "--quiet", "--bins"]).current_dir(root);
+    for name in function_names(root)? {
+        cmd.args(["-p", &name]);
+    }
+    let status = cmd.status().context("running cargo build")?;
+    if !status.success() {
+        bail!("building the functions failed");
+    }
+    Ok(())
+}
+
+/// The function crates: the directory names under `functions/`.
+pub fn function_names(root: &Path) -> Result<Vec<String>> {
+    let mut names: Vec<String> = std::fs::read_dir(root.join("functions"))
+        .context("reading functions/")?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("Cargo.toml").exists())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    Ok(names)
+}

@@ -1,0 +1,55 @@
+//! Demo data, created through the AWS APIs as a user would: IAM Identity Center users with
+//! e-mail addresses, a group, and a verified SES sender.
+
+use anyhow::{Context, Result};
+use aws_sdk_identitystore::types::{Email, MemberId, Name};
+
+/// (user name, given name, family name); each gets `<user name>@example.com`.
+pub const DEMO_USERS: &[(&str, &str, &str)] = &[("jane", "Jane", "Doe"), ("omar", "Omar", "Haddad"), ("li", "Li", "Wei")];
+/// The demo group and its members.
+pub const DEMO_GROUP: (&str, &[&str]) = ("ml-team", &["omar", "li"]);
+
+#[derive(Clone, Debug)]
+pub struct Seeded {
+    pub identity_store_id: String,
+    pub user_ids: Vec<(String, String)>,
+    pub group_id: String,
+}
+
+/// Creates the demo directory and verifies the sender.
+pub async fn seed_demo(config: &aws_config::SdkConfig, sender: &str) -> Result<Seeded> {
+    let sso = aws_sdk_ssoadmin::Client::new(config);
+    let store = aws_sdk_identitystore::Client::new(config);
+    let instances = sso.list_instances().send().await.context("listing Identity Center instances")?;
+    let store_id = instances.instances().first().and_then(|i| i.identity_store_id()).context("no Identity Center instance")?.to_string();
+
+    let mut user_ids = Vec::new();
+    for (user_name, given, family) in DEMO_USERS {
+        let out = store
+            .create_user()
+            .identity_store_id(&store_id)
+            .user_name(*user_name)
+            .display_name(format!("{given} {family}"))
+            .name(Name::builder().given_name(*given).family_name(*family).build())
+            .emails(Email::builder().value(format!("{user_name}@example.com")).primary(true).r#type("work").build())
+            .send()
+            .await
+            .with_context(|| format!("creating user {user_name}"))?;
+        user_ids.push((user_name.to_string(), out.user_id().to_string()));
+    }
+    let (group_name, members) = DEMO_GROUP;
+    let group = store.create_group().identity_store_id(&store_id).display_name(group_name).send().await.context("creating the group")?;
+    for member in members {
+        let Some((_, user_id)) = user_ids.iter().find(|(name, _)| name == member) else { continue };
+        store
+            .create_group_membership()
+            .identity_store_id(&store_id)
+            .group_id(group.group_id())
+            .member_id(MemberId::UserId(user_id.clone()))
+            .send()
+            .await
+            .context("adding a group member")?;
+    }
+    aws_sdk_sesv2::Client::new(config).create_email_identity().email_identity(sender).send().await.context("verifying the sender")?;
+    Ok(Seeded { identity_store_id: store_id, user_ids, group_id: group.group_id().to_string() })
+}

@@ -1,0 +1,176 @@
+//! Starting an onboarding execution and following it step by step through its history.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use aws_sdk_sfn::error::ProvideErrorMetadata;
+use aws_sdk_sfn::types::{ExecutionStatus, HistoryEvent, HistoryEventType};
+use serde_json::Value;
+
+/// One state of the execution, as it ended.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub state: String,
+    pub elapsed: Duration,
+    /// `None` when the state succeeded; else the error name and cause of its last failure.
+    pub failure: Option<(String, String)>,
+    /// Failed attempts that the state's Retry absorbed.
+    pub retries: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub execution_arn: String,
+    pub status: String,
+    pub output: Option<Value>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub steps: Vec<Step>,
+    /// State transitions (Standard workflows are billed per transition).
+    pub transitions: u32,
+}
+
+impl Outcome {
+    pub fn succeeded(&self) -> bool {
+        self.status == "SUCCEEDED"
+    }
+}
+
+/// Starts an execution named `name`; a running execution of the same name and input is the
+/// same onboarding, and a finished one of that name is reported as already existing.
+pub async fn start(sfn: &aws_sdk_sfn::Client, state_machine_arn: &str, name: &str, input: &str) -> Result<Started> {
+    match sfn.start_execution().state_machine_arn(state_machine_arn).name(name).input(input).send().await {
+        Ok(out) => Ok(Started { execution_arn: out.execution_arn().to_string(), existing: false }),
+        Err(e) if e.code() == Some("ExecutionAlreadyExists") => {
+            let arn = execution_arn(state_machine_arn, name);
+            Ok(Started { execution_arn: arn, existing: true })
+        }
+        Err(e) => Err(e).context("starting the execution"),
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Started {
+    pub execution_arn: String,
+    /// True when an execution of that name already existed (the same onboarding).
+    pub existing: bool,
+}
+
+/// The execution ARN for a state machine ARN and an execution name.
+pub fn execution_arn(state_machine_arn: &str, name: &str) -> String {
+    format!("{}:{name}", state_machine_arn.replacen(":stateMachine:", ":execution:", 1))
+}
+
+/// Follows the execution until it ends, calling `on_step` as each state ends.
+pub async fn follow(sfn: &aws_sdk_sfn::Client, execution_arn: &str, poll: Duration, mut on_step: impl FnMut(&Step)) -> Result<Outcome> {
+    let mut seen = 0usize;
+    let mut tracker = Tracker::default();
+    loop {
+        let described = sfn.describe_execution().execution_arn(execution_arn).send().await.context("describing the execution")?;
+        let events = history(sfn, execution_arn).await?;
+        for event in &events[seen.min(events.len())..] {
+            if let Some(step) = tracker.observe(event) {
+                on_step(&step);
+            }
+        }
+        seen = events.len();
+        if *described.status() != ExecutionStatus::Running {
+            return Ok(Outcome {
+                execution_arn: execution_arn.to_string(),
+                status: described.status().as_str().to_string(),
+                output: described.output().and_then(|o| serde_json::from_str(o).ok()),
+                error: described.error().map(str::to_string),
+                cause: described.cause().map(str::to_string),
+                steps: tracker.steps,
+                transitions: tracker.transitions,
+            });
+        }
+        tokio::time::sleep(poll).await;
+    }
+}
+
+async fn history(sfn: &aws_sdk_sfn::Client, execution_arn: &str) -> Result<Vec<HistoryEvent>> {
+    let pages = sfn.get_execution_history().execution_arn(execution_arn).into_paginator().items().send().collect::<Result<Vec<_>, _>>().await;
+    pages.context("reading the execution history")
+}
+
+#[derive(Default)]
+struct Tracker {
+    current: Option<(String, aws_smithy_types::DateTime)>,
+    last_failure: Option<(String, String)>,
+    failures: u32,
+    steps: Vec<Step>,
+    transitions: u32,
+}
+
+impl Tracker {
+    fn observe(&mut self, event: &HistoryEvent) -> Option<Step> {
+        use HistoryEventType as T;
+        match event.r#type() {
+            T::TaskStateEntered | T::PassStateEntered | T::ChoiceStateEntered | T::WaitStateEntered | T::SucceedStateEntered | T::FailStateEntered => {
+                self.transitions += 1;
+                let name = event.state_entered_event_details().map(|d| d.name().to_string()).unwrap_or_default();
+                self.current = Some((name, *event.timestamp()));
+                self.last_failure = None;
+                self.failures = 0;
+                None
+            }
+            T::TaskFailed | T::LambdaFunctionFailed | T::TaskTimedOut => {
+                let (error, cause) = match event.task_failed_event_details() {
+                    Some(d) => (d.error().unwrap_or_default().to_string(), d.cause().unwrap_or_default().to_string()),
+                    None => ("States.Timeout".to_string(), String::new()),
+                };
+                self.failures += 1;
+                self.last_failure = Some((error, cause));
+                None
+            }
+            T::TaskSucceeded => {
+                // A success after failures: the Retry absorbed them.
+                self.last_failure = None;
+                None
+            }
+            T::TaskStateExited | T::PassStateExited | T::ChoiceStateExited | T::WaitStateExited | T::SucceedStateExited => self.finish(event),
+            T::ExecutionFailed => {
+                // A Fail state, or a failure no Catch handled: report the state that was running.
+                let step = self.current.take().map(|(state, entered)| Step {
+                    state,
+                    elapsed: elapsed(&entered, event.timestamp()),
+                    failure: event.execution_failed_event_details().map(|d| (d.error().unwrap_or_default().to_string(), d.cause().unwrap_or_default().to_string())),
+                    retries: 0,
+                });
+                if let Some(step) = &step {
+                    self.steps.push(step.clone());
+                }
+                step
+            }
+            _ => None,
+        }
+    }
+
+    fn finish(&mut self, event: &HistoryEvent) -> Option<Step> {
+        let (state, entered) = self.current.take()?;
+        let failed = self.last_failure.take();
+        let retries = if failed.is_some() { self.failures.saturating_sub(1) } else { self.failures };
+        let step = Step { state, elapsed: elapsed(&entered, event.timestamp()), failure: failed, retries };
+        self.steps.push(step.clone());
+        Some(step)
+    }
+}
+
+fn elapsed(from: &aws_smithy_types::DateTime, to: &aws_smithy_types::DateTime) -> Duration {
+    let millis = to.to_millis().unwrap_or(0) - from.to_millis().unwrap_or(0);
+    Duration::from_millis(millis.max(0) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn execution_arn_from_state_machine_arn() {
+        assert_eq!(
+            execution_arn("arn:aws:states:us-east-1:123456789012:stateMachine:onboarding", "ticket-OPS-1"),
+            "arn:aws:states:us-east-1:123456789012:execution:onboarding:ticket-OPS-1"
+        );
+    }
+}

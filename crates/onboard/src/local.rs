@@ -1,0 +1,37 @@
+//! An onboarding on the local AWS: start it, seed the demo directory, deploy the definition,
+//! run executions through the real engine and the real function binaries.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Result;
+use local_aws::deploy::{deploy_state_machine, Tunables};
+use local_aws::seed::{seed_demo, Seeded};
+use local_aws::{LocalAws, Options, SENDER_ADDRESS};
+
+use crate::execution::{self, Outcome, Step};
+
+pub struct LocalSession {
+    pub aws: LocalAws,
+    pub state_machine_arn: String,
+    pub seeded: Seeded,
+    pub sfn: aws_sdk_sfn::Client,
+}
+
+impl LocalSession {
+    /// Starts the local AWS and deploys the workflow into it with `tunables`.
+    pub async fn start(root: &Path, tunables: Tunables) -> Result<LocalSession> {
+        let aws = LocalAws::start(Options::new(root)).await?;
+        let seeded = seed_demo(aws.sdk_config(), SENDER_ADDRESS).await?;
+        let state_machine_arn = deploy_state_machine(aws.sdk_config(), root, "sagemaker-onboarding", tunables).await?;
+        let sfn = aws_sdk_sfn::Client::new(aws.sdk_config());
+        Ok(LocalSession { aws, state_machine_arn, seeded, sfn })
+    }
+
+    /// Runs one onboarding to its end, calling `on_step` as each state ends.
+    pub async fn onboard(&self, request_json: &str, on_step: impl FnMut(&Step)) -> Result<Outcome> {
+        let name = crate::execution_name_for(request_json);
+        let started = execution::start(&self.sfn, &self.state_machine_arn, &name, request_json).await?;
+        execution::follow(&self.sfn, &started.execution_arn, Duration::from_millis(250), on_step).await
+    }
+}

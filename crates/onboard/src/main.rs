@@ -1,0 +1,142 @@
+//! `onboard`: validate a request, print its schema, or run an onboarding end to end on the local AWS.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use local_aws::deploy::Tunables;
+use onboard::execution::{Outcome, Step};
+use onboard::local::LocalSession;
+use onboarding_core::validate::{validate_json, ValidationContext};
+
+#[derive(Parser)]
+#[command(name = "onboard", version, about = "Onboard teams to Amazon SageMaker domains with IAM Identity Center")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a request: print every problem with its field path (exit 1), or the normalised request.
+    Validate {
+        file: PathBuf,
+        /// The deployment's role name prefix (role names are checked with it).
+        #[arg(long, env = "ROLE_NAME_PREFIX", default_value = "sagemaker-onboarding-")]
+        role_name_prefix: String,
+    },
+    /// Print the request's JSON Schema.
+    Schema,
+    /// Run an onboarding end to end on the local AWS (moto, the real definition, the real functions).
+    Local {
+        #[arg(default_value = "examples/cli-flow.json")]
+        file: PathBuf,
+        /// Leave the local AWS running afterwards and print its endpoint.
+        #[arg(long)]
+        keep: bool,
+        /// How many polls the new domain stays Pending (the local AWS holds it there).
+        #[arg(long, default_value_t = 2)]
+        pending_polls: u32,
+        /// Seconds between status polls.
+        #[arg(long, default_value_t = 1)]
+        poll_interval: u32,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Validate { file, role_name_prefix } => validate(&file, role_name_prefix),
+        Command::Schema => schema(),
+        Command::Local { file, keep, pending_polls, poll_interval } => local(&file, keep, pending_polls, poll_interval),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn read(file: &PathBuf) -> Result<String> {
+    std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))
+}
+
+fn validate(file: &PathBuf, role_name_prefix: String) -> Result<ExitCode> {
+    match validate_json(&read(file)?, &ValidationContext { role_name_prefix }) {
+        Ok(request) => {
+            println!("{}", serde_json::to_string_pretty(&request)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(problems) => {
+            eprintln!("{} is not a valid onboarding request:", file.display());
+            for p in &problems {
+                eprintln!("  {p}");
+            }
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn schema() -> Result<ExitCode> {
+    println!("{}", serde_json::to_string_pretty(&onboarding_core::request_schema())?);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn local(file: &PathBuf, keep: bool, pending_polls: u32, poll_interval: u32) -> Result<ExitCode> {
+    let request = read(file)?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let root = std::env::current_dir()?;
+        println!("Starting the local AWS (moto, the router, cargo lambda watch)...");
+        let session = LocalSession::start(&root, Tunables { poll_interval_seconds: poll_interval, ..Tunables::default() }).await?;
+        session.aws.configure(serde_json::json!({"domainPendingPolls": pending_polls}))?;
+        println!("Local AWS at {}; onboarding {}", session.aws.endpoint(), file.display());
+        let started = std::time::Instant::now();
+        let outcome = session.onboard(&request, print_step).await?;
+        println!("\n{} in {:.1} s ({} state transitions)", outcome.status, started.elapsed().as_secs_f64(), outcome.transitions);
+        print_outcome(&outcome);
+        print_emails(&session)?;
+        let code = if outcome.succeeded() { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+        if keep {
+            println!("\nThe local AWS keeps running at {} (region {}). For example:", session.aws.endpoint(), session.aws.region);
+            println!("  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing aws --endpoint-url {} --region {} sagemaker list-domains", session.aws.endpoint(), session.aws.region);
+            let pids: Vec<String> = session.aws.pids().iter().map(|(n, p)| format!("{n} {p}")).collect();
+            println!("Stop it with: kill -- -PID for each of: {}", pids.join(", "));
+            session.aws.keep_running();
+        }
+        Ok(code)
+    })
+}
+
+fn print_step(step: &Step) {
+    let retries = if step.retries > 0 { format!(" (after {} retries)", step.retries) } else { String::new() };
+    match &step.failure {
+        None => println!("  ok    {:<22} {:>6.1} s{retries}", step.state, step.elapsed.as_secs_f64()),
+        Some((error, cause)) => println!("  FAIL  {:<22} {:>6.1} s  {error}: {}", step.state, step.elapsed.as_secs_f64(), cause_message(cause)),
+    }
+}
+
+fn cause_message(cause: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(cause).ok().and_then(|v| v["errorMessage"].as_str().map(str::to_string)).unwrap_or_else(|| cause.to_string())
+}
+
+fn print_outcome(outcome: &Outcome) {
+    if let Some(output) = &outcome.output {
+        println!("\nSummary:\n{}", serde_json::to_string_pretty(output).unwrap_or_default());
+    }
+    if let (Some(error), cause) = (&outcome.error, &outcome.cause) {
+        println!("\nFailed with {error}: {}", cause_message(cause.as_deref().unwrap_or_default()));
+    }
+}
+
+fn print_emails(session: &LocalSession) -> Result<()> {
+    let emails = session.aws.sent_emails()?;
+    println!("\nE-mails sent ({}):", emails.len());
+    for email in emails {
+        println!("  to {}: {}", email.destinations.join(", "), email.subject);
+    }
+    Ok(())
+}
