@@ -34,6 +34,8 @@ LOCK = threading.Lock()
 STATE = {
     # Polls that DescribeDomain answers Pending for a domain it has not seen before.
     "domainPendingPolls": 0,
+    # Domain name -> Pending polls for that domain (overrides domainPendingPolls).
+    "pendingPollsByName": {},
     # Domain name -> FailureReason: that domain ends Failed after its Pending polls.
     "failDomains": {},
     # Domain id -> remaining Pending polls.
@@ -93,6 +95,16 @@ def json_response(payload, status=200):
     return status, {"Content-Type": "application/x-amz-json-1.1"}, json.dumps(payload).encode()
 
 
+def take_fault(op, body):
+    """The first queued fault for this operation (or `service:*`) whose `match` text the body holds."""
+    for key in (op, op.rsplit(":", 1)[0] + ":*"):
+        queue = STATE["faults"].get(key) or []
+        for i, fault in enumerate(queue):
+            if fault.get("match", "").encode() in body:
+                return queue.pop(i)
+    return None
+
+
 class Router(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     moto_port = 0
@@ -135,8 +147,7 @@ class Router(BaseHTTPRequestHandler):
             op = operation_of(self.command, self.path, self.headers, body)
             with LOCK:
                 STATE["calls"][op] = STATE["calls"].get(op, 0) + 1
-                queue = STATE["faults"].get(op) or STATE["faults"].get(op.rsplit(":", 1)[0] + ":*")
-                fault = queue.pop(0) if queue else None
+                fault = take_fault(op, body)
             if fault:
                 if fault.get("delayMs"):
                     time.sleep(fault["delayMs"] / 1000.0)
@@ -191,7 +202,8 @@ class Router(BaseHTTPRequestHandler):
         domain = json.loads(data)
         domain_id = domain.get("DomainId")
         with LOCK:
-            remaining = STATE["pending"].setdefault(domain_id, STATE["domainPendingPolls"])
+            initial = STATE["pendingPollsByName"].get(domain.get("DomainName"), STATE["domainPendingPolls"])
+            remaining = STATE["pending"].setdefault(domain_id, initial)
             if remaining > 0:
                 STATE["pending"][domain_id] = remaining - 1
                 domain["Status"] = "Pending"
@@ -283,15 +295,18 @@ class Router(BaseHTTPRequestHandler):
         req = json.loads(body or b"{}")
         with LOCK:
             if path == "/_local/config":
-                for key in ("domainPendingPolls", "failDomains"):
+                for key in ("domainPendingPolls",):
                     if key in req:
                         STATE[key] = req[key]
+                for key in ("failDomains", "pendingPollsByName"):
+                    STATE[key].update(req.get(key, {}))
             elif path == "/_local/faults":
-                # {"op": "sagemaker:CreateDomain", "count": 2, "status": 400, "code": "ThrottlingException", "message": "...", "delayMs": 0}
-                fault = {k: req[k] for k in ("status", "code", "message", "delayMs") if k in req}
+                # {"op": "sagemaker:CreateDomain", "count": 2, "status": 400, "code": "ThrottlingException",
+                #  "message": "...", "delayMs": 0, "match": "text the request body must contain"}
+                fault = {k: req[k] for k in ("status", "code", "message", "delayMs", "match") if k in req}
                 STATE["faults"].setdefault(req["op"], []).extend([fault] * int(req.get("count", 1)))
             elif path == "/_local/reset":
-                for key, empty in (("pending", {}), ("assignments", {}), ("profiles", {}), ("faults", {}), ("calls", {}), ("failDomains", {})):
+                for key, empty in (("pending", {}), ("assignments", {}), ("profiles", {}), ("faults", {}), ("calls", {}), ("failDomains", {}), ("pendingPollsByName", {})):
                     STATE[key] = empty
                 STATE["domainPendingPolls"] = 0
             else:

@@ -14,8 +14,8 @@ pub struct Step {
     pub elapsed: Duration,
     /// `None` when the state succeeded; else the error name and cause of its last failure.
     pub failure: Option<(String, String)>,
-    /// Failed attempts that the state's Retry absorbed.
-    pub retries: u32,
+    /// The error names of failed attempts that the state's Retry absorbed, in order.
+    pub retried: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -98,7 +98,7 @@ async fn history(sfn: &aws_sdk_sfn::Client, execution_arn: &str) -> Result<Vec<H
 struct Tracker {
     current: Option<(String, aws_smithy_types::DateTime)>,
     last_failure: Option<(String, String)>,
-    failures: u32,
+    failures: Vec<String>,
     steps: Vec<Step>,
     transitions: u32,
 }
@@ -112,7 +112,7 @@ impl Tracker {
                 let name = event.state_entered_event_details().map(|d| d.name().to_string()).unwrap_or_default();
                 self.current = Some((name, *event.timestamp()));
                 self.last_failure = None;
-                self.failures = 0;
+                self.failures.clear();
                 None
             }
             T::TaskFailed | T::LambdaFunctionFailed | T::TaskTimedOut => {
@@ -120,7 +120,7 @@ impl Tracker {
                     Some(d) => (d.error().unwrap_or_default().to_string(), d.cause().unwrap_or_default().to_string()),
                     None => ("States.Timeout".to_string(), String::new()),
                 };
-                self.failures += 1;
+                self.failures.push(error.clone());
                 self.last_failure = Some((error, cause));
                 None
             }
@@ -136,7 +136,7 @@ impl Tracker {
                     state,
                     elapsed: elapsed(&entered, event.timestamp()),
                     failure: event.execution_failed_event_details().map(|d| (d.error().unwrap_or_default().to_string(), d.cause().unwrap_or_default().to_string())),
-                    retries: 0,
+                    retried: Vec::new(),
                 });
                 if let Some(step) = &step {
                     self.steps.push(step.clone());
@@ -150,8 +150,11 @@ impl Tracker {
     fn finish(&mut self, event: &HistoryEvent) -> Option<Step> {
         let (state, entered) = self.current.take()?;
         let failed = self.last_failure.take();
-        let retries = if failed.is_some() { self.failures.saturating_sub(1) } else { self.failures };
-        let step = Step { state, elapsed: elapsed(&entered, event.timestamp()), failure: failed, retries };
+        let mut retried = std::mem::take(&mut self.failures);
+        if failed.is_some() {
+            retried.pop();
+        }
+        let step = Step { state, elapsed: elapsed(&entered, event.timestamp()), failure: failed, retried };
         self.steps.push(step.clone());
         Some(step)
     }

@@ -112,7 +112,7 @@ fn local(file: &PathBuf, keep: bool, pending_polls: u32, poll_interval: u32) -> 
 }
 
 fn print_step(step: &Step) {
-    let retries = if step.retries > 0 { format!(" (after {} retries)", step.retries) } else { String::new() };
+    let retries = if step.retried.is_empty() { String::new() } else { format!("  (retried after {})", step.retried.join(", ")) };
     match &step.failure {
         None => println!("  ok    {:<22} {:>6.1} s{retries}", step.state, step.elapsed.as_secs_f64()),
         Some((error, cause)) => println!("  FAIL  {:<22} {:>6.1} s  {error}: {}", step.state, step.elapsed.as_secs_f64(), cause_message(cause)),

@@ -4,6 +4,7 @@
 
 use lambda_runtime::LambdaEvent;
 use onboarding_core::email::{failure_notice, FailureNotice};
+use onboarding_core::formats::is_email;
 use onboarding_core::ports::{MailPort, SendOutcome};
 use onboarding_core::state::OnboardingState;
 use onboarding_core::OnboardingError;
@@ -33,7 +34,8 @@ pub async fn handler<M: MailPort>(mail: &M, default_sender: Option<&str>, event:
     };
     let failure = state.failure.clone().unwrap_or_default();
     let mut result = NoticeResult { step: state.failed_step().to_string(), error: failure.error.clone(), ..Default::default() };
-    let requester = state.request.ticket.as_ref().and_then(|t| t.requester.clone());
+    // The request may have failed validation: only a well-formed address is written to.
+    let requester = state.request.ticket.as_ref().and_then(|t| t.requester.clone()).filter(|r| is_email(r));
     let sender = state.request.notification.sender.clone().or_else(|| default_sender.map(str::to_string));
     let (Some(to), Some(from)) = (requester, sender) else {
         result.not_sent_because = Some("the request names no requester, or no sender is configured".into());

@@ -1,0 +1,50 @@
+//! Shared pieces of the tests that run through the local AWS: one local AWS per test binary,
+//! started on first use and stopped when the binary ends.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use anyhow::Result;
+use local_aws::deploy::Tunables;
+use onboard::local::LocalSession;
+
+/// The shared environment: one runtime, one local AWS with the workflow deployed.
+pub struct Env {
+    pub runtime: tokio::runtime::Runtime,
+    session: OnceLock<std::result::Result<LocalSession, String>>,
+}
+
+impl Env {
+    pub fn new() -> Arc<Env> {
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap_or_else(|e| panic!("runtime: {e}"));
+        Arc::new(Env { runtime, session: OnceLock::new() })
+    }
+
+    /// The local AWS, started by the first test that needs it.
+    pub fn session(&self) -> Result<&LocalSession> {
+        let started = self.session.get_or_init(|| {
+            // Short polls and a generous bound: tests hold domains Pending on purpose.
+            let tunables = Tunables { poll_interval_seconds: 1, max_polls: 8 };
+            self.runtime.block_on(LocalSession::start(&root(), tunables)).map_err(|e| format!("{e:#}"))
+        });
+        started.as_ref().map_err(|e| anyhow::anyhow!("the local AWS did not start: {e}"))
+    }
+
+    /// Stops the local AWS (it would otherwise outlive the test binary).
+    pub fn shutdown(self: Arc<Self>) {
+        if let Ok(env) = Arc::try_unwrap(self) {
+            drop(env.session);
+            env.runtime.shutdown_background();
+        }
+    }
+}
+
+/// The project root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap_or_else(|_| PathBuf::from(".."))
+}
+
+/// Reads a file of the project.
+pub fn read(relative: &str) -> String {
+    std::fs::read_to_string(root().join(relative)).unwrap_or_else(|e| panic!("reading {relative}: {e}"))
+}

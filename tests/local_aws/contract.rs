@@ -1,0 +1,140 @@
+//! The definition's contract with the functions and the deployment: every error name it matches
+//! is one the functions emit (or the service's own), every `Next` exists, every Lambda task
+//! carries the service retrier, every substitution has a value, and asl-validator accepts it.
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use anyhow::{bail, ensure, Context, Result};
+use libtest_mimic::Trial;
+use local_aws::deploy::{local_substitutions, placeholders, substitute, substitution_key, Tunables};
+use onboarding_core::ErrorName;
+use serde_json::Value;
+use tests::{read, root};
+
+const SERVICE_RETRIER: [&str; 4] = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"];
+
+pub fn trials() -> Vec<Trial> {
+    let t = |name: &'static str, f: fn() -> Result<()>| Trial::test(name, move || f().map_err(crate::failed));
+    vec![
+        t("definition_error_names_are_emitted_by_the_functions", error_names),
+        t("definition_next_states_exist_and_all_are_reachable", next_states),
+        t("definition_lambda_tasks_carry_the_service_retrier", service_retrier),
+        t("definition_substitutions_are_all_provided", substitutions),
+        t("definition_passes_asl_validator", asl_validator),
+        t("definition_polls_in_at_most_three_transitions", poll_loop),
+    ]
+}
+
+fn definition() -> Result<Value> {
+    serde_json::from_str(&read("statemachine/onboarding.asl.json")).context("the definition is not JSON")
+}
+
+fn states(def: &Value) -> Result<&serde_json::Map<String, Value>> {
+    def["States"].as_object().context("no States")
+}
+
+fn error_names() -> Result<()> {
+    let def = definition()?;
+    let ours: BTreeSet<&str> = ErrorName::ALL.iter().map(|n| n.as_str()).collect();
+    for (name, state) in states(&def)? {
+        for list in ["Retry", "Catch"] {
+            for rule in state[list].as_array().into_iter().flatten() {
+                for error in rule["ErrorEquals"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+                    let builtin = error.starts_with("States.") || error.starts_with("Lambda.");
+                    ensure!(builtin || ours.contains(error), "{name} {list} names {error}, which no function emits");
+                }
+            }
+        }
+    }
+    // Every retryable name is retried somewhere.
+    let text = def.to_string();
+    for name in ErrorName::ALL.iter().filter(|n| n.is_retryable()) {
+        ensure!(text.contains(&format!("\"{}\"", name.as_str())), "{name} is retryable but no Retry names it");
+    }
+    Ok(())
+}
+
+fn next_states() -> Result<()> {
+    let def = definition()?;
+    let all = states(&def)?;
+    let mut reachable = BTreeSet::new();
+    let mut queue = vec![def["StartAt"].as_str().context("no StartAt")?.to_string()];
+    while let Some(name) = queue.pop() {
+        if !reachable.insert(name.clone()) {
+            continue;
+        }
+        let state = all.get(&name).with_context(|| format!("{name} is referenced but does not exist"))?;
+        let mut next: Vec<&str> = Vec::new();
+        next.extend(state["Next"].as_str());
+        next.extend(state["Default"].as_str());
+        for list in ["Choices", "Catch"] {
+            next.extend(state[list].as_array().into_iter().flatten().filter_map(|c| c["Next"].as_str()));
+        }
+        let terminal = matches!(state["Type"].as_str(), Some("Succeed" | "Fail")) || state["End"] == true;
+        ensure!(terminal || !next.is_empty(), "{name} has no way on");
+        queue.extend(next.into_iter().map(str::to_string));
+    }
+    let unreachable: Vec<&String> = all.keys().filter(|k| !reachable.contains(*k)).collect();
+    ensure!(unreachable.is_empty(), "unreachable states: {unreachable:?}");
+    Ok(())
+}
+
+fn service_retrier() -> Result<()> {
+    let def = definition()?;
+    for (name, state) in states(&def)? {
+        if state["Resource"] != "arn:aws:states:::lambda:invoke" {
+            continue;
+        }
+        let covered: BTreeSet<&str> = state["Retry"].as_array().into_iter().flatten().flat_map(|r| r["ErrorEquals"].as_array().into_iter().flatten().filter_map(Value::as_str)).collect();
+        for error in SERVICE_RETRIER {
+            ensure!(covered.contains(error), "{name} does not retry {error}");
+        }
+        ensure!(state["Catch"].as_array().is_some_and(|c| !c.is_empty()), "{name} has no Catch: a failure would skip the failure path");
+        let function = state["Parameters"]["FunctionName"].as_str().context("no FunctionName")?;
+        ensure!(function.starts_with("${") && function.ends_with("Function}"), "{name} names its function literally: {function}");
+    }
+    Ok(())
+}
+
+fn substitutions() -> Result<()> {
+    let text = read("statemachine/onboarding.asl.json");
+    let values = local_substitutions(&root(), Tunables::default())?;
+    let needed: BTreeSet<String> = placeholders(&text).into_iter().collect();
+    let provided: BTreeSet<String> = values.keys().cloned().collect();
+    ensure!(needed == provided, "the definition needs {needed:?}, the local deployment provides {provided:?}");
+    for crate_name in local_aws::function_names(&root())? {
+        ensure!(needed.contains(&substitution_key(&crate_name)), "functions/{crate_name} is never called by the definition");
+    }
+    let filled = substitute(&text, &values)?;
+    ensure!(!filled.contains("${"), "placeholders left after substitution");
+    Ok(())
+}
+
+fn asl_validator() -> Result<()> {
+    let validator = root().join("node_modules/.bin/asl-validator");
+    if !validator.exists() {
+        bail!("asl-validator is not installed: run scripts/setup");
+    }
+    // Validate the definition as deployed (substituted): placeholders stand where numbers may not.
+    let filled = substitute(&read("statemachine/onboarding.asl.json"), &local_substitutions(&root(), Tunables::default())?)?;
+    let path = std::env::temp_dir().join(format!("onboarding-{}.asl.json", std::process::id()));
+    std::fs::write(&path, filled)?;
+    for file in [path.clone(), root().join("statemachine/onboarding.asl.json")] {
+        let out = Command::new(&validator).arg("--json-path").arg(&file).output().context("running asl-validator")?;
+        ensure!(out.status.success(), "asl-validator rejected {}: {}{}", file.display(), String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    }
+    let _ = std::fs::remove_file(path);
+    Ok(())
+}
+
+fn poll_loop() -> Result<()> {
+    // Wait -> PollDomain -> IsDomainReady -> Wait: three transitions per poll.
+    let def = definition()?;
+    let s = states(&def)?;
+    ensure!(s["WaitForDomain"]["Type"] == "Wait" && s["WaitForDomain"]["Next"] == "PollDomain");
+    ensure!(s["PollDomain"]["Next"] == "IsDomainReady");
+    ensure!(s["IsDomainReady"]["Default"] == "WaitForDomain");
+    ensure!(s["WaitForDomain"]["SecondsPath"] == "$.settings.pollIntervalSeconds", "the poll interval must come from the state");
+    Ok(())
+}

@@ -1,0 +1,193 @@
+//! Every handler against moto server (through the router), called directly with its real SDK
+//! adapters. Where moto lacks an operation (Identity Center application assignments, SageMaker
+//! user profiles), the router serves it; the adapters' own tests cover those calls with mocks.
+
+use std::sync::Arc;
+
+use anyhow::{ensure, Context, Result};
+use aws_sdk_ec2::types::{Filter, VpcEndpointType};
+use lambda_runtime::{Context as LambdaContext, LambdaEvent};
+use libtest_mimic::Trial;
+use onboard::local::LocalSession;
+use onboarding_aws::ec2::Ec2Adapter;
+use onboarding_aws::iam::IamAdapter;
+use onboarding_aws::identity_center::IdentityCenterAdapter;
+use onboarding_aws::sagemaker::SageMakerAdapter;
+use onboarding_aws::ses::SesAdapter;
+use onboarding_aws::sso_assignments::AssignmentAdapter;
+use onboarding_core::validate::ValidationContext;
+use onboarding_core::{ErrorName, OnboardingError, OnboardingState};
+use serde_json::json;
+use tests::Env;
+
+use crate::local_test;
+
+pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
+    vec![
+        local_test!(env, every_handler_in_order_against_moto),
+        local_test!(env, identity_resolution_names_unknown_principals),
+        local_test!(env, role_setup_checks_an_existing_roles_trust),
+        local_test!(env, network_discovery_checks_vpc_only_networks),
+    ]
+}
+
+fn event<T>(payload: T) -> LambdaEvent<T> {
+    LambdaEvent::new(payload, LambdaContext::default())
+}
+
+fn named(result: Result<OnboardingState, OnboardingError>) -> Result<ErrorName> {
+    match result {
+        Ok(_) => anyhow::bail!("expected a named error, the step succeeded"),
+        Err(e) => Ok(e.name),
+    }
+}
+
+const REGION: &str = "us-east-1";
+
+async fn validated(request: serde_json::Value) -> Result<OnboardingState> {
+    let config = validate_request::Config { validation: ValidationContext { role_name_prefix: local_aws::ROLE_NAME_PREFIX.into() }, domain_region: REGION.into() };
+    let input: validate_request::ValidateInput = serde_json::from_value(json!({"request": request, "settings": {"pollIntervalSeconds": 1, "maxPolls": 5}}))?;
+    Ok(validate_request::handler(&config, event(input)).await?)
+}
+
+/// The whole chain, step by step, each asserting on what exists in the local AWS afterwards.
+async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
+    let config = s.aws.sdk_config();
+    let domain = "handlers-chain";
+    s.aws.configure(json!({"pendingPollsByName": {domain: 1}}))?;
+    let state = validated(json!({
+        "domainName": domain,
+        "ticket": {"id": "H-1", "requester": "lead@example.com"},
+        "identityCenter": {"users": ["jane"], "groups": ["ml-team"]},
+        "executionRole": {"mlActivities": [{"activity": "S3BucketAccess", "s3Buckets": ["handlers-data"]}]},
+        "storage": {"defaultSpaceSizeGb": 10, "maxSpaceSizeGb": 50}
+    }))
+    .await?;
+
+    let state = identity_resolution::handler(&IdentityCenterAdapter::from_config(config), REGION, event(state)).await?;
+    let ids = state.identities.as_ref().context("identities")?;
+    ensure!(ids.users[0].email.as_deref() == Some("jane@example.com"));
+    let members: Vec<&str> = ids.groups[0].members.iter().map(|m| m.user_name.as_str()).collect();
+    ensure!(members == ["omar", "li"], "members {members:?}");
+
+    let iam = IamAdapter::from_config(config);
+    let state = role_setup::handler(&iam, local_aws::ROLE_NAME_PREFIX, event(state)).await?;
+    let role_name = format!("{}{domain}-execution", local_aws::ROLE_NAME_PREFIX);
+    let iam_client = aws_sdk_iam::Client::new(config);
+    let attached = iam_client.list_attached_role_policies().role_name(&role_name).send().await?;
+    ensure!(attached.attached_policies().iter().any(|p| p.policy_arn() == Some("arn:aws:iam::aws:policy/AmazonSageMakerFullAccess")));
+    let inline = iam_client.get_role_policy().role_name(&role_name).policy_name(onboarding_core::policies::ML_ACTIVITIES_POLICY_NAME).send().await?;
+    ensure!(inline.policy_document().contains("handlers-data"));
+    // A rerun adopts the role.
+    let again = role_setup::handler(&iam, local_aws::ROLE_NAME_PREFIX, event(state.clone())).await?;
+    ensure!(again.roles.as_ref().is_some_and(|r| !r.execution_role_created));
+
+    let state = network_discovery::handler(&Ec2Adapter::from_config(config), REGION, event(state)).await?;
+    let network = state.network.clone().context("network")?;
+    let ec2 = aws_sdk_ec2::Client::new(config);
+    let default_vpc = ec2.describe_vpcs().filters(Filter::builder().name("isDefault").values("true").build()).send().await?;
+    ensure!(default_vpc.vpcs().first().and_then(|v| v.vpc_id()) == Some(network.vpc_id.as_str()));
+    ensure!(!network.availability_zone_ids.iter().any(|z| z == "use1-az3"), "a constrained zone was chosen: {:?}", network.availability_zone_ids);
+    ensure!(network.subnet_ids.len() >= 2);
+
+    let sagemaker = SageMakerAdapter::from_config(config);
+    let state = domain_creation::handler(&sagemaker, event(state)).await?;
+    let record = state.domain.clone().context("domain")?;
+    ensure!(record.created);
+    let adopted = domain_creation::handler(&sagemaker, event(state.clone())).await?;
+    ensure!(adopted.domain.as_ref().is_some_and(|d| !d.created && d.domain_id == record.domain_id));
+
+    let pending = status_polling::handler(&sagemaker, event(state)).await?;
+    ensure!(pending.domain.as_ref().is_some_and(|d| d.status == "Pending"), "the router holds the domain Pending once");
+    let state = status_polling::handler(&sagemaker, event(pending)).await?;
+    let record = state.domain.clone().context("domain")?;
+    ensure!(record.status == "InService" && record.sso_application_arn.is_some());
+    // Read back after polling (the router counts every DescribeDomain as a poll).
+    let sm = aws_sdk_sagemaker::Client::new(config);
+    let described = sm.describe_domain().domain_id(&record.domain_id).send().await?;
+    ensure!(described.auth_mode().map(|m| m.as_str()) == Some("SSO"));
+    let user = described.default_user_settings().context("user settings")?;
+    ensure!(user.execution_role() == state.roles.as_ref().map(|r| r.execution_role_arn.as_str()));
+    let ebs = user.space_storage_settings().and_then(|s| s.default_ebs_storage_settings()).context("space storage")?;
+    ensure!(ebs.default_ebs_volume_size_in_gb() == Some(10) && ebs.maximum_ebs_volume_size_in_gb() == Some(50));
+
+    // Served by the router: moto implements neither application assignments nor user profiles.
+    let state = access_assignment::handler(&sagemaker, &AssignmentAdapter::from_config(config), event(state)).await?;
+    let router = s.aws.router_state()?;
+    let app = record.sso_application_arn.clone().context("app")?;
+    let assigned = router["assignments"][&app].as_array().map(Vec::len).unwrap_or(0);
+    ensure!(assigned == 2, "assignments: {}", router["assignments"]);
+    let profile = sm.describe_user_profile().domain_id(&record.domain_id).user_profile_name("jane").send().await?;
+    ensure!(profile.single_sign_on_user_value() == Some("jane"));
+
+    let before = s.aws.sent_emails()?.len();
+    let ses = SesAdapter::from_config(config);
+    let state = invite_notification::handler(&sagemaker, &ses, Some(local_aws::SENDER_ADDRESS), event(state)).await?;
+    let emails = s.aws.sent_emails()?;
+    let new: Vec<_> = emails[before..].iter().filter(|e| e.subject.contains(domain)).collect();
+    ensure!(new.len() == 4, "jane, omar, li and the requester: {new:?}");
+    ensure!(new.iter().all(|e| e.body.contains(&record.url)), "the URL is in every invitation");
+    let rerun = invite_notification::handler(&sagemaker, &ses, Some(local_aws::SENDER_ADDRESS), event(state.clone())).await?;
+    ensure!(rerun.invitations.as_ref().is_some_and(|i| i.already_sent));
+    ensure!(s.aws.sent_emails()?.len() == emails.len(), "a rerun sent e-mail");
+
+    let mut failed = serde_json::to_value(&state)?;
+    failed["failure"] = json!({"Error": "DomainFailed", "Cause": "{\"errorType\":\"DomainFailed\",\"errorMessage\":\"no capacity\"}"});
+    let notice = failure_notification::handler(&ses, Some(local_aws::SENDER_ADDRESS), event(failed)).await?;
+    ensure!(notice.sent);
+    let last = s.aws.sent_emails()?.pop().context("notice")?;
+    ensure!(last.destinations == ["lead@example.com"] && last.body.contains("no capacity"));
+    Ok(())
+}
+
+async fn identity_resolution_names_unknown_principals(s: &LocalSession) -> Result<()> {
+    let state = validated(json!({"domainName": "handlers-ghost", "identityCenter": {"users": ["ghost"], "groups": ["nobody"]}})).await?;
+    let result = identity_resolution::handler(&IdentityCenterAdapter::from_config(s.aws.sdk_config()), REGION, event(state)).await;
+    ensure!(named(result)? == ErrorName::PrincipalNotFound);
+    let elsewhere = validated(json!({"domainName": "handlers-region", "region": "eu-west-1", "identityCenter": {"users": ["jane"]}})).await?;
+    let result = identity_resolution::handler(&IdentityCenterAdapter::from_config(s.aws.sdk_config()), REGION, event(elsewhere)).await;
+    ensure!(named(result)? == ErrorName::IdentityCenterRegionMismatch);
+    Ok(())
+}
+
+async fn role_setup_checks_an_existing_roles_trust(s: &LocalSession) -> Result<()> {
+    let iam_client = aws_sdk_iam::Client::new(s.aws.sdk_config());
+    let ec2_trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+    let role = iam_client.create_role().role_name("handlers-ec2-role").assume_role_policy_document(ec2_trust.to_string()).send().await?;
+    let arn = role.role().map(|r| r.arn().to_string()).context("arn")?;
+    let state = validated(json!({"domainName": "handlers-trust", "identityCenter": {"users": ["jane"]}, "executionRole": {"existingRoleArn": arn}})).await?;
+    let result = role_setup::handler(&IamAdapter::from_config(s.aws.sdk_config()), local_aws::ROLE_NAME_PREFIX, event(state)).await;
+    ensure!(named(result)? == ErrorName::ExecutionRoleUntrusted);
+    Ok(())
+}
+
+async fn network_discovery_checks_vpc_only_networks(s: &LocalSession) -> Result<()> {
+    let ec2 = aws_sdk_ec2::Client::new(s.aws.sdk_config());
+    let vpc = ec2.create_vpc().cidr_block("10.20.0.0/16").send().await?.vpc().and_then(|v| v.vpc_id().map(str::to_string)).context("vpc")?;
+    let subnet = ec2.create_subnet().vpc_id(&vpc).cidr_block("10.20.1.0/24").availability_zone("us-east-1a").send().await?;
+    let subnet = subnet.subnet().and_then(|s| s.subnet_id().map(str::to_string)).context("subnet")?;
+    let group = ec2.create_security_group().group_name("handlers-studio").description("studio").vpc_id(&vpc).send().await?.group_id().map(str::to_string).context("sg")?;
+    let request = json!({
+        "domainName": "handlers-vpc-only",
+        "identityCenter": {"users": ["jane"]},
+        "network": {"accessType": "VpcOnly", "vpcId": vpc, "subnetIds": [subnet], "securityGroupIds": [group]}
+    });
+    let adapter = Ec2Adapter::from_config(s.aws.sdk_config());
+    let result = network_discovery::handler(&adapter, REGION, event(validated(request.clone()).await?)).await;
+    let Err(e) = result else { anyhow::bail!("a VpcOnly network without endpoints passed") };
+    ensure!(e.name == ErrorName::VpcOnlyNetworkIncomplete && e.message.contains("sagemaker.runtime"), "{e}");
+    for service in ["sagemaker.api", "sagemaker.runtime"] {
+        ec2.create_vpc_endpoint()
+            .vpc_id(&vpc)
+            .service_name(format!("com.amazonaws.us-east-1.{service}"))
+            .vpc_endpoint_type(VpcEndpointType::Interface)
+            .subnet_ids(&subnet)
+            .security_group_ids(&group)
+            .private_dns_enabled(true)
+            .send()
+            .await?;
+    }
+    let state = network_discovery::handler(&adapter, REGION, event(validated(request).await?)).await?;
+    ensure!(state.network.as_ref().is_some_and(|n| n.subnet_ids == [subnet.clone()] && n.security_group_ids == [group.clone()]));
+    Ok(())
+}

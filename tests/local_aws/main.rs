@@ -1,0 +1,42 @@
+//! Tests through the local AWS (moto server, the router, cargo lambda watch), one binary with a
+//! custom harness so that the local AWS starts once and stops when the tests end.
+
+mod contract;
+mod handlers;
+mod onboarding;
+
+use std::sync::Arc;
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use tests::Env;
+
+/// A test that needs the local AWS: an `async fn(&LocalSession) -> anyhow::Result<()>`.
+macro_rules! local_test {
+    ($env:expr, $name:path) => {{
+        let env = $env.clone();
+        let name = stringify!($name).rsplit("::").next().unwrap_or(stringify!($name)).to_string();
+        libtest_mimic::Trial::test(name, move || {
+            let session = env.session().map_err(|e| crate::failed(e))?;
+            env.runtime.block_on($name(session)).map_err(crate::failed)
+        })
+    }};
+}
+pub(crate) use local_test;
+
+pub(crate) fn failed(e: anyhow::Error) -> Failed {
+    Failed::from(format!("{e:#}"))
+}
+
+fn main() {
+    let mut args = Arguments::from_args();
+    // Most of a test's time is spent waiting on the engine: run several at once.
+    args.test_threads.get_or_insert(6);
+    let env: Arc<Env> = Env::new();
+    let mut trials: Vec<Trial> = Vec::new();
+    trials.extend(contract::trials());
+    trials.extend(handlers::trials(&env));
+    trials.extend(onboarding::trials(&env));
+    let conclusion = libtest_mimic::run(&args, trials);
+    env.shutdown();
+    conclusion.exit();
+}

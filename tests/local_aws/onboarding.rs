@@ -1,0 +1,258 @@
+//! Whole onboardings through the real definition, the engine and the real function binaries,
+//! each asserting on what exists in the local AWS afterwards.
+
+use std::sync::Arc;
+
+use anyhow::{ensure, Context, Result};
+use aws_sdk_ec2::types::VpcEndpointType;
+use libtest_mimic::Trial;
+use local_aws::SentEmail;
+use onboard::execution::{self, Outcome};
+use onboard::local::LocalSession;
+use serde_json::{json, Value};
+use tests::{read, Env};
+
+use crate::local_test;
+
+pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
+    vec![
+        local_test!(env, cli_flow_example_onboards_end_to_end),
+        local_test!(env, studio_classic_example_with_rstudio),
+        local_test!(env, vpc_only_example_in_a_prepared_network),
+        local_test!(env, a_domain_pending_for_several_polls_then_succeeds),
+        local_test!(env, a_failed_domain_fails_the_execution_and_tells_the_requester),
+        local_test!(env, an_invalid_request_fails_at_validation_and_creates_nothing),
+        local_test!(env, a_rerun_creates_nothing_twice),
+        local_test!(env, a_named_error_from_a_function_is_what_retry_matches),
+    ]
+}
+
+async fn run(s: &LocalSession, request: &Value) -> Result<Outcome> {
+    s.onboard(&request.to_string(), |_| {}).await
+}
+
+fn example(name: &str) -> Result<Value> {
+    serde_json::from_str(&read(&format!("examples/{name}.json"))).context("example")
+}
+
+fn emails_about(s: &LocalSession, domain: &str) -> Result<Vec<SentEmail>> {
+    Ok(s.aws.sent_emails()?.into_iter().filter(|e| e.subject.contains(domain)).collect())
+}
+
+fn recipients(emails: &[SentEmail]) -> Vec<String> {
+    let mut all: Vec<String> = emails.iter().flat_map(|e| e.destinations.clone()).collect();
+    all.sort();
+    all
+}
+
+async fn describe(s: &LocalSession, domain_id: &str) -> Result<aws_sdk_sagemaker::operation::describe_domain::DescribeDomainOutput> {
+    Ok(aws_sdk_sagemaker::Client::new(s.aws.sdk_config()).describe_domain().domain_id(domain_id).send().await?)
+}
+
+async fn domains_named(s: &LocalSession, name: &str) -> Result<usize> {
+    let list = aws_sdk_sagemaker::Client::new(s.aws.sdk_config()).list_domains().send().await?;
+    Ok(list.domains().iter().filter(|d| d.domain_name() == Some(name)).count())
+}
+
+fn succeeded(outcome: &Outcome) -> Result<&Value> {
+    ensure!(outcome.succeeded(), "execution {}: {:?} {:?}", outcome.status, outcome.error, outcome.cause);
+    outcome.output.as_ref().context("no output")
+}
+
+fn field<'a>(v: &'a Value, key: &str) -> Result<&'a str> {
+    v[key].as_str().with_context(|| format!("no {key} in {v}"))
+}
+
+async fn cli_flow_example_onboards_end_to_end(s: &LocalSession) -> Result<()> {
+    let request = example("cli-flow")?;
+    let outcome = run(s, &request).await?;
+    let summary = succeeded(&outcome)?;
+    let domain_id = field(summary, "domainId")?;
+    let url = field(summary, "domainUrl")?;
+    ensure!(field(summary, "onboardingId")? == "ticket-OPS-1001");
+
+    let d = describe(s, domain_id).await?;
+    let user = d.default_user_settings().context("user settings")?;
+    let jupyter = user.jupyter_server_app_settings().and_then(|j| j.default_resource_spec()).context("jupyter spec")?;
+    ensure!(jupyter.sage_maker_image_arn() == request["studio"]["jupyterServer"]["sageMakerImageArn"].as_str());
+    ensure!(jupyter.instance_type().map(|t| t.as_str()) == Some("system"));
+    ensure!(user.studio_web_portal().map(|p| p.as_str()) == Some("ENABLED") && user.default_landing_uri() == Some("studio::"));
+    ensure!(user.execution_role() == summary["executionRoleArn"].as_str());
+
+    let iam = aws_sdk_iam::Client::new(s.aws.sdk_config());
+    let role_name = field(summary, "executionRoleArn")?.rsplit('/').next().context("role name")?.to_string();
+    let attached = iam.list_attached_role_policies().role_name(&role_name).send().await?;
+    ensure!(attached.attached_policies().iter().any(|p| p.policy_arn() == Some("arn:aws:iam::aws:policy/AmazonSageMakerFullAccess")));
+
+    let app = d.single_sign_on_application_arn().context("application")?;
+    let router = s.aws.router_state()?;
+    let types: Vec<&str> = router["assignments"][app].as_array().into_iter().flatten().filter_map(|a| a["PrincipalType"].as_str()).collect();
+    ensure!(types == ["USER", "GROUP"], "assignments {types:?}");
+
+    let emails = emails_about(s, "team-a")?;
+    ensure!(recipients(&emails) == ["jane@example.com", "lead@example.com", "li@example.com", "omar@example.com"], "{:?}", recipients(&emails));
+    ensure!(emails.iter().all(|e| e.body.contains(url) && e.source == local_aws::SENDER_ADDRESS));
+    Ok(())
+}
+
+async fn studio_classic_example_with_rstudio(s: &LocalSession) -> Result<()> {
+    let request = example("studio-classic")?;
+    let summary = succeeded(&run(s, &request).await?)?.clone();
+    let d = describe(s, field(&summary, "domainId")?).await?;
+    let user = d.default_user_settings().context("user settings")?;
+    ensure!(user.studio_web_portal().map(|p| p.as_str()) == Some("DISABLED") && user.default_landing_uri() == Some("app:JupyterServer:"));
+    let sharing = user.sharing_settings().context("sharing")?;
+    ensure!(sharing.notebook_output_option().map(|o| o.as_str()) == Some("Disabled"));
+    ensure!(sharing.s3_output_path() == Some("s3://research-r-shared/notebooks") && sharing.s3_kms_key_id().is_some());
+    ensure!(user.r_studio_server_pro_app_settings().and_then(|r| r.access_status()).map(|a| a.as_str()) == Some("ENABLED"));
+    let rstudio = d.domain_settings().and_then(|ds| ds.r_studio_server_pro_domain_settings()).context("rstudio settings")?;
+    ensure!(rstudio.r_studio_connect_url() == Some("https://rsconnect.example.com") && rstudio.r_studio_package_manager_url() == Some("https://rspm.example.com"));
+    let role_name = rstudio.domain_execution_role_arn().and_then(|a| a.rsplit('/').next()).context("rstudio role")?.to_string();
+    let iam = aws_sdk_iam::Client::new(s.aws.sdk_config());
+    let policy = iam.get_role_policy().role_name(&role_name).policy_name(onboarding_core::policies::RSTUDIO_POLICY_NAME).send().await?;
+    ensure!(policy.policy_document().contains("license-manager") || policy.policy_document().contains("license-manager%3A"));
+    // A group only: its members and the requester are invited; members get profiles at first sign-in.
+    ensure!(recipients(&emails_about(s, "research-r")?) == ["lead@example.com", "li@example.com", "omar@example.com"]);
+    ensure!(summary["userProfiles"] == json!([]));
+    Ok(())
+}
+
+async fn vpc_only_example_in_a_prepared_network(s: &LocalSession) -> Result<()> {
+    // The example names its own network; here the same shape is built in the local account.
+    let ec2 = aws_sdk_ec2::Client::new(s.aws.sdk_config());
+    let vpc = ec2.create_vpc().cidr_block("10.30.0.0/16").send().await?.vpc().and_then(|v| v.vpc_id().map(str::to_string)).context("vpc")?;
+    let mut subnets = Vec::new();
+    for (cidr, zone) in [("10.30.1.0/24", "us-east-1a"), ("10.30.2.0/24", "us-east-1b")] {
+        let out = ec2.create_subnet().vpc_id(&vpc).cidr_block(cidr).availability_zone(zone).send().await?;
+        subnets.push(out.subnet().and_then(|s| s.subnet_id().map(str::to_string)).context("subnet")?);
+    }
+    let group = ec2.create_security_group().group_name("fraud-studio").description("studio").vpc_id(&vpc).send().await?.group_id().map(str::to_string).context("sg")?;
+    for service in ["sagemaker.api", "sagemaker.runtime"] {
+        ec2.create_vpc_endpoint().vpc_id(&vpc).service_name(format!("com.amazonaws.us-east-1.{service}")).vpc_endpoint_type(VpcEndpointType::Interface).set_subnet_ids(Some(subnets.clone())).security_group_ids(&group).send().await?;
+    }
+    let mut request = example("vpc-only")?;
+    request["network"]["vpcId"] = json!(vpc);
+    request["network"]["subnetIds"] = json!(subnets);
+    request["network"]["securityGroupIds"] = json!([group]);
+
+    let summary = succeeded(&run(s, &request).await?)?.clone();
+    ensure!(summary["vpcId"] == json!(vpc) && summary["subnetIds"] == json!(subnets));
+    let d = describe(s, field(&summary, "domainId")?).await?;
+    ensure!(d.app_network_access_type().map(|t| t.as_str()) == Some("VpcOnly"));
+    ensure!(d.kms_key_id() == request["storage"]["kmsKeyId"].as_str());
+    let user = d.default_user_settings().context("user settings")?;
+    ensure!(user.security_groups() == [group.clone()]);
+    let ebs = user.space_storage_settings().and_then(|s| s.default_ebs_storage_settings()).context("ebs")?;
+    ensure!(ebs.default_ebs_volume_size_in_gb() == Some(20) && ebs.maximum_ebs_volume_size_in_gb() == Some(200));
+    let hidden: Vec<&str> = user.studio_web_portal_settings().map(|p| p.hidden_app_types().iter().map(|a| a.as_str()).collect()).unwrap_or_default();
+    ensure!(hidden.contains(&"Canvas") && !hidden.contains(&"CodeEditor"), "hidden {hidden:?}");
+
+    let tags = aws_sdk_sagemaker::Client::new(s.aws.sdk_config()).list_tags().resource_arn(field(&summary, "domainArn")?).send().await?;
+    let tag = |k: &str| tags.tags().iter().find(|t| t.key() == Some(k)).and_then(|t| t.value()).map(str::to_string);
+    ensure!(tag("cost-center").as_deref() == Some("4711") && tag("sagemaker-onboarding:ticket").as_deref() == Some("OPS-1002"));
+
+    let iam = aws_sdk_iam::Client::new(s.aws.sdk_config());
+    ensure!(field(&summary, "executionRoleArn")?.ends_with("role/sagemaker-onboarding-fraud-models-execution"));
+    let inline = iam.get_role_policy().role_name("sagemaker-onboarding-fraud-models-execution").policy_name(onboarding_core::policies::ML_ACTIVITIES_POLICY_NAME).send().await?;
+    ensure!(inline.policy_document().contains("fraud-models-data"));
+    ensure!(recipients(&emails_about(s, "fraud-models")?) == ["jane@example.com", "lead@example.com", "omar@example.com", "platform-team@example.com"]);
+    Ok(())
+}
+
+fn simple_request(domain: &str, ticket: &str) -> Value {
+    json!({
+        "domainName": domain,
+        "ticket": {"id": ticket, "requester": "lead@example.com"},
+        "identityCenter": {"users": ["jane"]},
+        "notification": {"sender": local_aws::SENDER_ADDRESS}
+    })
+}
+
+async fn a_domain_pending_for_several_polls_then_succeeds(s: &LocalSession) -> Result<()> {
+    s.aws.configure(json!({"pendingPollsByName": {"e2e-slow": 4}}))?;
+    let outcome = run(s, &simple_request("e2e-slow", "E2E-SLOW")).await?;
+    succeeded(&outcome)?;
+    let polls = outcome.steps.iter().filter(|st| st.state == "PollDomain").count();
+    ensure!(polls == 5, "4 Pending polls and one InService, saw {polls}");
+    let waits = outcome.steps.iter().filter(|st| st.state == "WaitForDomain").count();
+    ensure!(waits == polls, "a Wait before every poll");
+    Ok(())
+}
+
+async fn a_failed_domain_fails_the_execution_and_tells_the_requester(s: &LocalSession) -> Result<()> {
+    let reason = "InsufficientCapacity: no capacity for EFS in use1-az1";
+    s.aws.configure(json!({"failDomains": {"e2e-failing": reason}}))?;
+    let mut request = simple_request("e2e-failing", "E2E-FAIL");
+    request["onFailure"] = json!({"deleteFailedDomain": true});
+    let outcome = run(s, &request).await?;
+    ensure!(outcome.status == "FAILED", "status {}", outcome.status);
+    ensure!(outcome.error.as_deref() == Some("DomainFailed"), "error {:?}", outcome.error);
+    ensure!(outcome.cause.as_deref().is_some_and(|c| c.contains(reason)), "cause {:?}", outcome.cause);
+    let notices: Vec<SentEmail> = s.aws.sent_emails()?.into_iter().filter(|e| e.subject.contains("e2e-failing") && e.subject.contains("failed")).collect();
+    ensure!(notices.len() == 1 && notices[0].destinations == ["lead@example.com"], "{notices:?}");
+    ensure!(notices[0].body.contains("DomainFailed") && notices[0].body.contains("WaitForDomain") && notices[0].body.contains("InsufficientCapacity"));
+    ensure!(emails_about(s, "e2e-failing")?.len() == 1, "no invitation for a failed domain");
+    ensure!(domains_named(s, "e2e-failing").await? == 0, "the failed domain was to be deleted");
+    Ok(())
+}
+
+async fn an_invalid_request_fails_at_validation_and_creates_nothing(s: &LocalSession) -> Result<()> {
+    let request = json!({
+        "domainName": "e2e_invalid",
+        "ticket": {"id": "E2E-INVALID", "requester": "lead@example.com"},
+        "identityCenter": {"users": []},
+        "storage": {"maxSpaceSizeGb": 20000}
+    });
+    let outcome = run(s, &request).await?;
+    ensure!(outcome.status == "FAILED" && outcome.error.as_deref() == Some("RequestInvalid"), "{:?}", outcome.error);
+    let cause = outcome.cause.clone().unwrap_or_default();
+    ensure!(cause.contains("domainName") && cause.contains("storage.maxSpaceSizeGb: 20000 is above 16384") && cause.contains("identityCenter"), "{cause}");
+    let states: Vec<&str> = outcome.steps.iter().map(|st| st.state.as_str()).collect();
+    ensure!(!states.contains(&"ResolveIdentities") && !states.contains(&"CreateDomain"), "{states:?}");
+    ensure!(domains_named(s, "e2e_invalid").await? == 0);
+    let iam = aws_sdk_iam::Client::new(s.aws.sdk_config());
+    ensure!(iam.get_role().role_name("sagemaker-onboarding-e2e_invalid-execution").send().await.is_err(), "a role was created");
+    // No invitation; the requester is told what to fix.
+    let emails = emails_about(s, "e2e_invalid")?;
+    ensure!(emails.len() == 1 && emails[0].subject.contains("failed") && emails[0].body.contains("storage.maxSpaceSizeGb"), "{emails:?}");
+    Ok(())
+}
+
+async fn a_rerun_creates_nothing_twice(s: &LocalSession) -> Result<()> {
+    let request = simple_request("e2e-rerun", "E2E-RERUN");
+    let first = run(s, &request).await?;
+    let summary = succeeded(&first)?.clone();
+    let emails = emails_about(s, "e2e-rerun")?.len();
+    ensure!(emails == 2, "jane and the requester, got {emails}");
+
+    // The same ticket again is the same onboarding: the existing execution answers.
+    let name = onboard::execution_name_for(&request.to_string());
+    let again = execution::start(&s.sfn, &s.state_machine_arn, &name, &request.to_string()).await?;
+    ensure!(again.existing && again.execution_arn == first.execution_arn);
+
+    // Started again by hand under another name: everything is found and reused.
+    let rerun = execution::start(&s.sfn, &s.state_machine_arn, "e2e-rerun-by-hand", &request.to_string()).await?;
+    let second = execution::follow(&s.sfn, &rerun.execution_arn, std::time::Duration::from_millis(250), |_| {}).await?;
+    let summary2 = succeeded(&second)?;
+    ensure!(summary2["domainId"] == summary["domainId"]);
+    ensure!(summary2["invitations"]["alreadySent"] == json!(true));
+    ensure!(summary2["assignments"].as_array().is_some_and(|a| a.iter().all(|x| x["created"] == json!(false))));
+    ensure!(domains_named(s, "e2e-rerun").await? == 1);
+    ensure!(emails_about(s, "e2e-rerun")?.len() == emails, "a rerun sent e-mail");
+    let router = s.aws.router_state()?;
+    let app = describe(s, field(&summary, "domainId")?).await?.single_sign_on_application_arn().map(str::to_string).context("app")?;
+    ensure!(router["assignments"][&app].as_array().map(Vec::len) == Some(1));
+    Ok(())
+}
+
+async fn a_named_error_from_a_function_is_what_retry_matches(s: &LocalSession) -> Result<()> {
+    // IAM throttles CreateRole four times: the SDK's own three attempts fail, role-setup answers
+    // AwsThrottled, and the definition's Retry for that name runs the step again.
+    s.aws.inject_fault("iam:CreateRole", 4, json!({"status": 400, "code": "Throttling", "message": "Rate exceeded", "match": "e2e-throttled"}))?;
+    let outcome = run(s, &simple_request("e2e-throttled", "E2E-THROTTLE")).await?;
+    succeeded(&outcome)?;
+    let step = outcome.steps.iter().find(|st| st.state == "SetUpRoles").context("no SetUpRoles")?;
+    ensure!(step.retried == ["AwsThrottled"], "retried {:?}", step.retried);
+    ensure!(domains_named(s, "e2e-throttled").await? == 1);
+    Ok(())
+}
