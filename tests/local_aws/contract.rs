@@ -23,6 +23,7 @@ pub fn trials() -> Vec<Trial> {
         t("definition_substitutions_are_all_provided", substitutions),
         t("definition_passes_asl_validator", asl_validator),
         t("definition_polls_in_at_most_three_transitions", poll_loop),
+        t("readme_lists_every_error_name", readme_errors),
     ]
 }
 
@@ -136,5 +137,14 @@ fn poll_loop() -> Result<()> {
     ensure!(s["PollDomain"]["Next"] == "IsDomainReady");
     ensure!(s["IsDomainReady"]["Default"] == "WaitForDomain");
     ensure!(s["WaitForDomain"]["SecondsPath"] == "$.settings.pollIntervalSeconds", "the poll interval must come from the state");
+    Ok(())
+}
+
+fn readme_errors() -> Result<()> {
+    let readme = read("README.md");
+    for name in ErrorName::ALL {
+        let retried = if name.is_retryable() { "yes" } else { "no" };
+        ensure!(readme.contains(&format!("| `{name}` | {retried} |")), "README.md does not list {name} (retried: {retried})");
+    }
     Ok(())
 }
