@@ -48,7 +48,12 @@ STATE = {
     "faults": {},
     # Operation key -> number of calls seen.
     "calls": {},
+    # Operation key -> request bodies, for the operations in RECORDED.
+    "recorded": {},
 }
+
+# Calls whose bodies the tests read back: the events the workflow publishes for the ticket system.
+RECORDED = {"events:PutEvents"}
 
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
 INVOKE_PATH = re.compile(r"^/2015-03-31/functions/([^/]+)/invocations")
@@ -147,6 +152,8 @@ class Router(BaseHTTPRequestHandler):
             op = operation_of(self.command, self.path, self.headers, body)
             with LOCK:
                 STATE["calls"][op] = STATE["calls"].get(op, 0) + 1
+                if op in RECORDED:
+                    STATE["recorded"].setdefault(op, []).append(json.loads(body or b"{}"))
                 fault = take_fault(op, body)
             if fault:
                 if fault.get("delayMs"):
@@ -289,6 +296,7 @@ class Router(BaseHTTPRequestHandler):
                     "profiles": list(STATE["profiles"].values()),
                     "calls": STATE["calls"],
                     "faults": STATE["faults"],
+                    "recorded": STATE["recorded"],
                 }
                 text = json.dumps(snapshot)
             return 200, {"Content-Type": "application/json"}, text.encode()
@@ -306,7 +314,7 @@ class Router(BaseHTTPRequestHandler):
                 fault = {k: req[k] for k in ("status", "code", "message", "delayMs", "match") if k in req}
                 STATE["faults"].setdefault(req["op"], []).extend([fault] * int(req.get("count", 1)))
             elif path == "/_local/reset":
-                for key, empty in (("pending", {}), ("assignments", {}), ("profiles", {}), ("faults", {}), ("calls", {}), ("failDomains", {}), ("pendingPollsByName", {})):
+                for key, empty in (("pending", {}), ("assignments", {}), ("profiles", {}), ("faults", {}), ("calls", {}), ("failDomains", {}), ("pendingPollsByName", {}), ("recorded", {})):
                     STATE[key] = empty
                 STATE["domainPendingPolls"] = 0
             else:

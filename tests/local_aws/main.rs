@@ -2,6 +2,7 @@
 //! custom harness so that the local AWS starts once and stops when the tests end.
 
 mod contract;
+mod entry_points;
 mod handlers;
 mod onboarding;
 
@@ -36,6 +37,7 @@ fn main() {
     trials.extend(contract::trials());
     trials.extend(handlers::trials(&env));
     trials.extend(onboarding::trials(&env));
+    trials.extend(entry_points::trials(&env));
     let conclusion = libtest_mimic::run(&args, trials);
     env.shutdown();
     conclusion.exit();

@@ -47,6 +47,12 @@ pub fn substitute(definition: &str, values: &BTreeMap<String, String>) -> Result
     Ok(out)
 }
 
+/// Functions that start the workflow rather than run in it: the definition does not name them.
+pub const ENTRY_POINTS: &[&str] = &["start-onboarding"];
+
+/// The event bus the local workflow publishes its result events on.
+pub const LOCAL_EVENT_BUS: &str = "tickets";
+
 /// Tunables of the local state machine (short, so that a demo and the tests are quick).
 #[derive(Clone, Copy, Debug)]
 pub struct Tunables {
@@ -62,7 +68,9 @@ impl Default for Tunables {
 
 /// The local substitutions: bare binary names (what cargo lambda watch serves) and the tunables.
 pub fn local_substitutions(root: &Path, tunables: Tunables) -> Result<BTreeMap<String, String>> {
-    let mut values: BTreeMap<String, String> = crate::function_names(root)?.into_iter().map(|name| (substitution_key(&name), name)).collect();
+    let mut values: BTreeMap<String, String> =
+        crate::function_names(root)?.into_iter().filter(|name| !ENTRY_POINTS.contains(&name.as_str())).map(|name| (substitution_key(&name), name)).collect();
+    values.insert("EventBusName".into(), LOCAL_EVENT_BUS.into());
     values.insert("PollIntervalSeconds".into(), tunables.poll_interval_seconds.to_string());
     values.insert("MaxPolls".into(), tunables.max_polls.to_string());
     Ok(values)

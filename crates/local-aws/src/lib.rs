@@ -188,6 +188,19 @@ impl LocalAws {
         http::json(self.router_port, "GET", "/_local/state", None)
     }
 
+    /// The events published on EventBridge so far: (detail-type, detail), oldest first.
+    pub fn published_events(&self) -> Result<Vec<(String, Value)>> {
+        let state = self.router_state()?;
+        let mut out = Vec::new();
+        for call in state["recorded"]["events:PutEvents"].as_array().into_iter().flatten() {
+            for entry in call["Entries"].as_array().into_iter().flatten() {
+                let detail = entry["Detail"].as_str().and_then(|d| serde_json::from_str(d).ok()).unwrap_or(Value::Null);
+                out.push((entry["DetailType"].as_str().unwrap_or_default().to_string(), detail));
+            }
+        }
+        Ok(out)
+    }
+
     /// Clears moto and the router (a fresh account), keeping the servers.
     pub fn reset(&self) -> Result<()> {
         http::json(self.moto_port, "POST", "/moto-api/reset", None)?;

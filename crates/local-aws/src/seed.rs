@@ -1,5 +1,5 @@
 //! Demo data, created through the AWS APIs as a user would: IAM Identity Center users with
-//! e-mail addresses, a group, and a verified SES sender.
+//! e-mail addresses, a group, a verified SES sender, and the ticket system's event bus.
 
 use anyhow::{Context, Result};
 use aws_sdk_identitystore::types::{Email, MemberId, Name};
@@ -50,6 +50,7 @@ pub async fn seed_demo(config: &aws_config::SdkConfig, sender: &str) -> Result<S
             .await
             .context("adding a group member")?;
     }
+    aws_sdk_eventbridge::Client::new(config).create_event_bus().name(crate::deploy::LOCAL_EVENT_BUS).send().await.context("creating the ticket bus")?;
     aws_sdk_sesv2::Client::new(config).create_email_identity().email_identity(sender).send().await.context("verifying the sender")?;
     Ok(Seeded { identity_store_id: store_id, user_ids, group_id: group.group_id().to_string() })
 }

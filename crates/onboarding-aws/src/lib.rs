@@ -3,10 +3,12 @@
 
 pub mod aws_error;
 pub mod ec2;
+pub mod eventbridge;
 pub mod iam;
 pub mod identity_center;
 pub mod sagemaker;
 pub mod ses;
+pub mod step_functions;
 pub mod sso_assignments;
 
 pub use aws_error::classify;

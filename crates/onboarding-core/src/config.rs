@@ -16,3 +16,9 @@ pub fn var(name: &str) -> Option<String> {
 pub fn domain_region() -> String {
     var(IDENTITY_CENTER_REGION).or_else(|| var("AWS_REGION")).or_else(|| var("AWS_DEFAULT_REGION")).unwrap_or_else(|| "us-east-1".to_string())
 }
+/// The state machine the entry point starts.
+pub const STATE_MACHINE_ARN: &str = "STATE_MACHINE_ARN";
+/// The ticket system's event bus, where result events are published.
+pub const EVENT_BUS_NAME: &str = "EVENT_BUS_NAME";
+/// The `source` of the events this workflow publishes.
+pub const EVENT_SOURCE_VALUE: &str = "sagemaker-onboarding";

@@ -51,6 +51,12 @@ pub struct World {
     pub rejecting: Vec<String>,
     /// Per operation, what its next calls do: `None` answers normally, `Some` fails.
     pub failures: HashMap<&'static str, VecDeque<Option<OnboardingError>>>,
+    /// Executions by ARN: (input, view).
+    pub executions: BTreeMap<String, (String, ExecutionView)>,
+    /// The state machine executions are started in.
+    pub state_machine_arn: String,
+    /// Published events: (detail type, detail).
+    pub events: Vec<(String, Value)>,
     pub calls: Vec<&'static str>,
 }
 
@@ -289,5 +295,29 @@ impl MailPort for FakeAws {
         }
         w.sent.push(email.clone());
         Ok(SendOutcome::Sent { message_id: format!("m-{}", w.sent.len()) })
+    }
+}
+
+impl WorkflowPort for FakeAws {
+    async fn start(&self, name: &str, input: &str) -> PortResult<StartedExecution> {
+        let mut w = self.enter("StartExecution")?;
+        let arn = crate::naming::execution_arn(&w.state_machine_arn, name);
+        if w.executions.contains_key(&arn) {
+            return Ok(StartedExecution { execution_arn: arn, existing: true });
+        }
+        let view = ExecutionView { status: "RUNNING".into(), output: None, error: None, cause: None, current_state: Some("Validate".into()) };
+        w.executions.insert(arn.clone(), (input.to_string(), view));
+        Ok(StartedExecution { execution_arn: arn, existing: false })
+    }
+
+    async fn describe(&self, execution_arn: &str) -> PortResult<Option<ExecutionView>> {
+        Ok(self.enter("DescribeExecution")?.executions.get(execution_arn).map(|e| e.1.clone()))
+    }
+}
+
+impl EventPort for FakeAws {
+    async fn publish(&self, detail_type: &str, detail: &Value) -> PortResult<()> {
+        self.enter("PutEvents")?.events.push((detail_type.to_string(), detail.clone()));
+        Ok(())
     }
 }

@@ -70,6 +70,16 @@ pub fn execution_name(request: &OnboardingRequest) -> String {
     }
 }
 
+/// The ARN of an execution, from its state machine's ARN and its name.
+pub fn execution_arn(state_machine_arn: &str, name: &str) -> String {
+    format!("{}:{name}", state_machine_arn.replacen(":stateMachine:", ":execution:", 1))
+}
+
+/// An onboarding id as the API takes it: an execution name (1-80 of `A-Za-z0-9._-`).
+pub fn is_onboarding_id(s: &str) -> bool {
+    (1..=80).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +104,15 @@ mod tests {
         assert!(long.len() <= 64 && long.starts_with("sagemaker-onboarding-"), "{long}");
         assert_eq!(long, role_name("sagemaker-onboarding-", None, &"d".repeat(63), "execution"));
         assert_ne!(long, role_name("sagemaker-onboarding-", None, &"d".repeat(63), "rstudio"));
+    }
+
+    #[test]
+    fn execution_arns_and_ids() {
+        assert_eq!(
+            execution_arn("arn:aws:states:us-east-1:123456789012:stateMachine:onboarding", "ticket-OPS-1"),
+            "arn:aws:states:us-east-1:123456789012:execution:onboarding:ticket-OPS-1"
+        );
+        assert!(is_onboarding_id("ticket-OPS-1") && !is_onboarding_id("a/b") && !is_onboarding_id(""));
     }
 
     #[test]

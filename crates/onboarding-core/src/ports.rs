@@ -173,3 +173,33 @@ pub enum SendOutcome {
 pub trait MailPort {
     fn send(&self, email: &Email) -> impl Future<Output = PortResult<SendOutcome>> + Send;
 }
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StartedExecution {
+    pub execution_arn: String,
+    /// True when an execution of that name already existed: the same onboarding, not a new one.
+    pub existing: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecutionView {
+    /// RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED...
+    pub status: String,
+    pub output: Option<String>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    /// The state the execution is in (or ended in).
+    pub current_state: Option<String>,
+}
+
+/// Step Functions, for the entry points.
+pub trait WorkflowPort {
+    fn start(&self, name: &str, input: &str) -> impl Future<Output = PortResult<StartedExecution>> + Send;
+    /// `None` when no execution has that ARN.
+    fn describe(&self, execution_arn: &str) -> impl Future<Output = PortResult<Option<ExecutionView>>> + Send;
+}
+
+/// EventBridge, for the ticket system's events.
+pub trait EventPort {
+    fn publish(&self, detail_type: &str, detail: &Value) -> impl Future<Output = PortResult<()>> + Send;
+}

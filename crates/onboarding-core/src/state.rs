@@ -10,6 +10,9 @@ use crate::request::OnboardingRequest;
 #[serde(rename_all = "camelCase")]
 pub struct OnboardingState {
     pub request: OnboardingRequest,
+    /// The ticket's id or null, always present so that the definition can read it.
+    #[serde(default)]
+    pub ticket_id: Option<String>,
     #[serde(default)]
     pub settings: Settings,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -14,6 +14,9 @@ use serde::Serialize;
 #[derive(Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NoticeResult {
+    /// The ticket and domain, for the result event (null when the request did not say).
+    pub ticket_id: Option<String>,
+    pub domain_name: Option<String>,
     pub step: String,
     pub error: String,
     pub sent: bool,
@@ -28,12 +31,26 @@ pub async fn handler<M: MailPort>(mail: &M, default_sender: Option<&str>, event:
     let state = match serde_json::from_value::<OnboardingState>(event.payload.clone()) {
         Ok(state) => state,
         Err(_) => {
-            let error = event.payload["failure"]["Error"].as_str().unwrap_or_default().to_string();
-            return Ok(NoticeResult { step: "Validate".into(), error, not_sent_because: Some("the request is not valid".into()), ..Default::default() });
+            let payload = &event.payload;
+            let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
+            return Ok(NoticeResult {
+                ticket_id: text(&payload["request"]["ticket"]["id"]),
+                domain_name: text(&payload["request"]["domainName"]),
+                step: "Validate".into(),
+                error: text(&payload["failure"]["Error"]).unwrap_or_default(),
+                not_sent_because: Some("the request is not valid".into()),
+                ..Default::default()
+            });
         }
     };
     let failure = state.failure.clone().unwrap_or_default();
-    let mut result = NoticeResult { step: state.failed_step().to_string(), error: failure.error.clone(), ..Default::default() };
+    let mut result = NoticeResult {
+        ticket_id: state.request.ticket.as_ref().map(|t| t.id.clone()),
+        domain_name: Some(state.request.domain_name.clone()),
+        step: state.failed_step().to_string(),
+        error: failure.error.clone(),
+        ..Default::default()
+    };
     // The request may have failed validation: only a well-formed address is written to.
     let requester = state.request.ticket.as_ref().and_then(|t| t.requester.clone()).filter(|r| is_email(r));
     let sender = state.request.notification.sender.clone().or_else(|| default_sender.map(str::to_string));

@@ -28,7 +28,8 @@ pub async fn handler(config: &Config, event: LambdaEvent<ValidateInput>) -> Resu
     let mut request = validate_value(&input.request, &config.validation).map_err(|problems| problems_error(&problems))?;
     request.region.get_or_insert_with(|| config.domain_region.clone());
     tracing::info!(domain = %request.domain_name, "request valid");
-    Ok(OnboardingState { request, settings: input.settings, ..Default::default() })
+    let ticket_id = request.ticket.as_ref().map(|t| t.id.clone());
+    Ok(OnboardingState { request, ticket_id, settings: input.settings, ..Default::default() })
 }
 
 #[cfg(test)]

@@ -1,0 +1,105 @@
+//! `POST /onboardings` and `GET /onboardings/{id}` (API Gateway HTTP API, payload format 2.0).
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+use onboarding_core::naming::{execution_arn, execution_name, is_onboarding_id};
+use onboarding_core::ports::WorkflowPort;
+use onboarding_core::validate::{validate_json, Problem};
+use onboarding_core::OnboardingError;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::Config;
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiRequest {
+    pub route_key: String,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub is_base64_encoded: bool,
+    #[serde(default)]
+    pub path_parameters: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiResponse {
+    pub status_code: u16,
+    pub headers: BTreeMap<String, String>,
+    pub body: String,
+}
+
+fn respond(status_code: u16, body: Value) -> ApiResponse {
+    let headers = BTreeMap::from([("content-type".to_string(), "application/json".to_string())]);
+    ApiResponse { status_code, headers, body: body.to_string() }
+}
+
+fn problems_body(problems: &[Problem]) -> Value {
+    json!({ "message": "the request is not valid", "problems": problems })
+}
+
+pub async fn handle<W: WorkflowPort>(workflow: &W, config: &Config, request: &ApiRequest) -> Result<ApiResponse, OnboardingError> {
+    match request.route_key.as_str() {
+        "POST /onboardings" => start(workflow, config, request).await,
+        "GET /onboardings/{id}" => status(workflow, config, request.path_parameters.get("id").map(String::as_str).unwrap_or_default()).await,
+        other => Ok(respond(404, json!({ "message": format!("no route {other}") }))),
+    }
+}
+
+fn body_text(request: &ApiRequest) -> Result<String, ApiResponse> {
+    let raw = request.body.clone().unwrap_or_default();
+    if !request.is_base64_encoded {
+        return Ok(raw);
+    }
+    let bytes = base64::engine::general_purpose::STANDARD.decode(raw.as_bytes()).map_err(|_| respond(400, json!({"message": "the body is not valid base64"})))?;
+    String::from_utf8(bytes).map_err(|_| respond(400, json!({"message": "the body is not UTF-8"})))
+}
+
+async fn start<W: WorkflowPort>(workflow: &W, config: &Config, request: &ApiRequest) -> Result<ApiResponse, OnboardingError> {
+    let text = match body_text(request) {
+        Ok(text) => text,
+        Err(response) => return Ok(response),
+    };
+    let normalised = match validate_json(&text, &config.validation) {
+        Ok(r) => r,
+        Err(problems) => return Ok(respond(400, problems_body(&problems))),
+    };
+    let name = execution_name(&normalised);
+    // The state machine gets the request as submitted, as from the console: Validate checks it again.
+    let started = workflow.start(&name, &text).await?;
+    tracing::info!(onboarding = %name, existing = started.existing, "onboarding requested");
+    let status = if started.existing { 200 } else { 202 };
+    Ok(respond(status, json!({ "onboardingId": name, "existing": started.existing, "statusUrl": format!("/onboardings/{name}") })))
+}
+
+async fn status<W: WorkflowPort>(workflow: &W, config: &Config, id: &str) -> Result<ApiResponse, OnboardingError> {
+    if !is_onboarding_id(id) {
+        return Ok(respond(400, json!({ "message": "an onboarding id is 1-80 of letters, digits, '.', '_' and '-'" })));
+    }
+    let Some(view) = workflow.describe(&execution_arn(&config.state_machine_arn, id)).await? else {
+        return Ok(respond(404, json!({ "message": format!("no onboarding {id}") })));
+    };
+    let output: Value = view.output.as_deref().and_then(|o| serde_json::from_str(o).ok()).unwrap_or(Value::Null);
+    let mut body = json!({ "onboardingId": id, "status": view.status });
+    if view.status == "RUNNING" {
+        body["step"] = json!(view.current_state);
+    }
+    if let Some(url) = output["domainUrl"].as_str() {
+        body["domainUrl"] = json!(url);
+        body["domainId"] = output["domainId"].clone();
+    }
+    if let Some(error) = view.error {
+        body["error"] = json!(error);
+        body["cause"] = json!(cause_message(view.cause.as_deref().unwrap_or_default()));
+        body["step"] = json!(view.current_state);
+    }
+    Ok(respond(200, body))
+}
+
+/// A Lambda error's cause is its `{errorType, errorMessage}` JSON; people want the message.
+fn cause_message(cause: &str) -> String {
+    serde_json::from_str::<Value>(cause).ok().and_then(|v| v["errorMessage"].as_str().map(str::to_string)).unwrap_or_else(|| cause.to_string())
+}

@@ -1,0 +1,44 @@
+//! Ticket system events: the request is the event's `detail`. Delivery is at least once, so the
+//! same ticket delivered again finds the execution it already started.
+
+use onboarding_core::naming::execution_name;
+use onboarding_core::ports::{EventPort, WorkflowPort};
+use onboarding_core::validate::validate_value;
+use onboarding_core::OnboardingError;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::Config;
+
+/// The detail-type of the event published when an onboarding ends in failure (also for a
+/// request rejected before it starts).
+pub const ONBOARDING_FAILED: &str = "Onboarding Failed";
+
+#[derive(Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventResult {
+    pub onboarding_id: Option<String>,
+    pub existing: bool,
+    pub rejected: bool,
+}
+
+pub async fn handle<W: WorkflowPort, E: EventPort>(workflow: &W, events: &E, config: &Config, event: &Value) -> Result<EventResult, OnboardingError> {
+    let detail = &event["detail"];
+    match validate_value(detail, &config.validation) {
+        Ok(request) => {
+            let name = execution_name(&request);
+            let started = workflow.start(&name, &detail.to_string()).await?;
+            tracing::info!(onboarding = %name, existing = started.existing, "onboarding requested by event");
+            Ok(EventResult { onboarding_id: Some(name), existing: started.existing, rejected: false })
+        }
+        Err(problems) => {
+            // Nothing starts; the ticket system hears why, as for any failed onboarding.
+            let ticket_id = detail["ticket"]["id"].as_str().map(str::to_string);
+            let cause: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            let detail = json!({ "ticketId": ticket_id, "domainName": detail["domainName"], "error": "RequestInvalid", "cause": cause.join("; ") });
+            events.publish(ONBOARDING_FAILED, &detail).await?;
+            tracing::info!(problems = problems.len(), "event rejected");
+            Ok(EventResult { onboarding_id: None, existing: false, rejected: true })
+        }
+    }
+}

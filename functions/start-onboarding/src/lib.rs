@@ -1,0 +1,165 @@
+//! The entry point for the API and for ticket system events: validates the request before
+//! anything starts, starts one execution per onboarding (named after the ticket, so duplicates
+//! find the existing one), and answers the status of an onboarding.
+
+mod api;
+mod events;
+
+use lambda_runtime::LambdaEvent;
+use onboarding_core::ports::{EventPort, WorkflowPort};
+use onboarding_core::validate::ValidationContext;
+use onboarding_core::OnboardingError;
+use serde_json::Value;
+
+pub use api::{ApiRequest, ApiResponse};
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub state_machine_arn: String,
+    pub validation: ValidationContext,
+}
+
+/// Dispatches on the event's shape: an API Gateway HTTP API request, or an EventBridge event.
+pub async fn handler<W: WorkflowPort, E: EventPort>(workflow: &W, events: &E, config: &Config, event: LambdaEvent<Value>) -> Result<Value, OnboardingError> {
+    let payload = event.payload;
+    if payload.get("detail-type").is_some() && payload.get("detail").is_some() {
+        let result = events::handle(workflow, events, config, &payload).await?;
+        return Ok(serde_json::to_value(result).unwrap_or_default());
+    }
+    let request: ApiRequest = serde_json::from_value(payload).map_err(|e| OnboardingError::state(format!("neither an API request nor an EventBridge event: {e}")))?;
+    let response = api::handle(workflow, config, &request).await?;
+    Ok(serde_json::to_value(response).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lambda_runtime::Context;
+    use onboarding_core::fakes::FakeAws;
+    use onboarding_core::ports::ExecutionView;
+    use serde_json::json;
+
+    const SM: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:onboarding";
+
+    fn config() -> Config {
+        Config { state_machine_arn: SM.into(), validation: ValidationContext { role_name_prefix: "so-".into() } }
+    }
+
+    fn fake() -> FakeAws {
+        let fake = FakeAws::new();
+        fake.world().state_machine_arn = SM.into();
+        fake
+    }
+
+    async fn call(fake: &FakeAws, payload: Value) -> Value {
+        handler(fake, fake, &config(), LambdaEvent::new(payload, Context::default())).await.expect("handled")
+    }
+
+    fn post(body: &Value) -> Value {
+        json!({"routeKey": "POST /onboardings", "rawPath": "/onboardings", "body": body.to_string(), "isBase64Encoded": false})
+    }
+
+    fn get(id: &str) -> Value {
+        json!({"routeKey": "GET /onboardings/{id}", "pathParameters": {"id": id}})
+    }
+
+    fn body(response: &Value) -> Value {
+        serde_json::from_str(response["body"].as_str().unwrap_or("{}")).unwrap_or_default()
+    }
+
+    fn request() -> Value {
+        json!({"domainName": "team-a", "ticket": {"id": "OPS-1"}, "identityCenter": {"users": ["jane"]}})
+    }
+
+    #[tokio::test]
+    async fn post_starts_once_per_ticket() {
+        let fake = fake();
+        let first = call(&fake, post(&request())).await;
+        assert_eq!(first["statusCode"], 202);
+        assert_eq!(body(&first)["onboardingId"], "ticket-OPS-1");
+        assert_eq!(body(&first)["statusUrl"], "/onboardings/ticket-OPS-1");
+        let again = call(&fake, post(&request())).await;
+        assert_eq!((again["statusCode"].as_u64(), body(&again)["existing"].as_bool()), (Some(200), Some(true)));
+        assert_eq!(fake.world().executions.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn an_invalid_body_is_400_with_every_path_and_starts_nothing() {
+        let fake = fake();
+        let response = call(&fake, post(&json!({"domainName": "-x", "storage": {"maxSpaceSizeGb": 20000}}))).await;
+        assert_eq!(response["statusCode"], 400);
+        let paths: Vec<String> = body(&response)["problems"].as_array().into_iter().flatten().filter_map(|p| p["path"].as_str().map(str::to_string)).collect();
+        assert!(paths.contains(&"domainName".into()) && paths.contains(&"identityCenter".into()) && paths.contains(&"storage.maxSpaceSizeGb".into()), "{paths:?}");
+        let not_json = call(&fake, json!({"routeKey": "POST /onboardings", "body": "{not json"})).await;
+        assert_eq!(not_json["statusCode"], 400);
+        assert!(fake.world().executions.is_empty());
+    }
+
+    #[tokio::test]
+    async fn base64_bodies_are_decoded() {
+        use base64::Engine;
+        let fake = fake();
+        let encoded = base64::engine::general_purpose::STANDARD.encode(request().to_string());
+        let response = call(&fake, json!({"routeKey": "POST /onboardings", "body": encoded, "isBase64Encoded": true})).await;
+        assert_eq!(response["statusCode"], 202);
+    }
+
+    #[tokio::test]
+    async fn status_reports_running_succeeded_failed_and_unknown() {
+        let fake = fake();
+        call(&fake, post(&request())).await;
+        let running = body(&call(&fake, get("ticket-OPS-1")).await);
+        assert_eq!((running["status"].as_str(), running["step"].as_str()), (Some("RUNNING"), Some("Validate")));
+
+        let arn = onboarding_core::naming::execution_arn(SM, "ticket-OPS-1");
+        fake.world().executions.get_mut(&arn).expect("execution").1 = ExecutionView {
+            status: "SUCCEEDED".into(),
+            output: Some(json!({"domainId": "d-1", "domainUrl": "https://d-1.studio"}).to_string()),
+            error: None,
+            cause: None,
+            current_state: Some("Onboarded".into()),
+        };
+        let done = body(&call(&fake, get("ticket-OPS-1")).await);
+        assert_eq!((done["status"].as_str(), done["domainUrl"].as_str()), (Some("SUCCEEDED"), Some("https://d-1.studio")));
+
+        fake.world().executions.get_mut(&arn).expect("execution").1 = ExecutionView {
+            status: "FAILED".into(),
+            output: None,
+            error: Some("DomainFailed".into()),
+            cause: Some(json!({"errorType": "DomainFailed", "errorMessage": "no capacity"}).to_string()),
+            current_state: Some("OnboardingFailed".into()),
+        };
+        let failed = body(&call(&fake, get("ticket-OPS-1")).await);
+        assert_eq!((failed["error"].as_str(), failed["cause"].as_str()), (Some("DomainFailed"), Some("no capacity")));
+
+        assert_eq!(call(&fake, get("nope")).await["statusCode"], 404);
+        assert_eq!(call(&fake, get("a/b")).await["statusCode"], 400);
+        assert_eq!(call(&fake, json!({"routeKey": "DELETE /onboardings/{id}"})).await["statusCode"], 404);
+    }
+
+    #[tokio::test]
+    async fn events_start_once_and_invalid_ones_are_reported_back() {
+        let fake = fake();
+        let event = json!({"detail-type": "Onboarding Requested", "source": "tickets", "detail": request()});
+        for _ in 0..3 {
+            call(&fake, event.clone()).await;
+        }
+        assert_eq!(fake.world().executions.len(), 1);
+
+        let invalid = json!({"detail-type": "Onboarding Requested", "source": "tickets", "detail": {"domainName": "x", "ticket": {"id": "OPS-2"}}});
+        let result = call(&fake, invalid).await;
+        assert_eq!(result["rejected"], true);
+        let w = fake.world();
+        assert_eq!(w.executions.len(), 1);
+        assert_eq!(w.events[0].0, "Onboarding Failed");
+        assert_eq!((w.events[0].1["ticketId"].as_str(), w.events[0].1["error"].as_str()), (Some("OPS-2"), Some("RequestInvalid")));
+    }
+
+    #[tokio::test]
+    async fn throttling_surfaces_for_the_caller_to_retry() {
+        let fake = fake();
+        fake.fail_next("StartExecution", onboarding_core::ErrorName::AwsThrottled, 1);
+        let e = handler(&fake, &fake, &config(), LambdaEvent::new(post(&request()), Context::default())).await.expect_err("throttled");
+        assert_eq!(e.name, onboarding_core::ErrorName::AwsThrottled);
+    }
+}
