@@ -2,6 +2,7 @@
 //! custom harness so that the local AWS starts once and stops when the tests end.
 
 mod contract;
+mod deployment;
 mod entry_points;
 mod handlers;
 mod onboarding;
@@ -35,6 +36,7 @@ fn main() {
     let env: Arc<Env> = Env::new();
     let mut trials: Vec<Trial> = Vec::new();
     trials.extend(contract::trials());
+    trials.extend(deployment::trials());
     trials.extend(handlers::trials(&env));
     trials.extend(onboarding::trials(&env));
     trials.extend(entry_points::trials(&env));

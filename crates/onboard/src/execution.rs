@@ -3,7 +3,6 @@
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use aws_sdk_sfn::error::ProvideErrorMetadata;
 use aws_sdk_sfn::types::{ExecutionStatus, HistoryEvent, HistoryEventType};
 use serde_json::Value;
 
@@ -34,31 +33,6 @@ impl Outcome {
     pub fn succeeded(&self) -> bool {
         self.status == "SUCCEEDED"
     }
-}
-
-/// Starts an execution named `name`; a running execution of the same name and input is the
-/// same onboarding, and a finished one of that name is reported as already existing.
-pub async fn start(sfn: &aws_sdk_sfn::Client, state_machine_arn: &str, name: &str, input: &str) -> Result<Started> {
-    match sfn.start_execution().state_machine_arn(state_machine_arn).name(name).input(input).send().await {
-        Ok(out) => Ok(Started { execution_arn: out.execution_arn().to_string(), existing: false }),
-        Err(e) if e.code() == Some("ExecutionAlreadyExists") => {
-            let arn = execution_arn(state_machine_arn, name);
-            Ok(Started { execution_arn: arn, existing: true })
-        }
-        Err(e) => Err(e).context("starting the execution"),
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Started {
-    pub execution_arn: String,
-    /// True when an execution of that name already existed (the same onboarding).
-    pub existing: bool,
-}
-
-/// The execution ARN for a state machine ARN and an execution name.
-pub fn execution_arn(state_machine_arn: &str, name: &str) -> String {
-    format!("{}:{name}", state_machine_arn.replacen(":stateMachine:", ":execution:", 1))
 }
 
 /// Follows the execution until it ends, calling `on_step` as each state ends.
@@ -163,17 +137,4 @@ impl Tracker {
 fn elapsed(from: &aws_smithy_types::DateTime, to: &aws_smithy_types::DateTime) -> Duration {
     let millis = to.to_millis().unwrap_or(0) - from.to_millis().unwrap_or(0);
     Duration::from_millis(millis.max(0) as u64)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn execution_arn_from_state_machine_arn() {
-        assert_eq!(
-            execution_arn("arn:aws:states:us-east-1:123456789012:stateMachine:onboarding", "ticket-OPS-1"),
-            "arn:aws:states:us-east-1:123456789012:execution:onboarding:ticket-OPS-1"
-        );
-    }
 }

@@ -5,6 +5,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Result;
+use onboarding_aws::step_functions::StepFunctionsAdapter;
+use onboarding_core::ports::WorkflowPort;
 use local_aws::deploy::{deploy_state_machine, Tunables};
 use local_aws::seed::{seed_demo, Seeded};
 use local_aws::{LocalAws, Options, SENDER_ADDRESS};
@@ -28,10 +30,15 @@ impl LocalSession {
         Ok(LocalSession { aws, state_machine_arn, seeded, sfn })
     }
 
+    /// Starts executions the way the entry point does.
+    pub fn workflow(&self) -> StepFunctionsAdapter {
+        StepFunctionsAdapter::new(self.sfn.clone(), &self.state_machine_arn)
+    }
+
     /// Runs one onboarding to its end, calling `on_step` as each state ends.
     pub async fn onboard(&self, request_json: &str, on_step: impl FnMut(&Step)) -> Result<Outcome> {
         let name = crate::execution_name_for(request_json);
-        let started = execution::start(&self.sfn, &self.state_machine_arn, &name, request_json).await?;
+        let started = self.workflow().start(&name, request_json).await?;
         execution::follow(&self.sfn, &started.execution_arn, Duration::from_millis(250), on_step).await
     }
 }

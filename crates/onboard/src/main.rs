@@ -8,6 +8,8 @@ use clap::{Parser, Subcommand};
 use local_aws::deploy::Tunables;
 use onboard::execution::{Outcome, Step};
 use onboard::local::LocalSession;
+use onboarding_aws::step_functions::StepFunctionsAdapter;
+use onboarding_core::ports::WorkflowPort;
 use onboarding_core::validate::{validate_json, ValidationContext};
 
 #[derive(Parser)]
@@ -42,6 +44,57 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         poll_interval: u32,
     },
+    /// Start an onboarding on a deployed stack and print its id.
+    Start {
+        file: PathBuf,
+        #[command(flatten)]
+        stack: Stack,
+        /// Follow it until it ends (as `watch` does).
+        #[arg(long)]
+        watch: bool,
+    },
+    /// Print the status of an onboarding on a deployed stack.
+    Status {
+        id: String,
+        #[command(flatten)]
+        stack: Stack,
+    },
+    /// Follow an onboarding step by step until it ends; the exit code says how it ended.
+    Watch {
+        id: String,
+        #[command(flatten)]
+        stack: Stack,
+    },
+}
+
+/// Where the deployed workflow is, and how to reach it (the AWS SDK's usual credential chain).
+#[derive(clap::Args)]
+struct Stack {
+    /// The onboarding state machine (the stack's StateMachineArn output).
+    #[arg(long, env = "ONBOARDING_STATE_MACHINE_ARN")]
+    state_machine_arn: String,
+    /// A named profile from the AWS config files.
+    #[arg(long, env = "AWS_PROFILE")]
+    profile: Option<String>,
+    /// The region (default: from the profile or the environment).
+    #[arg(long, env = "AWS_REGION")]
+    region: Option<String>,
+}
+
+impl Stack {
+    async fn clients(&self) -> (aws_sdk_sfn::Client, StepFunctionsAdapter) {
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+        if let Some(profile) = &self.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(region) = &self.region {
+            loader = loader.region(aws_config::Region::new(region.clone()));
+        }
+        let config = loader.load().await;
+        let sfn = aws_sdk_sfn::Client::new(&config);
+        let adapter = StepFunctionsAdapter::new(sfn.clone(), &self.state_machine_arn);
+        (sfn, adapter)
+    }
 }
 
 fn main() -> ExitCode {
@@ -50,6 +103,9 @@ fn main() -> ExitCode {
         Command::Validate { file, role_name_prefix } => validate(&file, role_name_prefix),
         Command::Schema => schema(),
         Command::Local { file, keep, pending_polls, poll_interval } => local(&file, keep, pending_polls, poll_interval),
+        Command::Start { file, stack, watch } => block_on(start(file, stack, watch)),
+        Command::Status { id, stack } => block_on(status(id, stack)),
+        Command::Watch { id, stack } => block_on(watch(id, stack)),
     };
     match result {
         Ok(code) => code,
@@ -58,6 +114,63 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn block_on<F: std::future::Future<Output = Result<ExitCode>>>(f: F) -> Result<ExitCode> {
+    tokio::runtime::Runtime::new()?.block_on(f)
+}
+
+async fn start(file: PathBuf, stack: Stack, follow: bool) -> Result<ExitCode> {
+    let text = read(&file)?;
+    let role_name_prefix = std::env::var("ROLE_NAME_PREFIX").unwrap_or_else(|_| "sagemaker-onboarding-".into());
+    let request = match validate_json(&text, &ValidationContext { role_name_prefix }) {
+        Ok(request) => request,
+        Err(problems) => {
+            eprintln!("{} is not a valid onboarding request:", file.display());
+            for p in &problems {
+                eprintln!("  {p}");
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let name = onboarding_core::naming::execution_name(&request);
+    let (_, workflow) = stack.clients().await;
+    let started = workflow.start(&name, &text).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("{name}{}", if started.existing { " (already started)" } else { "" });
+    if follow {
+        return watch(name, stack).await;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn status(id: String, stack: Stack) -> Result<ExitCode> {
+    let (_, workflow) = stack.clients().await;
+    let arn = onboarding_core::naming::execution_arn(&stack.state_machine_arn, &id);
+    let Some(view) = workflow.describe(&arn).await.map_err(|e| anyhow::anyhow!("{e}"))? else {
+        eprintln!("no onboarding {id}");
+        return Ok(ExitCode::FAILURE);
+    };
+    let output: serde_json::Value = view.output.as_deref().and_then(|o| serde_json::from_str(o).ok()).unwrap_or_default();
+    println!("{id}: {}", view.status);
+    if let Some(state) = &view.current_state {
+        println!("  step:   {state}");
+    }
+    if let Some(url) = output["domainUrl"].as_str() {
+        println!("  domain: {} {url}", output["domainId"].as_str().unwrap_or_default());
+    }
+    if let Some(error) = &view.error {
+        println!("  error:  {error}: {}", cause_message(view.cause.as_deref().unwrap_or_default()));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn watch(id: String, stack: Stack) -> Result<ExitCode> {
+    let (sfn, _) = stack.clients().await;
+    let arn = onboarding_core::naming::execution_arn(&stack.state_machine_arn, &id);
+    let outcome = onboard::execution::follow(&sfn, &arn, std::time::Duration::from_secs(2), print_step).await?;
+    println!("\n{}", outcome.status);
+    print_outcome(&outcome);
+    Ok(if outcome.succeeded() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 fn read(file: &PathBuf) -> Result<String> {

@@ -163,3 +163,83 @@ mod tests {
         assert_eq!(e.name, onboarding_core::ErrorName::AwsThrottled);
     }
 }
+
+/// The OpenAPI document in `infra/openapi.json` describes what the handler does.
+#[cfg(test)]
+mod openapi {
+    use super::*;
+    use lambda_runtime::Context;
+    use onboarding_core::fakes::FakeAws;
+    use serde_json::json;
+
+    fn document() -> Value {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../infra/openapi.json")).expect("openapi.json");
+        serde_json::from_str(&text).expect("JSON")
+    }
+
+    /// Checks a body against a schema of the document: required properties, property types, enums.
+    fn conforms(doc: &Value, schema: &Value, body: &Value) -> Result<(), String> {
+        let schema = match schema["$ref"].as_str() {
+            Some(r) => &doc["components"]["schemas"][r.rsplit('/').next().unwrap_or_default()],
+            None => schema,
+        };
+        for key in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            if body.get(key).is_none() {
+                return Err(format!("{key} missing from {body}"));
+            }
+        }
+        for (key, prop) in schema["properties"].as_object().into_iter().flatten() {
+            let Some(value) = body.get(key).filter(|v| !v.is_null()) else { continue };
+            let ok = match prop["type"].as_str() {
+                Some("string") => value.is_string(),
+                Some("boolean") => value.is_boolean(),
+                Some("array") => value.as_array().is_some_and(|items| items.iter().all(|i| conforms(doc, &prop["items"], i).is_ok())),
+                Some("object") => value.is_object(),
+                _ => true,
+            };
+            let in_enum = prop["enum"].as_array().is_none_or(|e| e.contains(value));
+            if !ok || !in_enum {
+                return Err(format!("{key} = {value} does not fit {prop}"));
+            }
+        }
+        Ok(())
+    }
+
+    async fn check(fake: &FakeAws, doc: &Value, path: &str, method: &str, event: Value) -> u16 {
+        let config = Config { state_machine_arn: "arn:aws:states:us-east-1:123456789012:stateMachine:onboarding".into(), validation: Default::default() };
+        let response = handler(fake, fake, &config, LambdaEvent::new(event, Context::default())).await.expect("handled");
+        let status = response["statusCode"].as_u64().expect("status") as u16;
+        let documented = &doc["paths"][path][method]["responses"][status.to_string()];
+        assert!(documented.is_object(), "{method} {path} answered {status}, which the document does not list");
+        let body: Value = serde_json::from_str(response["body"].as_str().expect("body")).expect("JSON body");
+        conforms(doc, &documented["content"]["application/json"]["schema"], &body).unwrap_or_else(|e| panic!("{method} {path} {status}: {e}"));
+        status
+    }
+
+    #[tokio::test]
+    async fn every_route_and_answer_is_documented() {
+        let doc = document();
+        let fake = FakeAws::new();
+        fake.world().state_machine_arn = "arn:aws:states:us-east-1:123456789012:stateMachine:onboarding".into();
+        let routes: Vec<String> = doc["paths"].as_object().expect("paths").iter().flat_map(|(p, ops)| ops.as_object().into_iter().flatten().map(move |(m, _)| format!("{} {p}", m.to_uppercase()))).collect();
+        assert_eq!(routes, vec!["POST /onboardings", "GET /onboardings/{id}"]);
+
+        let request = json!({"domainName": "team-a", "ticket": {"id": "OPS-1"}, "identityCenter": {"users": ["jane"]}}).to_string();
+        let post = |body: &str| json!({"routeKey": "POST /onboardings", "body": body});
+        let get = |id: &str| json!({"routeKey": "GET /onboardings/{id}", "pathParameters": {"id": id}});
+        let mut seen = vec![
+            check(&fake, &doc, "/onboardings", "post", post(&request)).await,
+            check(&fake, &doc, "/onboardings", "post", post(&request)).await,
+            check(&fake, &doc, "/onboardings", "post", post("{\"domainName\": 1}")).await,
+        ];
+        seen.sort();
+        assert_eq!(seen, vec![200, 202, 400]);
+        let mut seen = vec![
+            check(&fake, &doc, "/onboardings/{id}", "get", get("ticket-OPS-1")).await,
+            check(&fake, &doc, "/onboardings/{id}", "get", get("nope")).await,
+            check(&fake, &doc, "/onboardings/{id}", "get", get("a b")).await,
+        ];
+        seen.sort();
+        assert_eq!(seen, vec![200, 400, 404]);
+    }
+}

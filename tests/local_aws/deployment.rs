@@ -1,0 +1,193 @@
+//! The deployment template agrees with the workspace and the definition, grants least privilege
+//! as written out in it, and passes cfn-lint and `sam validate --lint` (both offline).
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use anyhow::{bail, ensure, Context, Result};
+use libtest_mimic::Trial;
+use local_aws::deploy::{placeholders, substitution_key};
+use serde_yaml::Value;
+use tests::{read, root};
+
+pub fn trials() -> Vec<Trial> {
+    let t = |name: &'static str, f: fn() -> Result<()>| Trial::test(name, move || f().map_err(crate::failed));
+    vec![
+        t("template_functions_are_the_workspace_functions", functions_match),
+        t("template_fills_every_definition_substitution", substitutions_match),
+        t("template_grants_no_wildcard_actions_and_narrow_resources", least_privilege),
+        t("template_api_is_iam_authenticated_and_matches_openapi", api_matches),
+        t("template_passes_cfn_lint", cfn_lint),
+        t("template_passes_sam_validate_lint", sam_validate),
+    ]
+}
+
+fn template() -> Result<Value> {
+    serde_yaml::from_str(&read("infra/template.yaml")).context("infra/template.yaml is not YAML")
+}
+
+/// The template's functions: (logical id, crate name from CodeUri).
+fn functions(t: &Value) -> Result<Vec<(String, String, Value)>> {
+    let mut out = Vec::new();
+    for (id, resource) in t["Resources"].as_mapping().context("Resources")? {
+        if resource["Type"].as_str() == Some("AWS::Serverless::Function") {
+            let uri = resource["Properties"]["CodeUri"].as_str().context("CodeUri")?;
+            let crate_name = uri.strip_prefix("../functions/").with_context(|| format!("CodeUri {uri} is not a function crate"))?;
+            out.push((id.as_str().unwrap_or_default().to_string(), crate_name.to_string(), resource.clone()));
+        }
+    }
+    Ok(out)
+}
+
+fn functions_match() -> Result<()> {
+    let t = template()?;
+    let globals = &t["Globals"]["Function"];
+    ensure!(globals["Runtime"].as_str() == Some("provided.al2023"), "Runtime");
+    ensure!(globals["Architectures"][0].as_str() == Some("arm64"), "Architectures");
+    ensure!(globals["Handler"].as_str() == Some("bootstrap"));
+    ensure!(globals["Timeout"].as_u64().is_some_and(|s| s <= 900), "Timeout above Lambda's 900 s");
+    ensure!(globals["Tracing"].as_str() == Some("Active"));
+    let fns = functions(&t)?;
+    for (id, crate_name, resource) in &fns {
+        ensure!(resource["Metadata"]["BuildMethod"].as_str() == Some("rust-cargolambda"), "{id} is not built with cargo-lambda");
+        ensure!(*id == substitution_key(crate_name), "{id} should be named {} after its crate", substitution_key(crate_name));
+        ensure!(root().join("functions").join(crate_name).join("Cargo.toml").exists(), "{id}: no crate functions/{crate_name}");
+    }
+    let deployed: BTreeSet<String> = fns.iter().map(|f| f.1.clone()).collect();
+    let crates: BTreeSet<String> = local_aws::function_names(&root())?.into_iter().collect();
+    ensure!(deployed == crates, "template deploys {deployed:?}, the workspace has {crates:?}");
+    Ok(())
+}
+
+fn substitutions_match() -> Result<()> {
+    let t = template()?;
+    let machine = t["Resources"].as_mapping().context("Resources")?.values().find(|r| r["Type"].as_str() == Some("AWS::Serverless::StateMachine")).context("no state machine")?;
+    ensure!(machine["Properties"]["DefinitionUri"].as_str() == Some("../statemachine/onboarding.asl.json"));
+    ensure!(machine["Properties"]["Type"].as_str() == Some("STANDARD"));
+    let given: BTreeSet<String> = machine["Properties"]["DefinitionSubstitutions"].as_mapping().context("substitutions")?.keys().filter_map(|k| k.as_str().map(str::to_string)).collect();
+    let needed: BTreeSet<String> = placeholders(&read("statemachine/onboarding.asl.json")).into_iter().collect();
+    ensure!(given == needed, "the template gives {given:?}, the definition needs {needed:?}");
+    // Each function substitution points at the function of the same name.
+    for (key, value) in machine["Properties"]["DefinitionSubstitutions"].as_mapping().into_iter().flatten() {
+        let key = key.as_str().unwrap_or_default();
+        if key.ends_with("Function") {
+            let target = format!("{value:?}");
+            ensure!(target.contains(&format!("{key}.Arn")), "{key} is {target}");
+        }
+    }
+    let logging = &machine["Properties"]["Logging"];
+    ensure!(logging["IncludeExecutionData"].as_bool() == Some(false), "execution data (e-mail addresses) must stay out of the logs");
+    ensure!(machine["Properties"]["Tracing"]["Enabled"].as_bool() == Some(true));
+    Ok(())
+}
+
+/// Actions that take no resource-level permissions: the only ones allowed on `*`.
+const NO_RESOURCE_LEVEL: &[&str] = &[
+    "sso:ListInstances",
+    "ec2:DescribeVpcs",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeRouteTables",
+    "ec2:DescribeVpcEndpoints",
+    "ec2:DescribeSecurityGroups",
+    "sagemaker:ListDomains",
+    "sso:CreateManagedApplicationInstance",
+    "sso:DescribeManagedApplicationInstance",
+    "sso:GetManagedApplicationInstance",
+    "sso:DeleteManagedApplicationInstance",
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+];
+
+fn statements(resource: &Value) -> Vec<Value> {
+    resource["Properties"]["Policies"].as_sequence().into_iter().flatten().flat_map(|p| p["Statement"].as_sequence().cloned().unwrap_or_default()).collect()
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    match v {
+        Value::String(s) => vec![s.clone()],
+        Value::Sequence(items) => items.iter().flat_map(strings).collect(),
+        Value::Tagged(tagged) => strings(&tagged.value),
+        _ => Vec::new(),
+    }
+}
+
+fn least_privilege() -> Result<()> {
+    let t = template()?;
+    for (id, resource) in t["Resources"].as_mapping().context("Resources")? {
+        for statement in statements(resource) {
+            let actions = strings(&statement["Action"]);
+            for action in &actions {
+                ensure!(!action.contains('*'), "{id:?} grants a wildcard action {action}");
+            }
+            let resources = strings(&statement["Resource"]);
+            if resources.iter().any(|r| r == "*") {
+                for action in &actions {
+                    ensure!(NO_RESOURCE_LEVEL.contains(&action.as_str()), "{id:?} grants {action} on * although it can be scoped");
+                }
+            }
+            if actions.iter().any(|a| a == "iam:PassRole") {
+                ensure!(resources.iter().all(|r| r.contains("role/${RoleNamePrefix}*")), "{id:?} passes roles beyond the prefix");
+                ensure!(format!("{:?}", statement["Condition"]).contains("sagemaker.amazonaws.com"), "{id:?} PassRole without iam:PassedToService");
+            }
+            if actions.iter().any(|a| a == "iam:CreateRole" || a == "iam:AttachRolePolicy") {
+                ensure!(resources.iter().all(|r| r.contains("role/${RoleNamePrefix}*")), "{id:?} manages roles beyond the prefix");
+            }
+        }
+    }
+    // Functions that need no AWS access get none.
+    let validate = &t["Resources"]["ValidateRequestFunction"];
+    ensure!(validate["Properties"]["Policies"].is_null(), "validate-request needs no AWS permissions");
+    Ok(())
+}
+
+fn api_matches() -> Result<()> {
+    let t = template()?;
+    ensure!(t["Resources"]["OnboardingApi"]["Properties"]["Auth"]["DefaultAuthorizer"].as_str() == Some("AWS_IAM"), "the API must use IAM authorization");
+    let openapi: serde_json::Value = serde_json::from_str(&read("infra/openapi.json"))?;
+    let documented: BTreeSet<String> = openapi["paths"]
+        .as_object()
+        .context("paths")?
+        .iter()
+        .flat_map(|(path, ops)| ops.as_object().into_iter().flatten().map(move |(method, _)| format!("{} {path}", method.to_uppercase())))
+        .collect();
+    let events = &t["Resources"]["StartOnboardingFunction"]["Properties"]["Events"];
+    let routed: BTreeSet<String> = events
+        .as_mapping()
+        .context("Events")?
+        .values()
+        .filter(|e| e["Type"].as_str() == Some("HttpApi"))
+        .map(|e| format!("{} {}", e["Properties"]["Method"].as_str().unwrap_or_default(), e["Properties"]["Path"].as_str().unwrap_or_default()))
+        .collect();
+    ensure!(documented == routed, "OpenAPI documents {documented:?}, the template routes {routed:?}");
+    Ok(())
+}
+
+fn tool(name: &str) -> Result<std::path::PathBuf> {
+    let path = root().join(".venv-infra/bin").join(name);
+    if !path.exists() {
+        bail!("{name} is not installed: run scripts/setup");
+    }
+    Ok(path)
+}
+
+fn cfn_lint() -> Result<()> {
+    let out = Command::new(tool("cfn-lint")?).arg(root().join("infra/template.yaml")).output()?;
+    ensure!(out.status.success(), "cfn-lint:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    Ok(())
+}
+
+fn sam_validate() -> Result<()> {
+    let out = Command::new(tool("sam")?)
+        .args(["validate", "--lint", "--region", "us-east-1", "--template-file"])
+        .arg(root().join("infra/template.yaml"))
+        .env("SAM_CLI_TELEMETRY", "0")
+        .output()?;
+    ensure!(out.status.success(), "sam validate --lint:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    Ok(())
+}
