@@ -52,8 +52,16 @@ STATE = {
     "recorded": {},
 }
 
-# Calls whose bodies the tests read back: the events the workflow publishes for the ticket system.
-RECORDED = {"events:PutEvents"}
+# Calls whose bodies the tests read back: the events the workflow publishes for the ticket system,
+# and the calls that create something (to prove that nothing is created twice).
+RECORDED = {
+    "events:PutEvents",
+    "iam:CreateRole",
+    "sagemaker:CreateDomain",
+    "sagemaker:CreateUserProfile",
+    "sso:CreateApplicationAssignment",
+    "ses:SendEmail",
+}
 
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
 INVOKE_PATH = re.compile(r"^/2015-03-31/functions/([^/]+)/invocations")
@@ -101,11 +109,13 @@ def json_response(payload, status=200):
 
 
 def take_fault(op, body):
-    """The first queued fault for this operation (or `service:*`) whose `match` text the body holds."""
+    """The first queued fault for this operation (or `service:*`) whose `match` texts the body holds."""
     for key in (op, op.rsplit(":", 1)[0] + ":*"):
         queue = STATE["faults"].get(key) or []
         for i, fault in enumerate(queue):
-            if fault.get("match", "").encode() in body:
+            wanted = fault.get("match", [])
+            wanted = [wanted] if isinstance(wanted, str) else wanted
+            if all(text.encode() in body for text in wanted):
                 return queue.pop(i)
     return None
 
@@ -152,12 +162,17 @@ class Router(BaseHTTPRequestHandler):
             op = operation_of(self.command, self.path, self.headers, body)
             with LOCK:
                 STATE["calls"][op] = STATE["calls"].get(op, 0) + 1
-                if op in RECORDED:
-                    STATE["recorded"].setdefault(op, []).append(json.loads(body or b"{}"))
                 fault = take_fault(op, body)
+                # Recorded only when the call reaches the service: a failed call created nothing.
+                if op in RECORDED and not (fault and (fault.get("status") or fault.get("lambdaError"))):
+                    STATE["recorded"].setdefault(op, []).append(body.decode("utf-8", "replace"))
             if fault:
                 if fault.get("delayMs"):
                     time.sleep(fault["delayMs"] / 1000.0)
+                if fault.get("lambdaError"):
+                    # What Lambda answers when the function crashed or timed out.
+                    payload = json.dumps({"errorType": fault["lambdaError"], "errorMessage": fault.get("message", "injected")}).encode()
+                    return self.send(200, {"Content-Type": "application/json", "X-Amz-Function-Error": "Unhandled"}, payload)
                 if fault.get("status"):
                     service = service_of(self.headers) or "unknown"
                     return self.send(*aws_error(service, fault["status"], fault.get("code", "InternalFailure"), fault.get("message", "injected fault")))
@@ -311,7 +326,7 @@ class Router(BaseHTTPRequestHandler):
             elif path == "/_local/faults":
                 # {"op": "sagemaker:CreateDomain", "count": 2, "status": 400, "code": "ThrottlingException",
                 #  "message": "...", "delayMs": 0, "match": "text the request body must contain"}
-                fault = {k: req[k] for k in ("status", "code", "message", "delayMs", "match") if k in req}
+                fault = {k: req[k] for k in ("status", "code", "message", "delayMs", "match", "lambdaError") if k in req}
                 STATE["faults"].setdefault(req["op"], []).extend([fault] * int(req.get("count", 1)))
             elif path == "/_local/reset":
                 for key, empty in (("pending", {}), ("assignments", {}), ("profiles", {}), ("faults", {}), ("calls", {}), ("failDomains", {}), ("pendingPollsByName", {}), ("recorded", {})):

@@ -42,7 +42,9 @@ fn error_names() -> Result<()> {
         for list in ["Retry", "Catch"] {
             for rule in state[list].as_array().into_iter().flatten() {
                 for error in rule["ErrorEquals"].as_array().into_iter().flatten().filter_map(Value::as_str) {
-                    let builtin = error.starts_with("States.") || error.starts_with("Lambda.");
+                    // The service's own: Step Functions', the Lambda service's, and the Lambda runtime's
+                    // names for a function that crashed (Runtime.ExitError) or timed out (Sandbox.Timedout).
+                    let builtin = ["States.", "Lambda.", "Runtime.", "Sandbox."].iter().any(|p| error.starts_with(p));
                     ensure!(builtin || ours.contains(error), "{name} {list} names {error}, which no function emits");
                 }
             }

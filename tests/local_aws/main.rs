@@ -6,6 +6,7 @@ mod deployment;
 mod entry_points;
 mod handlers;
 mod onboarding;
+mod resilience;
 
 use std::sync::Arc;
 
@@ -40,6 +41,7 @@ fn main() {
     trials.extend(handlers::trials(&env));
     trials.extend(onboarding::trials(&env));
     trials.extend(entry_points::trials(&env));
+    trials.extend(resilience::trials(&env));
     let conclusion = libtest_mimic::run(&args, trials);
     env.shutdown();
     conclusion.exit();

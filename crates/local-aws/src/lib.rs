@@ -190,15 +190,28 @@ impl LocalAws {
 
     /// The events published on EventBridge so far: (detail-type, detail), oldest first.
     pub fn published_events(&self) -> Result<Vec<(String, Value)>> {
-        let state = self.router_state()?;
         let mut out = Vec::new();
-        for call in state["recorded"]["events:PutEvents"].as_array().into_iter().flatten() {
+        for body in self.recorded("events:PutEvents")? {
+            let call: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
             for entry in call["Entries"].as_array().into_iter().flatten() {
                 let detail = entry["Detail"].as_str().and_then(|d| serde_json::from_str(d).ok()).unwrap_or(Value::Null);
                 out.push((entry["DetailType"].as_str().unwrap_or_default().to_string(), detail));
             }
         }
         Ok(out)
+    }
+
+    /// The request bodies of the recorded calls of `op` (`iam:CreateRole`, `sagemaker:CreateDomain`,
+    /// `sagemaker:CreateUserProfile`, `sso:CreateApplicationAssignment`, `ses:SendEmail`,
+    /// `events:PutEvents`), oldest first.
+    pub fn recorded(&self, op: &str) -> Result<Vec<String>> {
+        let state = self.router_state()?;
+        Ok(state["recorded"][op].as_array().into_iter().flatten().filter_map(|b| b.as_str().map(str::to_string)).collect())
+    }
+
+    /// How many recorded calls of `op` mention `text` (a domain name, a role name, an address).
+    pub fn count_calls(&self, op: &str, text: &str) -> Result<usize> {
+        Ok(self.recorded(op)?.iter().filter(|b| b.contains(text)).count())
     }
 
     /// Clears moto and the router (a fresh account), keeping the servers.

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use anyhow::Result;
 use onboarding_aws::step_functions::StepFunctionsAdapter;
-use onboarding_core::ports::WorkflowPort;
 use local_aws::deploy::{deploy_state_machine, Tunables};
 use local_aws::seed::{seed_demo, Seeded};
 use local_aws::{LocalAws, Options, SENDER_ADDRESS};
@@ -37,8 +36,7 @@ impl LocalSession {
 
     /// Runs one onboarding to its end, calling `on_step` as each state ends.
     pub async fn onboard(&self, request_json: &str, on_step: impl FnMut(&Step)) -> Result<Outcome> {
-        let name = crate::execution_name_for(request_json);
-        let started = self.workflow().start(&name, request_json).await?;
+        let (_, started) = onboarding_core::start::start_or_resume(&self.workflow(), &crate::execution_name_for(request_json), request_json).await?;
         execution::follow(&self.sfn, &started.execution_arn, Duration::from_millis(250), on_step).await
     }
 }

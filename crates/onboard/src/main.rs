@@ -133,9 +133,9 @@ async fn start(file: PathBuf, stack: Stack, follow: bool) -> Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    let name = onboarding_core::naming::execution_name(&request);
     let (_, workflow) = stack.clients().await;
-    let started = workflow.start(&name, &text).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let base = onboarding_core::naming::execution_name(&request);
+    let (name, started) = onboarding_core::start::start_or_resume(&workflow, &base, &text).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("{name}{}", if started.existing { " (already started)" } else { "" });
     if follow {
         return watch(name, stack).await;

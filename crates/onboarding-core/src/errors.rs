@@ -64,8 +64,10 @@ error_names! {
     DomainNameConflict => retryable: false;
     /// The account's SageMaker domain quota is used up.
     DomainLimitExceeded => retryable: false;
-    /// SageMaker cannot assume the execution role yet (IAM propagation).
+    /// SageMaker cannot assume the execution role yet (IAM propagation after this onboarding created it).
     RoleNotAssumableYet => retryable: true;
+    /// SageMaker cannot assume a role this onboarding did not just create: waiting will not help.
+    RoleNotAssumable => retryable: false;
     /// The KMS key does not exist or cannot be used.
     KmsKeyInvalid => retryable: false;
     /// SageMaker rejected the domain settings.

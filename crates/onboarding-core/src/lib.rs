@@ -14,6 +14,7 @@ pub mod network;
 pub mod policies;
 pub mod ports;
 pub mod request;
+pub mod start;
 pub mod state;
 pub mod validate;
 

@@ -24,13 +24,23 @@ pub async fn handler<P: SageMakerPort>(sagemaker: &P, event: LambdaEvent<Onboard
             DomainRecord { domain_id: existing.domain_id, domain_arn: existing.domain_arn, created: false, status: "Pending".into(), ..Default::default() }
         }
         None => {
-            let created = sagemaker.create_domain(&spec).await?;
+            let created = sagemaker.create_domain(&spec).await.map_err(|e| propagation_or_permanent(e, &state))?;
             tracing::info!(domain_id = %created.domain_id, "domain created");
             DomainRecord { domain_id: created.domain_id, domain_arn: created.domain_arn, url: created.url, created: true, status: "Pending".into(), ..Default::default() }
         }
     };
     state.domain = Some(record);
     Ok(state)
+}
+
+/// IAM propagation explains an unassumable role only when this onboarding has just created it;
+/// an existing role that SageMaker cannot assume will not become assumable by waiting.
+fn propagation_or_permanent(e: OnboardingError, state: &OnboardingState) -> OnboardingError {
+    let just_created = state.roles.as_ref().is_some_and(|r| r.execution_role_created);
+    if e.name == ErrorName::RoleNotAssumableYet && !just_created {
+        return OnboardingError::new(ErrorName::RoleNotAssumable, format!("{}; the role was not created by this onboarding, so waiting will not help: check its trust policy", e.message));
+    }
+    e
 }
 
 #[cfg(test)]
@@ -76,10 +86,20 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_unassumable_role_waits_only_when_just_created() {
+        let fake = FakeAws::new();
+        fake.fail_next("CreateDomain", ErrorName::RoleNotAssumableYet, 2);
+        let mut fresh = state();
+        fresh.roles.as_mut().expect("roles").execution_role_created = true;
+        assert_eq!(run(&fake, fresh).await.expect_err("propagating").name, ErrorName::RoleNotAssumableYet);
+        assert_eq!(run(&fake, state()).await.expect_err("existing role").name, ErrorName::RoleNotAssumable);
+    }
+
+    #[tokio::test]
     async fn api_errors_keep_their_names_and_earlier_sections_are_required() {
         let fake = FakeAws::new();
-        fake.fail_next("CreateDomain", ErrorName::RoleNotAssumableYet, 1);
-        assert_eq!(run(&fake, state()).await.expect_err("iam").name, ErrorName::RoleNotAssumableYet);
+        fake.fail_next("CreateDomain", ErrorName::KmsKeyInvalid, 1);
+        assert_eq!(run(&fake, state()).await.expect_err("kms").name, ErrorName::KmsKeyInvalid);
         let mut s = state();
         s.network = None;
         assert_eq!(run(&fake, s).await.expect_err("state").name, ErrorName::StateInvalid);

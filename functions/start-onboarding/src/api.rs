@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use base64::Engine;
 use onboarding_core::naming::{execution_arn, execution_name, is_onboarding_id};
 use onboarding_core::ports::WorkflowPort;
+use onboarding_core::start::start_or_resume;
 use onboarding_core::validate::{validate_json, Problem};
 use onboarding_core::OnboardingError;
 use serde::{Deserialize, Serialize};
@@ -67,9 +68,8 @@ async fn start<W: WorkflowPort>(workflow: &W, config: &Config, request: &ApiRequ
         Ok(r) => r,
         Err(problems) => return Ok(respond(400, problems_body(&problems))),
     };
-    let name = execution_name(&normalised);
     // The state machine gets the request as submitted, as from the console: Validate checks it again.
-    let started = workflow.start(&name, &text).await?;
+    let (name, started) = start_or_resume(workflow, &execution_name(&normalised), &text).await?;
     tracing::info!(onboarding = %name, existing = started.existing, "onboarding requested");
     let status = if started.existing { 200 } else { 202 };
     Ok(respond(status, json!({ "onboardingId": name, "existing": started.existing, "statusUrl": format!("/onboardings/{name}") })))

@@ -3,6 +3,7 @@
 
 use onboarding_core::naming::execution_name;
 use onboarding_core::ports::{EventPort, WorkflowPort};
+use onboarding_core::start::start_or_resume;
 use onboarding_core::validate::validate_value;
 use onboarding_core::OnboardingError;
 use serde::Serialize;
@@ -26,8 +27,7 @@ pub async fn handle<W: WorkflowPort, E: EventPort>(workflow: &W, events: &E, con
     let detail = &event["detail"];
     match validate_value(detail, &config.validation) {
         Ok(request) => {
-            let name = execution_name(&request);
-            let started = workflow.start(&name, &detail.to_string()).await?;
+            let (name, started) = start_or_resume(workflow, &execution_name(&request), &detail.to_string()).await?;
             tracing::info!(onboarding = %name, existing = started.existing, "onboarding requested by event");
             Ok(EventResult { onboarding_id: Some(name), existing: started.existing, rejected: false })
         }
