@@ -1,6 +1,7 @@
 //! Tests through the local AWS (moto server, the router, cargo lambda watch), one binary with a
 //! custom harness so that the local AWS starts once and stops when the tests end.
 
+mod bad_input;
 mod contract;
 mod deployment;
 mod entry_points;
@@ -42,6 +43,7 @@ fn main() {
     trials.extend(onboarding::trials(&env));
     trials.extend(entry_points::trials(&env));
     trials.extend(resilience::trials(&env));
+    trials.extend(bad_input::trials(&env));
     let conclusion = libtest_mimic::run(&args, trials);
     env.shutdown();
     conclusion.exit();

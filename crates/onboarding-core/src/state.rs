@@ -227,8 +227,8 @@ impl OnboardingState {
     pub fn failed_step(&self) -> &'static str {
         match self {
             s if s.identities.is_none() => "ResolveIdentities",
-            s if s.roles.is_none() => "SetUpRoles",
             s if s.network.is_none() => "DiscoverNetwork",
+            s if s.roles.is_none() => "SetUpRoles",
             s if s.domain.is_none() => "CreateDomain",
             s if s.domain.as_ref().is_some_and(|d| d.status != "InService") => "WaitForDomain",
             s if s.access.is_none() => "AssignAccess",
@@ -254,9 +254,10 @@ mod tests {
         let mut s = OnboardingState::default();
         assert_eq!(s.failed_step(), "ResolveIdentities");
         s.identities = Some(Identities::default());
-        s.roles = Some(Roles::default());
         assert_eq!(s.failed_step(), "DiscoverNetwork");
         s.network = Some(ResolvedNetwork::default());
+        assert_eq!(s.failed_step(), "SetUpRoles");
+        s.roles = Some(Roles::default());
         s.domain = Some(DomainRecord { status: "Pending".into(), ..Default::default() });
         assert_eq!(s.failed_step(), "WaitForDomain");
         s.domain = Some(DomainRecord { status: "InService".into(), ..Default::default() });

@@ -55,6 +55,9 @@ pub fn validate_json(text: &str, ctx: &ValidationContext) -> Result<OnboardingRe
     if text.len() > MAX_REQUEST_BYTES {
         return Err(vec![too_large(text.len())]);
     }
+    if !text.trim_start().starts_with('{') {
+        return Err(vec![Problem { path: "$".into(), message: "the request must be a JSON object".into() }]);
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let (request, mut problems) = deserialize(&mut de);
     if let Some(request) = &request {
@@ -94,7 +97,8 @@ fn deserialize<'de, D: serde::Deserializer<'de, Error = serde_json::Error>>(de: 
             let problem = match (missing, parent.as_str()) {
                 (Some(field), ".") => Problem { path: field.to_string(), message: "is required".into() },
                 (Some(field), _) => Problem { path: format!("{parent}.{field}"), message: "is required".into() },
-                (None, ".") => Problem { path: "$".into(), message },
+                // The root, or an error (such as the end of the text) that no field can be blamed for.
+                (None, "." | "?") => Problem { path: "$".into(), message },
                 (None, _) => Problem { path: parent, message },
             };
             problems.push(problem);
