@@ -99,6 +99,7 @@ fn deserialize<'de, D: serde::Deserializer<'de, Error = serde_json::Error>>(de: 
                 (Some(field), _) => Problem { path: format!("{parent}.{field}"), message: "is required".into() },
                 // The root, or an error (such as the end of the text) that no field can be blamed for.
                 (None, "." | "?") => Problem { path: "$".into(), message },
+                (None, "") => Problem { path: "$".into(), message },
                 (None, _) => Problem { path: parent, message },
             };
             problems.push(problem);
@@ -121,6 +122,8 @@ fn ignored_path(path: &serde_ignored::Path<'_>) -> String {
     match path {
         Path::Root => "$".into(),
         Path::Seq { parent, index } => format!("{}[{index}]", ignored_path(parent)),
+        // Keys that are not plain names are quoted, so that every problem names a path.
+        Path::Map { parent, key } if key.is_empty() || !key.chars().all(|c| c.is_alphanumeric() || "_-:".contains(c)) => format!("{}[{key:?}]", ignored_path(parent)),
         Path::Map { parent, key } => match **parent {
             Path::Root => key.clone(),
             _ => format!("{}.{key}", ignored_path(parent)),

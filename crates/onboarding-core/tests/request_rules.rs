@@ -211,6 +211,9 @@ fn structure_errors_name_their_path() {
     refused(json!({"colour": "blue", "studio": {"theme": "dark"}}), "colour", "unknown field");
     refused(json!({"colour": "blue", "studio": {"theme": "dark"}}), "studio.theme", "unknown field");
     refused(json!({"identityCenter": {"users": "jane"}}), "identityCenter.users", "invalid type");
+    // Found by fuzzing: an empty key still gets a path.
+    refused(json!({"": 1}), "$[\"\"]", "unknown field");
+    refused(json!({"studio": {"a.b": 1}}), "studio[\"a.b\"]", "unknown field");
     let text = format!("{{\"domainName\": \"{}\"}}", "x".repeat(MAX_REQUEST_BYTES));
     let problems = validate_json(&text, &ctx()).expect_err("too large");
     assert!(problems[0].message.contains("bytes"));
