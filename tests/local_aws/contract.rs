@@ -7,7 +7,7 @@ use std::process::Command;
 
 use anyhow::{bail, ensure, Context, Result};
 use libtest_mimic::Trial;
-use local_aws::deploy::{local_substitutions, placeholders, substitute, substitution_key, Tunables};
+use local_aws::deploy::{local_substitutions, placeholders, substitute, substitution_key};
 use onboarding_core::ErrorName;
 use serde_json::Value;
 use tests::{read, root};
@@ -102,7 +102,7 @@ fn service_retrier() -> Result<()> {
 
 fn substitutions() -> Result<()> {
     let text = read("statemachine/onboarding.asl.json");
-    let values = local_substitutions(&root(), Tunables::default())?;
+    let values = local_substitutions(&root())?;
     let needed: BTreeSet<String> = placeholders(&text).into_iter().collect();
     let provided: BTreeSet<String> = values.keys().cloned().collect();
     ensure!(needed == provided, "the definition needs {needed:?}, the local deployment provides {provided:?}");
@@ -120,7 +120,7 @@ fn asl_validator() -> Result<()> {
         bail!("asl-validator is not installed: run scripts/setup");
     }
     // Validate the definition as deployed (substituted): placeholders stand where numbers may not.
-    let filled = substitute(&read("statemachine/onboarding.asl.json"), &local_substitutions(&root(), Tunables::default())?)?;
+    let filled = substitute(&read("statemachine/onboarding.asl.json"), &local_substitutions(&root())?)?;
     let path = std::env::temp_dir().join(format!("onboarding-{}.asl.json", std::process::id()));
     std::fs::write(&path, filled)?;
     for file in [path.clone(), root().join("statemachine/onboarding.asl.json")] {
@@ -132,8 +132,28 @@ fn asl_validator() -> Result<()> {
 }
 
 fn poll_loop() -> Result<()> {
-    // Wait -> PollDomain -> IsDomainReady -> Wait: three transitions per poll.
+    // Wait -> PollDomain -> IsDomainReady -> Wait: three transitions per poll, and at most 40 for an
+    // onboarding that polls ten times (Step Functions bills Standard workflows per transition).
     let def = definition()?;
+    let happy_path = ["Validate", "ResolveIdentities", "DiscoverNetwork", "SetUpRoles", "CreateDomain", "AssignAccess", "SendInvitations", "AreInvitationsSent", "Summarize", "PublishSucceeded"];
+    let mut state = def["StartAt"].as_str().context("StartAt")?.to_string();
+    let mut walked = Vec::new();
+    while walked.len() < 50 {
+        walked.push(state.clone());
+        let s = &def["States"][&state];
+        // Take the way an onboarding goes when the domain is ready at the first poll.
+        let next = match state.as_str() {
+            "IsDomainReady" => "AssignAccess".to_string(),
+            "AreInvitationsSent" => s["Default"].as_str().unwrap_or_default().to_string(),
+            _ => match s["Next"].as_str() { Some(n) => n.to_string(), None => break },
+        };
+        state = next;
+    }
+    let polls: Vec<&String> = walked.iter().filter(|s| ["WaitForDomain", "PollDomain", "IsDomainReady"].contains(&s.as_str())).collect();
+    ensure!(polls.len() == 3, "one poll costs {} transitions", polls.len());
+    let others: Vec<&str> = walked.iter().map(String::as_str).filter(|s| !["WaitForDomain", "PollDomain", "IsDomainReady"].contains(s)).collect();
+    ensure!(others == happy_path, "the happy path is {others:?}");
+    ensure!(others.len() + 10 * 3 <= 40, "{} transitions for ten polls", others.len() + 30);
     let s = states(&def)?;
     ensure!(s["WaitForDomain"]["Type"] == "Wait" && s["WaitForDomain"]["Next"] == "PollDomain");
     ensure!(s["PollDomain"]["Next"] == "IsDomainReady");

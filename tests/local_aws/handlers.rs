@@ -45,8 +45,12 @@ fn named(result: Result<OnboardingState, OnboardingError>) -> Result<ErrorName> 
 const REGION: &str = "us-east-1";
 
 async fn validated(request: serde_json::Value) -> Result<OnboardingState> {
-    let config = validate_request::Config { validation: ValidationContext { role_name_prefix: local_aws::ROLE_NAME_PREFIX.into() }, domain_region: REGION.into() };
-    let input: validate_request::ValidateInput = serde_json::from_value(json!({"request": request, "settings": {"pollIntervalSeconds": 1, "maxPolls": 5}}))?;
+    let config = validate_request::Config {
+        validation: ValidationContext { role_name_prefix: local_aws::ROLE_NAME_PREFIX.into() },
+        domain_region: REGION.into(),
+        settings: onboarding_core::state::Settings { poll_interval_seconds: 1, max_polls: 5 },
+    };
+    let input: validate_request::ValidateInput = serde_json::from_value(json!({"request": request}))?;
     Ok(validate_request::handler(&config, event(input)).await?)
 }
 

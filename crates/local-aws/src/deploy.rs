@@ -53,7 +53,8 @@ pub const ENTRY_POINTS: &[&str] = &["start-onboarding"];
 /// The event bus the local workflow publishes its result events on.
 pub const LOCAL_EVENT_BUS: &str = "tickets";
 
-/// Tunables of the local state machine (short, so that a demo and the tests are quick).
+/// Tunables of the local workflow (short, so that a demo and the tests are quick); they reach the
+/// state through the validate function's environment.
 #[derive(Clone, Copy, Debug)]
 pub struct Tunables {
     pub poll_interval_seconds: u32,
@@ -66,20 +67,18 @@ impl Default for Tunables {
     }
 }
 
-/// The local substitutions: bare binary names (what cargo lambda watch serves) and the tunables.
-pub fn local_substitutions(root: &Path, tunables: Tunables) -> Result<BTreeMap<String, String>> {
+/// The local substitutions: bare binary names (what cargo lambda watch serves) and the bus.
+pub fn local_substitutions(root: &Path) -> Result<BTreeMap<String, String>> {
     let mut values: BTreeMap<String, String> =
         crate::function_names(root)?.into_iter().filter(|name| !ENTRY_POINTS.contains(&name.as_str())).map(|name| (substitution_key(&name), name)).collect();
     values.insert("EventBusName".into(), LOCAL_EVENT_BUS.into());
-    values.insert("PollIntervalSeconds".into(), tunables.poll_interval_seconds.to_string());
-    values.insert("MaxPolls".into(), tunables.max_polls.to_string());
     Ok(values)
 }
 
 /// Creates the state machine (Standard) and returns its ARN.
-pub async fn deploy_state_machine(config: &aws_config::SdkConfig, root: &Path, name: &str, tunables: Tunables) -> Result<String> {
+pub async fn deploy_state_machine(config: &aws_config::SdkConfig, root: &Path, name: &str) -> Result<String> {
     let definition = std::fs::read_to_string(root.join("statemachine/onboarding.asl.json")).context("reading the definition")?;
-    let definition = substitute(&definition, &local_substitutions(root, tunables)?)?;
+    let definition = substitute(&definition, &local_substitutions(root)?)?;
     let sfn = aws_sdk_sfn::Client::new(config);
     let out = sfn
         .create_state_machine()

@@ -40,13 +40,15 @@ pub struct Options {
     pub log_dir: PathBuf,
     /// Concurrent instances per function in cargo lambda watch.
     pub concurrency: u32,
+    /// The workflow's tunables (the validate function reads them from its environment).
+    pub tunables: deploy::Tunables,
 }
 
 impl Options {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         let root = root.into();
         let log_dir = std::env::temp_dir().join(format!("sagemaker-onboarding-local-{}", std::process::id()));
-        Options { root, region: "us-east-1".into(), log_dir, concurrency: 8 }
+        Options { root, region: "us-east-1".into(), log_dir, concurrency: 8, tunables: deploy::Tunables::default() }
     }
 }
 
@@ -115,6 +117,8 @@ impl LocalAws {
             .env("IDENTITY_CENTER_REGION", &options.region)
             .env("ROLE_NAME_PREFIX", ROLE_NAME_PREFIX)
             .env("SENDER_ADDRESS", SENDER_ADDRESS)
+            .env("POLL_INTERVAL_SECONDS", options.tunables.poll_interval_seconds.to_string())
+            .env("MAX_POLLS", options.tunables.max_polls.to_string())
             .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()));
         processes.push(Managed::spawn("cargo lambda watch", watch, &options.log_dir.join("functions.log"))?);
 

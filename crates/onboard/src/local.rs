@@ -22,9 +22,9 @@ pub struct LocalSession {
 impl LocalSession {
     /// Starts the local AWS and deploys the workflow into it with `tunables`.
     pub async fn start(root: &Path, tunables: Tunables) -> Result<LocalSession> {
-        let aws = LocalAws::start(Options::new(root)).await?;
+        let aws = LocalAws::start(Options { tunables, ..Options::new(root) }).await?;
         let seeded = seed_demo(aws.sdk_config(), SENDER_ADDRESS).await?;
-        let state_machine_arn = deploy_state_machine(aws.sdk_config(), root, "sagemaker-onboarding", tunables).await?;
+        let state_machine_arn = deploy_state_machine(aws.sdk_config(), root, "sagemaker-onboarding").await?;
         let sfn = aws_sdk_sfn::Client::new(aws.sdk_config());
         Ok(LocalSession { aws, state_machine_arn, seeded, sfn })
     }

@@ -22,3 +22,14 @@ pub const STATE_MACHINE_ARN: &str = "STATE_MACHINE_ARN";
 pub const EVENT_BUS_NAME: &str = "EVENT_BUS_NAME";
 /// The `source` of the events this workflow publishes.
 pub const EVENT_SOURCE_VALUE: &str = "sagemaker-onboarding";
+/// Seconds between domain status polls.
+pub const POLL_INTERVAL_SECONDS: &str = "POLL_INTERVAL_SECONDS";
+/// Polls before the onboarding fails with DomainPollingTimedOut.
+pub const MAX_POLLS: &str = "MAX_POLLS";
+
+/// The workflow's tunables from the environment, else the defaults.
+pub fn settings() -> crate::state::Settings {
+    let defaults = crate::state::Settings::default();
+    let number = |name: &str, default: u32| var(name).and_then(|v| v.parse().ok()).filter(|n: &u32| *n > 0).unwrap_or(default);
+    crate::state::Settings { poll_interval_seconds: number(POLL_INTERVAL_SECONDS, defaults.poll_interval_seconds), max_polls: number(MAX_POLLS, defaults.max_polls) }
+}

@@ -7,12 +7,10 @@ use onboarding_core::validate::{problems_error, validate_value, ValidationContex
 use onboarding_core::OnboardingError;
 use serde::Deserialize;
 
-/// What the state machine passes: the raw request as submitted, and its tunables.
+/// What the state machine passes: the request as submitted.
 #[derive(Debug, Deserialize)]
 pub struct ValidateInput {
     pub request: serde_json::Value,
-    #[serde(default)]
-    pub settings: Settings,
 }
 
 /// The deployment facts validation depends on.
@@ -21,6 +19,8 @@ pub struct Config {
     pub validation: ValidationContext,
     /// The region domains are created in (IAM Identity Center's).
     pub domain_region: String,
+    /// The workflow's tunables, put into the state for the definition's Wait and the poll bound.
+    pub settings: Settings,
 }
 
 pub async fn handler(config: &Config, event: LambdaEvent<ValidateInput>) -> Result<OnboardingState, OnboardingError> {
@@ -29,7 +29,7 @@ pub async fn handler(config: &Config, event: LambdaEvent<ValidateInput>) -> Resu
     request.region.get_or_insert_with(|| config.domain_region.clone());
     tracing::info!(domain = %request.domain_name, "request valid");
     let ticket_id = request.ticket.as_ref().map(|t| t.id.clone());
-    Ok(OnboardingState { request, ticket_id, settings: input.settings, ..Default::default() })
+    Ok(OnboardingState { request, ticket_id, settings: config.settings.clone(), ..Default::default() })
 }
 
 #[cfg(test)]
@@ -40,7 +40,7 @@ mod tests {
     use serde_json::json;
 
     fn config() -> Config {
-        Config { validation: ValidationContext { role_name_prefix: "so-".into() }, domain_region: "us-east-1".into() }
+        Config { validation: ValidationContext { role_name_prefix: "so-".into() }, domain_region: "us-east-1".into(), settings: Settings { poll_interval_seconds: 5, max_polls: 3 } }
     }
 
     async fn run(input: serde_json::Value) -> Result<OnboardingState, OnboardingError> {
@@ -51,8 +51,7 @@ mod tests {
     #[tokio::test]
     async fn a_valid_request_becomes_the_state_with_defaults() {
         let state = run(json!({
-            "request": {"domainName": "team-a", "identityCenter": {"users": ["jane"]}},
-            "settings": {"pollIntervalSeconds": 5, "maxPolls": 3}
+            "request": {"domainName": "team-a", "identityCenter": {"users": ["jane"]}}
         }))
         .await
         .expect("valid");

@@ -9,6 +9,7 @@ async fn main() -> Result<(), Error> {
     let config = Config {
         validation: ValidationContext { role_name_prefix: config::var(config::ROLE_NAME_PREFIX).unwrap_or_default() },
         domain_region: config::domain_region(),
+        settings: config::settings(),
     };
     run(service_fn(|event: LambdaEvent<ValidateInput>| handler(&config, event))).await
 }

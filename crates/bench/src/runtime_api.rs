@@ -1,0 +1,104 @@
+//! A minimal Lambda Runtime API (the endpoints a function's runtime client calls), enough to
+//! hand one invocation to a freshly started process and to note when its answer arrives.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+pub struct Answer {
+    pub at: Instant,
+    pub error: bool,
+    pub body: String,
+}
+
+pub struct RuntimeApi {
+    pub port: u16,
+    payload: Arc<Mutex<Option<String>>>,
+    answers: Receiver<Answer>,
+}
+
+impl RuntimeApi {
+    pub fn start() -> anyhow::Result<RuntimeApi> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let port = listener.local_addr()?.port();
+        let payload: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
+        let (tx, answers) = channel();
+        let shared = payload.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (payload, tx) = (shared.clone(), tx.clone());
+                std::thread::spawn(move || serve(stream, payload, tx));
+            }
+        });
+        Ok(RuntimeApi { port, payload, answers })
+    }
+
+    /// The event the next `GET .../invocation/next` receives (once).
+    pub fn queue(&self, event: &str) {
+        if let Ok(mut slot) = self.payload.lock() {
+            *slot = Some(event.to_string());
+        }
+    }
+
+    /// Waits for the function's answer.
+    pub fn answer(&self, timeout: std::time::Duration) -> anyhow::Result<Answer> {
+        Ok(self.answers.recv_timeout(timeout)?)
+    }
+}
+
+fn serve(stream: TcpStream, payload: Arc<Mutex<Option<String>>>, answers: Sender<Answer>) {
+    let Ok(mut writer) = stream.try_clone() else { return };
+    let mut reader = BufReader::new(stream);
+    loop {
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
+            return;
+        }
+        let mut length = 0usize;
+        loop {
+            let mut header = String::new();
+            if reader.read_line(&mut header).unwrap_or(0) == 0 {
+                return;
+            }
+            let header = header.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+        }
+        let mut body = vec![0; length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        let path = request_line.split_whitespace().nth(1).unwrap_or_default().to_string();
+        if path.ends_with("/invocation/next") {
+            // Hand out the queued event; later calls wait until the process is stopped.
+            let event = loop {
+                if let Some(event) = payload.lock().ok().and_then(|mut p| p.take()) {
+                    break event;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            };
+            let deadline = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() + 60_000).unwrap_or(0);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nLambda-Runtime-Aws-Request-Id: bench-1\r\nLambda-Runtime-Deadline-Ms: {deadline}\r\nLambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:us-east-1:123456789012:function:bench\r\nLambda-Runtime-Trace-Id: Root=1-00000000-000000000000000000000000\r\nContent-Length: {}\r\n\r\n",
+                event.len()
+            );
+            if writer.write_all(head.as_bytes()).and_then(|_| writer.write_all(event.as_bytes())).is_err() {
+                return;
+            }
+        } else {
+            let answer = Answer { at: Instant::now(), error: path.ends_with("/error"), body: String::from_utf8_lossy(&body).into_owned() };
+            let _ = answers.send(answer);
+            if writer.write_all(b"HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{\"status\":\"OK\"}\n").is_err() {
+                return;
+            }
+        }
+    }
+}
