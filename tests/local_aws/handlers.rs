@@ -137,7 +137,7 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
 
     let mut failed = serde_json::to_value(&state)?;
     failed["failure"] = json!({"Error": "DomainFailed", "Cause": "{\"errorType\":\"DomainFailed\",\"errorMessage\":\"no capacity\"}"});
-    let notice = failure_notification::handler(&ses, Some(local_aws::SENDER_ADDRESS), event(failed)).await?;
+    let notice = failure_notification::handler(&ses, Some(local_aws::SENDER_ADDRESS), event(json!({"state": failed, "input": {}}))).await?;
     ensure!(notice.sent);
     let last = s.aws.sent_emails()?.pop().context("notice")?;
     ensure!(last.destinations == ["lead@example.com"] && last.body.contains("no capacity"));

@@ -158,8 +158,8 @@ async fn survives_a_crashed_and_a_timed_out_function(s: &LocalSession) -> Result
 
 async fn a_rerun_after_a_failure_reuses_what_exists(s: &LocalSession) -> Result<()> {
     let d = "fault-rerun";
-    // The network step is refused once (a missing permission, later granted).
-    s.aws.inject_fault("lambda:Invoke:network-discovery", 1, json!({"lambdaError": "AwsAccessDenied", "message": "ec2:DescribeVpcs: UnauthorizedOperation", "match": d}))?;
+    // Creating the domain is refused once (a missing permission, later granted), after the role exists.
+    s.aws.inject_fault("lambda:Invoke:domain-creation", 1, json!({"lambdaError": "AwsAccessDenied", "message": "sagemaker:CreateDomain: AccessDeniedException", "match": d}))?;
     let first = run(s, &request(d)).await?;
     ensure!(first.status == "FAILED" && first.error.as_deref() == Some("AwsAccessDenied"), "{:?}", first.error);
     ensure!(s.aws.count_calls("iam:CreateRole", &format!("{d}-execution"))? == 1, "the role was created before the failure");

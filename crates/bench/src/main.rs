@@ -191,7 +191,7 @@ fn function_inputs(scheduled: &[(String, Value)], first: &onboard::execution::Ou
     // The error path and the entry point did not run: give them what they would get.
     let mut failed: Value = scheduled.iter().find(|(n, _)| n == "invite-notification").map(|(_, p)| p.clone()).unwrap_or_default();
     failed["failure"] = json!({"Error": "DomainFailed", "Cause": "{\"errorType\":\"DomainFailed\",\"errorMessage\":\"bench\"}"});
-    inputs.insert("failure-notification".into(), failed.to_string());
+    inputs.insert("failure-notification".into(), json!({"state": failed, "input": {}}).to_string());
     let id = first.execution_arn.rsplit(':').next().unwrap_or_default();
     inputs.insert("start-onboarding".into(), json!({"routeKey": "GET /onboardings/{id}", "pathParameters": {"id": id}}).to_string());
     inputs

@@ -6,11 +6,14 @@ use lambda_runtime::LambdaEvent;
 use onboarding_core::email::{failure_notice, FailureNotice};
 use onboarding_core::formats::is_email;
 use onboarding_core::ports::{MailPort, SendOutcome};
-use onboarding_core::state::OnboardingState;
+use onboarding_core::state::{Failure, OnboardingState};
+use onboarding_core::OnboardingRequest;
+use serde_json::Value;
 use onboarding_core::OnboardingError;
 use serde::Serialize;
 
-/// What the state machine records under `$.failureNotice`.
+/// What the state machine records under `$.failureNotice.result`; the result event and the
+/// execution's final error are read from it.
 #[derive(Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NoticeResult {
@@ -19,6 +22,7 @@ pub struct NoticeResult {
     pub domain_name: Option<String>,
     pub step: String,
     pub error: String,
+    pub cause: String,
     pub sent: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
@@ -26,44 +30,39 @@ pub struct NoticeResult {
     pub not_sent_because: Option<String>,
 }
 
-pub async fn handler<M: MailPort>(mail: &M, default_sender: Option<&str>, event: LambdaEvent<serde_json::Value>) -> Result<NoticeResult, OnboardingError> {
-    // A request that failed validation is not a state yet: there is nobody trustworthy to tell.
-    let state = match serde_json::from_value::<OnboardingState>(event.payload.clone()) {
-        Ok(state) => state,
-        Err(_) => {
-            let payload = &event.payload;
-            let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
-            return Ok(NoticeResult {
-                ticket_id: text(&payload["request"]["ticket"]["id"]),
-                domain_name: text(&payload["request"]["domainName"]),
-                step: "Validate".into(),
-                error: text(&payload["failure"]["Error"]).unwrap_or_default(),
-                not_sent_because: Some("the request is not valid".into()),
-                ..Default::default()
-            });
-        }
+/// The input: `state` is the workflow state with its `failure` (or, when Validate failed, the
+/// failure itself), `input` is the execution's input (the request as submitted).
+pub async fn handler<M: MailPort>(mail: &M, default_sender: Option<&str>, event: LambdaEvent<Value>) -> Result<NoticeResult, OnboardingError> {
+    let state = &event.payload["state"];
+    let input = &event.payload["input"];
+    let failure: Failure = serde_json::from_value(state.get("failure").unwrap_or(state).clone()).unwrap_or_default();
+    let (request, step) = match serde_json::from_value::<OnboardingState>(state.clone()) {
+        Ok(s) if state.get("request").is_some() => (Some(s.request.clone()), s.failed_step()),
+        // Validate failed: the request is only the execution's input, perhaps not even one.
+        _ => (serde_json::from_value::<OnboardingRequest>(input.clone()).ok(), "Validate"),
     };
-    let failure = state.failure.clone().unwrap_or_default();
+    let text = |v: &Value| v.as_str().map(str::to_string);
     let mut result = NoticeResult {
-        ticket_id: state.request.ticket.as_ref().map(|t| t.id.clone()),
-        domain_name: Some(state.request.domain_name.clone()),
-        step: state.failed_step().to_string(),
+        ticket_id: request.as_ref().and_then(|r| r.ticket.as_ref().map(|t| t.id.clone())).or_else(|| text(&input["ticket"]["id"])),
+        domain_name: request.as_ref().map(|r| r.domain_name.clone()).or_else(|| text(&input["domainName"])),
+        step: step.to_string(),
         error: failure.error.clone(),
+        cause: failure.cause.clone(),
         ..Default::default()
     };
-    // The request may have failed validation: only a well-formed address is written to.
-    let requester = state.request.ticket.as_ref().and_then(|t| t.requester.clone()).filter(|r| is_email(r));
-    let sender = state.request.notification.sender.clone().or_else(|| default_sender.map(str::to_string));
-    let (Some(to), Some(from)) = (requester, sender) else {
-        result.not_sent_because = Some("the request names no requester, or no sender is configured".into());
+    // The request may have failed validation: only well-formed addresses are used.
+    let requester = request.as_ref().and_then(|r| r.ticket.as_ref()).and_then(|t| t.requester.clone()).filter(|r| is_email(r));
+    let sender = request.as_ref().and_then(|r| r.notification.sender.clone()).filter(|s| is_email(s)).or_else(|| default_sender.map(str::to_string));
+    let (Some(to), Some(from), Some(request)) = (requester, sender, request.as_ref()) else {
+        result.not_sent_because = Some("no valid requester address in the request, or no sender configured".into());
         return Ok(result);
     };
     let message = failure.message();
     let email = failure_notice(&FailureNotice {
         from: &from,
         to: &to,
-        domain_name: &state.request.domain_name,
-        ticket_id: state.request.ticket.as_ref().map(|t| t.id.as_str()),
+        domain_name: &request.domain_name,
+        ticket_id: request.ticket.as_ref().map(|t| t.id.as_str()),
         step: &result.step,
         error: &failure.error,
         message: &message,
@@ -102,7 +101,7 @@ mod tests {
     }
 
     async fn run(fake: &FakeAws, s: OnboardingState) -> NoticeResult {
-        let payload = serde_json::to_value(s).expect("json");
+        let payload = serde_json::json!({"state": s, "input": {}});
         handler(fake, Some("onboarding@example.com"), LambdaEvent::new(payload, Context::default())).await.expect("never fails")
     }
 
@@ -118,6 +117,18 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_invalid_request_with_a_requester_is_answered() {
+        let fake = FakeAws::new();
+        let payload = serde_json::json!({
+            "state": {"Error": "RequestInvalid", "Cause": "{\"errorType\":\"RequestInvalid\",\"errorMessage\":\"storage.maxSpaceSizeGb: 20000 is above 16384\"}"},
+            "input": {"domainName": "team_a", "ticket": {"id": "T-1", "requester": "lead@example.com"}}
+        });
+        let result = handler(&fake, Some("onboarding@example.com"), LambdaEvent::new(payload, Context::default())).await.expect("never fails");
+        assert!(result.sent);
+        assert!(fake.world().sent[0].text.contains("storage.maxSpaceSizeGb"));
+    }
+
+    #[tokio::test]
     async fn never_fails_the_error_path() {
         let fake = FakeAws::new();
         fake.fail_next("SendEmail", ErrorName::AwsThrottled, 1);
@@ -130,8 +141,13 @@ mod tests {
         assert!(!result.sent);
         assert_eq!(fake.calls("SendEmail"), 1);
 
-        let invalid = serde_json::json!({"request": {"domainName": 7}, "failure": {"Error": "RequestInvalid", "Cause": "..."}});
+        // Validate's failure replaces the state; the request is the execution's input.
+        let invalid = serde_json::json!({"state": {"Error": "RequestInvalid", "Cause": "..."}, "input": {"domainName": 7, "ticket": {"id": "T-9"}}});
         let result = handler(&fake, None, LambdaEvent::new(invalid, Context::default())).await.expect("never fails");
         assert_eq!((result.step.as_str(), result.error.as_str(), result.sent), ("Validate", "RequestInvalid", false));
+        assert_eq!(result.ticket_id.as_deref(), Some("T-9"));
+        let not_an_object = serde_json::json!({"state": {"Error": "RequestInvalid", "Cause": "..."}, "input": "team-a"});
+        let result = handler(&fake, None, LambdaEvent::new(not_an_object, Context::default())).await.expect("never fails");
+        assert_eq!((result.ticket_id, result.domain_name), (None, None));
     }
 }
