@@ -26,10 +26,7 @@ use tests::{read, root, Env};
 use crate::local_test;
 
 pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
-    vec![
-        local_test!(env, the_bad_request_corpus_is_refused_everywhere_and_creates_nothing),
-        local_test!(env, a_request_near_the_state_size_limit_is_refused),
-    ]
+    vec![local_test!(env, the_bad_request_corpus_is_refused_everywhere_and_creates_nothing), local_test!(env, a_request_near_the_state_size_limit_is_refused)]
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -57,7 +54,12 @@ async fn text(s: &LocalSession, case: &Case) -> Result<String> {
     let ec2 = aws_sdk_ec2::Client::new(s.aws.sdk_config());
     let vpcs = ec2.describe_vpcs().filters(Filter::builder().name("isDefault").values("true").build()).send().await?;
     let vpc = vpcs.vpcs().first().and_then(|v| v.vpc_id()).context("default VPC")?.to_string();
-    let groups = ec2.describe_security_groups().filters(Filter::builder().name("vpc-id").values(&vpc).build()).filters(Filter::builder().name("group-name").values("default").build()).send().await?;
+    let groups = ec2
+        .describe_security_groups()
+        .filters(Filter::builder().name("vpc-id").values(&vpc).build())
+        .filters(Filter::builder().name("group-name").values("default").build())
+        .send()
+        .await?;
     let group = groups.security_groups().first().and_then(|g| g.group_id()).context("default security group")?.to_string();
     Ok(raw.replace("{{defaultVpc}}", &vpc).replace("{{defaultSecurityGroup}}", &group))
 }
@@ -66,7 +68,10 @@ fn onboard_binary() -> Result<PathBuf> {
     let exe = std::env::current_exe()?;
     let dir = exe.parent().and_then(|d| d.parent()).context("target directory")?;
     // Built (or found up to date) here, so that the test never runs a stale binary.
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).args(["build", "--quiet", "-p", "onboard", "--bin", "onboard"]).current_dir(root()).status()?;
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--quiet", "-p", "onboard", "--bin", "onboard"])
+        .current_dir(root())
+        .status()?;
     ensure!(status.success(), "building onboard failed");
     Ok(dir.join("onboard"))
 }
@@ -140,7 +145,10 @@ async fn the_bad_request_corpus_is_refused_everywhere_and_creates_nothing(s: &Lo
     let api = Api {
         workflow: StepFunctionsAdapter::from_config(cfg, &s.state_machine_arn),
         events: EventBridgeAdapter::from_config(cfg, local_aws::deploy::LOCAL_EVENT_BUS, onboarding_core::config::EVENT_SOURCE_VALUE),
-        config: start_onboarding::Config { state_machine_arn: s.state_machine_arn.clone(), validation: ValidationContext { role_name_prefix: local_aws::ROLE_NAME_PREFIX.into() } },
+        config: start_onboarding::Config {
+            state_machine_arn: s.state_machine_arn.clone(),
+            validation: ValidationContext { role_name_prefix: local_aws::ROLE_NAME_PREFIX.into() },
+        },
     };
     stream::iter(cases.iter().map(Ok::<_, anyhow::Error>))
         .try_for_each_concurrent(6, |case| {

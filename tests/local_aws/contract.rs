@@ -89,7 +89,8 @@ fn service_retrier() -> Result<()> {
         if state["Resource"] != "arn:aws:states:::lambda:invoke" {
             continue;
         }
-        let covered: BTreeSet<&str> = state["Retry"].as_array().into_iter().flatten().flat_map(|r| r["ErrorEquals"].as_array().into_iter().flatten().filter_map(Value::as_str)).collect();
+        let covered: BTreeSet<&str> =
+            state["Retry"].as_array().into_iter().flatten().flat_map(|r| r["ErrorEquals"].as_array().into_iter().flatten().filter_map(Value::as_str)).collect();
         for error in SERVICE_RETRIER {
             ensure!(covered.contains(error), "{name} does not retry {error}");
         }
@@ -125,7 +126,13 @@ fn asl_validator() -> Result<()> {
     std::fs::write(&path, filled)?;
     for file in [path.clone(), root().join("statemachine/onboarding.asl.json")] {
         let out = Command::new(&validator).arg("--json-path").arg(&file).output().context("running asl-validator")?;
-        ensure!(out.status.success(), "asl-validator rejected {}: {}{}", file.display(), String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        ensure!(
+            out.status.success(),
+            "asl-validator rejected {}: {}{}",
+            file.display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let _ = std::fs::remove_file(path);
     Ok(())
@@ -135,7 +142,18 @@ fn poll_loop() -> Result<()> {
     // Wait -> PollDomain -> IsDomainReady -> Wait: three transitions per poll, and at most 40 for an
     // onboarding that polls ten times (Step Functions bills Standard workflows per transition).
     let def = definition()?;
-    let happy_path = ["Validate", "ResolveIdentities", "DiscoverNetwork", "SetUpRoles", "CreateDomain", "AssignAccess", "SendInvitations", "AreInvitationsSent", "Summarize", "PublishSucceeded"];
+    let happy_path = [
+        "Validate",
+        "ResolveIdentities",
+        "DiscoverNetwork",
+        "SetUpRoles",
+        "CreateDomain",
+        "AssignAccess",
+        "SendInvitations",
+        "AreInvitationsSent",
+        "Summarize",
+        "PublishSucceeded",
+    ];
     let mut state = def["StartAt"].as_str().context("StartAt")?.to_string();
     let mut walked = Vec::new();
     while walked.len() < 50 {
@@ -145,7 +163,10 @@ fn poll_loop() -> Result<()> {
         let next = match state.as_str() {
             "IsDomainReady" => "AssignAccess".to_string(),
             "AreInvitationsSent" => s["Default"].as_str().unwrap_or_default().to_string(),
-            _ => match s["Next"].as_str() { Some(n) => n.to_string(), None => break },
+            _ => match s["Next"].as_str() {
+                Some(n) => n.to_string(),
+                None => break,
+            },
         };
         state = next;
     }

@@ -61,10 +61,16 @@ fn functions_match() -> Result<()> {
 
 fn substitutions_match() -> Result<()> {
     let t = template()?;
-    let machine = t["Resources"].as_mapping().context("Resources")?.values().find(|r| r["Type"].as_str() == Some("AWS::Serverless::StateMachine")).context("no state machine")?;
+    let machine = t["Resources"]
+        .as_mapping()
+        .context("Resources")?
+        .values()
+        .find(|r| r["Type"].as_str() == Some("AWS::Serverless::StateMachine"))
+        .context("no state machine")?;
     ensure!(machine["Properties"]["DefinitionUri"].as_str() == Some("../statemachine/onboarding.asl.json"));
     ensure!(machine["Properties"]["Type"].as_str() == Some("STANDARD"));
-    let given: BTreeSet<String> = machine["Properties"]["DefinitionSubstitutions"].as_mapping().context("substitutions")?.keys().filter_map(|k| k.as_str().map(str::to_string)).collect();
+    let given: BTreeSet<String> =
+        machine["Properties"]["DefinitionSubstitutions"].as_mapping().context("substitutions")?.keys().filter_map(|k| k.as_str().map(str::to_string)).collect();
     let needed: BTreeSet<String> = placeholders(&read("statemachine/onboarding.asl.json")).into_iter().collect();
     ensure!(given == needed, "the template gives {given:?}, the definition needs {needed:?}");
     // Each function substitution points at the function of the same name.

@@ -42,7 +42,10 @@ impl<'a> Entry<'a> {
             session,
             workflow: StepFunctionsAdapter::from_config(cfg, &session.state_machine_arn),
             events: EventBridgeAdapter::from_config(cfg, local_aws::deploy::LOCAL_EVENT_BUS, onboarding_core::config::EVENT_SOURCE_VALUE),
-            config: Config { state_machine_arn: session.state_machine_arn.clone(), validation: ValidationContext { role_name_prefix: local_aws::ROLE_NAME_PREFIX.into() } },
+            config: Config {
+                state_machine_arn: session.state_machine_arn.clone(),
+                validation: ValidationContext { role_name_prefix: local_aws::ROLE_NAME_PREFIX.into() },
+            },
         }
     }
 
@@ -51,7 +54,8 @@ impl<'a> Entry<'a> {
     }
 
     async fn post(&self, request: &Value) -> Result<(u64, Value)> {
-        let response = self.call(json!({"routeKey": "POST /onboardings", "rawPath": "/onboardings", "body": request.to_string(), "isBase64Encoded": false})).await?;
+        let response =
+            self.call(json!({"routeKey": "POST /onboardings", "rawPath": "/onboardings", "body": request.to_string(), "isBase64Encoded": false})).await?;
         Ok((response["statusCode"].as_u64().unwrap_or(0), serde_json::from_str(response["body"].as_str().unwrap_or("{}"))?))
     }
 
@@ -128,7 +132,10 @@ async fn the_status_of_a_failed_onboarding_says_why(s: &LocalSession) -> Result<
     ensure!(failed["status"] == "FAILED" && failed["error"] == "DomainFailed", "{failed}");
     ensure!(failed["cause"].as_str().is_some_and(|c| c.contains("EFS mount target quota reached")), "{failed}");
     let events = events_for(s, "API-2")?;
-    ensure!(events.len() == 1 && events[0].0 == "Onboarding Failed" && events[0].1["error"] == "DomainFailed" && events[0].1["step"] == "WaitForDomain", "{events:?}");
+    ensure!(
+        events.len() == 1 && events[0].0 == "Onboarding Failed" && events[0].1["error"] == "DomainFailed" && events[0].1["step"] == "WaitForDomain",
+        "{events:?}"
+    );
     Ok(())
 }
 

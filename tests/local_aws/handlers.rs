@@ -156,7 +156,8 @@ async fn identity_resolution_names_unknown_principals(s: &LocalSession) -> Resul
 
 async fn role_setup_checks_an_existing_roles_trust(s: &LocalSession) -> Result<()> {
     let iam_client = aws_sdk_iam::Client::new(s.aws.sdk_config());
-    let ec2_trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+    let ec2_trust =
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
     let role = iam_client.create_role().role_name("handlers-ec2-role").assume_role_policy_document(ec2_trust.to_string()).send().await?;
     let arn = role.role().map(|r| r.arn().to_string()).context("arn")?;
     let state = validated(json!({"domainName": "handlers-trust", "identityCenter": {"users": ["jane"]}, "executionRole": {"existingRoleArn": arn}})).await?;
@@ -170,7 +171,16 @@ async fn network_discovery_checks_vpc_only_networks(s: &LocalSession) -> Result<
     let vpc = ec2.create_vpc().cidr_block("10.20.0.0/16").send().await?.vpc().and_then(|v| v.vpc_id().map(str::to_string)).context("vpc")?;
     let subnet = ec2.create_subnet().vpc_id(&vpc).cidr_block("10.20.1.0/24").availability_zone("us-east-1a").send().await?;
     let subnet = subnet.subnet().and_then(|s| s.subnet_id().map(str::to_string)).context("subnet")?;
-    let group = ec2.create_security_group().group_name("handlers-studio").description("studio").vpc_id(&vpc).send().await?.group_id().map(str::to_string).context("sg")?;
+    let group = ec2
+        .create_security_group()
+        .group_name("handlers-studio")
+        .description("studio")
+        .vpc_id(&vpc)
+        .send()
+        .await?
+        .group_id()
+        .map(str::to_string)
+        .context("sg")?;
     let request = json!({
         "domainName": "handlers-vpc-only",
         "identityCenter": {"users": ["jane"]},

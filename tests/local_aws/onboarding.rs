@@ -107,7 +107,9 @@ async fn studio_classic_example_with_rstudio(s: &LocalSession) -> Result<()> {
     ensure!(sharing.s3_output_path() == Some("s3://research-r-shared/notebooks") && sharing.s3_kms_key_id().is_some());
     ensure!(user.r_studio_server_pro_app_settings().and_then(|r| r.access_status()).map(|a| a.as_str()) == Some("ENABLED"));
     let rstudio = d.domain_settings().and_then(|ds| ds.r_studio_server_pro_domain_settings()).context("rstudio settings")?;
-    ensure!(rstudio.r_studio_connect_url() == Some("https://rsconnect.example.com") && rstudio.r_studio_package_manager_url() == Some("https://rspm.example.com"));
+    ensure!(
+        rstudio.r_studio_connect_url() == Some("https://rsconnect.example.com") && rstudio.r_studio_package_manager_url() == Some("https://rspm.example.com")
+    );
     let role_name = rstudio.domain_execution_role_arn().and_then(|a| a.rsplit('/').next()).context("rstudio role")?.to_string();
     let iam = aws_sdk_iam::Client::new(s.aws.sdk_config());
     let policy = iam.get_role_policy().role_name(&role_name).policy_name(onboarding_core::policies::RSTUDIO_POLICY_NAME).send().await?;
@@ -127,9 +129,17 @@ async fn vpc_only_example_in_a_prepared_network(s: &LocalSession) -> Result<()> 
         let out = ec2.create_subnet().vpc_id(&vpc).cidr_block(cidr).availability_zone(zone).send().await?;
         subnets.push(out.subnet().and_then(|s| s.subnet_id().map(str::to_string)).context("subnet")?);
     }
-    let group = ec2.create_security_group().group_name("fraud-studio").description("studio").vpc_id(&vpc).send().await?.group_id().map(str::to_string).context("sg")?;
+    let group =
+        ec2.create_security_group().group_name("fraud-studio").description("studio").vpc_id(&vpc).send().await?.group_id().map(str::to_string).context("sg")?;
     for service in ["sagemaker.api", "sagemaker.runtime"] {
-        ec2.create_vpc_endpoint().vpc_id(&vpc).service_name(format!("com.amazonaws.us-east-1.{service}")).vpc_endpoint_type(VpcEndpointType::Interface).set_subnet_ids(Some(subnets.clone())).security_group_ids(&group).send().await?;
+        ec2.create_vpc_endpoint()
+            .vpc_id(&vpc)
+            .service_name(format!("com.amazonaws.us-east-1.{service}"))
+            .vpc_endpoint_type(VpcEndpointType::Interface)
+            .set_subnet_ids(Some(subnets.clone()))
+            .security_group_ids(&group)
+            .send()
+            .await?;
     }
     let mut request = example("vpc-only")?;
     request["network"]["vpcId"] = json!(vpc);
@@ -154,7 +164,12 @@ async fn vpc_only_example_in_a_prepared_network(s: &LocalSession) -> Result<()> 
 
     let iam = aws_sdk_iam::Client::new(s.aws.sdk_config());
     ensure!(field(&summary, "executionRoleArn")?.ends_with("role/sagemaker-onboarding-fraud-models-execution"));
-    let inline = iam.get_role_policy().role_name("sagemaker-onboarding-fraud-models-execution").policy_name(onboarding_core::policies::ML_ACTIVITIES_POLICY_NAME).send().await?;
+    let inline = iam
+        .get_role_policy()
+        .role_name("sagemaker-onboarding-fraud-models-execution")
+        .policy_name(onboarding_core::policies::ML_ACTIVITIES_POLICY_NAME)
+        .send()
+        .await?;
     ensure!(inline.policy_document().contains("fraud-models-data"));
     ensure!(recipients(&emails_about(s, "fraud-models")?) == ["jane@example.com", "lead@example.com", "omar@example.com", "platform-team@example.com"]);
     Ok(())

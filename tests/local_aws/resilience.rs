@@ -80,7 +80,15 @@ async fn throttled(s: &LocalSession, domain: &str, op: &str, fault: Value, reque
 
 async fn survives_throttling_on_sagemaker(s: &LocalSession) -> Result<()> {
     let d = "fault-sagemaker";
-    throttled(s, d, "sagemaker:CreateDomain", json!({"status": 400, "code": "ThrottlingException", "message": "Rate exceeded", "match": d}), request(d), "CreateDomain").await
+    throttled(
+        s,
+        d,
+        "sagemaker:CreateDomain",
+        json!({"status": 400, "code": "ThrottlingException", "message": "Rate exceeded", "match": d}),
+        request(d),
+        "CreateDomain",
+    )
+    .await
 }
 
 async fn survives_throttling_on_ec2(s: &LocalSession) -> Result<()> {
@@ -93,12 +101,28 @@ async fn survives_throttling_on_ec2(s: &LocalSession) -> Result<()> {
     let d = "fault-ec2";
     let mut r = request(d);
     r["network"] = json!({"vpcId": vpc});
-    throttled(s, d, "ec2:DescribeSubnets", json!({"status": 503, "code": "RequestLimitExceeded", "message": "Request limit exceeded.", "match": vpc}), r, "DiscoverNetwork").await
+    throttled(
+        s,
+        d,
+        "ec2:DescribeSubnets",
+        json!({"status": 503, "code": "RequestLimitExceeded", "message": "Request limit exceeded.", "match": vpc}),
+        r,
+        "DiscoverNetwork",
+    )
+    .await
 }
 
 async fn survives_throttling_on_ses(s: &LocalSession) -> Result<()> {
     let d = "fault-ses";
-    throttled(s, d, "ses:SendEmail", json!({"status": 429, "code": "TooManyRequestsException", "message": "Maximum sending rate exceeded.", "match": d}), request(d), "SendInvitations").await
+    throttled(
+        s,
+        d,
+        "ses:SendEmail",
+        json!({"status": 429, "code": "TooManyRequestsException", "message": "Maximum sending rate exceeded.", "match": d}),
+        request(d),
+        "SendInvitations",
+    )
+    .await
 }
 
 async fn survives_throttling_on_identity_center(s: &LocalSession) -> Result<()> {
@@ -117,7 +141,15 @@ async fn survives_throttling_on_identity_center(s: &LocalSession) -> Result<()> 
     let d = "fault-identity";
     let mut r = request(d);
     r["identityCenter"] = json!({"users": ["throttle-user"], "groups": ["ml-team"]});
-    throttled(s, d, "identitystore:GetUserId", json!({"status": 400, "code": "ThrottlingException", "message": "Rate exceeded", "match": "throttle-user"}), r, "ResolveIdentities").await
+    throttled(
+        s,
+        d,
+        "identitystore:GetUserId",
+        json!({"status": 400, "code": "ThrottlingException", "message": "Rate exceeded", "match": "throttle-user"}),
+        r,
+        "ResolveIdentities",
+    )
+    .await
 }
 
 fn aws_sdk_identitystore_client(s: &LocalSession) -> aws_sdk_identitystore::Client {
@@ -137,7 +169,11 @@ async fn survives_iam_propagation_when_creating_the_domain(s: &LocalSession) -> 
 async fn survives_assignment_conflicts(s: &LocalSession) -> Result<()> {
     let d = "fault-conflict";
     // Locally the domain's application ARN carries the domain name, which the fault matches.
-    s.aws.inject_fault("sso:CreateApplicationAssignment", 2, json!({"status": 400, "code": "ConflictException", "message": "Operation conflicts with a previous write", "match": "fault-conflict"}))?;
+    s.aws.inject_fault(
+        "sso:CreateApplicationAssignment",
+        2,
+        json!({"status": 400, "code": "ConflictException", "message": "Operation conflicts with a previous write", "match": "fault-conflict"}),
+    )?;
     let outcome = run(s, &request(d)).await?;
     ensure!(outcome.succeeded(), "{:?} {:?}", outcome.error, outcome.cause);
     ensure!(step(&outcome, "AssignAccess")?.retried == ["AssignmentConflict", "AssignmentConflict"], "{:?}", step(&outcome, "AssignAccess")?.retried);
@@ -147,8 +183,16 @@ async fn survives_assignment_conflicts(s: &LocalSession) -> Result<()> {
 
 async fn survives_a_crashed_and_a_timed_out_function(s: &LocalSession) -> Result<()> {
     let d = "fault-crash";
-    s.aws.inject_fault("lambda:Invoke:network-discovery", 1, json!({"lambdaError": "Runtime.ExitError", "message": "RequestId: 1 Error: Runtime exited with error: signal: killed", "match": d}))?;
-    s.aws.inject_fault("lambda:Invoke:role-setup", 1, json!({"lambdaError": "Sandbox.Timedout", "message": "Task timed out after 60.00 seconds", "match": d}))?;
+    s.aws.inject_fault(
+        "lambda:Invoke:network-discovery",
+        1,
+        json!({"lambdaError": "Runtime.ExitError", "message": "RequestId: 1 Error: Runtime exited with error: signal: killed", "match": d}),
+    )?;
+    s.aws.inject_fault(
+        "lambda:Invoke:role-setup",
+        1,
+        json!({"lambdaError": "Sandbox.Timedout", "message": "Task timed out after 60.00 seconds", "match": d}),
+    )?;
     let outcome = run(s, &request(d)).await?;
     completed_once(s, &outcome, d, 4).await?;
     ensure!(step(&outcome, "DiscoverNetwork")?.retried == ["Runtime.ExitError"]);
@@ -159,7 +203,11 @@ async fn survives_a_crashed_and_a_timed_out_function(s: &LocalSession) -> Result
 async fn a_rerun_after_a_failure_reuses_what_exists(s: &LocalSession) -> Result<()> {
     let d = "fault-rerun";
     // Creating the domain is refused once (a missing permission, later granted), after the role exists.
-    s.aws.inject_fault("lambda:Invoke:domain-creation", 1, json!({"lambdaError": "AwsAccessDenied", "message": "sagemaker:CreateDomain: AccessDeniedException", "match": d}))?;
+    s.aws.inject_fault(
+        "lambda:Invoke:domain-creation",
+        1,
+        json!({"lambdaError": "AwsAccessDenied", "message": "sagemaker:CreateDomain: AccessDeniedException", "match": d}),
+    )?;
     let first = run(s, &request(d)).await?;
     ensure!(first.status == "FAILED" && first.error.as_deref() == Some("AwsAccessDenied"), "{:?}", first.error);
     ensure!(s.aws.count_calls("iam:CreateRole", &format!("{d}-execution"))? == 1, "the role was created before the failure");
@@ -202,7 +250,11 @@ async fn a_rejected_address_is_reported_and_the_others_are_invited(s: &LocalSess
 
 async fn permanent_errors_fail_fast(s: &LocalSession) -> Result<()> {
     let denied = "fault-denied";
-    s.aws.inject_fault("iam:CreateRole", 1, json!({"status": 403, "code": "AccessDenied", "message": "User is not authorized to perform: iam:CreateRole", "match": denied}))?;
+    s.aws.inject_fault(
+        "iam:CreateRole",
+        1,
+        json!({"status": 403, "code": "AccessDenied", "message": "User is not authorized to perform: iam:CreateRole", "match": denied}),
+    )?;
     let kms = "fault-kms";
     s.aws.inject_fault("sagemaker:CreateDomain", 1, json!({"status": 400, "code": "ValidationException", "message": "KMS key arn:aws:kms:us-east-1:123456789012:key/gone does not exist or is not accessible", "match": kms}))?;
     let unassumable = "fault-unassumable";

@@ -258,14 +258,27 @@ fn build_times(root: &Path, cold: bool) -> Result<BuildTimes> {
 }
 
 fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())).unwrap_or_default();
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .unwrap_or_default();
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
-    let mem = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| m.lines().next().and_then(|l| l.split_whitespace().nth(1)).and_then(|k| k.parse::<u64>().ok())).unwrap_or(0);
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| m.lines().next().and_then(|l| l.split_whitespace().nth(1)).and_then(|k| k.parse::<u64>().ok()))
+        .unwrap_or(0);
     format!("{cores} cores ({cpu}), {:.0} GiB", mem as f64 / 1024.0 / 1024.0)
 }
 
-fn print_report(rows: &[(String, Measure)], baseline: &Measure, sizes: &BTreeMap<String, (u64, u64)>, e2e: (Duration, Duration, u32, usize, bool), build: &BuildTimes) {
-    let date = Command::new("date").arg("-u").arg("+%Y-%m-%d %H:%M UTC").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default();
+fn print_report(
+    rows: &[(String, Measure)],
+    baseline: &Measure,
+    sizes: &BTreeMap<String, (u64, u64)>,
+    e2e: (Duration, Duration, u32, usize, bool),
+    build: &BuildTimes,
+) {
+    let date =
+        Command::new("date").arg("-u").arg("+%Y-%m-%d %H:%M UTC").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default();
     let base_ms = median(&baseline.cold_ms);
     let base_rss = baseline.rss_kib.iter().max().copied().unwrap_or(0) as f64 / 1024.0;
     println!("Benchmarks, {date}, on {}; median of {RUNS} cold starts each.\n", machine());
@@ -274,7 +287,8 @@ fn print_report(rows: &[(String, Measure)], baseline: &Measure, sizes: &BTreeMap
     for (name, m) in rows {
         let ms = median(&m.cold_ms);
         let rss = m.rss_kib.iter().max().copied().unwrap_or(0) as f64 / 1024.0;
-        let (bin, zip) = sizes.get(name).map(|(b, z)| (format!("{:.1}", *b as f64 / 1e6), format!("{:.1}", *z as f64 / 1e6))).unwrap_or(("n/a".into(), "n/a".into()));
+        let (bin, zip) =
+            sizes.get(name).map(|(b, z)| (format!("{:.1}", *b as f64 / 1e6), format!("{:.1}", *z as f64 / 1e6))).unwrap_or(("n/a".into(), "n/a".into()));
         let flag = if m.answered_ok { "" } else { " (answered an error)" };
         println!("| {name}{flag} | {ms:.1} | {base_ms:.0} | {:.0}x | {rss:.1} | {bin} | {zip} |", base_ms / ms);
     }
@@ -287,7 +301,10 @@ fn print_report(rows: &[(String, Measure)], baseline: &Measure, sizes: &BTreeMap
         if ok { "succeeded" } else { "FAILED" }, wall.as_secs_f64(), lambda.as_secs_f64(), 3.0);
     println!("Estimated cost per onboarding: ${:.6} (Step Functions ${sfn_cost:.6} at $0.025 per 1,000 transitions; Lambda ${:.8} at 128 MB, $0.0000133334 per GB-s arm64, $0.20 per million requests).",
         sfn_cost + lambda_cost + requests, lambda_cost + requests);
-    println!("\nBuild: no-op rebuild of the workspace and its tests {:.1} s; after an edit of onboarding-core {:.1} s{}.",
-        build.warm_noop.as_secs_f64(), build.incremental.as_secs_f64(),
-        build.cold.map(|c| format!("; cold (empty target directory) {:.0} s", c.as_secs_f64())).unwrap_or_else(|| "; cold: run with --cold-build".into()));
+    println!(
+        "\nBuild: no-op rebuild of the workspace and its tests {:.1} s; after an edit of onboarding-core {:.1} s{}.",
+        build.warm_noop.as_secs_f64(),
+        build.incremental.as_secs_f64(),
+        build.cold.map(|c| format!("; cold (empty target directory) {:.0} s", c.as_secs_f64())).unwrap_or_else(|| "; cold: run with --cold-build".into())
+    );
 }

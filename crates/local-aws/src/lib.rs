@@ -9,9 +9,9 @@
 //!
 //! Test and demo infrastructure: nothing here is deployed.
 
+pub mod deploy;
 mod http;
 mod processes;
-pub mod deploy;
 pub mod seed;
 
 use std::path::{Path, PathBuf};

@@ -109,7 +109,9 @@ impl Tracker {
                 let step = self.current.take().map(|(state, entered)| Step {
                     state,
                     elapsed: elapsed(&entered, event.timestamp()),
-                    failure: event.execution_failed_event_details().map(|d| (d.error().unwrap_or_default().to_string(), d.cause().unwrap_or_default().to_string())),
+                    failure: event
+                        .execution_failed_event_details()
+                        .map(|d| (d.error().unwrap_or_default().to_string(), d.cause().unwrap_or_default().to_string())),
                     retried: Vec::new(),
                 });
                 if let Some(step) = &step {

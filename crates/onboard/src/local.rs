@@ -5,10 +5,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Result;
-use onboarding_aws::step_functions::StepFunctionsAdapter;
 use local_aws::deploy::{deploy_state_machine, Tunables};
 use local_aws::seed::{seed_demo, Seeded};
 use local_aws::{LocalAws, Options, SENDER_ADDRESS};
+use onboarding_aws::step_functions::StepFunctionsAdapter;
 
 use crate::execution::{self, Outcome, Step};
 

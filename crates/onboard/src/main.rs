@@ -215,7 +215,11 @@ fn local(file: &PathBuf, keep: bool, pending_polls: u32, poll_interval: u32) -> 
         let code = if outcome.succeeded() { ExitCode::SUCCESS } else { ExitCode::FAILURE };
         if keep {
             println!("\nThe local AWS keeps running at {} (region {}). For example:", session.aws.endpoint(), session.aws.region);
-            println!("  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing aws --endpoint-url {} --region {} sagemaker list-domains", session.aws.endpoint(), session.aws.region);
+            println!(
+                "  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing aws --endpoint-url {} --region {} sagemaker list-domains",
+                session.aws.endpoint(),
+                session.aws.region
+            );
             let pids: Vec<String> = session.aws.pids().iter().map(|(n, p)| format!("{n} {p}")).collect();
             println!("Stop it with: kill -- -PID for each of: {}", pids.join(", "));
             session.aws.keep_running();

@@ -8,8 +8,10 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_smithy_types::retry::{ErrorKind, ProvideErrorKind};
 use onboarding_core::{ErrorName, OnboardingError};
 
-const THROTTLING_CODES: &[&str] = &["Throttling", "ThrottlingException", "ThrottledException", "TooManyRequestsException", "RequestLimitExceeded", "SlowDown", "RequestThrottled"];
-const ACCESS_CODES: &[&str] = &["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException", "InvalidClientTokenId", "ExpiredToken"];
+const THROTTLING_CODES: &[&str] =
+    &["Throttling", "ThrottlingException", "ThrottledException", "TooManyRequestsException", "RequestLimitExceeded", "SlowDown", "RequestThrottled"];
+const ACCESS_CODES: &[&str] =
+    &["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException", "InvalidClientTokenId", "ExpiredToken"];
 
 /// Names an SDK error of operation `op` (for example `sagemaker:CreateDomain`).
 pub fn classify<E>(op: &str, err: &SdkError<E, HttpResponse>) -> OnboardingError
@@ -22,7 +24,9 @@ where
             // Modeled retryable errors (ThrottlingException and the like) say what they are.
             match ProvideErrorKind::retryable_error_kind(e) {
                 Some(ErrorKind::ThrottlingError) => return OnboardingError::new(ErrorName::AwsThrottled, format!("{op}: throttled")),
-                Some(ErrorKind::ServerError | ErrorKind::TransientError) => return OnboardingError::new(ErrorName::AwsUnavailable, format!("{op}: server error")),
+                Some(ErrorKind::ServerError | ErrorKind::TransientError) => {
+                    return OnboardingError::new(ErrorName::AwsUnavailable, format!("{op}: server error"))
+                }
                 _ => {}
             }
             let status = ctx.raw().status().as_u16();

@@ -72,7 +72,8 @@ impl Ec2Adapter {
     }
 
     async fn security_groups(&self, vpc_id: &str) -> PortResult<Vec<String>> {
-        let items = self.client.describe_security_groups().filters(filter("vpc-id", vpc_id)).into_paginator().items().send().collect::<Result<Vec<_>, _>>().await;
+        let items =
+            self.client.describe_security_groups().filters(filter("vpc-id", vpc_id)).into_paginator().items().send().collect::<Result<Vec<_>, _>>().await;
         let items = items.map_err(|e| classify("ec2:DescribeSecurityGroups", &e))?;
         Ok(items.iter().filter_map(|g| g.group_id().map(str::to_string)).collect())
     }
@@ -125,7 +126,14 @@ mod tests {
         let vpcs = mock!(Client::describe_vpcs).then_output(|| DescribeVpcsOutput::builder().vpcs(Vpc::builder().vpc_id("vpc-1").build()).build());
         let subnets = mock!(Client::describe_subnets).then_output(|| {
             DescribeSubnetsOutput::builder()
-                .subnets(Subnet::builder().subnet_id("subnet-1").availability_zone("us-east-1a").availability_zone_id("use1-az1").available_ip_address_count(250).build())
+                .subnets(
+                    Subnet::builder()
+                        .subnet_id("subnet-1")
+                        .availability_zone("us-east-1a")
+                        .availability_zone_id("use1-az1")
+                        .available_ip_address_count(250)
+                        .build(),
+                )
                 .build()
         });
         let tables = mock!(Client::describe_route_tables).then_output(|| {
@@ -144,7 +152,8 @@ mod tests {
                 .vpc_endpoints(VpcEndpoint::builder().service_name("com.amazonaws.us-east-1.sts").state(State::Deleted).build())
                 .build()
         });
-        let groups = mock!(Client::describe_security_groups).then_output(|| DescribeSecurityGroupsOutput::builder().security_groups(SecurityGroup::builder().group_id("sg-1").build()).build());
+        let groups = mock!(Client::describe_security_groups)
+            .then_output(|| DescribeSecurityGroupsOutput::builder().security_groups(SecurityGroup::builder().group_id("sg-1").build()).build());
         let ec2 = Ec2Adapter::new(mock_client!(aws_sdk_ec2, RuleMode::MatchAny, [&vpcs, &subnets, &tables, &endpoints, &groups]));
         let vpc = ec2.describe_vpc("vpc-1").await.expect("describe").expect("exists");
         assert_eq!(vpc.subnets[0].availability_zone_id, "use1-az1");
@@ -161,7 +170,10 @@ mod tests {
         assert_eq!(ec2.describe_vpc("vpc-9").await.expect("describe"), None);
 
         let broken = mock!(Client::describe_vpcs).then_http_response(|| {
-            aws_smithy_runtime_api::http::Response::new(aws_smithy_runtime_api::http::StatusCode::try_from(503).expect("status"), aws_smithy_types::body::SdkBody::from("<Response><Errors><Error><Code>Unavailable</Code></Error></Errors></Response>"))
+            aws_smithy_runtime_api::http::Response::new(
+                aws_smithy_runtime_api::http::StatusCode::try_from(503).expect("status"),
+                aws_smithy_types::body::SdkBody::from("<Response><Errors><Error><Code>Unavailable</Code></Error></Errors></Response>"),
+            )
         });
         let ec2 = Ec2Adapter::new(mock_client!(aws_sdk_ec2, [&broken]));
         assert_eq!(ec2.default_vpc_id().await.expect_err("unavailable").name, ErrorName::AwsUnavailable);

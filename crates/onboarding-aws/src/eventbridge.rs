@@ -51,7 +51,10 @@ mod tests {
             .match_requests(|r| r.entries().first().is_some_and(|e| e.event_bus_name() == Some("tickets") && e.detail_type() == Some("Onboarding Failed")))
             .then_output(|| PutEventsOutput::builder().failed_entry_count(0).build());
         let failed = mock!(Client::put_events).then_output(|| {
-            PutEventsOutput::builder().failed_entry_count(1).entries(PutEventsResultEntry::builder().error_code("InternalFailure").error_message("try later").build()).build()
+            PutEventsOutput::builder()
+                .failed_entry_count(1)
+                .entries(PutEventsResultEntry::builder().error_code("InternalFailure").error_message("try later").build())
+                .build()
         });
         let bus = EventBridgeAdapter::new(mock_client!(aws_sdk_eventbridge, RuleMode::Sequential, [&ok, &failed]), "tickets", "sagemaker-onboarding");
         bus.publish("Onboarding Failed", &serde_json::json!({"ticketId": "T-1"})).await.expect("published");

@@ -54,9 +54,7 @@ fn percent_decode(s: &str) -> String {
 }
 
 fn iam_tags(tags: &Tags) -> PortResult<Vec<Tag>> {
-    tags.iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build().map_err(|e| OnboardingError::new(ErrorName::AwsRequestFailed, e.to_string())))
-        .collect()
+    tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build().map_err(|e| OnboardingError::new(ErrorName::AwsRequestFailed, e.to_string()))).collect()
 }
 
 impl IamPort for IamAdapter {
@@ -86,7 +84,10 @@ impl IamPort for IamAdapter {
             .send()
             .await;
         match sent {
-            Ok(out) => out.role().map(|r| r.arn().to_string()).ok_or_else(|| OnboardingError::new(ErrorName::AwsRequestFailed, "iam:CreateRole answered without a role")),
+            Ok(out) => out
+                .role()
+                .map(|r| r.arn().to_string())
+                .ok_or_else(|| OnboardingError::new(ErrorName::AwsRequestFailed, "iam:CreateRole answered without a role")),
             Err(e) if matches!(e.as_service_error(), Some(CreateRoleError::EntityAlreadyExistsException(_))) => match self.get_role(name).await? {
                 Some(role) => Ok(role.arn),
                 None => Err(OnboardingError::new(ErrorName::RoleNotVisibleYet, format!("role {name} exists but is not readable yet"))),

@@ -60,9 +60,7 @@ impl IdentityCenterPort for IdentityCenterAdapter {
         let items = items.map_err(|e| classify("sso:ListInstances", &e))?;
         Ok(items
             .iter()
-            .filter_map(|i| {
-                Some(IdentityCenterInstance { instance_arn: i.instance_arn()?.to_string(), identity_store_id: i.identity_store_id()?.to_string() })
-            })
+            .filter_map(|i| Some(IdentityCenterInstance { instance_arn: i.instance_arn()?.to_string(), identity_store_id: i.identity_store_id()?.to_string() }))
             .collect())
     }
 
@@ -76,7 +74,8 @@ impl IdentityCenterPort for IdentityCenterAdapter {
     }
 
     async fn find_group(&self, store_id: &str, display_name: &str) -> PortResult<Option<String>> {
-        let found = self.identity_store.get_group_id().identity_store_id(store_id).alternate_identifier(Self::unique("displayName", display_name)?).send().await;
+        let found =
+            self.identity_store.get_group_id().identity_store_id(store_id).alternate_identifier(Self::unique("displayName", display_name)?).send().await;
         match found {
             Ok(out) => Ok(Some(out.group_id().to_string())),
             Err(e) if matches!(e.as_service_error(), Some(GetGroupIdError::ResourceNotFoundException(_))) => Ok(None),
@@ -126,7 +125,9 @@ mod tests {
     #[tokio::test]
     async fn lists_instances() {
         let rule = mock!(SsoClient::list_instances).then_output(|| {
-            ListInstancesOutput::builder().instances(InstanceMetadata::builder().instance_arn("arn:aws:sso:::instance/ssoins-1").identity_store_id("d-1").build()).build()
+            ListInstancesOutput::builder()
+                .instances(InstanceMetadata::builder().instance_arn("arn:aws:sso:::instance/ssoins-1").identity_store_id("d-1").build())
+                .build()
         });
         let a = adapter(mock_client!(aws_sdk_ssoadmin, [&rule]), mock_client!(aws_sdk_identitystore, []));
         let got = a.instances().await.expect("instances");
@@ -135,9 +136,9 @@ mod tests {
 
     #[tokio::test]
     async fn finds_a_user_with_primary_email() {
-        let id = mock!(StoreClient::get_user_id)
-            .match_requests(|r| r.identity_store_id() == Some("d-1"))
-            .then_output(|| GetUserIdOutput::builder().identity_store_id("d-1").user_id("u-1").user_arn("arn:aws:identitystore::123456789012:user/u-1").build().expect("output"));
+        let id = mock!(StoreClient::get_user_id).match_requests(|r| r.identity_store_id() == Some("d-1")).then_output(|| {
+            GetUserIdOutput::builder().identity_store_id("d-1").user_id("u-1").user_arn("arn:aws:identitystore::123456789012:user/u-1").build().expect("output")
+        });
         let describe = mock!(StoreClient::describe_user).then_output(|| {
             DescribeUserOutput::builder()
                 .identity_store_id("d-1")
@@ -159,11 +160,13 @@ mod tests {
 
     #[tokio::test]
     async fn unknown_user_is_none_and_throttling_is_named() {
-        let missing = mock!(StoreClient::get_user_id).then_error(|| GetUserIdError::ResourceNotFoundException(ResourceNotFoundException::builder().message("nope").build()));
+        let missing = mock!(StoreClient::get_user_id)
+            .then_error(|| GetUserIdError::ResourceNotFoundException(ResourceNotFoundException::builder().message("nope").build()));
         let a = adapter(mock_client!(aws_sdk_ssoadmin, []), mock_client!(aws_sdk_identitystore, [&missing]));
         assert_eq!(a.find_user("d-1", "ghost").await.expect("lookup"), None);
 
-        let throttled = mock!(StoreClient::get_group_id).then_error(|| GetGroupIdError::ThrottlingException(ThrottlingException::builder().message("slow").build()));
+        let throttled =
+            mock!(StoreClient::get_group_id).then_error(|| GetGroupIdError::ThrottlingException(ThrottlingException::builder().message("slow").build()));
         let a = adapter(mock_client!(aws_sdk_ssoadmin, []), mock_client!(aws_sdk_identitystore, [&throttled]));
         assert_eq!(a.find_group("d-1", "team").await.expect_err("throttled").name, ErrorName::AwsThrottled);
     }

@@ -8,8 +8,8 @@ pub mod iam;
 pub mod identity_center;
 pub mod sagemaker;
 pub mod ses;
-pub mod step_functions;
 pub mod sso_assignments;
+pub mod step_functions;
 
 pub use aws_error::classify;
 

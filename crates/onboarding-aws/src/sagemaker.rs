@@ -6,9 +6,10 @@ use aws_sdk_sagemaker::operation::delete_domain::DeleteDomainError;
 use aws_sdk_sagemaker::operation::describe_domain::DescribeDomainError;
 use aws_sdk_sagemaker::operation::describe_user_profile::DescribeUserProfileError;
 use aws_sdk_sagemaker::types::{
-    AppNetworkAccessType, AppSecurityGroupManagement, AppType, AuthMode, DefaultEbsStorageSettings, DefaultSpaceSettings, DefaultSpaceStorageSettings, DomainSettings,
-    DomainStatus as SdkStatus, JupyterServerAppSettings, NotebookOutputOption, RStudioServerProAccessStatus, RStudioServerProAppSettings, RStudioServerProDomainSettings,
-    RStudioServerProUserGroup, ResourceSpec, RetentionPolicy, RetentionType, SharingSettings, StudioWebPortal, StudioWebPortalSettings, Tag, UserSettings,
+    AppNetworkAccessType, AppSecurityGroupManagement, AppType, AuthMode, DefaultEbsStorageSettings, DefaultSpaceSettings, DefaultSpaceStorageSettings,
+    DomainSettings, DomainStatus as SdkStatus, JupyterServerAppSettings, NotebookOutputOption, RStudioServerProAccessStatus, RStudioServerProAppSettings,
+    RStudioServerProDomainSettings, RStudioServerProUserGroup, ResourceSpec, RetentionPolicy, RetentionType, SharingSettings, StudioWebPortal,
+    StudioWebPortalSettings, Tag, UserSettings,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -82,7 +83,8 @@ fn space_storage(spec: &DomainSpec) -> Option<DefaultSpaceStorageSettings> {
 
 /// Shared spaces get the same role and groups (CloudFormation deploys have failed without them).
 fn space_settings(spec: &DomainSpec) -> DefaultSpaceSettings {
-    let mut space = DefaultSpaceSettings::builder().execution_role(&spec.user.execution_role_arn).set_security_groups(Some(spec.user.security_group_ids.clone()));
+    let mut space =
+        DefaultSpaceSettings::builder().execution_role(&spec.user.execution_role_arn).set_security_groups(Some(spec.user.security_group_ids.clone()));
     if let Some(storage) = space_storage(spec) {
         space = space.space_storage_settings(storage);
     }
@@ -106,9 +108,10 @@ fn create_domain_error(e: &SdkError<CreateDomainError, HttpResponse>) -> Onboard
         Some(CreateDomainError::ResourceInUse(inner)) => {
             OnboardingError::new(ErrorName::DomainNameConflict, format!("sagemaker:CreateDomain: {}", inner.message().unwrap_or("the domain name is in use")))
         }
-        Some(CreateDomainError::ResourceLimitExceeded(inner)) => {
-            OnboardingError::new(ErrorName::DomainLimitExceeded, format!("sagemaker:CreateDomain: {}", inner.message().unwrap_or("the domain quota is used up")))
-        }
+        Some(CreateDomainError::ResourceLimitExceeded(inner)) => OnboardingError::new(
+            ErrorName::DomainLimitExceeded,
+            format!("sagemaker:CreateDomain: {}", inner.message().unwrap_or("the domain quota is used up")),
+        ),
         Some(other) if other.code() == Some("ValidationException") => {
             let message = other.message().unwrap_or_default();
             let lower = message.to_lowercase();
@@ -143,10 +146,10 @@ impl SageMakerPort for SageMakerAdapter {
     async fn find_domain(&self, name: &str) -> PortResult<Option<DomainSummary>> {
         let items = self.client.list_domains().into_paginator().items().send().collect::<Result<Vec<_>, _>>().await;
         let items = items.map_err(|e| classify("sagemaker:ListDomains", &e))?;
-        Ok(items.iter().find(|d| d.domain_name() == Some(name)).map(|d| DomainSummary {
-            domain_id: d.domain_id().unwrap_or_default().to_string(),
-            domain_arn: d.domain_arn().unwrap_or_default().to_string(),
-        }))
+        Ok(items
+            .iter()
+            .find(|d| d.domain_name() == Some(name))
+            .map(|d| DomainSummary { domain_id: d.domain_id().unwrap_or_default().to_string(), domain_arn: d.domain_arn().unwrap_or_default().to_string() }))
     }
 
     async fn list_tags(&self, arn: &str) -> PortResult<Tags> {
@@ -181,11 +184,7 @@ impl SageMakerPort for SageMakerAdapter {
         let domain_arn = out.domain_arn().unwrap_or_default().to_string();
         // The ARN ends in the id (`...:domain/d-xxxx`); some endpoints answer only the ARN.
         let domain_id = out.domain_id().map(str::to_string).unwrap_or_else(|| domain_arn.rsplit('/').next().unwrap_or_default().to_string());
-        Ok(CreatedDomain {
-            domain_id,
-            domain_arn,
-            url: out.url().unwrap_or_default().to_string(),
-        })
+        Ok(CreatedDomain { domain_id, domain_arn, url: out.url().unwrap_or_default().to_string() })
     }
 
     async fn describe_domain(&self, domain_id: &str) -> PortResult<Option<DomainDescription>> {
@@ -301,11 +300,18 @@ mod tests {
                     && u.r_studio_server_pro_app_settings().and_then(|r| r.user_group()) == Some(&RStudioServerProUserGroup::Admin)
                     && ebs.and_then(|e| e.default_ebs_volume_size_in_gb()) == Some(10)
                     && ebs.and_then(|e| e.maximum_ebs_volume_size_in_gb()) == Some(50)
-                    && r.domain_settings().and_then(|d| d.r_studio_server_pro_domain_settings()).and_then(|s| s.r_studio_connect_url()) == Some("https://connect")
+                    && r.domain_settings().and_then(|d| d.r_studio_server_pro_domain_settings()).and_then(|s| s.r_studio_connect_url())
+                        == Some("https://connect")
                     && r.default_space_settings().and_then(|s| s.execution_role()) == Some("arn:aws:iam::123456789012:role/exec")
                     && r.tags().len() == 1
             })
-            .then_output(|| CreateDomainOutput::builder().domain_id("d-1").domain_arn("arn:aws:sagemaker:us-east-1:123456789012:domain/d-1").url("https://d-1.studio").build());
+            .then_output(|| {
+                CreateDomainOutput::builder()
+                    .domain_id("d-1")
+                    .domain_arn("arn:aws:sagemaker:us-east-1:123456789012:domain/d-1")
+                    .url("https://d-1.studio")
+                    .build()
+            });
         let sm = SageMakerAdapter::new(mock_client!(aws_sdk_sagemaker, [&rule]));
         let created = sm.create_domain(&spec()).await.expect("created");
         assert_eq!(created.domain_id, "d-1");
@@ -314,7 +320,8 @@ mod tests {
 
     #[tokio::test]
     async fn domain_id_falls_back_to_the_arn() {
-        let rule = mock!(Client::create_domain).then_output(|| CreateDomainOutput::builder().domain_arn("arn:aws:sagemaker:us-east-1:123456789012:domain/d-abc").build());
+        let rule = mock!(Client::create_domain)
+            .then_output(|| CreateDomainOutput::builder().domain_arn("arn:aws:sagemaker:us-east-1:123456789012:domain/d-abc").build());
         let sm = SageMakerAdapter::new(mock_client!(aws_sdk_sagemaker, [&rule]));
         assert_eq!(sm.create_domain(&spec()).await.expect("created").domain_id, "d-abc");
     }
@@ -351,9 +358,9 @@ mod tests {
 
     #[tokio::test]
     async fn describe_maps_status_and_not_found() {
-        let failed = mock!(Client::describe_domain)
-            .match_requests(|r| r.domain_id() == Some("d-1"))
-            .then_output(|| DescribeDomainOutput::builder().status(SdkStatus::Failed).failure_reason("no capacity").single_sign_on_application_arn("arn:app").build());
+        let failed = mock!(Client::describe_domain).match_requests(|r| r.domain_id() == Some("d-1")).then_output(|| {
+            DescribeDomainOutput::builder().status(SdkStatus::Failed).failure_reason("no capacity").single_sign_on_application_arn("arn:app").build()
+        });
         let missing = mock!(Client::describe_domain).then_error(|| DescribeDomainError::ResourceNotFound(ResourceNotFound::builder().build()));
         let sm = SageMakerAdapter::new(mock_client!(aws_sdk_sagemaker, RuleMode::MatchAny, [&failed, &missing]));
         let d = sm.describe_domain("d-1").await.expect("describe").expect("found");
@@ -364,12 +371,12 @@ mod tests {
 
     #[tokio::test]
     async fn finds_domains_by_name_across_pages() {
-        let page1 = mock!(Client::list_domains)
-            .match_requests(|r| r.next_token().is_none())
-            .then_output(|| ListDomainsOutput::builder().domains(DomainDetails::builder().domain_name("other").domain_id("d-0").build()).next_token("t").build());
-        let page2 = mock!(Client::list_domains)
-            .match_requests(|r| r.next_token() == Some("t"))
-            .then_output(|| ListDomainsOutput::builder().domains(DomainDetails::builder().domain_name("team-a").domain_id("d-1").domain_arn("arn:d-1").build()).build());
+        let page1 = mock!(Client::list_domains).match_requests(|r| r.next_token().is_none()).then_output(|| {
+            ListDomainsOutput::builder().domains(DomainDetails::builder().domain_name("other").domain_id("d-0").build()).next_token("t").build()
+        });
+        let page2 = mock!(Client::list_domains).match_requests(|r| r.next_token() == Some("t")).then_output(|| {
+            ListDomainsOutput::builder().domains(DomainDetails::builder().domain_name("team-a").domain_id("d-1").domain_arn("arn:d-1").build()).build()
+        });
         let sm = SageMakerAdapter::new(mock_client!(aws_sdk_sagemaker, RuleMode::MatchAny, [&page1, &page2]));
         assert_eq!(sm.find_domain("team-a").await.expect("list"), Some(DomainSummary { domain_id: "d-1".into(), domain_arn: "arn:d-1".into() }));
     }

@@ -28,10 +28,8 @@ fn content(data: &str) -> PortResult<Content> {
 
 impl MailPort for SesAdapter {
     async fn send(&self, email: &Email) -> PortResult<SendOutcome> {
-        let message = Message::builder()
-            .subject(content(&email.subject)?)
-            .body(Body::builder().text(content(&email.text)?).html(content(&email.html)?).build())
-            .build();
+        let message =
+            Message::builder().subject(content(&email.subject)?).body(Body::builder().text(content(&email.text)?).html(content(&email.html)?).build()).build();
         let sent = self
             .client
             .send_email()
@@ -55,7 +53,9 @@ impl MailPort for SesAdapter {
                         Ok(SendOutcome::Rejected { reason })
                     }
                 }
-                Some(SendEmailError::LimitExceededException(inner)) => Ok(SendOutcome::Rejected { reason: format!("sending quota: {}", inner.message().unwrap_or("exceeded")) }),
+                Some(SendEmailError::LimitExceededException(inner)) => {
+                    Ok(SendOutcome::Rejected { reason: format!("sending quota: {}", inner.message().unwrap_or("exceeded")) })
+                }
                 Some(SendEmailError::TooManyRequestsException(_)) => Err(OnboardingError::new(ErrorName::AwsThrottled, "ses:SendEmail: too many requests")),
                 _ => Err(classify("ses:SendEmail", &e)),
             },
@@ -93,8 +93,10 @@ mod tests {
 
     #[tokio::test]
     async fn a_rejected_recipient_is_an_outcome_and_an_unverified_sender_an_error() {
-        let recipient = mock!(Client::send_email).then_error(|| SendEmailError::MessageRejected(MessageRejected::builder().message("Email address is not verified: bad@example.com").build()));
-        let sender = mock!(Client::send_email).then_error(|| SendEmailError::MessageRejected(MessageRejected::builder().message("Email address is not verified: ops@example.com").build()));
+        let recipient = mock!(Client::send_email)
+            .then_error(|| SendEmailError::MessageRejected(MessageRejected::builder().message("Email address is not verified: bad@example.com").build()));
+        let sender = mock!(Client::send_email)
+            .then_error(|| SendEmailError::MessageRejected(MessageRejected::builder().message("Email address is not verified: ops@example.com").build()));
         let ses = SesAdapter::new(mock_client!(aws_sdk_sesv2, RuleMode::Sequential, [&recipient, &sender]));
         assert!(matches!(ses.send(&email("bad@example.com")).await, Ok(SendOutcome::Rejected { .. })));
         assert_eq!(ses.send(&email("jane@example.com")).await.expect_err("sender").name, ErrorName::SenderNotVerified);

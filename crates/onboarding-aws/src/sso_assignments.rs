@@ -32,7 +32,8 @@ fn sdk_type(t: PrincipalType) -> SdkPrincipalType {
 
 impl AssignmentPort for AssignmentAdapter {
     async fn list_assignments(&self, application_arn: &str) -> PortResult<Vec<(PrincipalType, String)>> {
-        let items = self.client.list_application_assignments().application_arn(application_arn).into_paginator().items().send().collect::<Result<Vec<_>, _>>().await;
+        let items =
+            self.client.list_application_assignments().application_arn(application_arn).into_paginator().items().send().collect::<Result<Vec<_>, _>>().await;
         let items = items.map_err(|e| classify("sso:ListApplicationAssignments", &e))?;
         Ok(items
             .iter()
@@ -82,7 +83,14 @@ mod tests {
     async fn lists_and_creates_assignments() {
         let list = mock!(Client::list_application_assignments).then_output(|| {
             ListApplicationAssignmentsOutput::builder()
-                .application_assignments(ApplicationAssignment::builder().application_arn("arn:app").principal_id("u-1").principal_type(SdkPrincipalType::User).build().expect("assignment"))
+                .application_assignments(
+                    ApplicationAssignment::builder()
+                        .application_arn("arn:app")
+                        .principal_id("u-1")
+                        .principal_type(SdkPrincipalType::User)
+                        .build()
+                        .expect("assignment"),
+                )
                 .build()
         });
         let create = mock!(Client::create_application_assignment)
@@ -98,8 +106,14 @@ mod tests {
     async fn conflict_and_access_denied_are_named() {
         let conflict = mock!(Client::create_application_assignment)
             .then_error(|| CreateApplicationAssignmentError::ConflictException(ConflictException::builder().message("propagating").build()));
-        let denied = mock!(Client::create_application_assignment)
-            .then_error(|| CreateApplicationAssignmentError::AccessDeniedException(AccessDeniedException::builder().message("no").meta(aws_smithy_types::error::ErrorMetadata::builder().code("AccessDeniedException").build()).build()));
+        let denied = mock!(Client::create_application_assignment).then_error(|| {
+            CreateApplicationAssignmentError::AccessDeniedException(
+                AccessDeniedException::builder()
+                    .message("no")
+                    .meta(aws_smithy_types::error::ErrorMetadata::builder().code("AccessDeniedException").build())
+                    .build(),
+            )
+        });
         let sso = AssignmentAdapter::new(mock_client!(aws_sdk_ssoadmin, RuleMode::Sequential, [&conflict, &denied]));
         assert_eq!(sso.create_assignment("arn:app", PrincipalType::User, "u-1").await.expect_err("conflict").name, ErrorName::AssignmentConflict);
         assert_eq!(sso.create_assignment("arn:app", PrincipalType::User, "u-1").await.expect_err("denied").name, ErrorName::AwsAccessDenied);

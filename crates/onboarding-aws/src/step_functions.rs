@@ -91,9 +91,13 @@ mod tests {
 
     #[tokio::test]
     async fn a_duplicate_start_finds_the_existing_execution() {
-        let first = mock!(Client::start_execution)
-            .match_requests(|r| r.name() == Some("ticket-T-1"))
-            .then_output(|| StartExecutionOutput::builder().execution_arn(format!("{}:ticket-T-1", SM.replace("stateMachine", "execution"))).start_date(DateTime::from_secs(0)).build().expect("output"));
+        let first = mock!(Client::start_execution).match_requests(|r| r.name() == Some("ticket-T-1")).then_output(|| {
+            StartExecutionOutput::builder()
+                .execution_arn(format!("{}:ticket-T-1", SM.replace("stateMachine", "execution")))
+                .start_date(DateTime::from_secs(0))
+                .build()
+                .expect("output")
+        });
         let again = mock!(Client::start_execution).then_error(|| StartExecutionError::ExecutionAlreadyExists(ExecutionAlreadyExists::builder().build()));
         let sfn = StepFunctionsAdapter::new(mock_client!(aws_sdk_sfn, RuleMode::Sequential, [&first, &again]), SM);
         let started = sfn.start("ticket-T-1", "{}").await.expect("started");
@@ -105,17 +109,15 @@ mod tests {
 
     #[tokio::test]
     async fn describes_with_the_current_state_and_missing_is_none() {
-        let describe = mock!(Client::describe_execution)
-            .match_requests(|r| r.execution_arn().is_some_and(|a| a.ends_with(":x")))
-            .then_output(|| {
-                DescribeExecutionOutput::builder()
-                    .execution_arn("arn:x")
-                    .state_machine_arn(SM)
-                    .status(ExecutionStatus::Running)
-                    .start_date(DateTime::from_secs(0))
-                    .build()
-                    .expect("output")
-            });
+        let describe = mock!(Client::describe_execution).match_requests(|r| r.execution_arn().is_some_and(|a| a.ends_with(":x"))).then_output(|| {
+            DescribeExecutionOutput::builder()
+                .execution_arn("arn:x")
+                .state_machine_arn(SM)
+                .status(ExecutionStatus::Running)
+                .start_date(DateTime::from_secs(0))
+                .build()
+                .expect("output")
+        });
         let missing = mock!(Client::describe_execution).then_error(|| DescribeExecutionError::ExecutionDoesNotExist(ExecutionDoesNotExist::builder().build()));
         let history = mock!(Client::get_execution_history).then_output(|| {
             GetExecutionHistoryOutput::builder()

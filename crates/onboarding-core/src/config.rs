@@ -31,5 +31,8 @@ pub const MAX_POLLS: &str = "MAX_POLLS";
 pub fn settings() -> crate::state::Settings {
     let defaults = crate::state::Settings::default();
     let number = |name: &str, default: u32| var(name).and_then(|v| v.parse().ok()).filter(|n: &u32| *n > 0).unwrap_or(default);
-    crate::state::Settings { poll_interval_seconds: number(POLL_INTERVAL_SECONDS, defaults.poll_interval_seconds), max_polls: number(MAX_POLLS, defaults.max_polls) }
+    crate::state::Settings {
+        poll_interval_seconds: number(POLL_INTERVAL_SECONDS, defaults.poll_interval_seconds),
+        max_polls: number(MAX_POLLS, defaults.max_polls),
+    }
 }

@@ -146,8 +146,17 @@ mod tests {
     fn state(request: OnboardingRequest) -> OnboardingState {
         OnboardingState {
             request,
-            roles: Some(Roles { execution_role_arn: "arn:aws:iam::123456789012:role/x".into(), execution_role_created: true, rstudio_role_arn: Some("arn:aws:iam::123456789012:role/r".into()) }),
-            network: Some(ResolvedNetwork { vpc_id: "vpc-1".into(), subnet_ids: vec!["subnet-1".into()], security_group_ids: vec!["sg-1".into()], ..Default::default() }),
+            roles: Some(Roles {
+                execution_role_arn: "arn:aws:iam::123456789012:role/x".into(),
+                execution_role_created: true,
+                rstudio_role_arn: Some("arn:aws:iam::123456789012:role/r".into()),
+            }),
+            network: Some(ResolvedNetwork {
+                vpc_id: "vpc-1".into(),
+                subnet_ids: vec!["subnet-1".into()],
+                security_group_ids: vec!["sg-1".into()],
+                ..Default::default()
+            }),
             ..Default::default()
         }
     }

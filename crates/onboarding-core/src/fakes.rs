@@ -115,11 +115,21 @@ impl FakeAws {
             let mut w = fake.world();
             w.instances.push(IdentityCenterInstance { instance_arn: "arn:aws:sso:::instance/ssoins-1".into(), identity_store_id: "d-store".into() });
             for (name, id) in [("jane", "u-jane"), ("omar", "u-omar"), ("li", "u-li")] {
-                w.users.push(ResolvedUser { user_name: name.into(), user_id: id.into(), display_name: Some(name.to_uppercase()), email: Some(format!("{name}@example.com")) });
+                w.users.push(ResolvedUser {
+                    user_name: name.into(),
+                    user_id: id.into(),
+                    display_name: Some(name.to_uppercase()),
+                    email: Some(format!("{name}@example.com")),
+                });
             }
             w.groups.push(("ml-team".into(), "g-ml".into(), vec!["u-li".into()]));
             w.default_vpc = Some("vpc-0default".into());
-            let subnet = |id: &str, az: &str| SubnetInfo { subnet_id: id.into(), availability_zone: format!("us-east-1{az}"), availability_zone_id: format!("use1-{az}"), available_ip_addresses: 4000 };
+            let subnet = |id: &str, az: &str| SubnetInfo {
+                subnet_id: id.into(),
+                availability_zone: format!("us-east-1{az}"),
+                availability_zone_id: format!("use1-{az}"),
+                available_ip_addresses: 4000,
+            };
             w.vpcs.insert(
                 "vpc-0default".into(),
                 VpcNetwork {

@@ -94,7 +94,9 @@ pub fn is_instance_type(s: &str) -> bool {
         return true;
     }
     let parts: Vec<&str> = s.split('.').collect();
-    parts.len() == 3 && parts[0] == "ml" && parts[1..].iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+    parts.len() == 3
+        && parts[0] == "ml"
+        && parts[1..].iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
 }
 
 /// A plain e-mail address (`local@domain.tld`), strict enough to refuse header injection and markup.
@@ -139,7 +141,8 @@ fn arn_parts(s: &str) -> Option<Arn<'_>> {
     }
     let mut it = s.splitn(6, ':');
     let (arn, partition) = (it.next()?, it.next()?);
-    let ok_partition = partition == "aws" || partition.strip_prefix("aws-").is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+    let ok_partition =
+        partition == "aws" || partition.strip_prefix("aws-").is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
     if arn != "arn" || !ok_partition {
         return None;
     }

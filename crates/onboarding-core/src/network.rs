@@ -98,18 +98,10 @@ fn check_vpc_only(vpc: &VpcNetwork, subnets: &[SubnetInfo], region: &str) -> Res
     }
     let absent: Vec<String> = required_endpoints(region).into_iter().filter(|e| !vpc.endpoint_services.contains(e)).collect();
     if !absent.is_empty() {
-        let without_nat: Vec<&str> = subnets
-            .iter()
-            .filter(|s| default_route_target(route_table_of(vpc, &s.subnet_id), "nat-").is_none())
-            .map(|s| s.subnet_id.as_str())
-            .collect();
+        let without_nat: Vec<&str> =
+            subnets.iter().filter(|s| default_route_target(route_table_of(vpc, &s.subnet_id), "nat-").is_none()).map(|s| s.subnet_id.as_str()).collect();
         if !without_nat.is_empty() {
-            missing.push(format!(
-                "no interface endpoint for {} in {} and no NAT gateway route in {}",
-                absent.join(", "),
-                vpc.vpc_id,
-                without_nat.join(", ")
-            ));
+            missing.push(format!("no interface endpoint for {} in {} and no NAT gateway route in {}", absent.join(", "), vpc.vpc_id, without_nat.join(", ")));
         }
     }
     if missing.is_empty() {
@@ -131,8 +123,17 @@ mod tests {
     fn vpc() -> VpcNetwork {
         VpcNetwork {
             vpc_id: "vpc-1".into(),
-            subnets: vec![subnet("subnet-a", "use1-az1", 100), subnet("subnet-b", "use1-az3", 100), subnet("subnet-c", "use1-az2", 10), subnet("subnet-d", "use1-az2", 50)],
-            route_tables: vec![RouteTableInfo { main: true, subnet_ids: vec![], routes: vec![RouteInfo { destination: "172.31.0.0/16".into(), gateway_id: Some("local".into()), nat_gateway_id: None }] }],
+            subnets: vec![
+                subnet("subnet-a", "use1-az1", 100),
+                subnet("subnet-b", "use1-az3", 100),
+                subnet("subnet-c", "use1-az2", 10),
+                subnet("subnet-d", "use1-az2", 50),
+            ],
+            route_tables: vec![RouteTableInfo {
+                main: true,
+                subnet_ids: vec![],
+                routes: vec![RouteInfo { destination: "172.31.0.0/16".into(), gateway_id: Some("local".into()), nat_gateway_id: None }],
+            }],
             endpoint_services: vec![],
             security_group_ids: vec!["sg-1".into()],
         }
@@ -186,7 +187,11 @@ mod tests {
         assert!(resolve_network(&wanted, &with_nat, "us-east-1").is_ok());
 
         let mut public = with_endpoints.clone();
-        public.route_tables.push(RouteTableInfo { main: false, subnet_ids: vec!["subnet-a".into()], routes: vec![RouteInfo { destination: "0.0.0.0/0".into(), gateway_id: Some("igw-1".into()), nat_gateway_id: None }] });
+        public.route_tables.push(RouteTableInfo {
+            main: false,
+            subnet_ids: vec!["subnet-a".into()],
+            routes: vec![RouteInfo { destination: "0.0.0.0/0".into(), gateway_id: Some("igw-1".into()), nat_gateway_id: None }],
+        });
         let e = resolve_network(&wanted, &public, "us-east-1").expect_err("public");
         assert!(e.message.contains("subnet-a is public"));
     }

@@ -164,9 +164,13 @@ pub struct Email {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SendOutcome {
-    Sent { message_id: String },
+    Sent {
+        message_id: String,
+    },
     /// SES refused this message (for example an unverified recipient in the sandbox).
-    Rejected { reason: String },
+    Rejected {
+        reason: String,
+    },
 }
 
 /// SES.

@@ -123,7 +123,9 @@ fn ignored_path(path: &serde_ignored::Path<'_>) -> String {
         Path::Root => "$".into(),
         Path::Seq { parent, index } => format!("{}[{index}]", ignored_path(parent)),
         // Keys that are not plain names are quoted, so that every problem names a path.
-        Path::Map { parent, key } if key.is_empty() || !key.chars().all(|c| c.is_alphanumeric() || "_-:".contains(c)) => format!("{}[{key:?}]", ignored_path(parent)),
+        Path::Map { parent, key } if key.is_empty() || !key.chars().all(|c| c.is_alphanumeric() || "_-:".contains(c)) => {
+            format!("{}[{key:?}]", ignored_path(parent))
+        }
         Path::Map { parent, key } => match **parent {
             Path::Root => key.clone(),
             _ => format!("{}.{key}", ignored_path(parent)),

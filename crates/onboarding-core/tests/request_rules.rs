@@ -38,10 +38,7 @@ fn merge(target: &mut Value, patch: Value) {
 #[track_caller]
 fn refused(patch: Value, path: &str, text: &str) {
     let problems = check(patch.clone()).expect_err(&format!("{patch} should be refused"));
-    assert!(
-        problems.iter().any(|p| p.path == path && p.message.contains(text)),
-        "expected {path}: ...{text}... for {patch}, got {problems:?}"
-    );
+    assert!(problems.iter().any(|p| p.path == path && p.message.contains(text)), "expected {path}: ...{text}... for {patch}, got {problems:?}");
 }
 
 #[track_caller]
@@ -96,11 +93,7 @@ fn principal_rules() {
 #[test]
 fn execution_role_rules() {
     refused(json!({"executionRole": {"existingRoleArn": "arn:aws:iam::123:role/x"}}), "executionRole.existingRoleArn", "not an IAM role ARN");
-    refused(
-        json!({"executionRole": {"existingRoleArn": "arn:aws:iam::123456789012:role/x", "roleName": "y"}}),
-        "executionRole",
-        "cannot be combined",
-    );
+    refused(json!({"executionRole": {"existingRoleArn": "arn:aws:iam::123456789012:role/x", "roleName": "y"}}), "executionRole", "cannot be combined");
     refused(json!({"executionRole": {"roleName": "bad/name"}}), "executionRole.roleName", "letters, digits");
     refused(json!({"executionRole": {"roleName": "x".repeat(44)}}), "executionRole.roleName", "1-43");
     refused(json!({"executionRole": {"managedPolicyArns": ["AmazonSageMakerFullAccess"]}}), "executionRole.managedPolicyArns[0]", "managed policy ARN");
@@ -114,7 +107,16 @@ fn execution_role_rules() {
 
 #[test]
 fn ml_activity_rules() {
-    let all = ["AccessRequiredAwsServices", "RunStudioApplications", "ManageMlJobs", "ManageModels", "ManagePipelines", "ManageExperiments", "UseCanvas", "QueryAthena"];
+    let all = [
+        "AccessRequiredAwsServices",
+        "RunStudioApplications",
+        "ManageMlJobs",
+        "ManageModels",
+        "ManagePipelines",
+        "ManageExperiments",
+        "UseCanvas",
+        "QueryAthena",
+    ];
     let list: Vec<Value> = all.iter().map(|a| json!({"activity": a})).collect();
     accepted(json!({"executionRole": {"mlActivities": list}}));
     refused(json!({"executionRole": {"mlActivities": [{"activity": "S3BucketAccess"}]}}), "executionRole.mlActivities[0].s3Buckets", "at least one bucket");
@@ -123,10 +125,18 @@ fn ml_activity_rules() {
         "executionRole.mlActivities[0].s3Buckets[0]",
         "not an S3 bucket name",
     );
-    refused(json!({"executionRole": {"mlActivities": [{"activity": "ManageModels", "s3Buckets": ["b-1"]}]}}), "executionRole.mlActivities[0].s3Buckets", "only S3BucketAccess");
+    refused(
+        json!({"executionRole": {"mlActivities": [{"activity": "ManageModels", "s3Buckets": ["b-1"]}]}}),
+        "executionRole.mlActivities[0].s3Buckets",
+        "only S3BucketAccess",
+    );
     refused(json!({"executionRole": {"mlActivities": [{"activity": "ManageModels"}, {"activity": "ManageModels"}]}}), "executionRole.mlActivities[1]", "twice");
     refused(json!({"executionRole": {"mlActivities": [{"activity": "Juggling"}]}}), "executionRole.mlActivities[0].activity", "unknown variant");
-    refused(json!({"canvas": {"enabled": false}, "executionRole": {"mlActivities": [{"activity": "UseCanvas"}]}}), "executionRole.mlActivities[0]", "canvas.enabled");
+    refused(
+        json!({"canvas": {"enabled": false}, "executionRole": {"mlActivities": [{"activity": "UseCanvas"}]}}),
+        "executionRole.mlActivities[0]",
+        "canvas.enabled",
+    );
     let eleven: Vec<Value> = (0..11).map(|_| json!({"activity": "ManageModels"})).collect();
     refused(json!({"executionRole": {"mlActivities": eleven}}), "executionRole.mlActivities", "at most 10");
 }
@@ -134,7 +144,11 @@ fn ml_activity_rules() {
 #[test]
 fn studio_rules() {
     refused(json!({"studio": {"jupyterServer": {"instanceType": "t3.medium"}}}), "studio.jupyterServer.instanceType", "ml.*");
-    refused(json!({"studio": {"jupyterServer": {"sageMakerImageArn": "arn:aws:sagemaker:us-east-1:1:image/x"}}}), "studio.jupyterServer.sageMakerImageArn", "image ARN");
+    refused(
+        json!({"studio": {"jupyterServer": {"sageMakerImageArn": "arn:aws:sagemaker:us-east-1:1:image/x"}}}),
+        "studio.jupyterServer.sageMakerImageArn",
+        "image ARN",
+    );
     refused(json!({"studio": {"notebookSharing": {"s3OutputPath": "s3://b/p"}}}), "studio.notebookSharing", "Studio Classic option");
     refused(
         json!({"studio": {"defaultExperience": "StudioClassic", "notebookSharing": {"s3OutputPath": "b/p"}}}),
@@ -156,7 +170,11 @@ fn rstudio_rules() {
     refused(json!({"rstudio": {"connectUrl": "https://c.example.com"}}), "rstudio.connectUrl", "rstudio.enabled is false");
     refused(json!({"rstudio": {"enabled": true, "connectUrl": "http://c.example.com"}}), "rstudio.connectUrl", "https://");
     refused(json!({"rstudio": {"enabled": true, "packageManagerUrl": "https:// spaced"}}), "rstudio.packageManagerUrl", "https://");
-    refused(json!({"rstudio": {"enabled": true, "existingRoleArn": "arn:aws:iam::123456789012:role/r", "roleName": "x"}}), "rstudio.roleName", "cannot be combined");
+    refused(
+        json!({"rstudio": {"enabled": true, "existingRoleArn": "arn:aws:iam::123456789012:role/r", "roleName": "x"}}),
+        "rstudio.roleName",
+        "cannot be combined",
+    );
     refused(json!({"rstudio": {"enabled": true, "existingRoleArn": "role"}}), "rstudio.existingRoleArn", "IAM role ARN");
     refused(json!({"rstudio": {"enabled": true, "instanceType": "big"}}), "rstudio.instanceType", "ml.*");
     refused(json!({"rstudio": {"enabled": true, "userGroup": "ROOT"}}), "rstudio.userGroup", "unknown variant");
@@ -223,8 +241,9 @@ fn structure_errors_name_their_path() {
 
 #[test]
 fn every_problem_is_reported_at_once() {
-    let problems = check(json!({"domainName": "-x", "identityCenter": {"users": []}, "storage": {"maxSpaceSizeGb": 1}, "notification": {"sender": "x"}, "extra": 1}))
-        .expect_err("invalid");
+    let problems =
+        check(json!({"domainName": "-x", "identityCenter": {"users": []}, "storage": {"maxSpaceSizeGb": 1}, "notification": {"sender": "x"}, "extra": 1}))
+            .expect_err("invalid");
     let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
     for path in ["extra", "domainName", "identityCenter", "storage.maxSpaceSizeGb", "notification.sender"] {
         assert!(paths.contains(&path), "{path} missing from {paths:?}");
@@ -250,7 +269,9 @@ fn the_examples_are_valid() {
 fn the_schema_is_generated_from_the_types() {
     let schema = onboarding_core::request_schema();
     let props = &schema["properties"];
-    for key in ["domainName", "identityCenter", "executionRole", "studio", "canvas", "codeEditor", "rstudio", "network", "storage", "notification", "tags", "ticket"] {
+    for key in
+        ["domainName", "identityCenter", "executionRole", "studio", "canvas", "codeEditor", "rstudio", "network", "storage", "notification", "tags", "ticket"]
+    {
         assert!(props.get(key).is_some(), "schema lacks {key}");
     }
     assert_eq!(schema["additionalProperties"], json!(false));

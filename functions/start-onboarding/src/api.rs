@@ -55,7 +55,8 @@ fn body_text(request: &ApiRequest) -> Result<String, ApiResponse> {
     if !request.is_base64_encoded {
         return Ok(raw);
     }
-    let bytes = base64::engine::general_purpose::STANDARD.decode(raw.as_bytes()).map_err(|_| respond(400, json!({"message": "the body is not valid base64"})))?;
+    let bytes =
+        base64::engine::general_purpose::STANDARD.decode(raw.as_bytes()).map_err(|_| respond(400, json!({"message": "the body is not valid base64"})))?;
     String::from_utf8(bytes).map_err(|_| respond(400, json!({"message": "the body is not UTF-8"})))
 }
 

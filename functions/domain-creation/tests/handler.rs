@@ -1,0 +1,65 @@
+//! The handler of `domain-creation` with in-memory fakes.
+
+use domain_creation::*;
+use lambda_runtime::Context;
+use lambda_runtime::LambdaEvent;
+use onboarding_core::fakes::FakeAws;
+use onboarding_core::request::OnboardingRequest;
+use onboarding_core::state::{ResolvedNetwork, Roles};
+use onboarding_core::ErrorName;
+use onboarding_core::OnboardingError;
+use onboarding_core::OnboardingState;
+
+fn state() -> OnboardingState {
+    OnboardingState {
+        request: OnboardingRequest { domain_name: "team-a".into(), ..Default::default() },
+        roles: Some(Roles { execution_role_arn: "arn:aws:iam::123456789012:role/so-team-a-execution".into(), ..Default::default() }),
+        network: Some(ResolvedNetwork { vpc_id: "vpc-1".into(), subnet_ids: vec!["subnet-a".into()], ..Default::default() }),
+        ..Default::default()
+    }
+}
+
+async fn run(fake: &FakeAws, s: OnboardingState) -> Result<OnboardingState, OnboardingError> {
+    handler(fake, LambdaEvent::new(s, Context::default())).await
+}
+
+#[tokio::test]
+async fn creates_once_and_adopts_on_rerun() {
+    let fake = FakeAws::new();
+    let first = run(&fake, state()).await.expect("created").domain.expect("domain");
+    assert!(first.created);
+    assert_eq!(first.status, "Pending");
+    let second = run(&fake, state()).await.expect("adopted").domain.expect("domain");
+    assert!(!second.created);
+    assert_eq!(second.domain_id, first.domain_id);
+    assert_eq!(fake.calls("CreateDomain"), 1);
+    assert_eq!(fake.world().domains[0].spec.user.execution_role_arn, "arn:aws:iam::123456789012:role/so-team-a-execution");
+}
+
+#[tokio::test]
+async fn a_foreign_domain_is_a_conflict() {
+    let fake = FakeAws::new();
+    run(&fake, state()).await.expect("created");
+    fake.world().domains[0].tags.clear();
+    assert_eq!(run(&fake, state()).await.expect_err("conflict").name, ErrorName::DomainNameConflict);
+}
+
+#[tokio::test]
+async fn an_unassumable_role_waits_only_when_just_created() {
+    let fake = FakeAws::new();
+    fake.fail_next("CreateDomain", ErrorName::RoleNotAssumableYet, 2);
+    let mut fresh = state();
+    fresh.roles.as_mut().expect("roles").execution_role_created = true;
+    assert_eq!(run(&fake, fresh).await.expect_err("propagating").name, ErrorName::RoleNotAssumableYet);
+    assert_eq!(run(&fake, state()).await.expect_err("existing role").name, ErrorName::RoleNotAssumable);
+}
+
+#[tokio::test]
+async fn api_errors_keep_their_names_and_earlier_sections_are_required() {
+    let fake = FakeAws::new();
+    fake.fail_next("CreateDomain", ErrorName::KmsKeyInvalid, 1);
+    assert_eq!(run(&fake, state()).await.expect_err("kms").name, ErrorName::KmsKeyInvalid);
+    let mut s = state();
+    s.network = None;
+    assert_eq!(run(&fake, s).await.expect_err("state").name, ErrorName::StateInvalid);
+}
