@@ -170,6 +170,37 @@ mod tests {
         assert_eq!(iam.create_role("r", &Value::Null, &Tags::new()).await.expect("reused"), "arn:aws:iam::123456789012:role/r");
     }
 
+    #[tokio::test]
+    async fn policies_are_listed_attached_and_written() {
+        use aws_sdk_iam::operation::attach_role_policy::{AttachRolePolicyError, AttachRolePolicyOutput};
+        use aws_sdk_iam::operation::list_attached_role_policies::ListAttachedRolePoliciesOutput;
+        use aws_sdk_iam::operation::put_role_policy::PutRolePolicyOutput;
+        use aws_sdk_iam::types::error::NoSuchEntityException;
+        use aws_sdk_iam::types::AttachedPolicy;
+        let list = mock!(Client::list_attached_role_policies).then_output(|| {
+            ListAttachedRolePoliciesOutput::builder().attached_policies(AttachedPolicy::builder().policy_arn("arn:aws:iam::aws:policy/A").build()).build()
+        });
+        let attach = mock!(Client::attach_role_policy)
+            .match_requests(|r| r.policy_arn() == Some("arn:aws:iam::aws:policy/B"))
+            .then_output(|| AttachRolePolicyOutput::builder().build());
+        let missing = mock!(Client::attach_role_policy).then_error(|| {
+            AttachRolePolicyError::NoSuchEntityException(
+                NoSuchEntityException::builder()
+                    .message("no role")
+                    .meta(aws_smithy_types::error::ErrorMetadata::builder().code("NoSuchEntity").build())
+                    .build(),
+            )
+        });
+        let put = mock!(Client::put_role_policy)
+            .match_requests(|r| r.policy_name() == Some("p") && r.policy_document().is_some_and(|d| d.contains("s3:GetObject")))
+            .then_output(|| PutRolePolicyOutput::builder().build());
+        let iam = IamAdapter::new(mock_client!(aws_sdk_iam, RuleMode::MatchAny, [&list, &attach, &missing, &put]));
+        assert_eq!(iam.attached_policy_arns("r").await.expect("list"), vec!["arn:aws:iam::aws:policy/A"]);
+        iam.attach_policy("r", "arn:aws:iam::aws:policy/B").await.expect("attached");
+        assert_eq!(iam.attach_policy("gone", "arn:aws:iam::aws:policy/C").await.expect_err("missing role").name, ErrorName::AwsRequestFailed);
+        iam.put_inline_policy("r", "p", &serde_json::json!({"Statement": [{"Action": "s3:GetObject"}]})).await.expect("written");
+    }
+
     #[test]
     fn percent_decoding() {
         assert_eq!(percent_decode("%7B%22a%22%3A1%7D"), "{\"a\":1}");

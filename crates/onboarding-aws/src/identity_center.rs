@@ -159,6 +159,36 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn group_members_are_described() {
+        use aws_sdk_identitystore::operation::get_group_id::GetGroupIdOutput;
+        use aws_sdk_identitystore::operation::list_group_memberships::ListGroupMembershipsOutput;
+        use aws_sdk_identitystore::types::GroupMembership;
+        let group = mock!(StoreClient::get_group_id)
+            .then_output(|| GetGroupIdOutput::builder().identity_store_id("d-1").group_id("g-1").group_arn("arn:g-1").build().expect("output"));
+        let members = mock!(StoreClient::list_group_memberships).match_requests(|r| r.group_id() == Some("g-1")).then_output(|| {
+            ListGroupMembershipsOutput::builder()
+                .group_memberships(
+                    GroupMembership::builder()
+                        .identity_store_id("d-1")
+                        .membership_id("m-1")
+                        .membership_arn("arn:m-1")
+                        .member_id(MemberId::UserId("u-2".into()))
+                        .build()
+                        .expect("membership"),
+                )
+                .build()
+                .expect("output")
+        });
+        let describe = mock!(StoreClient::describe_user).then_output(|| {
+            DescribeUserOutput::builder().identity_store_id("d-1").user_id("u-2").user_arn("arn:u-2").revision("1").user_name("li").build().expect("output")
+        });
+        let a = adapter(mock_client!(aws_sdk_ssoadmin, []), mock_client!(aws_sdk_identitystore, RuleMode::MatchAny, [&group, &members, &describe]));
+        assert_eq!(a.find_group("d-1", "ml-team").await.expect("group").as_deref(), Some("g-1"));
+        let found = a.group_members("d-1", "g-1").await.expect("members");
+        assert_eq!((found.len(), found[0].user_name.as_str(), found[0].email.clone()), (1, "li", None));
+    }
+
+    #[tokio::test]
     async fn unknown_user_is_none_and_throttling_is_named() {
         let missing = mock!(StoreClient::get_user_id)
             .then_error(|| GetUserIdError::ResourceNotFoundException(ResourceNotFoundException::builder().message("nope").build()));

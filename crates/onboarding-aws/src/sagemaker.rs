@@ -382,6 +382,38 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn tags_are_read_and_written_and_deletion_tolerates_a_gone_domain() {
+        use aws_sdk_sagemaker::operation::add_tags::AddTagsOutput;
+        use aws_sdk_sagemaker::operation::delete_domain::DeleteDomainOutput;
+        use aws_sdk_sagemaker::operation::list_tags::ListTagsOutput;
+        let list = mock!(Client::list_tags).then_output(|| ListTagsOutput::builder().tags(Tag::builder().key("k").value("v").build()).build());
+        let add = mock!(Client::add_tags)
+            .match_requests(|r| r.tags().len() == 1 && r.resource_arn() == Some("arn:d"))
+            .then_output(|| AddTagsOutput::builder().build());
+        let delete = mock!(Client::delete_domain)
+            .match_requests(|r| r.retention_policy().and_then(|p| p.home_efs_file_system()) == Some(&RetentionType::Delete))
+            .then_output(|| DeleteDomainOutput::builder().build());
+        let gone = mock!(Client::delete_domain).then_error(|| DeleteDomainError::ResourceNotFound(ResourceNotFound::builder().build()));
+        let sm = SageMakerAdapter::new(mock_client!(aws_sdk_sagemaker, RuleMode::Sequential, [&list, &add, &delete, &gone]));
+        assert_eq!(sm.list_tags("arn:d").await.expect("tags").get("k").map(String::as_str), Some("v"));
+        sm.add_tags("arn:d", &Tags::from([("a".to_string(), "b".to_string())])).await.expect("added");
+        sm.delete_domain("d-1").await.expect("deleted");
+        sm.delete_domain("d-1").await.expect("already gone");
+    }
+
+    #[tokio::test]
+    async fn user_profile_existence() {
+        use aws_sdk_sagemaker::operation::describe_user_profile::DescribeUserProfileOutput;
+        let found = mock!(Client::describe_user_profile)
+            .match_requests(|r| r.user_profile_name() == Some("jane"))
+            .then_output(|| DescribeUserProfileOutput::builder().build());
+        let missing = mock!(Client::describe_user_profile).then_error(|| DescribeUserProfileError::ResourceNotFound(ResourceNotFound::builder().build()));
+        let sm = SageMakerAdapter::new(mock_client!(aws_sdk_sagemaker, RuleMode::MatchAny, [&found, &missing]));
+        assert!(sm.user_profile_exists("d-1", "jane").await.expect("found"));
+        assert!(!sm.user_profile_exists("d-1", "omar").await.expect("missing"));
+    }
+
+    #[tokio::test]
     async fn user_profiles_use_the_user_name_identifier() {
         let create = mock!(Client::create_user_profile)
             .match_requests(|r| r.single_sign_on_user_identifier() == Some("UserName") && r.single_sign_on_user_value() == Some("jane@example.com"))
