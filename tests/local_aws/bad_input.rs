@@ -10,19 +10,17 @@ use std::time::Duration;
 use anyhow::{bail, ensure, Context, Result};
 use aws_sdk_ec2::types::Filter;
 use futures::stream::{self, TryStreamExt};
-use lambda_runtime::{Context as LambdaContext, LambdaEvent};
 use libtest_mimic::Trial;
 use onboard::execution;
 use onboard::local::LocalSession;
-use onboarding_aws::eventbridge::EventBridgeAdapter;
 use onboarding_aws::step_functions::StepFunctionsAdapter;
 use onboarding_core::naming::execution_arn;
 use onboarding_core::ports::WorkflowPort;
-use onboarding_core::validate::ValidationContext;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tests::{read, root, Env};
 
+use crate::entry_points::Entry;
 use crate::local_test;
 
 pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
@@ -92,16 +90,10 @@ fn through_onboard_validate(binary: &PathBuf, case: &Case, text: &str) -> Result
     Ok(())
 }
 
-struct Api {
-    workflow: StepFunctionsAdapter,
-    events: EventBridgeAdapter,
-    config: start_onboarding::Config,
-}
-
 /// `POST /onboardings`: 400 with the path, or (valid in form) 202 and then the workflow refuses it.
-async fn through_the_api(s: &LocalSession, api: &Api, case: &Case, text: &str) -> Result<()> {
+async fn through_the_api(s: &LocalSession, entry: &Entry<'_>, case: &Case, text: &str) -> Result<()> {
     let event = json!({"routeKey": "POST /onboardings", "body": text, "isBase64Encoded": false});
-    let response = start_onboarding::handler(&api.workflow, &api.events, &api.config, LambdaEvent::new(event, LambdaContext::default())).await?;
+    let response = entry.call(event).await?;
     let body: Value = serde_json::from_str(response["body"].as_str().unwrap_or("{}"))?;
     if case.stage == "validate" {
         ensure!(response["statusCode"] == 400, "{}: the API answered {}", case.file, response["statusCode"]);
@@ -142,21 +134,14 @@ async fn the_bad_request_corpus_is_refused_everywhere_and_creates_nothing(s: &Lo
     let cases = cases()?;
     let binary = onboard_binary()?;
     let cfg = s.aws.sdk_config();
-    let api = Api {
-        workflow: StepFunctionsAdapter::from_config(cfg, &s.state_machine_arn),
-        events: EventBridgeAdapter::from_config(cfg, local_aws::deploy::LOCAL_EVENT_BUS, onboarding_core::config::EVENT_SOURCE_VALUE),
-        config: start_onboarding::Config {
-            state_machine_arn: s.state_machine_arn.clone(),
-            validation: ValidationContext { role_name_prefix: local_aws::ROLE_NAME_PREFIX.into() },
-        },
-    };
+    let entry = Entry::new(s);
     stream::iter(cases.iter().map(Ok::<_, anyhow::Error>))
         .try_for_each_concurrent(6, |case| {
-            let (binary, api) = (&binary, &api);
+            let (binary, entry) = (&binary, &entry);
             async move {
                 let text = text(s, case).await?;
                 through_onboard_validate(binary, case, &text)?;
-                through_the_api(s, api, case, &text).await?;
+                through_the_api(s, entry, case, &text).await?;
                 through_the_state_machine(s, case, &text).await
             }
         })

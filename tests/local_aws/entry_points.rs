@@ -28,7 +28,8 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
     ]
 }
 
-struct Entry<'a> {
+/// The start function with its real adapters on the local AWS, called as Lambda would.
+pub(crate) struct Entry<'a> {
     session: &'a LocalSession,
     workflow: StepFunctionsAdapter,
     events: EventBridgeAdapter,
@@ -36,7 +37,7 @@ struct Entry<'a> {
 }
 
 impl<'a> Entry<'a> {
-    fn new(session: &'a LocalSession) -> Self {
+    pub(crate) fn new(session: &'a LocalSession) -> Self {
         let cfg = session.aws.sdk_config();
         Entry {
             session,
@@ -49,7 +50,7 @@ impl<'a> Entry<'a> {
         }
     }
 
-    async fn call(&self, payload: Value) -> Result<Value> {
+    pub(crate) async fn call(&self, payload: Value) -> Result<Value> {
         Ok(start_onboarding::handler(&self.workflow, &self.events, &self.config, LambdaEvent::new(payload, LambdaContext::default())).await?)
     }
 

@@ -247,18 +247,7 @@ mod tests {
 
     #[test]
     fn every_activity_has_statements_with_unique_sids() {
-        use MlActivityKind::*;
-        let all = [
-            AccessRequiredAwsServices,
-            RunStudioApplications,
-            ManageMlJobs,
-            ManageModels,
-            ManagePipelines,
-            ManageExperiments,
-            S3BucketAccess,
-            UseCanvas,
-            QueryAthena,
-        ];
+        let all = MlActivityKind::ALL;
         let list: Vec<MlActivity> = all.iter().map(|k| MlActivity { activity: *k, s3_buckets: vec!["b-1".into()] }).collect();
         let doc = ml_activities_policy(&list).expect("policy");
         let sids: Vec<&str> = doc["Statement"].as_array().into_iter().flatten().filter_map(|s| s["Sid"].as_str()).collect();

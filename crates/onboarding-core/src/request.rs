@@ -131,6 +131,21 @@ pub enum MlActivityKind {
     QueryAthena,
 }
 
+impl MlActivityKind {
+    /// The whole catalog.
+    pub const ALL: [MlActivityKind; 9] = [
+        MlActivityKind::AccessRequiredAwsServices,
+        MlActivityKind::RunStudioApplications,
+        MlActivityKind::ManageMlJobs,
+        MlActivityKind::ManageModels,
+        MlActivityKind::ManagePipelines,
+        MlActivityKind::ManageExperiments,
+        MlActivityKind::S3BucketAccess,
+        MlActivityKind::UseCanvas,
+        MlActivityKind::QueryAthena,
+    ];
+}
+
 /// Which Studio opens by default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum StudioExperience {
