@@ -8,6 +8,7 @@ mod entry_points;
 mod handlers;
 mod onboarding;
 mod resilience;
+mod router;
 
 use std::sync::Arc;
 
@@ -44,6 +45,7 @@ fn main() {
     trials.extend(entry_points::trials(&env));
     trials.extend(resilience::trials(&env));
     trials.extend(bad_input::trials(&env));
+    trials.extend(router::trials(&env));
     let conclusion = libtest_mimic::run(&args, trials);
     env.shutdown();
     conclusion.exit();

@@ -1,0 +1,95 @@
+//! The router's own behaviour (`local-aws/router.py`): the gaps it fills in moto and its fault
+//! injection, through the AWS SDK as the functions use it.
+
+use std::sync::Arc;
+
+use anyhow::{ensure, Context, Result};
+use aws_sdk_sagemaker::operation::describe_domain::DescribeDomainError;
+use aws_sdk_sagemaker::operation::describe_user_profile::DescribeUserProfileError;
+use aws_sdk_sagemaker::types::{AuthMode, UserSettings};
+use aws_sdk_ssoadmin::types::PrincipalType;
+use libtest_mimic::Trial;
+use onboard::local::LocalSession;
+use serde_json::json;
+use tests::Env;
+
+use crate::local_test;
+
+pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
+    vec![
+        local_test!(env, router_holds_a_new_domain_pending_then_in_service_or_failed),
+        local_test!(env, router_serves_assignments_and_user_profiles),
+        local_test!(env, router_injects_faults_only_where_they_match),
+    ]
+}
+
+async fn create_domain(s: &LocalSession, name: &str) -> Result<String> {
+    let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
+    let out = sm
+        .create_domain()
+        .domain_name(name)
+        .auth_mode(AuthMode::Sso)
+        .vpc_id("vpc-0123abcd")
+        .subnet_ids("subnet-0123abcd")
+        .default_user_settings(UserSettings::builder().execution_role("arn:aws:iam::123456789012:role/r").build())
+        .send()
+        .await?;
+    Ok(out.domain_arn().context("arn")?.rsplit('/').next().unwrap_or_default().to_string())
+}
+
+async fn status(s: &LocalSession, id: &str) -> Result<(String, Option<String>)> {
+    let d = aws_sdk_sagemaker::Client::new(s.aws.sdk_config()).describe_domain().domain_id(id).send().await?;
+    Ok((d.status().map(|x| x.as_str().to_string()).unwrap_or_default(), d.failure_reason().map(str::to_string)))
+}
+
+async fn router_holds_a_new_domain_pending_then_in_service_or_failed(s: &LocalSession) -> Result<()> {
+    s.aws.configure(json!({"pendingPollsByName": {"router-slow": 2}, "failDomains": {"router-failed": "no capacity"}}))?;
+    let slow = create_domain(s, "router-slow").await?;
+    ensure!(status(s, &slow).await?.0 == "Pending");
+    ensure!(status(s, &slow).await?.0 == "Pending");
+    ensure!(status(s, &slow).await?.0 == "InService");
+    let failed = create_domain(s, "router-failed").await?;
+    ensure!(status(s, &failed).await? == ("Failed".to_string(), Some("no capacity".to_string())));
+    // An unknown id is ResourceNotFound, as the API answers (moto says ValidationException).
+    let missing = aws_sdk_sagemaker::Client::new(s.aws.sdk_config()).describe_domain().domain_id("d-missing").send().await;
+    ensure!(matches!(missing.as_ref().map_err(|e| e.as_service_error()), Err(Some(DescribeDomainError::ResourceNotFound(_)))), "{missing:?}");
+    Ok(())
+}
+
+async fn router_serves_assignments_and_user_profiles(s: &LocalSession) -> Result<()> {
+    let sso = aws_sdk_ssoadmin::Client::new(s.aws.sdk_config());
+    let app = "arn:aws:sso::123456789012:application/ssoins-1/apl-router";
+    for _ in 0..2 {
+        sso.create_application_assignment().application_arn(app).principal_id("u-1").principal_type(PrincipalType::User).send().await?;
+    }
+    let listed = sso.list_application_assignments().application_arn(app).send().await?;
+    ensure!(listed.application_assignments().len() == 1, "assigning twice keeps one assignment");
+
+    let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
+    let domain = create_domain(s, "router-profiles").await?;
+    sm.create_user_profile()
+        .domain_id(&domain)
+        .user_profile_name("jane")
+        .single_sign_on_user_identifier("UserName")
+        .single_sign_on_user_value("jane")
+        .send()
+        .await?;
+    let again = sm.create_user_profile().domain_id(&domain).user_profile_name("JANE").send().await;
+    ensure!(again.is_err(), "profile names are not case sensitive");
+    let profile = sm.describe_user_profile().domain_id(&domain).user_profile_name("jane").send().await?;
+    ensure!(profile.single_sign_on_user_value() == Some("jane"));
+    let missing = sm.describe_user_profile().domain_id(&domain).user_profile_name("omar").send().await;
+    ensure!(matches!(missing.as_ref().map_err(|e| e.as_service_error()), Err(Some(DescribeUserProfileError::ResourceNotFound(_)))));
+    Ok(())
+}
+
+async fn router_injects_faults_only_where_they_match(s: &LocalSession) -> Result<()> {
+    s.aws.inject_fault("sagemaker:CreateDomain", 1, json!({"status": 400, "code": "ResourceLimitExceeded", "message": "quota", "match": "router-fault-a"}))?;
+    // Another domain's call passes; the matching one fails once, then passes.
+    create_domain(s, "router-fault-b").await?;
+    let failed = create_domain(s, "router-fault-a").await;
+    ensure!(failed.as_ref().err().map(|e| format!("{e:?}")).is_some_and(|e| e.contains("ResourceLimitExceeded")), "{failed:?}");
+    create_domain(s, "router-fault-a").await?;
+    ensure!(s.aws.count_calls("sagemaker:CreateDomain", "router-fault-a")? == 1, "a failed call is not recorded as created");
+    Ok(())
+}
