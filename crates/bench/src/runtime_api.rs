@@ -13,9 +13,17 @@ pub struct Answer {
     pub body: String,
 }
 
+/// The event to hand out, and which process generation may take it: a connection of a process
+/// started before the event was queued (an earlier, stopped one) never does.
+#[derive(Default)]
+struct Slot {
+    generation: u64,
+    event: Option<String>,
+}
+
 pub struct RuntimeApi {
     pub port: u16,
-    payload: Arc<Mutex<Option<String>>>,
+    payload: Arc<Mutex<Slot>>,
     answers: Receiver<Answer>,
 }
 
@@ -23,22 +31,25 @@ impl RuntimeApi {
     pub fn start() -> anyhow::Result<RuntimeApi> {
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let port = listener.local_addr()?.port();
-        let payload: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
+        let payload: Arc<Mutex<Slot>> = Arc::new(Mutex::new(Slot::default()));
         let (tx, answers) = channel();
         let shared = payload.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let (payload, tx) = (shared.clone(), tx.clone());
-                std::thread::spawn(move || serve(stream, payload, tx));
+                let generation = shared.lock().map(|s| s.generation).unwrap_or(0);
+                std::thread::spawn(move || serve(stream, generation, payload, tx));
             }
         });
         Ok(RuntimeApi { port, payload, answers })
     }
 
-    /// The event the next `GET .../invocation/next` receives (once).
+    /// The event the next process's `GET .../invocation/next` receives (once). Call it before
+    /// starting the process.
     pub fn queue(&self, event: &str) {
         if let Ok(mut slot) = self.payload.lock() {
-            *slot = Some(event.to_string());
+            slot.generation += 1;
+            slot.event = Some(event.to_string());
         }
     }
 
@@ -48,7 +59,7 @@ impl RuntimeApi {
     }
 }
 
-fn serve(stream: TcpStream, payload: Arc<Mutex<Option<String>>>, answers: Sender<Answer>) {
+fn serve(stream: TcpStream, generation: u64, payload: Arc<Mutex<Slot>>, answers: Sender<Answer>) {
     let Ok(mut writer) = stream.try_clone() else { return };
     let mut reader = BufReader::new(stream);
     loop {
@@ -57,6 +68,7 @@ fn serve(stream: TcpStream, payload: Arc<Mutex<Option<String>>>, answers: Sender
             return;
         }
         let mut length = 0usize;
+        let mut chunked = false;
         loop {
             let mut header = String::new();
             if reader.read_line(&mut header).unwrap_or(0) == 0 {
@@ -70,17 +82,36 @@ fn serve(stream: TcpStream, payload: Arc<Mutex<Option<String>>>, answers: Sender
                 if name.eq_ignore_ascii_case("content-length") {
                     length = value.trim().parse().unwrap_or(0);
                 }
+                if name.eq_ignore_ascii_case("transfer-encoding") && value.to_ascii_lowercase().contains("chunked") {
+                    chunked = true;
+                }
             }
         }
-        let mut body = vec![0; length];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
+        let body = if chunked {
+            match read_chunked(&mut reader) {
+                Some(body) => body,
+                None => return,
+            }
+        } else {
+            let mut body = vec![0; length];
+            if reader.read_exact(&mut body).is_err() {
+                return;
+            }
+            body
+        };
         let path = request_line.split_whitespace().nth(1).unwrap_or_default().to_string();
         if path.ends_with("/invocation/next") {
             // Hand out the queued event; later calls wait until the process is stopped.
             let event = loop {
-                if let Some(event) = payload.lock().ok().and_then(|mut p| p.take()) {
+                let (taken, stale) = match payload.lock() {
+                    Ok(mut slot) if slot.generation == generation => (slot.event.take(), false),
+                    Ok(slot) => (None, slot.generation > generation),
+                    Err(_) => (None, true),
+                };
+                if stale {
+                    return; // a stopped process's connection: nothing more for it
+                }
+                if let Some(event) = taken {
                     break event;
                 }
                 std::thread::sleep(std::time::Duration::from_millis(1));
@@ -100,5 +131,20 @@ fn serve(stream: TcpStream, payload: Arc<Mutex<Option<String>>>, answers: Sender
                 return;
             }
         }
+    }
+}
+
+fn read_chunked(reader: &mut BufReader<TcpStream>) -> Option<Vec<u8>> {
+    let mut body = Vec::new();
+    loop {
+        let mut size = String::new();
+        reader.read_line(&mut size).ok()?;
+        let size = usize::from_str_radix(size.trim().split(';').next()?, 16).ok()?;
+        let mut chunk = vec![0; size + 2];
+        reader.read_exact(&mut chunk).ok()?;
+        if size == 0 {
+            return Some(body);
+        }
+        body.extend_from_slice(&chunk[..size]);
     }
 }
