@@ -23,6 +23,7 @@ import argparse
 import http.client
 import json
 import re
+import socket
 import sys
 import threading
 import time
@@ -129,6 +130,12 @@ class Router(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):  # quiet: the caller prints what matters
         pass
 
+    def setup(self):
+        super().setup()
+        # Headers and body leave in separate writes: without this, Nagle's algorithm and the
+        # client's delayed ACK hold every answer for 40 ms.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def do_GET(self):
         self.handle_any()
 
@@ -192,6 +199,8 @@ class Router(BaseHTTPRequestHandler):
 
     def forward(self, port, body, timeout=120):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        conn.connect()
+        conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length", "connection")}
         headers["Host"] = f"127.0.0.1:{port}"
         conn.request(self.command, self.path, body=body, headers=headers)
