@@ -241,9 +241,13 @@ fn build_times(root: &Path, cold: bool) -> Result<BuildTimes> {
     // An edit of the core crate: everything above it rebuilds.
     let lib = root.join("crates/onboarding-core/src/lib.rs");
     let text = std::fs::read_to_string(&lib)?;
+    let modified = std::fs::metadata(&lib)?.modified()?;
     std::fs::write(&lib, format!("{text}\n"))?;
     let incremental = timed(root, &["build", "--workspace", "--tests"], &[]);
     std::fs::write(&lib, text)?;
+    // The old time back, so that the release build is not made stale by this measurement.
+    std::fs::File::options().write(true).open(&lib)?.set_modified(modified)?;
+    timed(root, &["build", "--workspace", "--tests"], &[])?;
     let incremental = incremental?;
     let cold = if cold {
         let dir = std::env::temp_dir().join("sagemaker-onboarding-cold-build");
