@@ -228,7 +228,19 @@ impl LocalAws {
 
     /// Every e-mail SES accepted, as moto recorded it.
     pub fn sent_emails(&self) -> Result<Vec<SentEmail>> {
-        let data = http::json(self.moto_port, "GET", "/moto-api/data.json", None)?;
+        // moto serialises its whole state for this answer and fails now and then (500) while other
+        // requests change that state: ask again.
+        let mut attempt = 0;
+        let data = loop {
+            match http::json(self.moto_port, "GET", "/moto-api/data.json", None) {
+                Ok(data) => break data,
+                Err(_) if attempt < 10 => {
+                    attempt += 1;
+                    std::thread::sleep(Duration::from_millis(100 * attempt));
+                }
+                Err(e) => return Err(e),
+            }
+        };
         let mut out = Vec::new();
         for message in data["ses"]["Message"].as_array().into_iter().flatten() {
             out.push(SentEmail {
