@@ -14,7 +14,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use aws_sdk_sfn::types::HistoryEventType;
-use local_aws::deploy::Tunables;
 use onboard::local::LocalSession;
 use runtime_api::RuntimeApi;
 use serde_json::{json, Value};
@@ -57,7 +56,7 @@ fn main() -> Result<()> {
     }
 
     let runtime = tokio::runtime::Runtime::new()?;
-    let session = runtime.block_on(LocalSession::start(&root, Tunables { poll_interval_seconds: 1, max_polls: 30 }))?;
+    let session = runtime.block_on(LocalSession::start(&root, local_aws::deploy::LOCAL_TUNABLES))?;
     eprintln!("local AWS at {}", session.aws.endpoint());
 
     // One onboarding gives every function its real input.

@@ -53,19 +53,12 @@ pub const ENTRY_POINTS: &[&str] = &["start-onboarding"];
 /// The event bus the local workflow publishes its result events on.
 pub const LOCAL_EVENT_BUS: &str = "tickets";
 
-/// Tunables of the local workflow (short, so that a demo and the tests are quick); they reach the
-/// state through the validate function's environment.
-#[derive(Clone, Copy, Debug)]
-pub struct Tunables {
-    pub poll_interval_seconds: u32,
-    pub max_polls: u32,
-}
+/// The workflow's tunables (the same settings the deployed validate function reads); locally they
+/// reach the state through the validate function's environment.
+pub use onboarding_core::state::Settings as Tunables;
 
-impl Default for Tunables {
-    fn default() -> Self {
-        Tunables { poll_interval_seconds: 1, max_polls: 30 }
-    }
-}
+/// Short polls with a generous bound, so that a demo and the tests are quick.
+pub const LOCAL_TUNABLES: Tunables = Tunables { poll_interval_seconds: 1, max_polls: 30 };
 
 /// The local substitutions: bare binary names (what cargo lambda watch serves) and the bus.
 pub fn local_substitutions(root: &Path) -> Result<BTreeMap<String, String>> {

@@ -48,7 +48,7 @@ impl Options {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         let root = root.into();
         let log_dir = std::env::temp_dir().join(format!("sagemaker-onboarding-local-{}", std::process::id()));
-        Options { root, region: "us-east-1".into(), log_dir, concurrency: 8, tunables: deploy::Tunables::default() }
+        Options { root, region: "us-east-1".into(), log_dir, concurrency: 8, tunables: deploy::LOCAL_TUNABLES }
     }
 }
 

@@ -204,7 +204,7 @@ fn local(file: &PathBuf, keep: bool, pending_polls: u32, poll_interval: u32) -> 
     runtime.block_on(async {
         let root = std::env::current_dir()?;
         println!("Starting the local AWS (moto, the router, cargo lambda watch)...");
-        let session = LocalSession::start(&root, Tunables { poll_interval_seconds: poll_interval, ..Tunables::default() }).await?;
+        let session = LocalSession::start(&root, Tunables { poll_interval_seconds: poll_interval, ..local_aws::deploy::LOCAL_TUNABLES }).await?;
         session.aws.configure(serde_json::json!({"domainPendingPolls": pending_polls}))?;
         println!("Local AWS at {}; onboarding {}", session.aws.endpoint(), file.display());
         let started = std::time::Instant::now();
