@@ -24,7 +24,23 @@ pub fn trials() -> Vec<Trial> {
         t("definition_passes_asl_validator", asl_validator),
         t("definition_polls_in_at_most_three_transitions", poll_loop),
         t("readme_lists_every_error_name", readme_errors),
+        t("readme_draws_every_state_machine_as_defined", readme_diagrams),
     ]
+}
+
+/// Every `statemachine/*.asl.json` is drawn in the README, and each drawing is what
+/// `onboard diagram --readme README.md` makes of the definition today.
+fn readme_diagrams() -> Result<()> {
+    let readme = read("README.md");
+    for entry in std::fs::read_dir(root().join("statemachine"))? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".asl.json") {
+            ensure!(readme.contains(&format!("<!-- diagram: statemachine/{name} -->")), "the README does not draw statemachine/{name}");
+        }
+    }
+    let fresh = onboard::diagram::refresh(&readme, &root())?;
+    ensure!(fresh == readme, "a README diagram no longer matches its definition: run `cargo run -p onboard -- diagram --readme README.md`");
+    Ok(())
 }
 
 fn definition() -> Result<Value> {

@@ -56,12 +56,12 @@ impl<'a> Entry<'a> {
 
     async fn post(&self, request: &Value) -> Result<(u64, Value)> {
         let response =
-            self.call(json!({"routeKey": "POST /onboardings", "rawPath": "/onboardings", "body": request.to_string(), "isBase64Encoded": false})).await?;
+            self.call(tests::api_event("POST /onboardings", None, Some(&request.to_string()), false)).await?;
         Ok((response["statusCode"].as_u64().unwrap_or(0), serde_json::from_str(response["body"].as_str().unwrap_or("{}"))?))
     }
 
     async fn status(&self, id: &str) -> Result<Value> {
-        let response = self.call(json!({"routeKey": "GET /onboardings/{id}", "pathParameters": {"id": id}})).await?;
+        let response = self.call(tests::api_event("GET /onboardings/{id}", Some(id), None, false)).await?;
         ensure!(response["statusCode"] == 200, "status answered {response}");
         Ok(serde_json::from_str(response["body"].as_str().unwrap_or("{}"))?)
     }
@@ -115,7 +115,7 @@ async fn a_ticket_event_delivered_three_times_is_one_onboarding(s: &LocalSession
 
     let list = aws_sdk_sagemaker::Client::new(s.aws.sdk_config()).list_domains().send().await?;
     ensure!(list.domains().iter().filter(|d| d.domain_name() == Some("ticket-started")).count() == 1);
-    let mut to: Vec<String> = s.aws.sent_emails()?.into_iter().filter(|e| e.subject.contains("ticket-started")).flat_map(|e| e.destinations).collect();
+    let mut to: Vec<String> = s.aws.sent_emails()?.into_iter().filter(|e| e.is_about("ticket-started")).flat_map(|e| e.destinations).collect();
     to.sort();
     ensure!(to == ["jane@example.com", "lead@example.com", "li@example.com", "omar@example.com"], "{to:?}");
     ensure!(events_for(s, "EVT-1")?.len() == 1);

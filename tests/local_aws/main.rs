@@ -7,6 +7,7 @@ mod deployment;
 mod entry_points;
 mod handlers;
 mod onboarding;
+mod one_build;
 mod resilience;
 mod router;
 
@@ -40,6 +41,7 @@ fn main() {
     let mut trials: Vec<Trial> = Vec::new();
     trials.extend(contract::trials());
     trials.extend(deployment::trials());
+    trials.extend(one_build::trials());
     trials.extend(handlers::trials(&env));
     trials.extend(onboarding::trials(&env));
     trials.extend(entry_points::trials(&env));

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use anyhow::{ensure, Context, Result};
-use aws_sdk_ec2::types::VpcEndpointType;
 use libtest_mimic::Trial;
 use local_aws::SentEmail;
 use onboard::execution::{self, Outcome};
@@ -25,7 +24,19 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
         local_test!(env, an_invalid_request_fails_at_validation_and_creates_nothing),
         local_test!(env, a_rerun_creates_nothing_twice),
         local_test!(env, a_named_error_from_a_function_is_what_retry_matches),
+        Trial::test("every_example_has_an_end_to_end_test", || every_example_has_an_end_to_end_test().map_err(crate::failed)),
     ]
+}
+
+/// `scripts/demo FILE` must work for every file under `examples/`: each is onboarded here.
+fn every_example_has_an_end_to_end_test() -> Result<()> {
+    let this = read("tests/local_aws/onboarding.rs");
+    for entry in std::fs::read_dir(tests::root().join("examples"))? {
+        let path = entry?.path();
+        let Some(name) = path.file_stem().and_then(|n| n.to_str()).filter(|_| path.extension().is_some_and(|e| e == "json")) else { continue };
+        ensure!(this.contains(&format!("example(\"{name}\")")), "examples/{name}.json is onboarded by no test");
+    }
+    Ok(())
 }
 
 async fn run(s: &LocalSession, request: &Value) -> Result<Outcome> {
@@ -37,7 +48,7 @@ fn example(name: &str) -> Result<Value> {
 }
 
 fn emails_about(s: &LocalSession, domain: &str) -> Result<Vec<SentEmail>> {
-    Ok(s.aws.sent_emails()?.into_iter().filter(|e| e.subject.contains(domain)).collect())
+    Ok(s.aws.sent_emails()?.into_iter().filter(|e| e.is_about(domain)).collect())
 }
 
 fn recipients(emails: &[SentEmail]) -> Vec<String> {
@@ -121,33 +132,21 @@ async fn studio_classic_example_with_rstudio(s: &LocalSession) -> Result<()> {
 }
 
 async fn vpc_only_example_in_a_prepared_network(s: &LocalSession) -> Result<()> {
-    // The example names its own network; here the same shape is built in the local account.
-    let ec2 = aws_sdk_ec2::Client::new(s.aws.sdk_config());
-    let vpc = ec2.create_vpc().cidr_block("10.30.0.0/16").send().await?.vpc().and_then(|v| v.vpc_id().map(str::to_string)).context("vpc")?;
-    let mut subnets = Vec::new();
-    for (cidr, zone) in [("10.30.1.0/24", "us-east-1a"), ("10.30.2.0/24", "us-east-1b")] {
-        let out = ec2.create_subnet().vpc_id(&vpc).cidr_block(cidr).availability_zone(zone).send().await?;
-        subnets.push(out.subnet().and_then(|s| s.subnet_id().map(str::to_string)).context("subnet")?);
-    }
-    let group =
-        ec2.create_security_group().group_name("fraud-studio").description("studio").vpc_id(&vpc).send().await?.group_id().map(str::to_string).context("sg")?;
-    for service in ["sagemaker.api", "sagemaker.runtime"] {
-        ec2.create_vpc_endpoint()
-            .vpc_id(&vpc)
-            .service_name(format!("com.amazonaws.us-east-1.{service}"))
-            .vpc_endpoint_type(VpcEndpointType::Interface)
-            .set_subnet_ids(Some(subnets.clone()))
-            .security_group_ids(&group)
-            .send()
-            .await?;
-    }
+    // The example names its own network; the local AWS builds the same shape (as `onboard local`
+    // does) and the request names the local ids.
     let mut request = example("vpc-only")?;
-    request["network"]["vpcId"] = json!(vpc);
-    request["network"]["subnetIds"] = json!(subnets);
-    request["network"]["securityGroupIds"] = json!([group]);
+    let prepared = local_aws::prepare::prepare_network(s.aws.sdk_config(), &s.aws.region, &mut request, 31).await?;
+    let kinds: Vec<&str> = prepared.iter().map(|p| p.kind).collect();
+    ensure!(kinds == ["VPC", "subnet", "subnet", "security group", "interface endpoint", "interface endpoint"], "{kinds:?}");
+    let vpc = request["network"]["vpcId"].as_str().context("vpc")?.to_string();
+    let subnets = request["network"]["subnetIds"].clone();
+    let group = request["network"]["securityGroupIds"][0].as_str().context("security group")?.to_string();
+    ensure!(vpc != "vpc-0a1b2c3d4e5f60718" && prepared[0].named == "vpc-0a1b2c3d4e5f60718");
+    let again = local_aws::prepare::prepare_network(s.aws.sdk_config(), &s.aws.region, &mut request.clone(), 31).await?;
+    ensure!(again.is_empty(), "a network that exists is used as it is: {again:?}");
 
     let summary = succeeded(&run(s, &request).await?)?.clone();
-    ensure!(summary["vpcId"] == json!(vpc) && summary["subnetIds"] == json!(subnets));
+    ensure!(summary["vpcId"] == json!(vpc) && summary["subnetIds"] == subnets);
     let d = describe(s, field(&summary, "domainId")?).await?;
     ensure!(d.app_network_access_type().map(|t| t.as_str()) == Some("VpcOnly"));
     ensure!(d.kms_key_id() == request["storage"]["kmsKeyId"].as_str());
@@ -204,7 +203,7 @@ async fn a_failed_domain_fails_the_execution_and_tells_the_requester(s: &LocalSe
     ensure!(outcome.status == "FAILED", "status {}", outcome.status);
     ensure!(outcome.error.as_deref() == Some("DomainFailed"), "error {:?}", outcome.error);
     ensure!(outcome.cause.as_deref().is_some_and(|c| c.contains(reason)), "cause {:?}", outcome.cause);
-    let notices: Vec<SentEmail> = s.aws.sent_emails()?.into_iter().filter(|e| e.subject.contains("e2e-failing") && e.subject.contains("failed")).collect();
+    let notices: Vec<SentEmail> = s.aws.sent_emails()?.into_iter().filter(|e| e.is_about("e2e-failing") && e.subject.contains("failed")).collect();
     ensure!(notices.len() == 1 && notices[0].destinations == ["lead@example.com"], "{notices:?}");
     ensure!(notices[0].body.contains("DomainFailed") && notices[0].body.contains("WaitForDomain") && notices[0].body.contains("InsufficientCapacity"));
     ensure!(emails_about(s, "e2e-failing")?.len() == 1, "no invitation for a failed domain");

@@ -11,6 +11,7 @@
 
 pub mod deploy;
 mod http;
+pub mod prepare;
 mod processes;
 pub mod seed;
 
@@ -276,6 +277,14 @@ pub struct SentEmail {
     pub subject: String,
     pub body: String,
     pub destinations: Vec<String>,
+}
+
+impl SentEmail {
+    /// Whether the subject names `domain` as a whole word (`team-a` is not `team-ab`): tests that
+    /// share the local AWS look only at the e-mails about their own domain.
+    pub fn is_about(&self, domain: &str) -> bool {
+        self.subject.split_whitespace().any(|word| word == domain)
+    }
 }
 
 /// SDK configuration for a local endpoint.

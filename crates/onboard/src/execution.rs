@@ -33,6 +33,62 @@ impl Outcome {
     pub fn succeeded(&self) -> bool {
         self.status == "SUCCEEDED"
     }
+
+    /// The states the execution went through, in order, loops folded:
+    /// `Validate > ... > (WaitForDomain > PollDomain > IsDomainReady) x3 > AssignAccess`.
+    pub fn path(&self) -> String {
+        let states: Vec<&str> = self.steps.iter().map(|s| s.state.as_str()).collect();
+        fold_loops(&states)
+    }
+}
+
+/// Joins `states` with ` > `, writing a run of the same 1-4 states repeated as `(...) xN`.
+fn fold_loops(states: &[&str]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < states.len() {
+        let best = (1..=4usize)
+            .filter(|k| i + k <= states.len())
+            .map(|k| {
+                let mut n = 1;
+                while i + (n + 1) * k <= states.len() && states[i + n * k..i + (n + 1) * k] == states[i..i + k] {
+                    n += 1;
+                }
+                (k, n)
+            })
+            .filter(|&(_, n)| n > 1)
+            .max_by_key(|&(k, n)| (k * n, std::cmp::Reverse(k)));
+        match best {
+            Some((k, n)) => {
+                let group = states[i..i + k].join(" > ");
+                parts.push(if k == 1 { format!("{group} x{n}") } else { format!("({group}) x{n}") });
+                i += k * n;
+            }
+            None => {
+                parts.push(states[i].to_string());
+                i += 1;
+            }
+        }
+    }
+    parts.join(" > ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold_loops;
+
+    #[test]
+    fn loops_are_folded() {
+        let poll = ["Wait", "Poll", "Ready"];
+        let mut states = vec!["Validate", "Create"];
+        for _ in 0..3 {
+            states.extend(poll);
+        }
+        states.extend(["Send", "Send", "Done"]);
+        assert_eq!(fold_loops(&states), "Validate > Create > (Wait > Poll > Ready) x3 > Send x2 > Done");
+        assert_eq!(fold_loops(&["A", "B", "A"]), "A > B > A");
+        assert_eq!(fold_loops(&[]), "");
+    }
 }
 
 /// Follows the execution until it ends, calling `on_step` as each state ends.

@@ -1,5 +1,6 @@
 //! The `onboard` command's library: following executions and running onboardings locally.
 
+pub mod diagram;
 pub mod execution;
 pub mod local;
 

@@ -30,6 +30,16 @@ enum Command {
     },
     /// Print the request's JSON Schema.
     Schema,
+    /// Draw state machine definitions as Mermaid flowcharts; with --readme, rewrite the file's
+    /// `<!-- diagram: FILE -->` blocks (with --check, only say whether they are current).
+    Diagram {
+        /// Definitions to print (statemachine/*.asl.json).
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        readme: Option<PathBuf>,
+        #[arg(long, requires = "readme")]
+        check: bool,
+    },
     /// Run an onboarding end to end on the local AWS (moto, the real definition, the real functions).
     Local {
         #[arg(default_value = "examples/cli-flow.json")]
@@ -102,6 +112,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate { file, role_name_prefix } => validate(&file, role_name_prefix),
         Command::Schema => schema(),
+        Command::Diagram { files, readme, check } => diagram(&files, readme.as_deref(), check),
         Command::Local { file, keep, pending_polls, poll_interval } => local(&file, keep, pending_polls, poll_interval),
         Command::Start { file, stack, watch } => block_on(start(file, stack, watch)),
         Command::Status { id, stack } => block_on(status(id, stack)),
@@ -169,6 +180,7 @@ async fn watch(id: String, stack: Stack) -> Result<ExitCode> {
     let arn = onboarding_core::naming::execution_arn(&stack.state_machine_arn, &id);
     let outcome = onboard::execution::follow(&sfn, &arn, std::time::Duration::from_secs(2), print_step).await?;
     println!("\n{}", outcome.status);
+    print_path(&outcome);
     print_outcome(&outcome);
     Ok(if outcome.succeeded() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
@@ -198,6 +210,28 @@ fn schema() -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn diagram(files: &[PathBuf], readme: Option<&std::path::Path>, check: bool) -> Result<ExitCode> {
+    for file in files {
+        let definition: serde_json::Value = serde_json::from_str(&read(file)?).with_context(|| format!("{} is not JSON", file.display()))?;
+        println!("{}", onboard::diagram::mermaid(&definition)?);
+    }
+    let Some(readme) = readme else { return Ok(ExitCode::SUCCESS) };
+    let text = std::fs::read_to_string(readme).with_context(|| format!("reading {}", readme.display()))?;
+    let root = readme.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let fresh = onboard::diagram::refresh(&text, root)?;
+    if fresh == text {
+        println!("{}: the diagrams match their definitions", readme.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if check {
+        eprintln!("{}: a diagram no longer matches its definition; run onboard diagram --readme {}", readme.display(), readme.display());
+        return Ok(ExitCode::FAILURE);
+    }
+    std::fs::write(readme, fresh).with_context(|| format!("writing {}", readme.display()))?;
+    println!("{}: diagrams rewritten", readme.display());
+    Ok(ExitCode::SUCCESS)
+}
+
 fn local(file: &PathBuf, keep: bool, pending_polls: u32, poll_interval: u32) -> Result<ExitCode> {
     let request = read(file)?;
     let runtime = tokio::runtime::Runtime::new()?;
@@ -207,9 +241,11 @@ fn local(file: &PathBuf, keep: bool, pending_polls: u32, poll_interval: u32) -> 
         let session = LocalSession::start(&root, Tunables { poll_interval_seconds: poll_interval, ..local_aws::deploy::LOCAL_TUNABLES }).await?;
         session.aws.configure(serde_json::json!({"domainPendingPolls": pending_polls}))?;
         println!("Local AWS at {}; onboarding {}", session.aws.endpoint(), file.display());
+        let request = prepare_example(&session, request).await?;
         let started = std::time::Instant::now();
         let outcome = session.onboard(&request, print_step).await?;
         println!("\n{} in {:.1} s ({} state transitions)", outcome.status, started.elapsed().as_secs_f64(), outcome.transitions);
+        print_path(&outcome);
         print_outcome(&outcome);
         print_emails(&session)?;
         let code = if outcome.succeeded() { ExitCode::SUCCESS } else { ExitCode::FAILURE };
@@ -228,12 +264,35 @@ fn local(file: &PathBuf, keep: bool, pending_polls: u32, poll_interval: u32) -> 
     })
 }
 
+/// Creates the network the request names when the local account lacks it, and says which local
+/// ids stand in for the request's (the local AWS assigns its own).
+async fn prepare_example(session: &LocalSession, request: String) -> Result<String> {
+    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&request) else { return Ok(request) };
+    let prepared = local_aws::prepare::prepare_network(session.aws.sdk_config(), &session.aws.region, &mut value, 30).await?;
+    if prepared.is_empty() {
+        return Ok(request);
+    }
+    println!("The local AWS prepared what the request names (and the request now names the local ids):");
+    for p in &prepared {
+        if p.named == p.local {
+            println!("  {:<18} {}", p.kind, p.local);
+        } else {
+            println!("  {:<18} {} for {}", p.kind, p.local, p.named);
+        }
+    }
+    Ok(value.to_string())
+}
+
 fn print_step(step: &Step) {
     let retries = if step.retried.is_empty() { String::new() } else { format!("  (retried after {})", step.retried.join(", ")) };
     match &step.failure {
         None => println!("  ok    {:<22} {:>6.1} s{retries}", step.state, step.elapsed.as_secs_f64()),
         Some((error, cause)) => println!("  FAIL  {:<22} {:>6.1} s  {error}: {}", step.state, step.elapsed.as_secs_f64(), cause_message(cause)),
     }
+}
+
+fn print_path(outcome: &Outcome) {
+    println!("Path: {}", outcome.path());
 }
 
 fn cause_message(cause: &str) -> String {

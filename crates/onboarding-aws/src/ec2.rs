@@ -81,7 +81,7 @@ impl Ec2Adapter {
 
 impl NetworkPort for Ec2Adapter {
     async fn default_vpc_id(&self) -> PortResult<Option<String>> {
-        self.first_vpc("isDefault", "true").await
+        self.first_vpc("is-default", "true").await
     }
 
     async fn describe_vpc(&self, vpc_id: &str) -> PortResult<Option<VpcNetwork>> {
@@ -89,13 +89,10 @@ impl NetworkPort for Ec2Adapter {
         if self.first_vpc("vpc-id", vpc_id).await?.is_none() {
             return Ok(None);
         }
-        Ok(Some(VpcNetwork {
-            vpc_id: vpc_id.to_string(),
-            subnets: self.subnets(vpc_id).await?,
-            route_tables: self.route_tables(vpc_id).await?,
-            endpoint_services: self.endpoint_services(vpc_id).await?,
-            security_group_ids: self.security_groups(vpc_id).await?,
-        }))
+        // Four independent reads: made at once.
+        let (subnets, route_tables, endpoint_services, security_group_ids) =
+            tokio::try_join!(self.subnets(vpc_id), self.route_tables(vpc_id), self.endpoint_services(vpc_id), self.security_groups(vpc_id))?;
+        Ok(Some(VpcNetwork { vpc_id: vpc_id.to_string(), subnets, route_tables, endpoint_services, security_group_ids }))
     }
 }
 
@@ -115,7 +112,7 @@ mod tests {
     #[tokio::test]
     async fn default_vpc_uses_the_is_default_filter() {
         let rule = mock!(Client::describe_vpcs)
-            .match_requests(|r| r.filters().iter().any(|f| f.name() == Some("isDefault")))
+            .match_requests(|r| r.filters().iter().any(|f| f.name() == Some("is-default")))
             .then_output(|| DescribeVpcsOutput::builder().vpcs(Vpc::builder().vpc_id("vpc-0123abcd").build()).build());
         let ec2 = Ec2Adapter::new(mock_client!(aws_sdk_ec2, [&rule]));
         assert_eq!(ec2.default_vpc_id().await.expect("vpc").as_deref(), Some("vpc-0123abcd"));

@@ -8,7 +8,12 @@ use onboarding_core::ports::{IdentityCenterInstance, IdentityCenterPort, PortRes
 use onboarding_core::state::ResolvedUser;
 use onboarding_core::{ErrorName, OnboardingError};
 
+use futures::{StreamExt, TryStreamExt};
+
 use crate::classify;
+
+/// Identity store reads in flight at once for one group's members.
+const CONCURRENT_READS: usize = 8;
 
 #[derive(Clone, Debug)]
 pub struct IdentityCenterAdapter {
@@ -95,13 +100,15 @@ impl IdentityCenterPort for IdentityCenterAdapter {
             .collect::<Result<Vec<_>, _>>()
             .await
             .map_err(|e| classify("identitystore:ListGroupMemberships", &e))?;
-        let mut members = Vec::new();
-        for m in &memberships {
-            if let Some(MemberId::UserId(user_id)) = m.member_id() {
-                members.push(self.describe_user(store_id, user_id).await?);
-            }
-        }
-        Ok(members)
+        // A few reads at a time: concurrent, yet well under identitystore's request rate.
+        let user_ids: Vec<String> = memberships
+            .iter()
+            .filter_map(|m| match m.member_id() {
+                Some(MemberId::UserId(user_id)) => Some(user_id.clone()),
+                _ => None,
+            })
+            .collect();
+        futures::stream::iter(user_ids).map(|user_id| async move { self.describe_user(store_id, &user_id).await }).buffered(CONCURRENT_READS).try_collect().await
     }
 }
 

@@ -1,10 +1,14 @@
 //! Finds the IAM Identity Center instance and resolves every user and group of the request,
 //! with the e-mail addresses the invitations go to.
 
+use futures::{StreamExt, TryStreamExt};
 use lambda_runtime::LambdaEvent;
 use onboarding_core::ports::IdentityCenterPort;
 use onboarding_core::state::{Identities, OnboardingState, ResolvedGroup};
 use onboarding_core::{ErrorName, OnboardingError};
+
+/// Principals looked up at once (identitystore allows a few tens of requests a second).
+const CONCURRENT_LOOKUPS: usize = 8;
 
 pub async fn handler<P: IdentityCenterPort>(
     ports: &P,
@@ -28,24 +32,26 @@ pub async fn handler<P: IdentityCenterPort>(
     let store = &instance.identity_store_id;
     let selection = &state.request.identity_center;
 
-    let mut missing = Vec::new();
-    let mut users = Vec::new();
-    for name in &selection.users {
-        match ports.find_user(store, name).await? {
-            Some(user) => users.push(user),
-            None => missing.push(format!("user {name:?}")),
-        }
-    }
-    let mut groups = Vec::new();
-    for name in &selection.groups {
-        match ports.find_group(store, name).await? {
-            Some(group_id) => {
-                let members = ports.group_members(store, &group_id).await?;
-                groups.push(ResolvedGroup { display_name: name.clone(), group_id, members });
-            }
-            None => missing.push(format!("group {name:?}")),
-        }
-    }
+    // Users and groups (with their members) are independent reads: made concurrently, a few
+    // at a time, in the request's order.
+    let users = futures::stream::iter(selection.users.iter().map(|name| async move { Ok::<_, OnboardingError>((name, ports.find_user(store, name).await?)) }))
+        .buffered(CONCURRENT_LOOKUPS)
+        .try_collect::<Vec<_>>();
+    let groups = futures::stream::iter(selection.groups.iter().map(|name| async move {
+        let resolved = match ports.find_group(store, name).await? {
+            Some(group_id) => Some(ResolvedGroup { display_name: name.clone(), members: ports.group_members(store, &group_id).await?, group_id }),
+            None => None,
+        };
+        Ok::<_, OnboardingError>((name, resolved))
+    }))
+    .buffered(CONCURRENT_LOOKUPS)
+    .try_collect::<Vec<_>>();
+    let (users, groups) = tokio::try_join!(users, groups)?;
+
+    let mut missing: Vec<String> = users.iter().filter(|(_, u)| u.is_none()).map(|(name, _)| format!("user {name:?}")).collect();
+    missing.extend(groups.iter().filter(|(_, g)| g.is_none()).map(|(name, _)| format!("group {name:?}")));
+    let users: Vec<_> = users.into_iter().filter_map(|(_, u)| u).collect();
+    let groups: Vec<_> = groups.into_iter().filter_map(|(_, g)| g).collect();
     if !missing.is_empty() {
         return Err(OnboardingError::new(ErrorName::PrincipalNotFound, format!("not found in identity store {store}: {}", missing.join(", "))));
     }

@@ -1,56 +1,40 @@
-//! `POST /onboardings` and `GET /onboardings/{id}` (API Gateway HTTP API, payload format 2.0).
+//! `POST /onboardings` and `GET /onboardings/{id}` (API Gateway HTTP API, payload format 2.0,
+//! in `aws_lambda_events`' types).
 
-use std::collections::BTreeMap;
-
+use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
+use aws_lambda_events::encodings::Body;
+use aws_lambda_events::http::header::{HeaderValue, CONTENT_TYPE};
 use base64::Engine;
 use onboarding_core::naming::{execution_arn, execution_name, is_onboarding_id};
 use onboarding_core::ports::WorkflowPort;
 use onboarding_core::start::start_or_resume;
 use onboarding_core::validate::{validate_json, Problem};
 use onboarding_core::OnboardingError;
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::Config;
 
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApiRequest {
-    pub route_key: String,
-    #[serde(default)]
-    pub body: Option<String>,
-    #[serde(default)]
-    pub is_base64_encoded: bool,
-    #[serde(default)]
-    pub path_parameters: BTreeMap<String, String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApiResponse {
-    pub status_code: u16,
-    pub headers: BTreeMap<String, String>,
-    pub body: String,
-}
-
-fn respond(status_code: u16, body: Value) -> ApiResponse {
-    let headers = BTreeMap::from([("content-type".to_string(), "application/json".to_string())]);
-    ApiResponse { status_code, headers, body: body.to_string() }
+fn respond(status_code: i64, body: Value) -> ApiGatewayV2httpResponse {
+    let mut response = ApiGatewayV2httpResponse::default();
+    response.status_code = status_code;
+    response.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response.body = Some(Body::Text(body.to_string()));
+    response
 }
 
 fn problems_body(problems: &[Problem]) -> Value {
     json!({ "message": "the request is not valid", "problems": problems })
 }
 
-pub async fn handle<W: WorkflowPort>(workflow: &W, config: &Config, request: &ApiRequest) -> Result<ApiResponse, OnboardingError> {
-    match request.route_key.as_str() {
+pub async fn handle<W: WorkflowPort>(workflow: &W, config: &Config, request: &ApiGatewayV2httpRequest) -> Result<ApiGatewayV2httpResponse, OnboardingError> {
+    match request.route_key.as_deref().unwrap_or_default() {
         "POST /onboardings" => start(workflow, config, request).await,
         "GET /onboardings/{id}" => status(workflow, config, request.path_parameters.get("id").map(String::as_str).unwrap_or_default()).await,
         other => Ok(respond(404, json!({ "message": format!("no route {other}") }))),
     }
 }
 
-fn body_text(request: &ApiRequest) -> Result<String, ApiResponse> {
+fn body_text(request: &ApiGatewayV2httpRequest) -> Result<String, ApiGatewayV2httpResponse> {
     let raw = request.body.clone().unwrap_or_default();
     if !request.is_base64_encoded {
         return Ok(raw);
@@ -60,7 +44,7 @@ fn body_text(request: &ApiRequest) -> Result<String, ApiResponse> {
     String::from_utf8(bytes).map_err(|_| respond(400, json!({"message": "the body is not UTF-8"})))
 }
 
-async fn start<W: WorkflowPort>(workflow: &W, config: &Config, request: &ApiRequest) -> Result<ApiResponse, OnboardingError> {
+async fn start<W: WorkflowPort>(workflow: &W, config: &Config, request: &ApiGatewayV2httpRequest) -> Result<ApiGatewayV2httpResponse, OnboardingError> {
     let text = match body_text(request) {
         Ok(text) => text,
         Err(response) => return Ok(response),
@@ -76,7 +60,7 @@ async fn start<W: WorkflowPort>(workflow: &W, config: &Config, request: &ApiRequ
     Ok(respond(status, json!({ "onboardingId": name, "existing": started.existing, "statusUrl": format!("/onboardings/{name}") })))
 }
 
-async fn status<W: WorkflowPort>(workflow: &W, config: &Config, id: &str) -> Result<ApiResponse, OnboardingError> {
+async fn status<W: WorkflowPort>(workflow: &W, config: &Config, id: &str) -> Result<ApiGatewayV2httpResponse, OnboardingError> {
     if !is_onboarding_id(id) {
         return Ok(respond(400, json!({ "message": "an onboarding id is 1-80 of letters, digits, '.', '_' and '-'" })));
     }

@@ -1,13 +1,14 @@
 //! Ticket system events: the request is the event's `detail`. Delivery is at least once, so the
 //! same ticket delivered again finds the execution it already started.
 
+use aws_lambda_events::eventbridge::EventBridgeEvent;
 use onboarding_core::naming::execution_name;
 use onboarding_core::ports::{EventPort, WorkflowPort};
 use onboarding_core::start::start_or_resume;
 use onboarding_core::validate::validate_value;
 use onboarding_core::OnboardingError;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::Config;
 
@@ -23,8 +24,8 @@ pub struct EventResult {
     pub rejected: bool,
 }
 
-pub async fn handle<W: WorkflowPort, E: EventPort>(workflow: &W, events: &E, config: &Config, event: &Value) -> Result<EventResult, OnboardingError> {
-    let detail = &event["detail"];
+pub async fn handle<W: WorkflowPort, E: EventPort>(workflow: &W, events: &E, config: &Config, event: &EventBridgeEvent) -> Result<EventResult, OnboardingError> {
+    let detail = &event.detail;
     match validate_value(detail, &config.validation) {
         Ok(request) => {
             let (name, started) = start_or_resume(workflow, &execution_name(&request), &detail.to_string()).await?;

@@ -5,13 +5,15 @@
 mod api;
 mod events;
 
+use aws_lambda_events::apigw::ApiGatewayV2httpRequest;
+use aws_lambda_events::eventbridge::EventBridgeEvent;
 use lambda_runtime::LambdaEvent;
 use onboarding_core::ports::{EventPort, WorkflowPort};
 use onboarding_core::validate::ValidationContext;
 use onboarding_core::OnboardingError;
 use serde_json::Value;
 
-pub use api::{ApiRequest, ApiResponse};
+pub use events::EventResult;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -19,15 +21,22 @@ pub struct Config {
     pub validation: ValidationContext,
 }
 
-/// Dispatches on the event's shape: an API Gateway HTTP API request, or an EventBridge event.
+/// Dispatches on the event's shape: an EventBridge event (it has `detail-type`), or an API Gateway
+/// HTTP API request (payload format 2.0).
 pub async fn handler<W: WorkflowPort, E: EventPort>(workflow: &W, events: &E, config: &Config, event: LambdaEvent<Value>) -> Result<Value, OnboardingError> {
     let payload = event.payload;
-    if payload.get("detail-type").is_some() && payload.get("detail").is_some() {
-        let result = events::handle(workflow, events, config, &payload).await?;
-        return Ok(serde_json::to_value(result).unwrap_or_default());
+    if payload.get("detail-type").is_some() {
+        let event: EventBridgeEvent =
+            serde_json::from_value(payload).map_err(|e| OnboardingError::state(format!("not an EventBridge event: {e}")))?;
+        let result = events::handle(workflow, events, config, &event).await?;
+        return to_value(&result);
     }
-    let request: ApiRequest =
-        serde_json::from_value(payload).map_err(|e| OnboardingError::state(format!("neither an API request nor an EventBridge event: {e}")))?;
+    let request: ApiGatewayV2httpRequest =
+        serde_json::from_value(payload).map_err(|e| OnboardingError::state(format!("neither an API Gateway HTTP API request nor an EventBridge event: {e}")))?;
     let response = api::handle(workflow, config, &request).await?;
-    Ok(serde_json::to_value(response).unwrap_or_default())
+    to_value(&response)
+}
+
+fn to_value(answer: &impl serde::Serialize) -> Result<Value, OnboardingError> {
+    serde_json::to_value(answer).map_err(|e| OnboardingError::state(format!("the answer could not be serialised: {e}")))
 }

@@ -5,6 +5,26 @@ use onboarding_core::validate::ValidationContext;
 use serde_json::Value;
 use start_onboarding::{handler, Config};
 
+/// An API Gateway HTTP API request (payload format 2.0) as API Gateway sends it: `route_key` is
+/// `METHOD /path`, `id` the `{id}` path parameter.
+fn api_event(route_key: &str, id: Option<&str>, body: Option<&str>, base64: bool) -> serde_json::Value {
+    use aws_lambda_events::apigw::ApiGatewayV2httpRequest;
+    let (method, path) = route_key.split_once(' ').unwrap_or(("GET", route_key));
+    let mut request = ApiGatewayV2httpRequest::default();
+    request.version = Some("2.0".into());
+    request.route_key = Some(route_key.into());
+    request.raw_path = Some(id.map_or(path.to_string(), |id| path.replace("{id}", id)));
+    request.request_context.route_key = Some(route_key.into());
+    request.request_context.http.method = method.parse().unwrap_or_default();
+    request.request_context.http.path = request.raw_path.clone();
+    if let Some(id) = id {
+        request.path_parameters.insert("id".into(), id.into());
+    }
+    request.body = body.map(str::to_string);
+    request.is_base64_encoded = base64;
+    serde_json::to_value(request).unwrap_or_default()
+}
+
 mod handler {
     use super::*;
     use lambda_runtime::Context;
@@ -29,11 +49,11 @@ mod handler {
     }
 
     fn post(body: &Value) -> Value {
-        json!({"routeKey": "POST /onboardings", "rawPath": "/onboardings", "body": body.to_string(), "isBase64Encoded": false})
+        api_event("POST /onboardings", None, Some(&body.to_string()), false)
     }
 
     fn get(id: &str) -> Value {
-        json!({"routeKey": "GET /onboardings/{id}", "pathParameters": {"id": id}})
+        api_event("GET /onboardings/{id}", Some(id), None, false)
     }
 
     fn body(response: &Value) -> Value {
@@ -66,7 +86,7 @@ mod handler {
             paths.contains(&"domainName".into()) && paths.contains(&"identityCenter".into()) && paths.contains(&"storage.maxSpaceSizeGb".into()),
             "{paths:?}"
         );
-        let not_json = call(&fake, json!({"routeKey": "POST /onboardings", "body": "{not json"})).await;
+        let not_json = call(&fake, api_event("POST /onboardings", None, Some("{not json"), false)).await;
         assert_eq!(not_json["statusCode"], 400);
         assert!(fake.world().executions.is_empty());
     }
@@ -76,7 +96,7 @@ mod handler {
         use base64::Engine;
         let fake = fake();
         let encoded = base64::engine::general_purpose::STANDARD.encode(request().to_string());
-        let response = call(&fake, json!({"routeKey": "POST /onboardings", "body": encoded, "isBase64Encoded": true})).await;
+        let response = call(&fake, api_event("POST /onboardings", None, Some(&encoded), true)).await;
         assert_eq!(response["statusCode"], 202);
     }
 
@@ -110,7 +130,7 @@ mod handler {
 
         assert_eq!(call(&fake, get("nope")).await["statusCode"], 404);
         assert_eq!(call(&fake, get("a/b")).await["statusCode"], 400);
-        assert_eq!(call(&fake, json!({"routeKey": "DELETE /onboardings/{id}"})).await["statusCode"], 404);
+        assert_eq!(call(&fake, api_event("DELETE /onboardings/{id}", Some("x"), None, false)).await["statusCode"], 404);
     }
 
     #[tokio::test]
@@ -205,8 +225,8 @@ mod openapi {
         assert_eq!(routes, vec!["POST /onboardings", "GET /onboardings/{id}"]);
 
         let request = json!({"domainName": "team-a", "ticket": {"id": "OPS-1"}, "identityCenter": {"users": ["jane"]}}).to_string();
-        let post = |body: &str| json!({"routeKey": "POST /onboardings", "body": body});
-        let get = |id: &str| json!({"routeKey": "GET /onboardings/{id}", "pathParameters": {"id": id}});
+        let post = |body: &str| api_event("POST /onboardings", None, Some(body), false);
+        let get = |id: &str| api_event("GET /onboardings/{id}", Some(id), None, false);
         let mut seen = vec![
             check(&fake, &doc, "/onboardings", "post", post(&request)).await,
             check(&fake, &doc, "/onboardings", "post", post(&request)).await,
