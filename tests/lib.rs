@@ -49,22 +49,7 @@ pub fn read(relative: &str) -> String {
     std::fs::read_to_string(root().join(relative)).unwrap_or_else(|e| panic!("reading {relative}: {e}"))
 }
 
-/// An API Gateway HTTP API request (payload format 2.0) as API Gateway sends it: `route_key` is
-/// `METHOD /path`, `id` the `{id}` path parameter.
+/// What API Gateway sends to the entry point for `route_key` (`METHOD /path`), as JSON.
 pub fn api_event(route_key: &str, id: Option<&str>, body: Option<&str>, base64: bool) -> serde_json::Value {
-    use aws_lambda_events::apigw::ApiGatewayV2httpRequest;
-    let (method, path) = route_key.split_once(' ').unwrap_or(("GET", route_key));
-    let mut request = ApiGatewayV2httpRequest::default();
-    request.version = Some("2.0".into());
-    request.route_key = Some(route_key.into());
-    request.raw_path = Some(id.map_or(path.to_string(), |id| path.replace("{id}", id)));
-    request.request_context.route_key = Some(route_key.into());
-    request.request_context.http.method = method.parse().unwrap_or_default();
-    request.request_context.http.path = request.raw_path.clone();
-    if let Some(id) = id {
-        request.path_parameters.insert("id".into(), id.into());
-    }
-    request.body = body.map(str::to_string);
-    request.is_base64_encoded = base64;
-    serde_json::to_value(request).unwrap_or_default()
+    serde_json::to_value(start_onboarding::api_request(route_key, id, body, base64)).unwrap_or_default()
 }

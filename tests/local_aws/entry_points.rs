@@ -55,8 +55,7 @@ impl<'a> Entry<'a> {
     }
 
     async fn post(&self, request: &Value) -> Result<(u64, Value)> {
-        let response =
-            self.call(tests::api_event("POST /onboardings", None, Some(&request.to_string()), false)).await?;
+        let response = self.call(tests::api_event("POST /onboardings", None, Some(&request.to_string()), false)).await?;
         Ok((response["statusCode"].as_u64().unwrap_or(0), serde_json::from_str(response["body"].as_str().unwrap_or("{}"))?))
     }
 

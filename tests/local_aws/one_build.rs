@@ -41,7 +41,8 @@ fn one_feature_set() -> Result<()> {
         .iter()
         .filter(|(_, variants)| variants.len() > 1)
         .map(|((package, host), variants)| {
-            let detail: Vec<String> = variants.iter().map(|(f, who)| format!("[{}] in {}", f.iter().cloned().collect::<Vec<_>>().join(","), who.join(", "))).collect();
+            let detail: Vec<String> =
+                variants.iter().map(|(f, who)| format!("[{}] in {}", f.iter().cloned().collect::<Vec<_>>().join(","), who.join(", "))).collect();
             format!("{package}{}: {}", if *host { " (host)" } else { "" }, detail.join("; "))
         })
         .collect();

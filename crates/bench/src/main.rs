@@ -192,14 +192,8 @@ fn function_inputs(scheduled: &[(String, Value)], first: &onboard::execution::Ou
     failed["failure"] = json!({"Error": "DomainFailed", "Cause": "{\"errorType\":\"DomainFailed\",\"errorMessage\":\"bench\"}"});
     inputs.insert("failure-notification".into(), json!({"state": failed, "input": {}}).to_string());
     let id = first.execution_arn.rsplit(':').next().unwrap_or_default();
-    inputs.insert("start-onboarding".into(), json!({
-        "version": "2.0",
-        "routeKey": "GET /onboardings/{id}",
-        "rawPath": format!("/onboardings/{id}"),
-        "pathParameters": {"id": id},
-        "requestContext": {"http": {"method": "GET", "path": format!("/onboardings/{id}")}},
-        "isBase64Encoded": false
-    }).to_string());
+    let status = start_onboarding::api_request("GET /onboardings/{id}", Some(id), None, false);
+    inputs.insert("start-onboarding".into(), serde_json::to_string(&status).unwrap_or_default());
     inputs
 }
 

@@ -36,7 +36,14 @@ pub async fn prepare_network(config: &aws_config::SdkConfig, region: &str, reque
     let mut subnets = Vec::new();
     for (i, named) in named_subnets.iter().enumerate() {
         let zone = format!("{region}{}", ZONES[i % ZONES.len()]);
-        let out = ec2.create_subnet().vpc_id(&vpc_id).cidr_block(format!("10.{second_octet}.{}.0/24", i + 1)).availability_zone(zone).send().await.context("creating a subnet")?;
+        let out = ec2
+            .create_subnet()
+            .vpc_id(&vpc_id)
+            .cidr_block(format!("10.{second_octet}.{}.0/24", i + 1))
+            .availability_zone(zone)
+            .send()
+            .await
+            .context("creating a subnet")?;
         let id = out.subnet().and_then(|s| s.subnet_id()).context("CreateSubnet answered no id")?.to_string();
         prepared.push(Prepared { kind: "subnet", named: named.clone(), local: id.clone() });
         subnets.push(id);

@@ -28,7 +28,11 @@ fn states(out: &mut String, scope: &str, machine: &Value, depth: usize) -> Resul
         match kind {
             "Map" | "Parallel" => {
                 let _ = writeln!(out, "{indent}subgraph {node} [\"{} ({kind})\"]", label(name));
-                let inner = if kind == "Map" { vec![state.get("ItemProcessor").or_else(|| state.get("Iterator")).cloned().unwrap_or_default()] } else { state["Branches"].as_array().cloned().unwrap_or_default() };
+                let inner = if kind == "Map" {
+                    vec![state.get("ItemProcessor").or_else(|| state.get("Iterator")).cloned().unwrap_or_default()]
+                } else {
+                    state["Branches"].as_array().cloned().unwrap_or_default()
+                };
                 for (i, branch) in inner.iter().enumerate() {
                     let inner_scope = format!("{node}_{i}");
                     let first = branch["StartAt"].as_str().context("a branch has no StartAt")?;
@@ -74,7 +78,11 @@ fn shape(kind: &str, name: &str, state: &Value) -> String {
     let name = label(name);
     match kind {
         "Task" => {
-            let function = state["Parameters"]["FunctionName"].as_str().or_else(|| state["Arguments"]["FunctionName"].as_str()).or_else(|| state["Resource"].as_str()).unwrap_or_default();
+            let function = state["Parameters"]["FunctionName"]
+                .as_str()
+                .or_else(|| state["Arguments"]["FunctionName"].as_str())
+                .or_else(|| state["Resource"].as_str())
+                .unwrap_or_default();
             let function = function.trim_start_matches("arn:aws:states:::").trim_start_matches("${").trim_end_matches('}');
             format!("[\"{name}<br/>{}\"]", label(function))
         }
@@ -217,7 +225,10 @@ mod tests {
         std::fs::write(root.join("m.asl.json"), json!({"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}).to_string()).unwrap_or_default();
         let text = "intro\n<!-- diagram: m.asl.json -->\nstale\n<!-- /diagram -->\noutro\n";
         let fresh = refresh(text, &root).unwrap_or_default();
-        assert!(fresh.starts_with("intro\n<!-- diagram: m.asl.json -->\n```mermaid\nflowchart TD\n") && fresh.ends_with("```\n<!-- /diagram -->\noutro\n"), "{fresh}");
+        assert!(
+            fresh.starts_with("intro\n<!-- diagram: m.asl.json -->\n```mermaid\nflowchart TD\n") && fresh.ends_with("```\n<!-- /diagram -->\noutro\n"),
+            "{fresh}"
+        );
         assert!(!fresh.contains("stale"));
         assert_eq!(refresh(&fresh, &root).unwrap_or_default(), fresh, "refreshing twice changes nothing");
         let _ = std::fs::remove_dir_all(root);

@@ -108,7 +108,11 @@ impl IdentityCenterPort for IdentityCenterAdapter {
                 _ => None,
             })
             .collect();
-        futures::stream::iter(user_ids).map(|user_id| async move { self.describe_user(store_id, &user_id).await }).buffered(CONCURRENT_READS).try_collect().await
+        futures::stream::iter(user_ids)
+            .map(|user_id| async move { self.describe_user(store_id, &user_id).await })
+            .buffered(CONCURRENT_READS)
+            .try_collect()
+            .await
     }
 }
 

@@ -14,6 +14,26 @@ use serde_json::{json, Value};
 
 use crate::Config;
 
+/// The request API Gateway (HTTP API, payload format 2.0) sends for `route_key` (`METHOD /path`),
+/// with `id` as the `{id}` path parameter: for callers that invoke the handler as API Gateway
+/// does (the tests, the benchmarks).
+pub fn api_request(route_key: &str, id: Option<&str>, body: Option<&str>, base64: bool) -> ApiGatewayV2httpRequest {
+    let (method, path) = route_key.split_once(' ').unwrap_or(("GET", route_key));
+    let mut request = ApiGatewayV2httpRequest::default();
+    request.version = Some("2.0".into());
+    request.route_key = Some(route_key.into());
+    request.raw_path = Some(id.map_or(path.to_string(), |id| path.replace("{id}", id)));
+    request.request_context.route_key = Some(route_key.into());
+    request.request_context.http.method = method.parse().unwrap_or_default();
+    request.request_context.http.path = request.raw_path.clone();
+    if let Some(id) = id {
+        request.path_parameters.insert("id".into(), id.into());
+    }
+    request.body = body.map(str::to_string);
+    request.is_base64_encoded = base64;
+    request
+}
+
 fn respond(status_code: i64, body: Value) -> ApiGatewayV2httpResponse {
     let mut response = ApiGatewayV2httpResponse::default();
     response.status_code = status_code;

@@ -24,7 +24,12 @@ pub struct EventResult {
     pub rejected: bool,
 }
 
-pub async fn handle<W: WorkflowPort, E: EventPort>(workflow: &W, events: &E, config: &Config, event: &EventBridgeEvent) -> Result<EventResult, OnboardingError> {
+pub async fn handle<W: WorkflowPort, E: EventPort>(
+    workflow: &W,
+    events: &E,
+    config: &Config,
+    event: &EventBridgeEvent,
+) -> Result<EventResult, OnboardingError> {
     let detail = &event.detail;
     match validate_value(detail, &config.validation) {
         Ok(request) => {

@@ -13,6 +13,7 @@ use onboarding_core::validate::ValidationContext;
 use onboarding_core::OnboardingError;
 use serde_json::Value;
 
+pub use api::api_request;
 pub use events::EventResult;
 
 #[derive(Clone, Debug)]
@@ -26,13 +27,12 @@ pub struct Config {
 pub async fn handler<W: WorkflowPort, E: EventPort>(workflow: &W, events: &E, config: &Config, event: LambdaEvent<Value>) -> Result<Value, OnboardingError> {
     let payload = event.payload;
     if payload.get("detail-type").is_some() {
-        let event: EventBridgeEvent =
-            serde_json::from_value(payload).map_err(|e| OnboardingError::state(format!("not an EventBridge event: {e}")))?;
+        let event: EventBridgeEvent = serde_json::from_value(payload).map_err(|e| OnboardingError::state(format!("not an EventBridge event: {e}")))?;
         let result = events::handle(workflow, events, config, &event).await?;
         return to_value(&result);
     }
-    let request: ApiGatewayV2httpRequest =
-        serde_json::from_value(payload).map_err(|e| OnboardingError::state(format!("neither an API Gateway HTTP API request nor an EventBridge event: {e}")))?;
+    let request: ApiGatewayV2httpRequest = serde_json::from_value(payload)
+        .map_err(|e| OnboardingError::state(format!("neither an API Gateway HTTP API request nor an EventBridge event: {e}")))?;
     let response = api::handle(workflow, config, &request).await?;
     to_value(&response)
 }

@@ -5,24 +5,9 @@ use onboarding_core::validate::ValidationContext;
 use serde_json::Value;
 use start_onboarding::{handler, Config};
 
-/// An API Gateway HTTP API request (payload format 2.0) as API Gateway sends it: `route_key` is
-/// `METHOD /path`, `id` the `{id}` path parameter.
-fn api_event(route_key: &str, id: Option<&str>, body: Option<&str>, base64: bool) -> serde_json::Value {
-    use aws_lambda_events::apigw::ApiGatewayV2httpRequest;
-    let (method, path) = route_key.split_once(' ').unwrap_or(("GET", route_key));
-    let mut request = ApiGatewayV2httpRequest::default();
-    request.version = Some("2.0".into());
-    request.route_key = Some(route_key.into());
-    request.raw_path = Some(id.map_or(path.to_string(), |id| path.replace("{id}", id)));
-    request.request_context.route_key = Some(route_key.into());
-    request.request_context.http.method = method.parse().unwrap_or_default();
-    request.request_context.http.path = request.raw_path.clone();
-    if let Some(id) = id {
-        request.path_parameters.insert("id".into(), id.into());
-    }
-    request.body = body.map(str::to_string);
-    request.is_base64_encoded = base64;
-    serde_json::to_value(request).unwrap_or_default()
+/// What API Gateway sends for `route_key`, as JSON.
+fn api_event(route_key: &str, id: Option<&str>, body: Option<&str>, base64: bool) -> Value {
+    serde_json::to_value(start_onboarding::api_request(route_key, id, body, base64)).unwrap_or_default()
 }
 
 mod handler {
