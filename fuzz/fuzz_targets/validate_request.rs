@@ -7,7 +7,7 @@ use onboarding_core::validate::{validate_json, ValidationContext};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let ctx = ValidationContext { role_name_prefix: "sagemaker-onboarding-".into() };
+    let ctx = ValidationContext::new("sagemaker-onboarding-");
     match validate_json(text, &ctx) {
         Ok(request) => {
             // Normalising is idempotent: the normalised request validates to itself.

@@ -78,7 +78,7 @@ fn onboard_binary() -> Result<PathBuf> {
 fn through_onboard_validate(binary: &PathBuf, case: &Case, text: &str) -> Result<()> {
     let file = std::env::temp_dir().join(format!("bad-request-{}-{}", std::process::id(), case.file));
     std::fs::write(&file, text)?;
-    let out = Command::new(binary).arg("validate").arg(&file).env("ROLE_NAME_PREFIX", local_aws::ROLE_NAME_PREFIX).output()?;
+    let out = Command::new(binary).arg("validate").arg(&file).envs(local_aws::deployment_env()).output()?;
     let _ = std::fs::remove_file(&file);
     let stderr = String::from_utf8_lossy(&out.stderr);
     if case.stage == "validate" {

@@ -12,7 +12,6 @@ use onboard::local::LocalSession;
 use onboarding_aws::eventbridge::EventBridgeAdapter;
 use onboarding_aws::step_functions::StepFunctionsAdapter;
 use onboarding_core::naming::execution_arn;
-use onboarding_core::validate::ValidationContext;
 use serde_json::{json, Value};
 use start_onboarding::Config;
 use tests::Env;
@@ -43,10 +42,7 @@ impl<'a> Entry<'a> {
             session,
             workflow: StepFunctionsAdapter::from_config(cfg, &session.state_machine_arn),
             events: EventBridgeAdapter::from_config(cfg, local_aws::deploy::LOCAL_EVENT_BUS, onboarding_core::config::EVENT_SOURCE_VALUE),
-            config: Config {
-                state_machine_arn: session.state_machine_arn.clone(),
-                validation: ValidationContext { role_name_prefix: local_aws::ROLE_NAME_PREFIX.into() },
-            },
+            config: Config { state_machine_arn: session.state_machine_arn.clone(), validation: local_aws::validation_context() },
         }
     }
 

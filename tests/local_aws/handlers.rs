@@ -15,7 +15,6 @@ use onboarding_aws::identity_center::IdentityCenterAdapter;
 use onboarding_aws::sagemaker::SageMakerAdapter;
 use onboarding_aws::ses::SesAdapter;
 use onboarding_aws::sso_assignments::AssignmentAdapter;
-use onboarding_core::validate::ValidationContext;
 use onboarding_core::{ErrorName, OnboardingError, OnboardingState};
 use serde_json::json;
 use tests::Env;
@@ -51,7 +50,7 @@ const REGION: &str = "us-east-1";
 
 async fn validated(request: serde_json::Value) -> Result<OnboardingState> {
     let config = validate_request::Config {
-        validation: ValidationContext { role_name_prefix: local_aws::ROLE_NAME_PREFIX.into() },
+        validation: local_aws::validation_context(),
         domain_region: REGION.into(),
         settings: onboarding_core::state::Settings { poll_interval_seconds: 1, max_polls: 5 },
     };
@@ -79,10 +78,13 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
     let members: Vec<&str> = ids.groups[0].members.iter().map(|m| m.user_name.as_str()).collect();
     ensure!(members == ["omar", "li"], "members {members:?}");
 
-    let iam = IamAdapter::from_config(config);
+    let iam = IamAdapter::from_config(config).with_permissions_boundary(Some(local_aws::permissions_boundary_arn()));
     let state = role_setup::handler(&iam, local_aws::ROLE_NAME_PREFIX, event(state)).await?;
     let role_name = format!("{}{domain}-execution", local_aws::ROLE_NAME_PREFIX);
     let iam_client = aws_sdk_iam::Client::new(config);
+    let created = iam_client.get_role().role_name(&role_name).send().await?;
+    let boundary = created.role().and_then(|r| r.permissions_boundary()).and_then(|b| b.permissions_boundary_arn());
+    ensure!(boundary == Some(local_aws::permissions_boundary_arn().as_str()), "the role's boundary is {boundary:?}");
     let attached = iam_client.list_attached_role_policies().role_name(&role_name).send().await?;
     ensure!(attached.attached_policies().iter().any(|p| p.policy_arn() == Some("arn:aws:iam::aws:policy/AmazonSageMakerFullAccess")));
     let inline = iam_client.get_role_policy().role_name(&role_name).policy_name(onboarding_core::policies::ML_ACTIVITIES_POLICY_NAME).send().await?;
@@ -164,7 +166,12 @@ async fn role_setup_checks_an_existing_roles_trust(s: &LocalSession) -> Result<(
     let iam_client = aws_sdk_iam::Client::new(s.aws.sdk_config());
     let ec2_trust =
         json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
-    let role = iam_client.create_role().role_name("handlers-ec2-role").assume_role_policy_document(ec2_trust.to_string()).send().await?;
+    let role = iam_client
+        .create_role()
+        .role_name(format!("{}handlers-ec2-role", local_aws::ROLE_NAME_PREFIX))
+        .assume_role_policy_document(ec2_trust.to_string())
+        .send()
+        .await?;
     let arn = role.role().map(|r| r.arn().to_string()).context("arn")?;
     let state = validated(json!({"domainName": "handlers-trust", "identityCenter": {"users": ["jane"]}, "executionRole": {"existingRoleArn": arn}})).await?;
     let result = role_setup::handler(&IamAdapter::from_config(s.aws.sdk_config()), local_aws::ROLE_NAME_PREFIX, event(state)).await;

@@ -95,6 +95,9 @@ async fn cli_flow_example_onboards_end_to_end(s: &LocalSession) -> Result<()> {
     let role_name = field(summary, "executionRoleArn")?.rsplit('/').next().context("role name")?.to_string();
     let attached = iam.list_attached_role_policies().role_name(&role_name).send().await?;
     ensure!(attached.attached_policies().iter().any(|p| p.policy_arn() == Some("arn:aws:iam::aws:policy/AmazonSageMakerFullAccess")));
+    let role = iam.get_role().role_name(&role_name).send().await?;
+    let boundary = role.role().and_then(|r| r.permissions_boundary()).and_then(|b| b.permissions_boundary_arn()).map(str::to_string);
+    ensure!(boundary == Some(local_aws::permissions_boundary_arn()), "the execution role's permissions boundary is {boundary:?}");
 
     let app = d.single_sign_on_application_arn().context("application")?;
     let router = s.aws.router_state()?;

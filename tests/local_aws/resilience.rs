@@ -264,9 +264,9 @@ async fn permanent_errors_fail_fast(s: &LocalSession) -> Result<()> {
     let unassumable = "fault-unassumable";
     let iam = aws_sdk_iam::Client::new(s.aws.sdk_config());
     let trust = onboarding_core::policies::sagemaker_trust_policy().to_string();
-    let role = iam.create_role().role_name("team-owned-role").assume_role_policy_document(trust).send().await?;
+    let role = iam.create_role().role_name("sagemaker-onboarding-team-owned-role").assume_role_policy_document(trust).send().await?;
     let role_arn = role.role().map(|r| r.arn().to_string()).context("role")?;
-    s.aws.inject_fault("sagemaker:CreateDomain", 1, json!({"status": 400, "code": "ValidationException", "message": "Could not assume role arn:aws:iam::123456789012:role/team-owned-role.", "match": unassumable}))?;
+    s.aws.inject_fault("sagemaker:CreateDomain", 1, json!({"status": 400, "code": "ValidationException", "message": "Could not assume role arn:aws:iam::123456789012:role/sagemaker-onboarding-team-owned-role.", "match": unassumable}))?;
     let mut existing_role = request(unassumable);
     existing_role["executionRole"] = json!({"existingRoleArn": role_arn});
 

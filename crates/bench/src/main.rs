@@ -6,6 +6,7 @@
 //! release build, with its real input and its first AWS call answered by the local AWS.
 
 mod runtime_api;
+mod team_sizes;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -40,7 +41,14 @@ fn median(values: &[f64]) -> f64 {
 
 fn main() -> Result<()> {
     let root = local_aws::project_root();
-    let cold_build = std::env::args().any(|a| a == "--cold-build");
+    let args: Vec<String> = std::env::args().collect();
+    // The cold build is timed unless asked not to (it empties nothing: it builds into a
+    // directory of its own).
+    let cold_build = !args.iter().any(|a| a == "--no-cold-build");
+    let team_sizes: Vec<usize> = match args.iter().position(|a| a == "--team-sizes") {
+        Some(i) => args.get(i + 1).map(|list| list.split(',').filter_map(|n| n.trim().parse().ok()).collect()).unwrap_or_default(),
+        None => vec![10, 100, 1_000, 5_000],
+    };
     let target = PathBuf::from(std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| root.join("target").display().to_string()));
     let functions = local_aws::function_names(&root)?;
 
@@ -101,7 +109,14 @@ fn main() -> Result<()> {
     let (_, lambda) = runtime.block_on(task_history(&session, &outcome.execution_arn))?;
     let polls = outcome.steps.iter().filter(|s| s.state == "PollDomain").count();
 
+    let mut teams = Vec::new();
+    for people in team_sizes {
+        eprintln!("onboarding a team of {people}...");
+        teams.push(runtime.block_on(team_sizes::onboard_team(&session, people))?);
+    }
+
     print_report(&rows, &baseline, &sizes(&root, &target, &functions)?, (wall, lambda, outcome.transitions, polls, outcome.succeeded()), &build);
+    print_teams(&teams);
     Ok(())
 }
 
@@ -274,6 +289,36 @@ fn machine() -> String {
     format!("{cores} cores ({cpu}), {:.0} GiB", mem as f64 / 1024.0 / 1024.0)
 }
 
+/// Step Functions, Lambda (compute and requests) for one onboarding.
+fn cost(transitions: u32, lambda: Duration) -> f64 {
+    let lambda_cost = lambda.as_secs_f64() * MEMORY_MB / 1024.0 * PRICE_PER_GB_SECOND_ARM;
+    let requests = transitions as f64 * PRICE_PER_REQUEST; // at most one Lambda request per transition
+    transitions as f64 * PRICE_PER_TRANSITION + lambda_cost + requests
+}
+
+fn print_teams(teams: &[team_sizes::TeamRow]) {
+    if teams.is_empty() {
+        return;
+    }
+    println!("\nTeams of growing size (groups of at most 100 people; each person invited by e-mail):\n");
+    println!("| people | groups | largest state (KiB) | within 256 KiB | state transitions | Lambda GB-s | wall time (s) | cost per onboarding | outcome |");
+    println!("|---:|---:|---:|---|---:|---:|---:|---:|---|");
+    for t in teams {
+        let fits = if t.largest_state_bytes <= team_sizes::STATE_LIMIT_BYTES { "yes" } else { "**no**: AWS fails the execution" };
+        println!(
+            "| {} | {} | {:.1} | {fits} | {} | {:.3} | {:.1} | ${:.6} | {} |",
+            t.people,
+            t.groups,
+            t.largest_state_bytes as f64 / 1024.0,
+            t.transitions,
+            t.lambda.as_secs_f64() * MEMORY_MB / 1024.0,
+            t.wall.as_secs_f64(),
+            cost(t.transitions, t.lambda),
+            t.outcome
+        );
+    }
+}
+
 fn print_report(
     rows: &[(String, Measure)],
     baseline: &Measure,
@@ -298,17 +343,16 @@ fn print_report(
     }
     println!("| *boto3 baseline (Python, DescribeDomain)* | {base_ms:.0} | | | {base_rss:.1} | | |");
     let (wall, lambda, transitions, polls, ok) = e2e;
-    let lambda_cost = lambda.as_secs_f64() * MEMORY_MB / 1024.0 * PRICE_PER_GB_SECOND_ARM;
-    let requests = transitions as f64 * PRICE_PER_REQUEST; // at most one Lambda request per transition
     let sfn_cost = transitions as f64 * PRICE_PER_TRANSITION;
+    let lambda_and_requests = cost(transitions, lambda) - sfn_cost;
     println!("\nOne onboarding on the local AWS with {polls} polls ({}): wall time {:.1} s, Lambda run time {:.2} s, {transitions} state transitions ({:.1} per poll).",
         if ok { "succeeded" } else { "FAILED" }, wall.as_secs_f64(), lambda.as_secs_f64(), 3.0);
     println!("Estimated cost per onboarding: ${:.6} (Step Functions ${sfn_cost:.6} at $0.025 per 1,000 transitions; Lambda ${:.8} at 128 MB, $0.0000133334 per GB-s arm64, $0.20 per million requests).",
-        sfn_cost + lambda_cost + requests, lambda_cost + requests);
+        cost(transitions, lambda), lambda_and_requests);
     println!(
         "\nBuild: no-op rebuild of the workspace and its tests {:.1} s; after an edit of onboarding-core {:.1} s{}.",
         build.warm_noop.as_secs_f64(),
         build.incremental.as_secs_f64(),
-        build.cold.map(|c| format!("; cold (empty target directory) {:.0} s", c.as_secs_f64())).unwrap_or_else(|| "; cold: run with --cold-build".into())
+        build.cold.map(|c| format!("; cold (empty target directory) {:.0} s", c.as_secs_f64())).unwrap_or_else(|| "; cold: not timed (--no-cold-build)".into())
     );
 }

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 
-pub use processes::free_port;
+pub use processes::free_ports;
 use processes::Managed;
 
 /// The account moto uses.
@@ -31,6 +31,39 @@ pub const ACCOUNT_ID: &str = "123456789012";
 pub const ROLE_NAME_PREFIX: &str = "sagemaker-onboarding-";
 /// The verified sender the demo seeds.
 pub const SENDER_ADDRESS: &str = "onboarding@example.com";
+/// The one domain extra recipients may be in locally.
+pub const RECIPIENT_DOMAIN: &str = "example.com";
+
+/// The permissions boundary of the roles the local deployment creates (seeded as the stack
+/// creates it).
+pub fn permissions_boundary_arn() -> String {
+    format!("arn:aws:iam::{ACCOUNT_ID}:policy/{ROLE_NAME_PREFIX}team-boundary")
+}
+
+/// What the local deployment's functions validate requests with (the limits of `deployment_env`).
+pub fn validation_context() -> onboarding_core::validate::ValidationContext {
+    onboarding_core::validate::ValidationContext {
+        account_id: Some(ACCOUNT_ID.to_string()),
+        allowed_senders: Some(vec![SENDER_ADDRESS.to_string()]),
+        allowed_recipient_domains: Some(vec![RECIPIENT_DOMAIN.to_string()]),
+        ..onboarding_core::validate::ValidationContext::new(ROLE_NAME_PREFIX)
+    }
+}
+
+/// The local deployment's limits, as the template's parameters set them for the functions (and
+/// as `onboard validate` reads them): the role prefix, the account, the sender and the
+/// recipients' domain; the managed policy allow-list is the default one.
+pub fn deployment_env() -> Vec<(&'static str, String)> {
+    use onboarding_core::config;
+    vec![
+        (config::ROLE_NAME_PREFIX, ROLE_NAME_PREFIX.to_string()),
+        (config::SENDER_ADDRESS, SENDER_ADDRESS.to_string()),
+        (config::ALLOWED_SENDERS, SENDER_ADDRESS.to_string()),
+        (config::ALLOWED_RECIPIENT_DOMAINS, RECIPIENT_DOMAIN.to_string()),
+        (config::DEPLOYMENT_ACCOUNT_ID, ACCOUNT_ID.to_string()),
+        (config::PERMISSIONS_BOUNDARY_ARN, permissions_boundary_arn()),
+    ]
+}
 
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -81,7 +114,7 @@ impl LocalAws {
         std::fs::create_dir_all(&options.log_dir)?;
         build_functions(root)?;
 
-        let (moto_port, router_port, lambda_port) = (free_port()?, free_port()?, free_port()?);
+        let [moto_port, router_port, lambda_port] = free_ports::<3>()?;
         let mut processes = Vec::new();
 
         let mut moto = Command::new(venv_bin.join("moto_server"));
@@ -116,8 +149,7 @@ impl LocalAws {
             .env("AWS_ACCESS_KEY_ID", "testing")
             .env("AWS_SECRET_ACCESS_KEY", "testing")
             .env("IDENTITY_CENTER_REGION", &options.region)
-            .env("ROLE_NAME_PREFIX", ROLE_NAME_PREFIX)
-            .env("SENDER_ADDRESS", SENDER_ADDRESS)
+            .envs(deployment_env())
             .env("POLL_INTERVAL_SECONDS", options.tunables.poll_interval_seconds.to_string())
             .env("MAX_POLLS", options.tunables.max_polls.to_string())
             .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()));
@@ -127,6 +159,7 @@ impl LocalAws {
         let mut local = LocalAws { region: options.region.clone(), moto_port, router_port, lambda_port, log_dir: options.log_dir.clone(), config, processes };
         local.wait_until_ready(Duration::from_secs(120))?;
         http::json(moto_port, "POST", "/moto-api/config", Some(&json!({"stepfunctions": {"execute_state_machine": true}})))?;
+        warm_up(lambda_port, &function_names(root)?);
         Ok(local)
     }
 
@@ -295,6 +328,17 @@ pub async fn sdk_config(router_port: u16, region: &str) -> aws_config::SdkConfig
         .credentials_provider(aws_sdk_sfn::config::Credentials::new("testing", "testing", None, None, "local-aws"))
         .load()
         .await
+}
+
+/// Starts each function once (cargo lambda watch runs `cargo run --bin NAME` on a function's first
+/// invocation, a second or more each), so that executions meet running functions, as they would
+/// meet warm ones in Lambda. The answers (errors: the event is empty) do not matter.
+fn warm_up(lambda_port: u16, functions: &[String]) {
+    std::thread::scope(|scope| {
+        for name in functions {
+            scope.spawn(move || http::request(lambda_port, "POST", &format!("/2015-03-31/functions/{name}/invocations"), Some("{}")));
+        }
+    });
 }
 
 /// Builds every function binary, so that the first invocation does not wait for a compile.

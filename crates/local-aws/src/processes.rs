@@ -57,8 +57,13 @@ impl Drop for Managed {
     }
 }
 
-/// A free TCP port on 127.0.0.1.
-pub fn free_port() -> Result<u16> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    Ok(listener.local_addr()?.port())
+/// `N` distinct free TCP ports on 127.0.0.1: all are held until all are found, since a port
+/// released at once may be handed out again by the next bind.
+pub fn free_ports<const N: usize>() -> Result<[u16; N]> {
+    let listeners = (0..N).map(|_| std::net::TcpListener::bind("127.0.0.1:0")).collect::<std::io::Result<Vec<_>>>()?;
+    let mut ports = [0u16; N];
+    for (port, listener) in ports.iter_mut().zip(&listeners) {
+        *port = listener.local_addr()?.port();
+    }
+    Ok(ports)
 }

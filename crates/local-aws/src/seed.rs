@@ -50,7 +50,40 @@ pub async fn seed_demo(config: &aws_config::SdkConfig, sender: &str) -> Result<S
             .await
             .context("adding a group member")?;
     }
+    seed_permissions_boundary(config).await?;
     aws_sdk_eventbridge::Client::new(config).create_event_bus().name(crate::deploy::LOCAL_EVENT_BUS).send().await.context("creating the ticket bus")?;
     aws_sdk_sesv2::Client::new(config).create_email_identity().email_identity(sender).send().await.context("verifying the sender")?;
     Ok(Seeded { identity_store_id: store_id, user_ids, group_id: group.group_id().to_string() })
+}
+
+/// The permissions boundary the stack creates (`TeamPermissionsBoundary` in infra/template.yaml,
+/// its substitutions resolved for the local account), at `crate::permissions_boundary_arn()`.
+async fn seed_permissions_boundary(config: &aws_config::SdkConfig) -> Result<()> {
+    let template: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(crate::project_root().join("infra/template.yaml"))?)?;
+    let document = resolve(&template["Resources"]["TeamPermissionsBoundary"]["Properties"]["PolicyDocument"]);
+    let name = crate::permissions_boundary_arn().rsplit('/').next().unwrap_or_default().to_string();
+    aws_sdk_iam::Client::new(config)
+        .create_policy()
+        .policy_name(name)
+        .policy_document(serde_json::to_string(&document)?)
+        .send()
+        .await
+        .context("creating the permissions boundary")?;
+    Ok(())
+}
+
+/// YAML to JSON, with the template's `!Sub` strings resolved for the local deployment.
+fn resolve(value: &serde_yaml::Value) -> serde_json::Value {
+    use serde_yaml::Value as Y;
+    match value {
+        Y::Tagged(tagged) if tagged.tag == "!Sub" => resolve(&tagged.value).as_str().map_or(serde_json::Value::Null, |text| {
+            serde_json::Value::String(
+                text.replace("${AWS::Partition}", "aws").replace("${AWS::AccountId}", crate::ACCOUNT_ID).replace("${RoleNamePrefix}", crate::ROLE_NAME_PREFIX),
+            )
+        }),
+        Y::Tagged(tagged) => resolve(&tagged.value),
+        Y::Mapping(map) => serde_json::Value::Object(map.iter().filter_map(|(k, v)| Some((k.as_str()?.to_string(), resolve(v)))).collect()),
+        Y::Sequence(items) => serde_json::Value::Array(items.iter().map(resolve).collect()),
+        other => serde_json::to_value(other).unwrap_or(serde_json::Value::Null),
+    }
 }

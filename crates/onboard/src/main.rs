@@ -22,6 +22,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check a request: print every problem with its field path (exit 1), or the normalised request.
+    /// The deployment's limits come from the variables its functions read: ALLOWED_MANAGED_POLICY_ARNS,
+    /// DEPLOYMENT_ACCOUNT_ID, ALLOWED_SENDERS (with SENDER_ADDRESS) and ALLOWED_RECIPIENT_DOMAINS.
     Validate {
         file: PathBuf,
         /// The deployment's role name prefix (role names are checked with it).
@@ -134,7 +136,7 @@ fn block_on<F: std::future::Future<Output = Result<ExitCode>>>(f: F) -> Result<E
 async fn start(file: PathBuf, stack: Stack, follow: bool) -> Result<ExitCode> {
     let text = read(&file)?;
     let role_name_prefix = std::env::var("ROLE_NAME_PREFIX").unwrap_or_else(|_| "sagemaker-onboarding-".into());
-    let request = match validate_json(&text, &ValidationContext { role_name_prefix }) {
+    let request = match validate_json(&text, &ValidationContext { role_name_prefix, ..ValidationContext::from_env() }) {
         Ok(request) => request,
         Err(problems) => {
             eprintln!("{} is not a valid onboarding request:", file.display());
@@ -190,7 +192,7 @@ fn read(file: &PathBuf) -> Result<String> {
 }
 
 fn validate(file: &PathBuf, role_name_prefix: String) -> Result<ExitCode> {
-    match validate_json(&read(file)?, &ValidationContext { role_name_prefix }) {
+    match validate_json(&read(file)?, &ValidationContext { role_name_prefix, ..ValidationContext::from_env() }) {
         Ok(request) => {
             println!("{}", serde_json::to_string_pretty(&request)?);
             Ok(ExitCode::SUCCESS)
@@ -237,7 +239,7 @@ fn local(file: &PathBuf, keep: bool, pending_polls: u32, poll_interval: u32) -> 
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let root = std::env::current_dir()?;
-        println!("Starting the local AWS (moto, the router, cargo lambda watch)...");
+        println!("Starting the local AWS (moto, the router, cargo lambda watch) and each function once ...");
         let session = LocalSession::start(&root, Tunables { poll_interval_seconds: poll_interval, ..local_aws::deploy::LOCAL_TUNABLES }).await?;
         session.aws.configure(serde_json::json!({"domainPendingPolls": pending_polls}))?;
         println!("Local AWS at {}; onboarding {}", session.aws.endpoint(), file.display());

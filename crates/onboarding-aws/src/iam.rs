@@ -12,15 +12,24 @@ use crate::classify;
 #[derive(Clone, Debug)]
 pub struct IamAdapter {
     client: aws_sdk_iam::Client,
+    /// The permissions boundary every created role carries (the deployment may create roles
+    /// only with it: `iam:PermissionsBoundary` in its policy).
+    permissions_boundary: Option<String>,
 }
 
 impl IamAdapter {
     pub fn new(client: aws_sdk_iam::Client) -> Self {
-        IamAdapter { client }
+        IamAdapter { client, permissions_boundary: None }
     }
 
     pub fn from_config(config: &aws_config::SdkConfig) -> Self {
         Self::new(aws_sdk_iam::Client::new(config))
+    }
+
+    /// Roles created from now on carry `boundary` as their permissions boundary.
+    pub fn with_permissions_boundary(mut self, boundary: Option<String>) -> Self {
+        self.permissions_boundary = boundary;
+        self
     }
 }
 
@@ -80,6 +89,7 @@ impl IamPort for IamAdapter {
             .role_name(name)
             .assume_role_policy_document(trust_policy.to_string())
             .description("SageMaker execution role created by sagemaker-onboarding")
+            .set_permissions_boundary(self.permissions_boundary.clone())
             .set_tags(Some(iam_tags(tags)?))
             .send()
             .await;
@@ -156,10 +166,13 @@ mod tests {
 
     #[tokio::test]
     async fn create_role_sends_trust_and_tags_and_tolerates_a_race() {
+        let boundary = "arn:aws:iam::123456789012:policy/team-boundary";
         let create = mock!(Client::create_role)
-            .match_requests(|r| r.tags().len() == 1 && r.assume_role_policy_document().is_some_and(|d| d.contains("sagemaker")))
+            .match_requests(move |r| {
+                r.tags().len() == 1 && r.assume_role_policy_document().is_some_and(|d| d.contains("sagemaker")) && r.permissions_boundary() == Some(boundary)
+            })
             .then_output(|| CreateRoleOutput::builder().role(role("r")).build());
-        let iam = IamAdapter::new(mock_client!(aws_sdk_iam, [&create]));
+        let iam = IamAdapter::new(mock_client!(aws_sdk_iam, [&create])).with_permissions_boundary(Some(boundary.into()));
         let tags = Tags::from([("k".to_string(), "v".to_string())]);
         let arn = iam.create_role("r", &onboarding_core::policies::sagemaker_trust_policy(), &tags).await.expect("created");
         assert_eq!(arn, "arn:aws:iam::123456789012:role/r");

@@ -7,6 +7,23 @@ pub const ROLE_NAME_PREFIX: &str = "ROLE_NAME_PREFIX";
 /// The verified SES sender used when a request names none.
 pub const SENDER_ADDRESS: &str = "SENDER_ADDRESS";
 
+/// Managed policies requests may attach (comma-separated ARNs; the template's allow-list).
+pub const ALLOWED_MANAGED_POLICY_ARNS: &str = "ALLOWED_MANAGED_POLICY_ARNS";
+/// The account the deployment runs in: existing roles must belong to it.
+pub const DEPLOYMENT_ACCOUNT_ID: &str = "DEPLOYMENT_ACCOUNT_ID";
+/// Senders requests may name besides SENDER_ADDRESS (comma-separated).
+pub const ALLOWED_SENDERS: &str = "ALLOWED_SENDERS";
+/// Domains extra recipients may be in (comma-separated; set but empty: none).
+pub const ALLOWED_RECIPIENT_DOMAINS: &str = "ALLOWED_RECIPIENT_DOMAINS";
+
+/// The permissions boundary every role the workflow creates carries.
+pub const PERMISSIONS_BOUNDARY_ARN: &str = "PERMISSIONS_BOUNDARY_ARN";
+
+/// A comma-separated list, when the variable is set (an empty value is an empty list).
+pub fn list(name: &str) -> Option<Vec<String>> {
+    std::env::var(name).ok().map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect())
+}
+
 /// A variable's value, when set and not empty.
 pub fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())

@@ -43,11 +43,66 @@ impl fmt::Display for Problem {
     }
 }
 
-/// What validation needs to know about the deployment it runs in.
-#[derive(Clone, Debug, Default)]
+/// The managed policies a request may attach when the deployment names none: SageMaker's own,
+/// for Studio, Canvas, features, pipelines and the model registry. Nothing that grants IAM or
+/// account administration.
+pub const DEFAULT_ALLOWED_MANAGED_POLICIES: &[&str] = &[
+    "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess",
+    "arn:aws:iam::aws:policy/AmazonSageMakerReadOnly",
+    "arn:aws:iam::aws:policy/AmazonSageMakerCanvasFullAccess",
+    "arn:aws:iam::aws:policy/AmazonSageMakerCanvasAIServicesAccess",
+    "arn:aws:iam::aws:policy/AmazonSageMakerCanvasDataPrepFullAccess",
+    "arn:aws:iam::aws:policy/service-role/AmazonSageMakerCanvasForecastAccess",
+    "arn:aws:iam::aws:policy/AmazonSageMakerFeatureStoreAccess",
+    "arn:aws:iam::aws:policy/AmazonSageMakerPipelinesIntegrations",
+    "arn:aws:iam::aws:policy/AmazonSageMakerModelRegistryFullAccess",
+];
+
+/// What validation needs to know about the deployment it runs in: the most a request may obtain.
+#[derive(Clone, Debug)]
 pub struct ValidationContext {
-    /// Prefix of every role the workflow creates (its IAM permissions are limited to it).
+    /// Prefix of every role the workflow creates or passes (its IAM permissions are limited to it).
     pub role_name_prefix: String,
+    /// Managed policies a request may attach to the roles it creates (the same list limits
+    /// `iam:AttachRolePolicy` in the template).
+    pub allowed_managed_policies: Vec<String>,
+    /// The deployment's account: an existing role must be in it. `None`: not known, not checked.
+    pub account_id: Option<String>,
+    /// Senders a request may name (`ses:FromAddress` allows only these). `None`: not restricted.
+    pub allowed_senders: Option<Vec<String>>,
+    /// Domains `notification.extraRecipients` may be in. `None`: not restricted.
+    pub allowed_recipient_domains: Option<Vec<String>>,
+}
+
+impl ValidationContext {
+    /// The defaults for a deployment with this role name prefix: the default policy allow-list,
+    /// senders, recipients and accounts not restricted.
+    pub fn new(role_name_prefix: impl Into<String>) -> Self {
+        ValidationContext {
+            role_name_prefix: role_name_prefix.into(),
+            allowed_managed_policies: DEFAULT_ALLOWED_MANAGED_POLICIES.iter().map(|s| s.to_string()).collect(),
+            account_id: None,
+            allowed_senders: None,
+            allowed_recipient_domains: None,
+        }
+    }
+
+    /// The deployment's limits from the functions' environment (`config`'s variables, which the
+    /// template sets from its parameters).
+    pub fn from_env() -> Self {
+        use crate::config::{list, var};
+        let mut ctx = Self::new(var(crate::config::ROLE_NAME_PREFIX).unwrap_or_default());
+        if let Some(policies) = list(crate::config::ALLOWED_MANAGED_POLICY_ARNS) {
+            ctx.allowed_managed_policies = policies;
+        }
+        ctx.account_id = var(crate::config::DEPLOYMENT_ACCOUNT_ID);
+        ctx.allowed_senders = list(crate::config::ALLOWED_SENDERS).map(|mut senders| {
+            senders.extend(var(crate::config::SENDER_ADDRESS));
+            senders
+        });
+        ctx.allowed_recipient_domains = list(crate::config::ALLOWED_RECIPIENT_DOMAINS);
+        ctx
+    }
 }
 
 /// Parses and validates a request given as JSON text.
@@ -155,7 +210,7 @@ pub fn validate(mut r: OnboardingRequest, ctx: &ValidationContext) -> Result<Onb
     check_rstudio(&r, ctx, &mut p);
     check_network(&r, &mut p);
     check_storage(&r, &mut p);
-    check_notification(&r, &mut p);
+    check_notification(&r, ctx, &mut p);
     check_tags(&r, &mut p);
     if !p.0.is_empty() {
         return Err(p.0);
@@ -239,7 +294,11 @@ fn check_principals(path: &str, names: &[String], p: &mut Problems) {
 fn check_execution_role(r: &OnboardingRequest, ctx: &ValidationContext, p: &mut Problems) {
     let role = &r.execution_role;
     if let Some(arn) = &role.existing_role_arn {
-        p.check(is_role_arn(arn), "executionRole.existingRoleArn", "is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)");
+        if is_role_arn(arn) {
+            check_existing_role("executionRole.existingRoleArn", arn, ctx, p);
+        } else {
+            p.add("executionRole.existingRoleArn", "is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)");
+        }
         let creates = role.role_name.is_some() || role.managed_policy_arns.is_some() || !role.ml_activities.is_empty();
         p.check(!creates, "executionRole", "existingRoleArn cannot be combined with roleName, managedPolicyArns or mlActivities");
     }
@@ -253,14 +312,38 @@ fn check_execution_role(r: &OnboardingRequest, ctx: &ValidationContext, p: &mut 
             let at = format!("executionRole.managedPolicyArns[{i}]");
             if !is_policy_arn(arn) {
                 p.add(at, "is not a managed policy ARN (arn:aws:iam::aws:policy/NAME)");
+            } else if !ctx.allowed_managed_policies.iter().any(|allowed| allowed == arn) {
+                p.add(at, format!("{arn} is not among the managed policies this deployment allows ({})", ctx.allowed_managed_policies.join(", ")));
             } else if !seen.insert(arn) {
                 p.add(at, "is named twice");
             }
         }
     }
+    if role.existing_role_arn.is_none() && role.managed_policy_arns.is_none() {
+        p.check(
+            ctx.allowed_managed_policies.iter().any(|a| a == SAGEMAKER_FULL_ACCESS),
+            "executionRole.managedPolicyArns",
+            format!("name the managed policies: this deployment does not allow the default {SAGEMAKER_FULL_ACCESS}"),
+        );
+    }
     check_ml_activities(r, p);
     let default_name = role_name(&ctx.role_name_prefix, role.role_name.as_deref(), &r.domain_name, "execution");
     p.check(is_role_name(&default_name), "executionRole.roleName", format!("the role name {default_name:?} is not a valid IAM role name"));
+}
+
+/// An existing role is passed to SageMaker: the deployment may pass only its own account's roles
+/// that carry its prefix, so a request cannot borrow a more powerful role.
+fn check_existing_role(path: &str, arn: &str, ctx: &ValidationContext, p: &mut Problems) {
+    let account = arn.split(':').nth(4).unwrap_or_default();
+    if let Some(own) = &ctx.account_id {
+        p.check(account == own, path, format!("the role is in account {account}; only roles of this deployment's account {own} can be used"));
+    }
+    let name = arn.rsplit('/').next().unwrap_or_default();
+    p.check(
+        name.starts_with(&ctx.role_name_prefix),
+        path,
+        format!("the role's name must start with {:?}: the deployment passes no other roles to SageMaker", ctx.role_name_prefix),
+    );
 }
 
 fn check_role_name(path: &str, name: &str, ctx: &ValidationContext, p: &mut Problems) {
@@ -334,7 +417,11 @@ fn check_rstudio(r: &OnboardingRequest, ctx: &ValidationContext, p: &mut Problem
         p.check(is_instance_type(t), "rstudio.instanceType", format!("{t:?} is not 'system' or an ml.* instance type"));
     }
     if let Some(arn) = &rs.existing_role_arn {
-        p.check(is_role_arn(arn), "rstudio.existingRoleArn", "is not an IAM role ARN");
+        if is_role_arn(arn) {
+            check_existing_role("rstudio.existingRoleArn", arn, ctx, p);
+        } else {
+            p.add("rstudio.existingRoleArn", "is not an IAM role ARN");
+        }
         p.check(rs.role_name.is_none(), "rstudio.roleName", "cannot be combined with existingRoleArn");
     }
     if let Some(name) = &rs.role_name {
@@ -391,17 +478,29 @@ fn check_storage(r: &OnboardingRequest, p: &mut Problems) {
     }
 }
 
-fn check_notification(r: &OnboardingRequest, p: &mut Problems) {
+fn check_notification(r: &OnboardingRequest, ctx: &ValidationContext, p: &mut Problems) {
     let n = &r.notification;
     if let Some(sender) = &n.sender {
-        p.check(is_email(sender), "notification.sender", "is not an e-mail address");
+        if !is_email(sender) {
+            p.add("notification.sender", "is not an e-mail address");
+        } else if let Some(allowed) = &ctx.allowed_senders {
+            p.check(
+                allowed.iter().any(|a| a.eq_ignore_ascii_case(sender)),
+                "notification.sender",
+                format!("{sender} is not a sender this deployment allows ({})", allowed.join(", ")),
+            );
+        }
     }
     p.check(n.extra_recipients.len() <= MAX_EXTRA_RECIPIENTS, "notification.extraRecipients", format!("at most {MAX_EXTRA_RECIPIENTS} extra recipients"));
     let mut seen = HashSet::new();
     for (i, to) in n.extra_recipients.iter().enumerate() {
         let at = format!("notification.extraRecipients[{i}]");
+        let domain = to.rsplit('@').next().unwrap_or_default();
         if !is_email(to) {
             p.add(at, "is not an e-mail address");
+        } else if let Some(allowed) = ctx.allowed_recipient_domains.as_ref().filter(|a| !a.iter().any(|d| d.eq_ignore_ascii_case(domain))) {
+            let list = if allowed.is_empty() { "none".to_string() } else { allowed.join(", ") };
+            p.add(at, format!("{domain} is not a domain this deployment sends to (allowed: {list})"));
         } else if !seen.insert(to.to_lowercase()) {
             p.add(at, "is named twice");
         }

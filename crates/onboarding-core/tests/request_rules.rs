@@ -5,7 +5,7 @@ use onboarding_core::validate::{validate_json, Problem, ValidationContext, MAX_R
 use serde_json::{json, Value};
 
 fn ctx() -> ValidationContext {
-    ValidationContext { role_name_prefix: "sagemaker-onboarding-".into() }
+    ValidationContext::new("sagemaker-onboarding-")
 }
 
 fn base() -> Value {
@@ -97,12 +97,55 @@ fn execution_role_rules() {
     refused(json!({"executionRole": {"roleName": "bad/name"}}), "executionRole.roleName", "letters, digits");
     refused(json!({"executionRole": {"roleName": "x".repeat(44)}}), "executionRole.roleName", "1-43");
     refused(json!({"executionRole": {"managedPolicyArns": ["AmazonSageMakerFullAccess"]}}), "executionRole.managedPolicyArns[0]", "managed policy ARN");
-    let arn = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
+    let arn = "arn:aws:iam::aws:policy/AmazonSageMakerCanvasFullAccess";
     refused(json!({"executionRole": {"managedPolicyArns": [arn, arn]}}), "executionRole.managedPolicyArns[1]", "twice");
     let r = accepted(json!({"executionRole": {"managedPolicyArns": [arn]}}));
     assert_eq!(r.execution_role.managed_policy_arns, Some(vec![arn.to_string()]));
-    let existing = accepted(json!({"executionRole": {"existingRoleArn": "arn:aws:iam::123456789012:role/path/x"}}));
+    let existing = accepted(json!({"executionRole": {"existingRoleArn": "arn:aws:iam::123456789012:role/path/sagemaker-onboarding-x"}}));
     assert_eq!(existing.execution_role.managed_policy_arns, None);
+}
+
+#[test]
+fn a_request_obtains_no_more_than_the_deployment_allows() {
+    for powerful in ["arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/IAMFullAccess", "arn:aws:iam::210987654321:policy/Anything"] {
+        refused(
+            json!({"executionRole": {"managedPolicyArns": [powerful]}}),
+            "executionRole.managedPolicyArns[0]",
+            "not among the managed policies this deployment allows",
+        );
+    }
+    refused(
+        json!({"executionRole": {"existingRoleArn": "arn:aws:iam::123456789012:role/Admin"}}),
+        "executionRole.existingRoleArn",
+        "must start with \"sagemaker-onboarding-\"",
+    );
+    refused(json!({"rstudio": {"enabled": true, "existingRoleArn": "arn:aws:iam::123456789012:role/Admin"}}), "rstudio.existingRoleArn", "must start with");
+
+    let limited = ValidationContext {
+        account_id: Some("123456789012".into()),
+        allowed_senders: Some(vec!["onboarding@example.com".into()]),
+        allowed_recipient_domains: Some(vec!["example.com".into()]),
+        ..ctx()
+    };
+    let within = |limits: &ValidationContext, patch: Value| {
+        let mut request = base();
+        merge(&mut request, patch);
+        validate_json(&request.to_string(), limits)
+    };
+    let with = |patch: Value| within(&limited, patch);
+    let problem = |patch: Value, path: &str| with(patch).err().unwrap_or_default().into_iter().find(|p| p.path == path).map(|p| p.message);
+    let other_account = json!({"executionRole": {"existingRoleArn": "arn:aws:iam::210987654321:role/sagemaker-onboarding-x"}});
+    assert!(problem(other_account, "executionRole.existingRoleArn").is_some_and(|m| m.contains("account 210987654321")));
+    assert!(problem(json!({"notification": {"sender": "ceo@example.com"}}), "notification.sender").is_some_and(|m| m.contains("not a sender")));
+    assert!(with(json!({"notification": {"sender": "Onboarding@Example.com"}})).is_ok());
+    let outside = json!({"notification": {"extraRecipients": ["a@example.com", "b@elsewhere.org"]}});
+    assert!(problem(outside, "notification.extraRecipients[1]").is_some_and(|m| m.contains("elsewhere.org")));
+    // The default policy is not on this deployment's list: the request must name one.
+    let canvas = "arn:aws:iam::aws:policy/AmazonSageMakerCanvasFullAccess";
+    let narrow = ValidationContext { allowed_managed_policies: vec![canvas.into()], ..ctx() };
+    let problems = within(&narrow, json!({})).err().unwrap_or_default();
+    assert!(problems.iter().any(|p| p.path == "executionRole.managedPolicyArns" && p.message.contains("does not allow the default")), "{problems:?}");
+    assert!(within(&narrow, json!({"executionRole": {"managedPolicyArns": [canvas]}})).is_ok());
 }
 
 #[test]

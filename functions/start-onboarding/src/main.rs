@@ -14,6 +14,6 @@ async fn main() -> Result<(), Error> {
     let workflow = StepFunctionsAdapter::from_config(&aws, &state_machine_arn);
     let bus = config::var(config::EVENT_BUS_NAME).unwrap_or_else(|| "default".into());
     let events = EventBridgeAdapter::from_config(&aws, &bus, config::EVENT_SOURCE_VALUE);
-    let config = Config { state_machine_arn, validation: ValidationContext { role_name_prefix: config::var(config::ROLE_NAME_PREFIX).unwrap_or_default() } };
+    let config = Config { state_machine_arn, validation: ValidationContext::from_env() };
     run(service_fn(|event: LambdaEvent<Value>| handler(&workflow, &events, &config, event))).await
 }

@@ -20,7 +20,7 @@ mod handler {
     const SM: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:onboarding";
 
     fn config() -> Config {
-        Config { state_machine_arn: SM.into(), validation: ValidationContext { role_name_prefix: "so-".into() } }
+        Config { state_machine_arn: SM.into(), validation: ValidationContext::new("so-") }
     }
 
     fn fake() -> FakeAws {
@@ -186,7 +186,8 @@ mod openapi {
     }
 
     async fn check(fake: &FakeAws, doc: &Value, path: &str, method: &str, event: Value) -> u16 {
-        let config = Config { state_machine_arn: "arn:aws:states:us-east-1:123456789012:stateMachine:onboarding".into(), validation: Default::default() };
+        let config =
+            Config { state_machine_arn: "arn:aws:states:us-east-1:123456789012:stateMachine:onboarding".into(), validation: ValidationContext::new("") };
         let response = handler(fake, fake, &config, LambdaEvent::new(event, Context::default())).await.expect("handled");
         let status = response["statusCode"].as_u64().expect("status") as u16;
         let documented = &doc["paths"][path][method]["responses"][status.to_string()];

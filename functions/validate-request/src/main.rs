@@ -6,10 +6,6 @@ use validate_request::{handler, Config, ValidateInput};
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     tracing::init_default_subscriber();
-    let config = Config {
-        validation: ValidationContext { role_name_prefix: config::var(config::ROLE_NAME_PREFIX).unwrap_or_default() },
-        domain_region: config::domain_region(),
-        settings: config::settings(),
-    };
+    let config = Config { validation: ValidationContext::from_env(), domain_region: config::domain_region(), settings: config::settings() };
     run(service_fn(|event: LambdaEvent<ValidateInput>| handler(&config, event))).await
 }

@@ -11,11 +11,7 @@ use serde_json::json;
 use validate_request::*;
 
 fn config() -> Config {
-    Config {
-        validation: ValidationContext { role_name_prefix: "so-".into() },
-        domain_region: "us-east-1".into(),
-        settings: Settings { poll_interval_seconds: 5, max_polls: 3 },
-    }
+    Config { validation: ValidationContext::new("so-"), domain_region: "us-east-1".into(), settings: Settings { poll_interval_seconds: 5, max_polls: 3 } }
 }
 
 async fn run(input: serde_json::Value) -> Result<OnboardingState, OnboardingError> {
