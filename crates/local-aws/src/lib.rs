@@ -159,7 +159,8 @@ impl LocalAws {
         let mut local = LocalAws { region: options.region.clone(), moto_port, router_port, lambda_port, log_dir: options.log_dir.clone(), config, processes };
         local.wait_until_ready(Duration::from_secs(120))?;
         http::json(moto_port, "POST", "/moto-api/config", Some(&json!({"stepfunctions": {"execute_state_machine": true}})))?;
-        warm_up(lambda_port, &function_names(root)?);
+        let workflow_functions: Vec<String> = function_names(root)?.into_iter().filter(|f| !deploy::ENTRY_POINTS.contains(&f.as_str())).collect();
+        warm_up(lambda_port, &workflow_functions);
         Ok(local)
     }
 
@@ -330,15 +331,19 @@ pub async fn sdk_config(router_port: u16, region: &str) -> aws_config::SdkConfig
         .await
 }
 
-/// Starts each function once (cargo lambda watch runs `cargo run --bin NAME` on a function's first
+/// Starts each function the workflow runs once (cargo lambda watch runs `cargo run --bin NAME` on a function's first
 /// invocation, a second or more each), so that executions meet running functions, as they would
-/// meet warm ones in Lambda. The answers (errors: the event is empty) do not matter.
+/// meet warm ones in Lambda. The answers (errors: the event is empty) do not matter. Two at a
+/// time: more only queue on Cargo's lock and slow each other down. The entry point is left out:
+/// locally nothing invokes it through Lambda.
 fn warm_up(lambda_port: u16, functions: &[String]) {
-    std::thread::scope(|scope| {
-        for name in functions {
-            scope.spawn(move || http::request(lambda_port, "POST", &format!("/2015-03-31/functions/{name}/invocations"), Some("{}")));
-        }
-    });
+    for pair in functions.chunks(2) {
+        std::thread::scope(|scope| {
+            for name in pair {
+                scope.spawn(move || http::request(lambda_port, "POST", &format!("/2015-03-31/functions/{name}/invocations"), Some("{}")));
+            }
+        });
+    }
 }
 
 /// Builds every function binary, so that the first invocation does not wait for a compile.
