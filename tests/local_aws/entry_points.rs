@@ -110,7 +110,7 @@ async fn a_ticket_event_delivered_three_times_is_one_onboarding(s: &LocalSession
 
     let list = aws_sdk_sagemaker::Client::new(s.aws.sdk_config()).list_domains().send().await?;
     ensure!(list.domains().iter().filter(|d| d.domain_name() == Some("ticket-started")).count() == 1);
-    let mut to: Vec<String> = s.aws.sent_emails()?.into_iter().filter(|e| e.is_about("ticket-started")).flat_map(|e| e.destinations).collect();
+    let mut to: Vec<String> = s.aws.emails_about("ticket-started")?.into_iter().flat_map(|e| e.destinations).collect();
     to.sort();
     ensure!(to == ["jane@example.com", "lead@example.com", "li@example.com", "omar@example.com"], "{to:?}");
     ensure!(events_for(s, "EVT-1")?.len() == 1);

@@ -34,11 +34,6 @@ fn event<T>(payload: T) -> LambdaEvent<T> {
     LambdaEvent::new(payload, LambdaContext::default())
 }
 
-/// The e-mails whose subject names `domain` (this test's own).
-fn emails_about(s: &LocalSession, domain: &str) -> Result<Vec<local_aws::SentEmail>> {
-    Ok(s.aws.sent_emails()?.into_iter().filter(|e| e.is_about(domain)).collect())
-}
-
 fn named(result: Result<OnboardingState, OnboardingError>) -> Result<ErrorName> {
     match result {
         Ok(_) => anyhow::bail!("expected a named error, the step succeeded"),
@@ -135,18 +130,18 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
     // domain's messages.
     let ses = SesAdapter::from_config(config);
     let state = invite_notification::handler(&sagemaker, &ses, Some(local_aws::SENDER_ADDRESS), event(state)).await?;
-    let invitations = emails_about(s, domain)?;
+    let invitations = s.aws.emails_about(domain)?;
     ensure!(invitations.len() == 4, "jane, omar, li and the requester: {invitations:?}");
     ensure!(invitations.iter().all(|e| e.body.contains(&record.url)), "the URL is in every invitation");
     let rerun = invite_notification::handler(&sagemaker, &ses, Some(local_aws::SENDER_ADDRESS), event(state.clone())).await?;
     ensure!(rerun.invitations.as_ref().is_some_and(|i| i.already_sent));
-    ensure!(emails_about(s, domain)?.len() == invitations.len(), "a rerun sent e-mail");
+    ensure!(s.aws.emails_about(domain)?.len() == invitations.len(), "a rerun sent e-mail");
 
     let mut failed = serde_json::to_value(&state)?;
     failed["failure"] = json!({"Error": "DomainFailed", "Cause": "{\"errorType\":\"DomainFailed\",\"errorMessage\":\"no capacity\"}"});
     let notice = failure_notification::handler(&ses, Some(local_aws::SENDER_ADDRESS), event(json!({"state": failed, "input": {}}))).await?;
     ensure!(notice.sent);
-    let notices: Vec<_> = emails_about(s, domain)?.into_iter().filter(|e| !invitations.contains(e)).collect();
+    let notices: Vec<_> = s.aws.emails_about(domain)?.into_iter().filter(|e| !invitations.contains(e)).collect();
     ensure!(notices.len() == 1, "one failure notice: {notices:?}");
     ensure!(notices[0].destinations == ["lead@example.com"] && notices[0].body.contains("no capacity"), "{:?}", notices[0]);
     Ok(())

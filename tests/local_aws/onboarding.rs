@@ -47,10 +47,6 @@ fn example(name: &str) -> Result<Value> {
     serde_json::from_str(&read(&format!("examples/{name}.json"))).context("example")
 }
 
-fn emails_about(s: &LocalSession, domain: &str) -> Result<Vec<SentEmail>> {
-    Ok(s.aws.sent_emails()?.into_iter().filter(|e| e.is_about(domain)).collect())
-}
-
 fn recipients(emails: &[SentEmail]) -> Vec<String> {
     let mut all: Vec<String> = emails.iter().flat_map(|e| e.destinations.clone()).collect();
     all.sort();
@@ -104,7 +100,7 @@ async fn cli_flow_example_onboards_end_to_end(s: &LocalSession) -> Result<()> {
     let types: Vec<&str> = router["assignments"][app].as_array().into_iter().flatten().filter_map(|a| a["PrincipalType"].as_str()).collect();
     ensure!(types == ["USER", "GROUP"], "assignments {types:?}");
 
-    let emails = emails_about(s, "team-a")?;
+    let emails = s.aws.emails_about("team-a")?;
     ensure!(recipients(&emails) == ["jane@example.com", "lead@example.com", "li@example.com", "omar@example.com"], "{:?}", recipients(&emails));
     ensure!(emails.iter().all(|e| e.body.contains(url) && e.source == local_aws::SENDER_ADDRESS));
     Ok(())
@@ -129,7 +125,7 @@ async fn studio_classic_example_with_rstudio(s: &LocalSession) -> Result<()> {
     let policy = iam.get_role_policy().role_name(&role_name).policy_name(onboarding_core::policies::RSTUDIO_POLICY_NAME).send().await?;
     ensure!(policy.policy_document().contains("license-manager") || policy.policy_document().contains("license-manager%3A"));
     // A group only: its members and the requester are invited; members get profiles at first sign-in.
-    ensure!(recipients(&emails_about(s, "research-r")?) == ["lead@example.com", "li@example.com", "omar@example.com"]);
+    ensure!(recipients(&s.aws.emails_about("research-r")?) == ["lead@example.com", "li@example.com", "omar@example.com"]);
     ensure!(summary["userProfiles"] == json!([]));
     Ok(())
 }
@@ -173,7 +169,7 @@ async fn vpc_only_example_in_a_prepared_network(s: &LocalSession) -> Result<()> 
         .send()
         .await?;
     ensure!(inline.policy_document().contains("fraud-models-data"));
-    ensure!(recipients(&emails_about(s, "fraud-models")?) == ["jane@example.com", "lead@example.com", "omar@example.com", "platform-team@example.com"]);
+    ensure!(recipients(&s.aws.emails_about("fraud-models")?) == ["jane@example.com", "lead@example.com", "omar@example.com", "platform-team@example.com"]);
     Ok(())
 }
 
@@ -206,10 +202,10 @@ async fn a_failed_domain_fails_the_execution_and_tells_the_requester(s: &LocalSe
     ensure!(outcome.status == "FAILED", "status {}", outcome.status);
     ensure!(outcome.error.as_deref() == Some("DomainFailed"), "error {:?}", outcome.error);
     ensure!(outcome.cause.as_deref().is_some_and(|c| c.contains(reason)), "cause {:?}", outcome.cause);
-    let notices: Vec<SentEmail> = s.aws.sent_emails()?.into_iter().filter(|e| e.is_about("e2e-failing") && e.subject.contains("failed")).collect();
+    let notices: Vec<SentEmail> = s.aws.emails_about("e2e-failing")?.into_iter().filter(|e| e.subject.contains("failed")).collect();
     ensure!(notices.len() == 1 && notices[0].destinations == ["lead@example.com"], "{notices:?}");
     ensure!(notices[0].body.contains("DomainFailed") && notices[0].body.contains("WaitForDomain") && notices[0].body.contains("InsufficientCapacity"));
-    ensure!(emails_about(s, "e2e-failing")?.len() == 1, "no invitation for a failed domain");
+    ensure!(s.aws.emails_about("e2e-failing")?.len() == 1, "no invitation for a failed domain");
     ensure!(domains_named(s, "e2e-failing").await? == 0, "the failed domain was to be deleted");
     Ok(())
 }
@@ -231,7 +227,7 @@ async fn an_invalid_request_fails_at_validation_and_creates_nothing(s: &LocalSes
     let iam = aws_sdk_iam::Client::new(s.aws.sdk_config());
     ensure!(iam.get_role().role_name("sagemaker-onboarding-e2e_invalid-execution").send().await.is_err(), "a role was created");
     // No invitation; the requester is told what to fix.
-    let emails = emails_about(s, "e2e_invalid")?;
+    let emails = s.aws.emails_about("e2e_invalid")?;
     ensure!(emails.len() == 1 && emails[0].subject.contains("failed") && emails[0].body.contains("storage.maxSpaceSizeGb"), "{emails:?}");
     Ok(())
 }
@@ -240,7 +236,7 @@ async fn a_rerun_creates_nothing_twice(s: &LocalSession) -> Result<()> {
     let request = simple_request("e2e-rerun", "E2E-RERUN");
     let first = run(s, &request).await?;
     let summary = succeeded(&first)?.clone();
-    let emails = emails_about(s, "e2e-rerun")?.len();
+    let emails = s.aws.emails_about("e2e-rerun")?.len();
     ensure!(emails == 2, "jane and the requester, got {emails}");
 
     // The same ticket again is the same onboarding: the existing execution answers.
@@ -256,7 +252,7 @@ async fn a_rerun_creates_nothing_twice(s: &LocalSession) -> Result<()> {
     ensure!(summary2["invitations"]["alreadySent"] == json!(true));
     ensure!(summary2["assignments"].as_array().is_some_and(|a| a.iter().all(|x| x["created"] == json!(false))));
     ensure!(domains_named(s, "e2e-rerun").await? == 1);
-    ensure!(emails_about(s, "e2e-rerun")?.len() == emails, "a rerun sent e-mail");
+    ensure!(s.aws.emails_about("e2e-rerun")?.len() == emails, "a rerun sent e-mail");
     let router = s.aws.router_state()?;
     let app = describe(s, field(&summary, "domainId")?).await?.single_sign_on_application_arn().map(str::to_string).context("app")?;
     ensure!(router["assignments"][&app].as_array().map(Vec::len) == Some(1));

@@ -50,7 +50,7 @@ fn step<'a>(outcome: &'a Outcome, state: &str) -> Result<&'a Step> {
 }
 
 fn invitations(s: &LocalSession, domain: &str) -> Result<Vec<SentEmail>> {
-    Ok(s.aws.sent_emails()?.into_iter().filter(|e| e.is_about(domain) && !e.subject.contains("failed")).collect())
+    Ok(s.aws.emails_about(domain)?.into_iter().filter(|e| !e.subject.contains("failed")).collect())
 }
 
 /// Succeeded, and everything exists once: one domain, one role, one invitation per person.
@@ -231,7 +231,7 @@ async fn polling_past_its_bound_fails_cleanly(s: &LocalSession) -> Result<()> {
     ensure!(outcome.status == "FAILED" && outcome.error.as_deref() == Some("DomainPollingTimedOut"), "{:?}", outcome.error);
     let polls = outcome.steps.iter().filter(|st| st.state == "PollDomain").count();
     ensure!(polls == 8, "the local bound is 8 polls, saw {polls}");
-    let notice = s.aws.sent_emails()?.into_iter().find(|e| e.is_about(d) && e.subject.contains("failed")).context("no failure e-mail")?;
+    let notice = s.aws.emails_about(d)?.into_iter().find(|e| e.subject.contains("failed")).context("no failure e-mail")?;
     ensure!(notice.body.contains("DomainPollingTimedOut") && notice.destinations == ["lead@example.com"]);
     ensure!(invitations(s, d)?.is_empty());
     Ok(())

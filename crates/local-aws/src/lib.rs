@@ -40,14 +40,11 @@ pub fn permissions_boundary_arn() -> String {
     format!("arn:aws:iam::{ACCOUNT_ID}:policy/{ROLE_NAME_PREFIX}team-boundary")
 }
 
-/// What the local deployment's functions validate requests with (the limits of `deployment_env`).
+/// What the local deployment's functions validate requests with: `deployment_env`, read as they
+/// read their environment.
 pub fn validation_context() -> onboarding_core::validate::ValidationContext {
-    onboarding_core::validate::ValidationContext {
-        account_id: Some(ACCOUNT_ID.to_string()),
-        allowed_senders: Some(vec![SENDER_ADDRESS.to_string()]),
-        allowed_recipient_domains: Some(vec![RECIPIENT_DOMAIN.to_string()]),
-        ..onboarding_core::validate::ValidationContext::new(ROLE_NAME_PREFIX)
-    }
+    let env = deployment_env();
+    onboarding_core::validate::ValidationContext::from_vars(|name| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
 }
 
 /// The local deployment's limits, as the template's parameters set them for the functions (and
@@ -287,6 +284,12 @@ impl LocalAws {
             });
         }
         Ok(out)
+    }
+
+    /// The e-mails whose subject names `domain`: what one test sent, whatever others send at
+    /// the same time through this local AWS.
+    pub fn emails_about(&self, domain: &str) -> Result<Vec<SentEmail>> {
+        Ok(self.sent_emails()?.into_iter().filter(|e| e.is_about(domain)).collect())
     }
 
     /// Where each server logs.

@@ -19,9 +19,9 @@ pub const ALLOWED_RECIPIENT_DOMAINS: &str = "ALLOWED_RECIPIENT_DOMAINS";
 /// The permissions boundary every role the workflow creates carries.
 pub const PERMISSIONS_BOUNDARY_ARN: &str = "PERMISSIONS_BOUNDARY_ARN";
 
-/// A comma-separated list, when the variable is set (an empty value is an empty list).
-pub fn list(name: &str) -> Option<Vec<String>> {
-    std::env::var(name).ok().map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect())
+/// The items of a comma-separated value (an empty value is an empty list).
+pub fn split_list(value: &str) -> Vec<String> {
+    value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
 /// A variable's value, when set and not empty.

@@ -90,17 +90,24 @@ impl ValidationContext {
     /// The deployment's limits from the functions' environment (`config`'s variables, which the
     /// template sets from its parameters).
     pub fn from_env() -> Self {
-        use crate::config::{list, var};
-        let mut ctx = Self::new(var(crate::config::ROLE_NAME_PREFIX).unwrap_or_default());
-        if let Some(policies) = list(crate::config::ALLOWED_MANAGED_POLICY_ARNS) {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// The same from any source of those variables (the local AWS passes its deployment's).
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        use crate::config;
+        let var = |name: &str| lookup(name).filter(|v| !v.is_empty());
+        let list = |name: &str| lookup(name).map(|v| config::split_list(&v));
+        let mut ctx = Self::new(var(config::ROLE_NAME_PREFIX).unwrap_or_default());
+        if let Some(policies) = list(config::ALLOWED_MANAGED_POLICY_ARNS) {
             ctx.allowed_managed_policies = policies;
         }
-        ctx.account_id = var(crate::config::DEPLOYMENT_ACCOUNT_ID);
-        ctx.allowed_senders = list(crate::config::ALLOWED_SENDERS).map(|mut senders| {
-            senders.extend(var(crate::config::SENDER_ADDRESS));
+        ctx.account_id = var(config::DEPLOYMENT_ACCOUNT_ID);
+        ctx.allowed_senders = list(config::ALLOWED_SENDERS).map(|mut senders| {
+            senders.extend(var(config::SENDER_ADDRESS));
             senders
         });
-        ctx.allowed_recipient_domains = list(crate::config::ALLOWED_RECIPIENT_DOMAINS);
+        ctx.allowed_recipient_domains = list(config::ALLOWED_RECIPIENT_DOMAINS);
         ctx
     }
 }

@@ -320,3 +320,14 @@ fn the_schema_is_generated_from_the_types() {
     assert_eq!(schema["additionalProperties"], json!(false));
     assert_eq!(schema["required"], json!(["domainName"]));
 }
+
+#[test]
+fn the_deployments_limits_come_from_its_variables() {
+    let vars = [("ROLE_NAME_PREFIX", "p-"), ("SENDER_ADDRESS", "a@example.com"), ("ALLOWED_SENDERS", "b@example.com"), ("ALLOWED_RECIPIENT_DOMAINS", "")];
+    let limits = ValidationContext::from_vars(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string()));
+    assert_eq!(limits.role_name_prefix, "p-");
+    assert_eq!(limits.allowed_senders, Some(vec!["b@example.com".to_string(), "a@example.com".to_string()]));
+    assert_eq!(limits.allowed_recipient_domains, Some(vec![]), "set but empty: no extra recipients");
+    assert_eq!(limits.account_id, None);
+    assert!(limits.allowed_managed_policies.iter().any(|p| p.ends_with("/AmazonSageMakerFullAccess")), "the default allow-list");
+}
