@@ -1,5 +1,7 @@
 //! The deployment template agrees with the workspace and the definition, grants least privilege
-//! as written out in it, and passes cfn-lint and `sam validate --lint` (both offline).
+//! as written out in it, and passes cfn-lint and `sam validate --lint` (both offline); as
+//! translated for deployment, it passes cfn-lint and every IAM statement names actions, resources
+//! and condition keys that the IAM service definitions know (`infra/check_policies.py`).
 
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -19,6 +21,8 @@ pub fn trials() -> Vec<Trial> {
         t("template_api_is_iam_authenticated_and_matches_openapi", api_matches),
         t("template_passes_cfn_lint", cfn_lint),
         t("template_passes_sam_validate_lint", sam_validate),
+        t("translated_template_names_only_real_actions_resources_and_condition_keys", policies_as_deployed),
+        t("policy_check_refuses_unknown_actions_resources_an_action_does_not_take_and_foreign_keys", policy_check_refuses_mistakes),
     ]
 }
 
@@ -87,29 +91,6 @@ fn substitutions_match() -> Result<()> {
     Ok(())
 }
 
-/// Actions that take no resource-level permissions: the only ones allowed on `*`.
-const NO_RESOURCE_LEVEL: &[&str] = &[
-    "sso:ListInstances",
-    "ec2:DescribeVpcs",
-    "ec2:DescribeSubnets",
-    "ec2:DescribeRouteTables",
-    "ec2:DescribeVpcEndpoints",
-    "ec2:DescribeSecurityGroups",
-    "sagemaker:ListDomains",
-    "sso:CreateManagedApplicationInstance",
-    "sso:DescribeManagedApplicationInstance",
-    "sso:GetManagedApplicationInstance",
-    "sso:DeleteManagedApplicationInstance",
-    "logs:CreateLogDelivery",
-    "logs:GetLogDelivery",
-    "logs:UpdateLogDelivery",
-    "logs:DeleteLogDelivery",
-    "logs:ListLogDeliveries",
-    "logs:PutResourcePolicy",
-    "logs:DescribeResourcePolicies",
-    "logs:DescribeLogGroups",
-];
-
 fn statements(resource: &Value) -> Vec<Value> {
     resource["Properties"]["Policies"].as_sequence().into_iter().flatten().flat_map(|p| p["Statement"].as_sequence().cloned().unwrap_or_default()).collect()
 }
@@ -131,12 +112,9 @@ fn least_privilege() -> Result<()> {
             for action in &actions {
                 ensure!(!action.contains('*'), "{id:?} grants a wildcard action {action}");
             }
+            // Which actions may take "*" is checked against the IAM service definitions
+            // (policies_as_deployed).
             let resources = strings(&statement["Resource"]);
-            if resources.iter().any(|r| r == "*") {
-                for action in &actions {
-                    ensure!(NO_RESOURCE_LEVEL.contains(&action.as_str()), "{id:?} grants {action} on * although it can be scoped");
-                }
-            }
             if actions.iter().any(|a| a == "iam:PassRole") {
                 ensure!(resources.iter().all(|r| r.contains("role/${RoleNamePrefix}*")), "{id:?} passes roles beyond the prefix");
                 ensure!(format!("{:?}", statement["Condition"]).contains("sagemaker.amazonaws.com"), "{id:?} PassRole without iam:PassedToService");
@@ -195,5 +173,51 @@ fn sam_validate() -> Result<()> {
         .env("SAM_CLI_TELEMETRY", "0")
         .output()?;
     ensure!(out.status.success(), "sam validate --lint:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    Ok(())
+}
+
+fn check_policies(template: &std::path::Path) -> Result<std::process::Output> {
+    Ok(Command::new(tool("python")?)
+        .arg(root().join("infra/check_policies.py"))
+        .arg(template)
+        .arg("--base")
+        .arg(root().join("infra"))
+        .env("SAM_CLI_TELEMETRY", "0")
+        .output()?)
+}
+
+fn policies_as_deployed() -> Result<()> {
+    let out = check_policies(&root().join("infra/template.yaml"))?;
+    ensure!(out.status.success(), "infra/check_policies.py:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    Ok(())
+}
+
+/// The check fails on each kind of mistake it is there for, named in its output.
+fn policy_check_refuses_mistakes() -> Result<()> {
+    let mistakes = [
+        ("Action: sso:DescribeManagedApplicationInstance\n              Resource: \"*\"", "names no IAM action"),
+        ("Action: sso:ListInstances\n              Resource: !Sub arn:${AWS::Partition}:sso:::instance/*", "applies to none of"),
+        ("Action: sagemaker:DescribeDomain\n              Resource: \"*\"", "although it can be scoped"),
+        (
+            "Action: ses:SendEmail\n              Resource: \"*\"\n              Condition:\n                StringEquals:\n                  iam:PassedToService: ses.amazonaws.com",
+            "condition key iam:PassedToService",
+        ),
+    ];
+    let template = read("infra/template.yaml");
+    let anchor = "            - Sid: DescribeNetwork\n";
+    ensure!(template.contains(anchor), "the template has no DescribeNetwork statement to add a mistake beside");
+    for (i, (statement, named)) in mistakes.iter().enumerate() {
+        let wrong = template.replacen(anchor, &format!("            - Sid: Mistake{i}\n              Effect: Allow\n              {statement}\n{anchor}"), 1);
+        let path = std::env::temp_dir().join(format!("template-mistake-{}-{i}.yaml", std::process::id()));
+        std::fs::write(&path, wrong)?;
+        let out = check_policies(&path);
+        let _ = std::fs::remove_file(&path);
+        let out = out?;
+        let printed = String::from_utf8_lossy(&out.stdout);
+        ensure!(
+            !out.status.success() && printed.contains(&format!("[Mistake{i}]: ")) && printed.contains(named),
+            "mistake {i} was not refused as {named:?}:\n{printed}"
+        );
+    }
     Ok(())
 }

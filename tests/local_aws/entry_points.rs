@@ -92,12 +92,17 @@ async fn an_api_request_starts_an_onboarding_that_completes(s: &LocalSession) ->
 
     let events = events_for(s, "API-1")?;
     ensure!(events.len() == 1 && events[0].0 == "Onboarding Succeeded" && events[0].1["domainUrl"] == done["domainUrl"], "{events:?}");
+    // Who asked: the SigV4 caller, in the summary, the result event and every e-mail.
+    ensure!(outcome.output.as_ref().is_some_and(|o| o["requestedBy"] == tests::API_CALLER), "{:?}", outcome.output);
+    ensure!(events[0].1["requestedBy"] == tests::API_CALLER, "{events:?}");
+    let emails = s.aws.emails_about("api-started")?;
+    ensure!(!emails.is_empty() && emails.iter().all(|e| e.body.contains(&format!("Requested by: {}", tests::API_CALLER))), "{emails:?}");
     Ok(())
 }
 
 async fn a_ticket_event_delivered_three_times_is_one_onboarding(s: &LocalSession) -> Result<()> {
     let entry = Entry::new(s);
-    let event = json!({"version": "0", "detail-type": "Onboarding Requested", "source": "tickets", "detail": request("ticket-started", "EVT-1")});
+    let event = json!({"version": "0", "detail-type": "Onboarding Requested", "source": "tickets", "account": "210987654321", "detail": request("ticket-started", "EVT-1")});
     let (a, b, c) = tokio::join!(entry.call(event.clone()), entry.call(event.clone()), entry.call(event.clone()));
     let results = [a?, b?, c?];
     ensure!(results.iter().all(|r| r["onboardingId"] == "ticket-EVT-1"), "{results:?}");
@@ -113,7 +118,8 @@ async fn a_ticket_event_delivered_three_times_is_one_onboarding(s: &LocalSession
     let mut to: Vec<String> = s.aws.emails_about("ticket-started")?.into_iter().flat_map(|e| e.destinations).collect();
     to.sort();
     ensure!(to == ["jane@example.com", "lead@example.com", "li@example.com", "omar@example.com"], "{to:?}");
-    ensure!(events_for(s, "EVT-1")?.len() == 1);
+    let events = events_for(s, "EVT-1")?;
+    ensure!(events.len() == 1 && events[0].1["requestedBy"] == "ticket event tickets from account 210987654321", "{events:?}");
     Ok(())
 }
 
@@ -129,7 +135,11 @@ async fn the_status_of_a_failed_onboarding_says_why(s: &LocalSession) -> Result<
     ensure!(failed["cause"].as_str().is_some_and(|c| c.contains("EFS mount target quota reached")), "{failed}");
     let events = events_for(s, "API-2")?;
     ensure!(
-        events.len() == 1 && events[0].0 == "Onboarding Failed" && events[0].1["error"] == "DomainFailed" && events[0].1["step"] == "WaitForDomain",
+        events.len() == 1
+            && events[0].0 == "Onboarding Failed"
+            && events[0].1["error"] == "DomainFailed"
+            && events[0].1["step"] == "WaitForDomain"
+            && events[0].1["requestedBy"] == tests::API_CALLER,
         "{events:?}"
     );
     Ok(())

@@ -1,6 +1,8 @@
 //! A minimal Lambda Runtime API (the endpoints a function's runtime client calls), enough to
-//! hand one invocation to a freshly started process and to note when its answer arrives.
+//! hand a few invocations to a freshly started process and to note when it asks for each (the
+//! first request ends its init, as Lambda's Init Duration counts it) and when each answer arrives.
 
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc::{channel, Receiver, Sender};
@@ -13,12 +15,14 @@ pub struct Answer {
     pub body: String,
 }
 
-/// The event to hand out, and which process generation may take it: a connection of a process
-/// started before the event was queued (an earlier, stopped one) never does.
+/// The events to hand out, in order, and which process generation may take them: a connection
+/// of a process started before they were queued (an earlier, stopped one) never does. `asked`
+/// notes when the current generation asked for each.
 #[derive(Default)]
 struct Slot {
     generation: u64,
-    event: Option<String>,
+    events: VecDeque<String>,
+    asked: Vec<Instant>,
 }
 
 pub struct RuntimeApi {
@@ -44,13 +48,19 @@ impl RuntimeApi {
         Ok(RuntimeApi { port, payload, answers })
     }
 
-    /// The event the next process's `GET .../invocation/next` receives (once). Call it before
-    /// starting the process.
-    pub fn queue(&self, event: &str) {
+    /// The events the next process's `GET .../invocation/next` calls receive, one each. Call it
+    /// before starting the process.
+    pub fn queue(&self, events: &[&str]) {
         if let Ok(mut slot) = self.payload.lock() {
             slot.generation += 1;
-            slot.event = Some(event.to_string());
+            slot.events = events.iter().map(|e| e.to_string()).collect();
+            slot.asked.clear();
         }
+    }
+
+    /// When the current process asked for each invocation so far.
+    pub fn asked(&self) -> Vec<Instant> {
+        self.payload.lock().map(|slot| slot.asked.clone()).unwrap_or_default()
     }
 
     /// Waits for the function's answer.
@@ -101,10 +111,15 @@ fn serve(stream: TcpStream, generation: u64, payload: Arc<Mutex<Slot>>, answers:
         };
         let path = request_line.split_whitespace().nth(1).unwrap_or_default().to_string();
         if path.ends_with("/invocation/next") {
-            // Hand out the queued event; later calls wait until the process is stopped.
+            if let Ok(mut slot) = payload.lock() {
+                if slot.generation == generation {
+                    slot.asked.push(Instant::now());
+                }
+            }
+            // Hand out the next queued event; calls past the last wait until the process is stopped.
             let event = loop {
                 let (taken, stale) = match payload.lock() {
-                    Ok(mut slot) if slot.generation == generation => (slot.event.take(), false),
+                    Ok(mut slot) if slot.generation == generation => (slot.events.pop_front(), false),
                     Ok(slot) => (None, slot.generation > generation),
                     Err(_) => (None, true),
                 };

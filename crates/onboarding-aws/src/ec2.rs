@@ -2,7 +2,7 @@
 //! endpoints and security groups.
 
 use aws_sdk_ec2::types::{Filter, State};
-use onboarding_core::ports::{NetworkPort, PortResult, RouteInfo, RouteTableInfo, SubnetInfo, VpcNetwork};
+use onboarding_core::ports::{NetworkPort, PortResult, RouteInfo, RouteTableInfo, SubnetInfo, VpcNetwork, VpcReads};
 
 use crate::classify;
 
@@ -79,19 +79,41 @@ impl Ec2Adapter {
     }
 }
 
+/// The read's items when `wanted`, else none (the read is not made).
+async fn when<T>(wanted: bool, read: impl std::future::Future<Output = PortResult<Vec<T>>>) -> PortResult<Vec<T>> {
+    if wanted {
+        read.await
+    } else {
+        Ok(Vec::new())
+    }
+}
+
 impl NetworkPort for Ec2Adapter {
     async fn default_vpc_id(&self) -> PortResult<Option<String>> {
         self.first_vpc("is-default", "true").await
     }
 
-    async fn describe_vpc(&self, vpc_id: &str) -> PortResult<Option<VpcNetwork>> {
-        // A filter (not VpcIds) so that a missing VPC is an empty answer rather than an error code.
-        if self.first_vpc("vpc-id", vpc_id).await?.is_none() {
+    async fn describe_vpc(&self, vpc_id: &str, reads: VpcReads) -> PortResult<Option<VpcNetwork>> {
+        // Independent reads, only those asked for, made at once. The VPC is looked up with a
+        // filter (not VpcIds) so that a missing VPC is an empty answer rather than an error code;
+        // the other reads then found nothing and are dropped.
+        let exists = async {
+            if reads.known_to_exist {
+                Ok(true)
+            } else {
+                self.first_vpc("vpc-id", vpc_id).await.map(|vpc| vpc.is_some())
+            }
+        };
+        let (exists, subnets, route_tables, endpoint_services, security_group_ids) = tokio::try_join!(
+            exists,
+            self.subnets(vpc_id),
+            when(reads.routes_and_endpoints, self.route_tables(vpc_id)),
+            when(reads.routes_and_endpoints, self.endpoint_services(vpc_id)),
+            when(reads.security_groups, self.security_groups(vpc_id))
+        )?;
+        if !exists {
             return Ok(None);
         }
-        // Four independent reads: made at once.
-        let (subnets, route_tables, endpoint_services, security_group_ids) =
-            tokio::try_join!(self.subnets(vpc_id), self.route_tables(vpc_id), self.endpoint_services(vpc_id), self.security_groups(vpc_id))?;
         Ok(Some(VpcNetwork { vpc_id: vpc_id.to_string(), subnets, route_tables, endpoint_services, security_group_ids }))
     }
 }
@@ -152,7 +174,11 @@ mod tests {
         let groups = mock!(Client::describe_security_groups)
             .then_output(|| DescribeSecurityGroupsOutput::builder().security_groups(SecurityGroup::builder().group_id("sg-1").build()).build());
         let ec2 = Ec2Adapter::new(mock_client!(aws_sdk_ec2, RuleMode::MatchAny, [&vpcs, &subnets, &tables, &endpoints, &groups]));
-        let vpc = ec2.describe_vpc("vpc-1").await.expect("describe").expect("exists");
+        let vpc = ec2
+            .describe_vpc("vpc-1", VpcReads { known_to_exist: false, security_groups: true, routes_and_endpoints: true })
+            .await
+            .expect("describe")
+            .expect("exists");
         assert_eq!(vpc.subnets[0].availability_zone_id, "use1-az1");
         assert!(vpc.route_tables[0].main);
         assert_eq!(vpc.route_tables[0].routes[0].nat_gateway_id.as_deref(), Some("nat-1"));
@@ -161,10 +187,23 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn makes_only_the_reads_asked_for() {
+        // The client answers only subnets: any other call would fail the test.
+        let subnets = mock!(Client::describe_subnets)
+            .then_output(|| DescribeSubnetsOutput::builder().subnets(Subnet::builder().subnet_id("subnet-1").availability_zone_id("use1-az1").build()).build());
+        let ec2 = Ec2Adapter::new(mock_client!(aws_sdk_ec2, [&subnets]));
+        let vpc = ec2.describe_vpc("vpc-1", VpcReads { known_to_exist: true, ..VpcReads::default() }).await.expect("describe").expect("exists");
+        assert_eq!(vpc.subnets.len(), 1);
+        assert!(vpc.route_tables.is_empty() && vpc.endpoint_services.is_empty() && vpc.security_group_ids.is_empty());
+        assert_eq!(subnets.num_calls(), 1);
+    }
+
+    #[tokio::test]
     async fn missing_vpc_is_none_and_server_errors_are_unavailable() {
         let none = mock!(Client::describe_vpcs).then_output(|| DescribeVpcsOutput::builder().build());
-        let ec2 = Ec2Adapter::new(mock_client!(aws_sdk_ec2, [&none]));
-        assert_eq!(ec2.describe_vpc("vpc-9").await.expect("describe"), None);
+        let subnets = mock!(Client::describe_subnets).then_output(|| DescribeSubnetsOutput::builder().build());
+        let ec2 = Ec2Adapter::new(mock_client!(aws_sdk_ec2, RuleMode::MatchAny, [&none, &subnets]));
+        assert_eq!(ec2.describe_vpc("vpc-9", VpcReads::default()).await.expect("describe"), None);
 
         let broken = mock!(Client::describe_vpcs).then_http_response(|| {
             aws_smithy_runtime_api::http::Response::new(

@@ -60,7 +60,9 @@ impl WorkflowPort for StepFunctionsAdapter {
     }
 
     async fn describe(&self, execution_arn: &str) -> PortResult<Option<ExecutionView>> {
-        let out = match self.client.describe_execution().execution_arn(execution_arn).send().await {
+        // The execution and its newest history events are independent reads: made at once.
+        let (described, current_state) = tokio::join!(self.client.describe_execution().execution_arn(execution_arn).send(), self.current_state(execution_arn));
+        let out = match described {
             Ok(out) => out,
             Err(e) if matches!(e.as_service_error(), Some(DescribeExecutionError::ExecutionDoesNotExist(_))) => return Ok(None),
             Err(e) => return Err(classify("states:DescribeExecution", &e)),
@@ -70,7 +72,7 @@ impl WorkflowPort for StepFunctionsAdapter {
             output: out.output().map(str::to_string),
             error: out.error().map(str::to_string),
             cause: out.cause().map(str::to_string),
-            current_state: self.current_state(execution_arn).await?,
+            current_state: current_state?,
         }))
     }
 }

@@ -41,6 +41,8 @@ pub struct Invitation<'a> {
     pub domain_name: &'a str,
     pub domain_url: &'a str,
     pub ticket_id: Option<&'a str>,
+    /// Who asked for the onboarding (the request's `requestedBy`).
+    pub requested_by: &'a str,
 }
 
 pub fn invitation(i: &Invitation<'_>) -> Email {
@@ -53,8 +55,10 @@ pub fn invitation(i: &Invitation<'_>) -> Email {
          You now have access to the Amazon SageMaker domain \"{domain}\"{ticket}.\n\n\
          1. Check your e-mail for the invitation from AWS IAM Identity Center, accept it and create your password.\n\
          2. Sign in at the domain URL below and wait for your user profile to be created. On later visits you only wait for Studio to load.\n\n\
-         Domain URL (bookmark it; it is also on the domain settings page):\n{link}\n",
+         Domain URL (bookmark it; it is also on the domain settings page):\n{link}\n\n\
+         Requested by: {who}\n",
         domain = one_line(i.domain_name),
+        who = one_line(i.requested_by),
     );
     let html = format!(
         "<!DOCTYPE html><html><body>\
@@ -63,11 +67,13 @@ pub fn invitation(i: &Invitation<'_>) -> Email {
          <ol><li>Check your e-mail for the invitation from AWS IAM Identity Center, accept it and create your password.</li>\
          <li>Sign in at the domain URL below and wait for your user profile to be created. On later visits you only wait for Studio to load.</li></ol>\
          <p>Domain URL (bookmark it; it is also on the domain settings page):<br><a href=\"{href}\">{href}</a></p>\
+         <p>Requested by: {who}</p>\
          </body></html>",
         name = escape_html(&name),
         domain = escape_html(i.domain_name),
         ticket = escape_html(&ticket),
         href = escape_html(&link),
+        who = escape_html(i.requested_by),
     );
     Email { from: i.from.to_string(), to: i.to.to_string(), subject, text, html }
 }
@@ -80,6 +86,8 @@ pub struct FailureNotice<'a> {
     pub step: &'a str,
     pub error: &'a str,
     pub message: &'a str,
+    /// Who asked for the onboarding (the request's `requestedBy`).
+    pub requested_by: &'a str,
 }
 
 pub fn failure_notice(f: &FailureNotice<'_>) -> Email {
@@ -87,20 +95,22 @@ pub fn failure_notice(f: &FailureNotice<'_>) -> Email {
     let subject = one_line(&format!("SageMaker onboarding of {} failed", f.domain_name));
     let text = format!(
         "The onboarding of the SageMaker domain \"{domain}\"{ticket} failed.\n\n\
-         Step: {step}\nError: {error}\nCause: {message}\n\n\
+         Step: {step}\nError: {error}\nCause: {message}\nRequested by: {who}\n\n\
          Nothing more is created for this request. Fix the cause and submit the request again: \
          what already exists is reused.\n",
         domain = one_line(f.domain_name),
         step = one_line(f.step),
         error = one_line(f.error),
         message = f.message,
+        who = one_line(f.requested_by),
     );
     let html = format!(
         "<!DOCTYPE html><html><body>\
          <p>The onboarding of the SageMaker domain <strong>{domain}</strong>{ticket} failed.</p>\
          <table><tr><th align=\"left\">Step</th><td>{step}</td></tr>\
          <tr><th align=\"left\">Error</th><td>{error}</td></tr>\
-         <tr><th align=\"left\">Cause</th><td>{message}</td></tr></table>\
+         <tr><th align=\"left\">Cause</th><td>{message}</td></tr>\
+         <tr><th align=\"left\">Requested by</th><td>{who}</td></tr></table>\
          <p>Nothing more is created for this request. Fix the cause and submit the request again: what already exists is reused.</p>\
          </body></html>",
         domain = escape_html(f.domain_name),
@@ -108,6 +118,7 @@ pub fn failure_notice(f: &FailureNotice<'_>) -> Email {
         step = escape_html(f.step),
         error = escape_html(f.error),
         message = escape_html(f.message),
+        who = escape_html(f.requested_by),
     );
     Email { from: f.from.to_string(), to: f.to.to_string(), subject, text, html }
 }
@@ -131,7 +142,10 @@ mod tests {
             domain_name: "team-a",
             domain_url: "d-123.studio.us-east-1.sagemaker.aws",
             ticket_id: Some("OPS-1"),
+            requested_by: "arn:aws:iam::123456789012:role/<tickets>",
         });
+        assert!(e.text.contains("Requested by: arn:aws:iam::123456789012:role/<tickets>"));
+        assert!(e.html.contains("Requested by: arn:aws:iam::123456789012:role/&lt;tickets&gt;"));
         assert!(e.text.contains("https://d-123.studio.us-east-1.sagemaker.aws"));
         assert!(e.html.contains("href=\"https://d-123.studio.us-east-1.sagemaker.aws\""));
         assert!(e.text.contains("IAM Identity Center") && e.text.contains("wait for your user profile"));
@@ -149,7 +163,9 @@ mod tests {
             step: "WaitForDomain",
             error: "DomainFailed",
             message: "<b>capacity</b>",
+            requested_by: "console",
         });
+        assert!(e.text.contains("Requested by: console"));
         assert!(e.text.contains("Step: WaitForDomain") && e.text.contains("Error: DomainFailed"));
         assert!(e.html.contains("&lt;b&gt;capacity&lt;/b&gt;"));
     }

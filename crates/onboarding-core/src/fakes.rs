@@ -211,8 +211,19 @@ impl NetworkPort for FakeAws {
         Ok(self.enter("DescribeVpcs")?.default_vpc.clone())
     }
 
-    async fn describe_vpc(&self, vpc_id: &str) -> PortResult<Option<VpcNetwork>> {
-        Ok(self.enter("DescribeVpc")?.vpcs.get(vpc_id).cloned())
+    async fn describe_vpc(&self, vpc_id: &str, reads: VpcReads) -> PortResult<Option<VpcNetwork>> {
+        let mut vpc = self.enter("DescribeVpc")?.vpcs.get(vpc_id).cloned();
+        // What was not asked for stays empty, as with the real adapter.
+        if let Some(vpc) = vpc.as_mut() {
+            if !reads.security_groups {
+                vpc.security_group_ids.clear();
+            }
+            if !reads.routes_and_endpoints {
+                vpc.route_tables.clear();
+                vpc.endpoint_services.clear();
+            }
+        }
+        Ok(vpc)
     }
 }
 

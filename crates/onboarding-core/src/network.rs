@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::errors::{ErrorName, OnboardingError};
-use crate::ports::{RouteTableInfo, SubnetInfo, VpcNetwork};
+use crate::ports::{RouteTableInfo, SubnetInfo, VpcNetwork, VpcReads};
 use crate::request::{Network, NetworkAccessType};
 use crate::state::ResolvedNetwork;
 
@@ -14,6 +14,11 @@ pub const CONSTRAINED_AZ_IDS: &[&str] = &["use1-az3", "usw1-az2", "apne1-az3", "
 /// Interface endpoints Studio needs in a VpcOnly VPC without a NAT route.
 pub fn required_endpoints(region: &str) -> [String; 2] {
     [format!("com.amazonaws.{region}.sagemaker.api"), format!("com.amazonaws.{region}.sagemaker.runtime")]
+}
+
+/// What `resolve_network` needs read about the VPC for this request.
+pub fn reads_for(wanted: &Network, known_to_exist: bool) -> VpcReads {
+    VpcReads { known_to_exist, security_groups: !wanted.security_group_ids.is_empty(), routes_and_endpoints: wanted.access_type == NetworkAccessType::VpcOnly }
 }
 
 /// Picks subnets and security groups from the VPC and, for VpcOnly, checks that Studio can work there.
@@ -137,6 +142,14 @@ mod tests {
             endpoint_services: vec![],
             security_group_ids: vec!["sg-1".into()],
         }
+    }
+
+    #[test]
+    fn reads_only_what_the_request_needs() {
+        let public = Network::default();
+        assert_eq!(reads_for(&public, true), VpcReads { known_to_exist: true, security_groups: false, routes_and_endpoints: false });
+        let vpc_only = Network { access_type: NetworkAccessType::VpcOnly, security_group_ids: vec!["sg-1".into()], ..Default::default() };
+        assert_eq!(reads_for(&vpc_only, false), VpcReads { known_to_exist: false, security_groups: true, routes_and_endpoints: true });
     }
 
     #[test]

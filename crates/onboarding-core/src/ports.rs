@@ -79,11 +79,24 @@ pub struct VpcNetwork {
     pub security_group_ids: Vec<String>,
 }
 
+/// What to read about a VPC beyond its subnets: each read is a call, and a step makes only the
+/// ones its request needs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct VpcReads {
+    /// The VPC was just found (the default VPC): its existence needs no confirming.
+    pub known_to_exist: bool,
+    /// Security groups, to check the ones a request names.
+    pub security_groups: bool,
+    /// Route tables and endpoints, for VpcOnly's checks.
+    pub routes_and_endpoints: bool,
+}
+
 /// EC2 network reads.
 pub trait NetworkPort {
     fn default_vpc_id(&self) -> impl Future<Output = PortResult<Option<String>>> + Send;
-    /// Everything about the VPC, or `None` when it does not exist.
-    fn describe_vpc(&self, vpc_id: &str) -> impl Future<Output = PortResult<Option<VpcNetwork>>> + Send;
+    /// The VPC's subnets and what `reads` asks for (the rest left empty), or `None` when the VPC
+    /// does not exist.
+    fn describe_vpc(&self, vpc_id: &str, reads: VpcReads) -> impl Future<Output = PortResult<Option<VpcNetwork>>> + Send;
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

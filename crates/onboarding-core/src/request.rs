@@ -54,6 +54,24 @@ pub struct OnboardingRequest {
     /// What to do when the domain ends in a failed status.
     #[serde(default)]
     pub on_failure: OnFailure,
+    /// Who asked, recorded in the summary, the result events and the e-mails. Set by the entry
+    /// point (the API caller's IAM ARN; a ticket event's source and account), which replaces any
+    /// value sent in; an execution started directly (the console) that names none is recorded as
+    /// `console`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_by: Option<String>,
+}
+
+/// `requestedBy` of an execution started directly, without the entry point.
+pub const STARTED_DIRECTLY: &str = "console";
+/// The longest `requestedBy` (an IAM ARN is at most 2,048 characters).
+pub const MAX_REQUESTED_BY: usize = 2048;
+
+impl OnboardingRequest {
+    /// Who asked: the entry point's record, or `console`.
+    pub fn requester_identity(&self) -> &str {
+        self.requested_by.as_deref().unwrap_or(STARTED_DIRECTLY)
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

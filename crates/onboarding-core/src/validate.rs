@@ -219,6 +219,7 @@ pub fn validate(mut r: OnboardingRequest, ctx: &ValidationContext) -> Result<Onb
     check_storage(&r, &mut p);
     check_notification(&r, ctx, &mut p);
     check_tags(&r, &mut p);
+    check_requested_by(&r, &mut p);
     if !p.0.is_empty() {
         return Err(p.0);
     }
@@ -252,6 +253,12 @@ fn check_domain(r: &OnboardingRequest, p: &mut Problems) {
     if let Some(region) = &r.region {
         p.check(is_region(region), "region", format!("{region:?} is not a region name such as us-east-1"));
     }
+}
+
+fn check_requested_by(r: &OnboardingRequest, p: &mut Problems) {
+    let Some(who) = &r.requested_by else { return };
+    p.check(!who.is_empty() && who.len() <= MAX_REQUESTED_BY, "requestedBy", format!("must be 1-{MAX_REQUESTED_BY} characters"));
+    p.check(!who.chars().any(char::is_control), "requestedBy", "may not hold control characters");
 }
 
 fn check_ticket(r: &OnboardingRequest, p: &mut Problems) {

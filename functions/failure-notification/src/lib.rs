@@ -3,9 +3,10 @@
 //! itself: a notice that cannot be sent is reported in its result instead.
 
 use lambda_runtime::LambdaEvent;
-use onboarding_core::email::{failure_notice, FailureNotice};
+use onboarding_core::email::{failure_notice, one_line, FailureNotice};
 use onboarding_core::formats::is_email;
 use onboarding_core::ports::{MailPort, SendOutcome};
+use onboarding_core::request::{MAX_REQUESTED_BY, STARTED_DIRECTLY};
 use onboarding_core::state::{Failure, OnboardingState};
 use onboarding_core::OnboardingError;
 use onboarding_core::OnboardingRequest;
@@ -20,6 +21,8 @@ pub struct NoticeResult {
     /// The ticket and domain, for the result event (null when the request did not say).
     pub ticket_id: Option<String>,
     pub domain_name: Option<String>,
+    /// Who asked (`console` for a direct start, or when the input did not say).
+    pub requested_by: String,
     pub step: String,
     pub error: String,
     pub cause: String,
@@ -45,6 +48,11 @@ pub async fn handler<M: MailPort>(mail: &M, default_sender: Option<&str>, event:
     let mut result = NoticeResult {
         ticket_id: request.as_ref().and_then(|r| r.ticket.as_ref().map(|t| t.id.clone())).or_else(|| text(&input["ticket"]["id"])),
         domain_name: request.as_ref().map(|r| r.domain_name.clone()).or_else(|| text(&input["domainName"])),
+        requested_by: request
+            .as_ref()
+            .map(|r| r.requester_identity().to_string())
+            .or_else(|| text(&input["requestedBy"]).filter(|who| who.len() <= MAX_REQUESTED_BY).map(|who| one_line(&who)))
+            .unwrap_or_else(|| STARTED_DIRECTLY.into()),
         step: step.to_string(),
         error: failure.error.clone(),
         cause: failure.cause.clone(),
@@ -66,6 +74,7 @@ pub async fn handler<M: MailPort>(mail: &M, default_sender: Option<&str>, event:
         step: &result.step,
         error: &failure.error,
         message: &message,
+        requested_by: &result.requested_by,
     });
     match mail.send(&email).await {
         Ok(SendOutcome::Sent { message_id }) => {

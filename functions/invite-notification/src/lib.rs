@@ -63,6 +63,7 @@ pub async fn handler<S: SageMakerPort, M: MailPort>(
             domain_name: &state.request.domain_name,
             domain_url: &domain.url,
             ticket_id: state.request.ticket.as_ref().map(|t| t.id.as_str()),
+            requested_by: state.request.requester_identity(),
         });
         match mail.send(&email).await {
             Ok(SendOutcome::Sent { message_id }) => {

@@ -3,7 +3,7 @@
 //! Studio can reach SageMaker from there.
 
 use lambda_runtime::LambdaEvent;
-use onboarding_core::network::resolve_network;
+use onboarding_core::network::{reads_for, resolve_network};
 use onboarding_core::ports::NetworkPort;
 use onboarding_core::state::OnboardingState;
 use onboarding_core::{ErrorName, OnboardingError};
@@ -12,14 +12,17 @@ pub async fn handler<P: NetworkPort>(ec2: &P, domain_region: &str, event: Lambda
     let mut state = event.payload;
     let region = state.region(domain_region).to_string();
     let wanted = &state.request.network;
-    let vpc_id = match &wanted.vpc_id {
-        Some(id) => id.clone(),
-        None => ec2
-            .default_vpc_id()
-            .await?
-            .ok_or_else(|| OnboardingError::new(ErrorName::VpcNotFound, format!("the account has no default VPC in {region}; name one in network.vpcId")))?,
+    let (vpc_id, reads) = match &wanted.vpc_id {
+        Some(id) => (id.clone(), reads_for(wanted, false)),
+        None => (
+            ec2.default_vpc_id().await?.ok_or_else(|| {
+                OnboardingError::new(ErrorName::VpcNotFound, format!("the account has no default VPC in {region}; name one in network.vpcId"))
+            })?,
+            reads_for(wanted, true),
+        ),
     };
-    let vpc = ec2.describe_vpc(&vpc_id).await?.ok_or_else(|| OnboardingError::new(ErrorName::VpcNotFound, format!("{vpc_id} does not exist in {region}")))?;
+    let vpc =
+        ec2.describe_vpc(&vpc_id, reads).await?.ok_or_else(|| OnboardingError::new(ErrorName::VpcNotFound, format!("{vpc_id} does not exist in {region}")))?;
     let network = resolve_network(wanted, &vpc, &region)?;
     tracing::info!(vpc = %network.vpc_id, subnets = network.subnet_ids.len(), "network resolved");
     state.network = Some(network);

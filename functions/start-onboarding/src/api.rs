@@ -34,6 +34,23 @@ pub fn api_request(route_key: &str, id: Option<&str>, body: Option<&str>, base64
     request
 }
 
+/// The IAM identity API Gateway authenticated the request as (its `AWS_IAM` authorizer).
+pub fn caller(request: &ApiGatewayV2httpRequest) -> String {
+    let iam = request.request_context.authorizer.as_ref().and_then(|a| a.iam.as_ref());
+    iam.and_then(|i| i.user_arn.clone().or_else(|| i.caller_id.clone())).unwrap_or_else(|| "API caller (no IAM identity in the request)".into())
+}
+
+/// `request` as API Gateway sends it when `user_arn` signed it.
+pub fn signed_by(mut request: ApiGatewayV2httpRequest, user_arn: &str) -> ApiGatewayV2httpRequest {
+    let mut authorizer = aws_lambda_events::apigw::ApiGatewayRequestAuthorizer::default();
+    let mut iam = aws_lambda_events::apigw::ApiGatewayRequestAuthorizerIamDescription::default();
+    iam.user_arn = Some(user_arn.to_string());
+    iam.account_id = user_arn.split(':').nth(4).map(str::to_string);
+    authorizer.iam = Some(iam);
+    request.request_context.authorizer = Some(authorizer);
+    request
+}
+
 fn respond(status_code: i64, body: Value) -> ApiGatewayV2httpResponse {
     let mut response = ApiGatewayV2httpResponse::default();
     response.status_code = status_code;
@@ -68,6 +85,11 @@ async fn start<W: WorkflowPort>(workflow: &W, config: &Config, request: &ApiGate
     let text = match body_text(request) {
         Ok(text) => text,
         Err(response) => return Ok(response),
+    };
+    // Who asked: the SigV4 caller API Gateway authenticated, replacing anything the body says.
+    let text = match serde_json::from_str::<Value>(&text) {
+        Ok(body) => crate::with_requester(&body, &caller(request)).to_string(),
+        Err(_) => text,
     };
     let normalised = match validate_json(&text, &config.validation) {
         Ok(r) => r,

@@ -30,7 +30,10 @@ pub async fn handle<W: WorkflowPort, E: EventPort>(
     config: &Config,
     event: &EventBridgeEvent,
 ) -> Result<EventResult, OnboardingError> {
-    let detail = &event.detail;
+    // Who asked: the bus admits only the ticket system (and the workflow), so its source and
+    // the account it came from say it.
+    let who = format!("ticket event {} from account {}", event.source, event.account.as_deref().unwrap_or("(unknown)"));
+    let detail = &crate::with_requester(&event.detail, &who);
     match validate_value(detail, &config.validation) {
         Ok(request) => {
             let (name, started) = start_or_resume(workflow, &execution_name(&request), &detail.to_string()).await?;
@@ -41,7 +44,8 @@ pub async fn handle<W: WorkflowPort, E: EventPort>(
             // Nothing starts; the ticket system hears why, as for any failed onboarding.
             let ticket_id = detail["ticket"]["id"].as_str().map(str::to_string);
             let cause: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            let detail = json!({ "ticketId": ticket_id, "domainName": detail["domainName"], "error": "RequestInvalid", "cause": cause.join("; ") });
+            let detail =
+                json!({ "ticketId": ticket_id, "requestedBy": who, "domainName": detail["domainName"], "error": "RequestInvalid", "cause": cause.join("; ") });
             events.publish(ONBOARDING_FAILED, &detail).await?;
             tracing::info!(problems = problems.len(), "event rejected");
             Ok(EventResult { onboarding_id: None, existing: false, rejected: true })

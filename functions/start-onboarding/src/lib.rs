@@ -13,7 +13,7 @@ use onboarding_core::validate::ValidationContext;
 use onboarding_core::OnboardingError;
 use serde_json::Value;
 
-pub use api::api_request;
+pub use api::{api_request, signed_by};
 pub use events::EventResult;
 
 #[derive(Clone, Debug)]
@@ -35,6 +35,16 @@ pub async fn handler<W: WorkflowPort, E: EventPort>(workflow: &W, events: &E, co
         .map_err(|e| OnboardingError::state(format!("neither an API Gateway HTTP API request nor an EventBridge event: {e}")))?;
     let response = api::handle(workflow, config, &request).await?;
     to_value(&response)
+}
+
+/// The request with `requestedBy` set to `who`, whatever the sender put there. Text that is not
+/// a JSON object is left as it is, for validation to refuse.
+fn with_requester(request: &Value, who: &str) -> Value {
+    let mut request = request.clone();
+    if let Some(fields) = request.as_object_mut() {
+        fields.insert("requestedBy".into(), Value::String(who.to_string()));
+    }
+    request
 }
 
 fn to_value(answer: &impl serde::Serialize) -> Result<Value, OnboardingError> {

@@ -5,9 +5,11 @@ use onboarding_core::validate::ValidationContext;
 use serde_json::Value;
 use start_onboarding::{handler, Config};
 
-/// What API Gateway sends for `route_key`, as JSON.
+const CALLER: &str = "arn:aws:sts::123456789012:assumed-role/ticket-bridge/session";
+
+/// What API Gateway sends for `route_key`, signed by `CALLER`, as JSON.
 fn api_event(route_key: &str, id: Option<&str>, body: Option<&str>, base64: bool) -> Value {
-    serde_json::to_value(start_onboarding::api_request(route_key, id, body, base64)).unwrap_or_default()
+    serde_json::to_value(start_onboarding::signed_by(start_onboarding::api_request(route_key, id, body, base64), CALLER)).unwrap_or_default()
 }
 
 mod handler {
@@ -134,6 +136,30 @@ mod handler {
         assert_eq!(w.executions.len(), 1);
         assert_eq!(w.events[0].0, "Onboarding Failed");
         assert_eq!((w.events[0].1["ticketId"].as_str(), w.events[0].1["error"].as_str()), (Some("OPS-2"), Some("RequestInvalid")));
+    }
+
+    /// The execution input (the request) of the only execution.
+    fn started_input(fake: &FakeAws) -> Value {
+        let w = fake.world();
+        assert_eq!(w.executions.len(), 1);
+        w.executions.values().next().map(|(input, _)| serde_json::from_str(input).unwrap_or_default()).unwrap_or_default()
+    }
+
+    #[tokio::test]
+    async fn the_api_caller_is_recorded_as_who_asked_whatever_the_body_says() {
+        let fake = fake();
+        let mut forged = request();
+        forged["requestedBy"] = json!("arn:aws:iam::123456789012:role/someone-else");
+        assert_eq!(call(&fake, post(&forged)).await["statusCode"], 202);
+        assert_eq!(started_input(&fake)["requestedBy"], CALLER);
+    }
+
+    #[tokio::test]
+    async fn a_ticket_event_is_recorded_with_its_source_and_account() {
+        let fake = fake();
+        let event = json!({"detail-type": "Onboarding Requested", "source": "tickets", "account": "210987654321", "detail": request()});
+        call(&fake, event).await;
+        assert_eq!(started_input(&fake)["requestedBy"], "ticket event tickets from account 210987654321");
     }
 
     #[tokio::test]

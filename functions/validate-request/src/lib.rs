@@ -29,5 +29,6 @@ pub async fn handler(config: &Config, event: LambdaEvent<ValidateInput>) -> Resu
     request.region.get_or_insert_with(|| config.domain_region.clone());
     tracing::info!(domain = %request.domain_name, "request valid");
     let ticket_id = request.ticket.as_ref().map(|t| t.id.clone());
-    Ok(OnboardingState { request, ticket_id, settings: config.settings.clone(), ..Default::default() })
+    let requested_by = request.requester_identity().to_string();
+    Ok(OnboardingState { request, ticket_id, requested_by, settings: config.settings.clone(), ..Default::default() })
 }
