@@ -14,12 +14,17 @@ exists (they see an AWS endpoint). It fills exactly the gaps moto leaves for thi
   ResourceNotFound, as the real API does (moto says ValidationException).
 * Fault injection for the reliability tests: fail the next N calls of an operation with an AWS
   error or an HTTP status, or delay them.
+* Asynchronous Lambda invocations (`X-Amz-Invocation-Type: Event`, how EventBridge invokes):
+  answered 202, then run with the retries and the on-failure SQS destination configured for the
+  function (`asyncInvoke`, from the template's EventInvokeConfig); the destination receives
+  Lambda's invocation record.
 
 Everything else goes to moto unchanged. Control endpoints (JSON): POST /_local/config,
 POST /_local/faults, GET /_local/state, GET /_local/health.
 """
 
 import argparse
+import copy
 import http.client
 import json
 import re
@@ -51,6 +56,8 @@ STATE = {
     "calls": {},
     # Operation key -> request bodies, for the operations in RECORDED.
     "recorded": {},
+    # Function -> {"maximumRetryAttempts": N, "onFailureQueueUrl": URL}, for asynchronous invocations.
+    "asyncInvoke": {},
 }
 
 # Calls whose bodies the tests read back: the events the workflow publishes for the ticket system,
@@ -107,6 +114,23 @@ def aws_error(service, status, code, message):
 
 def json_response(payload, status=200):
     return status, {"Content-Type": "application/x-amz-json-1.1"}, json.dumps(payload).encode()
+
+
+def send_to_queue(moto_port, region, queue_url, message):
+    """SendMessage to moto's SQS (JSON protocol), as Lambda delivers to a destination queue."""
+    conn = http.client.HTTPConnection("127.0.0.1", moto_port, timeout=30)
+    payload = json.dumps({"QueueUrl": queue_url, "MessageBody": message}).encode()
+    headers = {
+        "Content-Type": "application/x-amz-json-1.0",
+        "X-Amz-Target": "AmazonSQS.SendMessage",
+        "Authorization": f"AWS4-HMAC-SHA256 Credential=testing/20260101/{region}/sqs/aws4_request, SignedHeaders=host, Signature=0",
+    }
+    conn.request("POST", "/", body=payload, headers=headers)
+    answer = conn.getresponse()
+    answer.read()
+    conn.close()
+    if answer.status != 200:
+        print(f"could not deliver to {queue_url}: {answer.status}", file=sys.stderr, flush=True)
 
 
 def take_fault(op, body):
@@ -201,7 +225,8 @@ class Router(BaseHTTPRequestHandler):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
         conn.connect()
         conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length", "connection")}
+        dropped = ("host", "content-length", "connection", "x-amz-invocation-type")
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in dropped}
         headers["Host"] = f"127.0.0.1:{port}"
         conn.request(self.command, self.path, body=body, headers=headers)
         resp = conn.getresponse()
@@ -211,6 +236,46 @@ class Router(BaseHTTPRequestHandler):
         return resp.status, out_headers, data
 
     def invoke(self, body):
+        if self.headers.get("X-Amz-Invocation-Type") == "Event":
+            function = INVOKE_PATH.match(self.path).group(1)
+            # A copy keeps this request's path and headers: the connection may serve another.
+            threading.Thread(target=copy.copy(self).run_async, args=(function, body), daemon=True).start()
+            return 202, {"Content-Type": "application/json"}, b""
+        return self.invoke_now(body)
+
+    def run_async(self, function, body):
+        """Lambda's asynchronous invocation: the first attempt and the retries, then the
+        invocation record to the on-failure destination."""
+        config = STATE["asyncInvoke"].get(function, {})
+        attempts = 1 + int(config.get("maximumRetryAttempts", 2))
+        for attempt in range(1, attempts + 1):
+            status, headers, data = self.invoke_now(body)
+            failed = status >= 300 or "X-Amz-Function-Error" in headers
+            if not failed:
+                return
+        queue = config.get("onFailureQueueUrl")
+        if not queue:
+            return
+        try:
+            response = json.loads(data)
+        except ValueError:
+            response = {"errorMessage": data.decode("utf-8", "replace")}
+        record = {
+            "version": "1.0",
+            "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+            "requestContext": {
+                "requestId": str(uuid.uuid4()),
+                "functionArn": f"arn:aws:lambda:{self.region}:123456789012:function:{function}:$LATEST",
+                "condition": "RetriesExhausted",
+                "approximateInvokeCount": attempts,
+            },
+            "requestPayload": json.loads(body or b"null"),
+            "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+            "responsePayload": response,
+        }
+        send_to_queue(self.moto_port, self.region, queue, json.dumps(record))
+
+    def invoke_now(self, body):
         status, headers, data = self.forward(self.lambda_port, body, timeout=900)
         if status >= 400:
             # cargo-lambda answers a handler error with 500; real Lambda with 200 and this header.
@@ -330,7 +395,7 @@ class Router(BaseHTTPRequestHandler):
                 for key in ("domainPendingPolls",):
                     if key in req:
                         STATE[key] = req[key]
-                for key in ("failDomains", "pendingPollsByName"):
+                for key in ("failDomains", "pendingPollsByName", "asyncInvoke"):
                     STATE[key].update(req.get(key, {}))
             elif path == "/_local/faults":
                 # {"op": "sagemaker:CreateDomain", "count": 2, "status": 400, "code": "ThrottlingException",

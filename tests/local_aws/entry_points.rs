@@ -24,6 +24,7 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
         local_test!(env, a_ticket_event_delivered_three_times_is_one_onboarding),
         local_test!(env, the_status_of_a_failed_onboarding_says_why),
         local_test!(env, an_invalid_api_body_is_400_and_starts_nothing),
+        local_test!(env, a_ticket_event_that_cannot_be_handled_is_kept_with_its_payload),
     ]
 }
 
@@ -162,5 +163,33 @@ async fn an_invalid_api_body_is_400_and_starts_nothing(s: &LocalSession) -> Resu
     ensure!(result["rejected"] == json!(true));
     let events = events_for(s, "API-3")?;
     ensure!(events.len() == 1 && events[0].0 == "Onboarding Failed" && events[0].1["error"] == "RequestInvalid", "{events:?}");
+    Ok(())
+}
+
+/// EventBridge invokes the entry point asynchronously: when StartExecution is refused on every
+/// attempt, Lambda's retries end and the event lands on the template's on-failure queue, whole.
+async fn a_ticket_event_that_cannot_be_handled_is_kept_with_its_payload(s: &LocalSession) -> Result<()> {
+    let denied = json!({"status": 400, "code": "AccessDeniedException", "message": "not authorized to perform states:StartExecution", "match": "EVT-KEPT"});
+    s.aws.inject_fault("states:StartExecution", 3, denied)?;
+    let event = json!({"version": "0", "detail-type": "Onboarding Requested", "source": "tickets", "account": "210987654321", "detail": request("ticket-kept", "EVT-KEPT")});
+    let accepted = s.aws.invoke_async("start-onboarding", &event)?;
+    ensure!(accepted == 202, "asynchronous invocation answered {accepted}");
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    let record = loop {
+        // Other tests' records may share the queue: this one is found by its ticket.
+        let mine =
+            s.aws.take_failed_invocations("TicketFailuresQueue").await?.into_iter().find(|r| r["requestPayload"]["detail"]["ticket"]["id"] == "EVT-KEPT");
+        if let Some(record) = mine {
+            break record;
+        }
+        ensure!(std::time::Instant::now() < deadline, "no record of the failed ticket event on the on-failure queue");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    ensure!(record["requestPayload"] == event, "the record does not carry the event as sent: {record}");
+    ensure!(record["requestContext"]["condition"] == "RetriesExhausted" && record["requestContext"]["approximateInvokeCount"] == 3, "{record}");
+    ensure!(record["responsePayload"]["errorType"] == "AwsAccessDenied", "{record}");
+    let described = s.sfn.describe_execution().execution_arn(execution_arn(&s.state_machine_arn, "ticket-EVT-KEPT")).send().await;
+    ensure!(described.is_err(), "an execution was started");
     Ok(())
 }

@@ -53,6 +53,14 @@ pub const ENTRY_POINTS: &[&str] = &["start-onboarding"];
 /// The event bus the local workflow publishes its result events on.
 pub const LOCAL_EVENT_BUS: &str = "tickets";
 
+/// The local state machine's name.
+pub const LOCAL_STATE_MACHINE: &str = "sagemaker-onboarding";
+
+/// The ARN the local state machine gets in `region` (the entry point's `STATE_MACHINE_ARN`).
+pub fn local_state_machine_arn(region: &str) -> String {
+    format!("arn:aws:states:{region}:{ACCOUNT_ID}:stateMachine:{LOCAL_STATE_MACHINE}")
+}
+
 /// The workflow's tunables (the same settings the deployed validate function reads); locally they
 /// reach the state through the validate function's environment.
 pub use onboarding_core::state::Settings as Tunables;

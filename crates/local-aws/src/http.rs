@@ -8,10 +8,23 @@ use anyhow::{bail, Context, Result};
 
 /// Sends one request to 127.0.0.1:`port` and returns the status and body.
 pub fn request(port: u16, method: &str, path: &str, body: Option<&str>) -> Result<(u16, String)> {
+    request_with(port, method, path, "", body)
+}
+
+/// Invokes `function` asynchronously through the local Lambda endpoint (`InvocationType: Event`);
+/// returns the status (202 when accepted).
+pub fn invoke_event(port: u16, function: &str, payload: &str) -> Result<u16> {
+    let path = format!("/2015-03-31/functions/{function}/invocations");
+    Ok(request_with(port, "POST", &path, "X-Amz-Invocation-Type: Event\r\n", Some(payload))?.0)
+}
+
+/// `request` with extra header lines (each ending in CRLF).
+fn request_with(port: u16, method: &str, path: &str, headers: &str, body: Option<&str>) -> Result<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).with_context(|| format!("connecting to 127.0.0.1:{port}"))?;
     stream.set_read_timeout(Some(Duration::from_secs(60)))?;
     let body = body.unwrap_or("");
-    let head = format!("{method} {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n", body.len());
+    let head =
+        format!("{method} {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n{headers}Content-Length: {}\r\n\r\n", body.len());
     stream.write_all(head.as_bytes())?;
     stream.write_all(body.as_bytes())?;
     let mut raw = Vec::new();

@@ -9,6 +9,7 @@
 //!
 //! Test and demo infrastructure: nothing here is deployed.
 
+pub mod async_invoke;
 pub mod deploy;
 mod http;
 pub mod prepare;
@@ -147,6 +148,9 @@ impl LocalAws {
             .env("AWS_SECRET_ACCESS_KEY", "testing")
             .env("IDENTITY_CENTER_REGION", &options.region)
             .envs(deployment_env())
+            // The entry point's: the state machine that LocalSession deploys, the ticket bus.
+            .env(onboarding_core::config::STATE_MACHINE_ARN, deploy::local_state_machine_arn(&options.region))
+            .env(onboarding_core::config::EVENT_BUS_NAME, deploy::LOCAL_EVENT_BUS)
             .env("POLL_INTERVAL_SECONDS", options.tunables.poll_interval_seconds.to_string())
             .env("MAX_POLLS", options.tunables.max_polls.to_string())
             .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()));

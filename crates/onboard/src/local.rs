@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Result;
-use local_aws::deploy::{deploy_state_machine, Tunables};
+use local_aws::deploy::{deploy_state_machine, Tunables, LOCAL_STATE_MACHINE};
 use local_aws::seed::{seed_demo, Seeded};
 use local_aws::{LocalAws, Options, SENDER_ADDRESS};
 use onboarding_aws::step_functions::StepFunctionsAdapter;
@@ -24,7 +24,8 @@ impl LocalSession {
     pub async fn start(root: &Path, tunables: Tunables) -> Result<LocalSession> {
         let aws = LocalAws::start(Options { tunables, ..Options::new(root) }).await?;
         let seeded = seed_demo(aws.sdk_config(), SENDER_ADDRESS).await?;
-        let state_machine_arn = deploy_state_machine(aws.sdk_config(), root, "sagemaker-onboarding").await?;
+        aws.set_up_async_invocations().await?;
+        let state_machine_arn = deploy_state_machine(aws.sdk_config(), root, LOCAL_STATE_MACHINE).await?;
         let sfn = aws_sdk_sfn::Client::new(aws.sdk_config());
         Ok(LocalSession { aws, state_machine_arn, seeded, sfn })
     }
