@@ -75,6 +75,7 @@ impl IamPort for IamAdapter {
                     arn: role.arn().to_string(),
                     trust_policy: role.assume_role_policy_document().map(decode_policy).unwrap_or(Value::Null),
                     tags: role.tags().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect(),
+                    permissions_boundary: role.permissions_boundary().and_then(|b| b.permissions_boundary_arn()).map(str::to_string),
                 }))
             }
             Err(e) if matches!(e.as_service_error(), Some(GetRoleError::NoSuchEntityException(_))) => Ok(None),
@@ -104,6 +105,18 @@ impl IamPort for IamAdapter {
             },
             Err(e) => Err(classify("iam:CreateRole", &e)),
         }
+    }
+
+    async fn ensure_permissions_boundary(&self, role_name: &str, current: Option<&str>) -> PortResult<bool> {
+        let Some(boundary) = self.permissions_boundary.as_deref().filter(|b| current != Some(*b)) else { return Ok(false) };
+        self.client
+            .put_role_permissions_boundary()
+            .role_name(role_name)
+            .permissions_boundary(boundary)
+            .send()
+            .await
+            .map_err(|e| classify("iam:PutRolePermissionsBoundary", &e))?;
+        Ok(true)
     }
 
     async fn attached_policy_arns(&self, role_name: &str) -> PortResult<Vec<String>> {
@@ -212,6 +225,21 @@ mod tests {
         iam.attach_policy("r", "arn:aws:iam::aws:policy/B").await.expect("attached");
         assert_eq!(iam.attach_policy("gone", "arn:aws:iam::aws:policy/C").await.expect_err("missing role").name, ErrorName::AwsRequestFailed);
         iam.put_inline_policy("r", "p", &serde_json::json!({"Statement": [{"Action": "s3:GetObject"}]})).await.expect("written");
+    }
+
+    #[tokio::test]
+    async fn a_role_without_the_deployments_boundary_gets_it() {
+        use aws_sdk_iam::operation::put_role_permissions_boundary::PutRolePermissionsBoundaryOutput;
+        let boundary = "arn:aws:iam::123456789012:policy/team-boundary";
+        let put = mock!(Client::put_role_permissions_boundary)
+            .match_requests(move |r| r.role_name() == Some("r") && r.permissions_boundary() == Some(boundary))
+            .then_output(|| PutRolePermissionsBoundaryOutput::builder().build());
+        let iam = IamAdapter::new(mock_client!(aws_sdk_iam, [&put])).with_permissions_boundary(Some(boundary.into()));
+        assert!(iam.ensure_permissions_boundary("r", None).await.expect("bounded"));
+        assert!(!iam.ensure_permissions_boundary("r", Some(boundary)).await.expect("already bounded"));
+        assert_eq!(put.num_calls(), 1);
+        let unbounded_deployment = IamAdapter::new(mock_client!(aws_sdk_iam, [&put]));
+        assert!(!unbounded_deployment.ensure_permissions_boundary("r", None).await.expect("nothing to do"));
     }
 
     #[test]

@@ -37,6 +37,8 @@ pub struct World {
     /// (display name, group id, member user ids)
     pub groups: Vec<(String, String, Vec<String>)>,
     pub roles: BTreeMap<String, FakeRole>,
+    /// The deployment's permissions boundary, which roles created from now on carry.
+    pub permissions_boundary: Option<String>,
     /// Roles GetRole does not see yet (IAM's eventual consistency).
     pub unreadable_roles: Vec<String>,
     pub default_vpc: Option<String>,
@@ -177,12 +179,21 @@ impl IamPort for FakeAws {
     async fn create_role(&self, name: &str, trust_policy: &Value, tags: &Tags) -> PortResult<String> {
         let mut w = self.enter("CreateRole")?;
         let arn = format!("arn:aws:iam::123456789012:role/{name}");
+        let permissions_boundary = w.permissions_boundary.clone();
         w.roles.entry(name.to_string()).or_insert_with(|| FakeRole {
-            info: RoleInfo { arn: arn.clone(), trust_policy: trust_policy.clone(), tags: tags.clone() },
+            info: RoleInfo { arn: arn.clone(), trust_policy: trust_policy.clone(), tags: tags.clone(), permissions_boundary },
             managed: Vec::new(),
             inline: BTreeMap::new(),
         });
         Ok(arn)
+    }
+
+    async fn ensure_permissions_boundary(&self, role_name: &str, current: Option<&str>) -> PortResult<bool> {
+        let Some(boundary) = self.world().permissions_boundary.clone().filter(|b| current != Some(b.as_str())) else { return Ok(false) };
+        let mut w = self.enter("PutRolePermissionsBoundary")?;
+        let role = w.roles.get_mut(role_name).ok_or_else(|| OnboardingError::new(ErrorName::AwsRequestFailed, "NoSuchEntity"))?;
+        role.info.permissions_boundary = Some(boundary);
+        Ok(true)
     }
 
     async fn attached_policy_arns(&self, role_name: &str) -> PortResult<Vec<String>> {

@@ -32,6 +32,7 @@ pub struct RoleInfo {
     pub arn: String,
     pub trust_policy: Value,
     pub tags: Tags,
+    pub permissions_boundary: Option<String>,
 }
 
 /// IAM roles.
@@ -43,6 +44,9 @@ pub trait IamPort {
     fn attach_policy(&self, role_name: &str, policy_arn: &str) -> impl Future<Output = PortResult<()>> + Send;
     /// Writes (or overwrites) an inline policy, which makes the call idempotent.
     fn put_inline_policy(&self, role_name: &str, policy_name: &str, document: &Value) -> impl Future<Output = PortResult<()>> + Send;
+    /// Gives a role the deployment's permissions boundary when `current` is another (or none):
+    /// a role created before the deployment had one. Returns whether it changed anything.
+    fn ensure_permissions_boundary(&self, role_name: &str, current: Option<&str>) -> impl Future<Output = PortResult<bool>> + Send;
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

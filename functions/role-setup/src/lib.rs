@@ -88,6 +88,9 @@ async fn ensure_role<P: IamPort>(iam: &P, plan: &RolePlan, request: &OnboardingR
                     ),
                 ));
             }
+            // A role created before the deployment had a boundary gets it first: the
+            // policy writes below are allowed only on roles that carry it.
+            iam.ensure_permissions_boundary(&plan.name, role.permissions_boundary.as_deref()).await?;
             (role.arn, false)
         }
         None => (iam.create_role(&plan.name, &sagemaker_trust_policy(), tags).await?, true),

@@ -61,7 +61,12 @@ async fn a_foreign_role_of_the_same_name_is_a_conflict() {
     fake.world().roles.insert(
         "so-team-a-execution".into(),
         FakeRole {
-            info: RoleInfo { arn: "arn:aws:iam::123456789012:role/so-team-a-execution".into(), trust_policy: sagemaker_trust_policy(), tags: Tags::new() },
+            info: RoleInfo {
+                arn: "arn:aws:iam::123456789012:role/so-team-a-execution".into(),
+                trust_policy: sagemaker_trust_policy(),
+                tags: Tags::new(),
+                permissions_boundary: None,
+            },
             managed: vec![],
             inline: Default::default(),
         },
@@ -80,7 +85,11 @@ async fn existing_roles_are_checked_not_changed() {
     let ec2_trust = serde_json::json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
     fake.world().roles.insert(
         "existing".into(),
-        FakeRole { info: RoleInfo { arn: arn.into(), trust_policy: ec2_trust, tags: Tags::new() }, managed: vec![], inline: Default::default() },
+        FakeRole {
+            info: RoleInfo { arn: arn.into(), trust_policy: ec2_trust, tags: Tags::new(), permissions_boundary: None },
+            managed: vec![],
+            inline: Default::default(),
+        },
     );
     assert_eq!(run(&fake, r.clone()).await.expect_err("untrusted").name, ErrorName::ExecutionRoleUntrusted);
 
@@ -120,4 +129,18 @@ async fn a_new_role_that_cannot_be_read_back_is_not_visible_yet() {
     fake.world().unreadable_roles.clear();
     run(&fake, request()).await.expect("visible now");
     assert_eq!(fake.calls("CreateRole"), 1);
+}
+
+#[tokio::test]
+async fn a_role_made_before_the_boundary_gets_it_before_its_policies_change() {
+    let fake = FakeAws::new();
+    run(&fake, request()).await.expect("first, with no boundary deployed");
+    assert_eq!(fake.world().roles["so-team-a-execution"].info.permissions_boundary, None);
+    let boundary = "arn:aws:iam::123456789012:policy/team-boundary";
+    fake.world().permissions_boundary = Some(boundary.into());
+    run(&fake, request()).await.expect("rerun");
+    assert_eq!(fake.world().roles["so-team-a-execution"].info.permissions_boundary.as_deref(), Some(boundary));
+    assert_eq!(fake.calls("PutRolePermissionsBoundary"), 1);
+    run(&fake, request()).await.expect("third run");
+    assert_eq!(fake.calls("PutRolePermissionsBoundary"), 1, "a role with the boundary is left alone");
 }
