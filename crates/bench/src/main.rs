@@ -1,9 +1,10 @@
 //! `bench`: cold start, peak memory, package size, cost per onboarding and build times, with a
 //! boto3 baseline measured in the same run on the same machine. Prints a table (Markdown).
 //!
-//! Cold start is measured as real Lambda sees it: from process start until the function has
-//! fetched its first invocation from a (local, minimal) Runtime API and answered it, for the
-//! release build, with its real input and its first AWS call answered by the local AWS.
+//! Each function's release build is started as a fresh process under a minimal local Runtime
+//! API that gives it its real input twice, its AWS calls answered by the local AWS: init (until
+//! it asks for its first invocation, Lambda's Init Duration), the first answer from process start,
+//! the warm answer (the second invocation), and the cold start: first answer minus warm answer.
 
 mod runtime_api;
 mod team_sizes;
