@@ -67,7 +67,8 @@ impl Ec2Adapter {
     async fn endpoint_services(&self, vpc_id: &str) -> PortResult<Vec<String>> {
         let items = self.client.describe_vpc_endpoints().filters(filter("vpc-id", vpc_id)).into_paginator().items().send().collect::<Result<Vec<_>, _>>().await;
         let items = items.map_err(|e| classify("ec2:DescribeVpcEndpoints", &e))?;
-        let usable = |s: Option<&State>| !matches!(s, Some(State::Deleted | State::Deleting | State::Failed | State::Rejected | State::Expired));
+        // Only an available endpoint serves: Pending, PendingAcceptance and Partial do not yet.
+        let usable = |s: Option<&State>| matches!(s, Some(State::Available));
         Ok(items.iter().filter(|e| usable(e.state())).filter_map(|e| e.service_name().map(str::to_string)).collect())
     }
 
@@ -169,6 +170,7 @@ mod tests {
             DescribeVpcEndpointsOutput::builder()
                 .vpc_endpoints(VpcEndpoint::builder().service_name("com.amazonaws.us-east-1.sagemaker.api").state(State::Available).build())
                 .vpc_endpoints(VpcEndpoint::builder().service_name("com.amazonaws.us-east-1.sts").state(State::Deleted).build())
+                .vpc_endpoints(VpcEndpoint::builder().service_name("com.amazonaws.us-east-1.logs").state(State::PendingAcceptance).build())
                 .build()
         });
         let groups = mock!(Client::describe_security_groups)

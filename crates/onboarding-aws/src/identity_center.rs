@@ -3,6 +3,7 @@
 use aws_sdk_identitystore::operation::get_group_id::GetGroupIdError;
 use aws_sdk_identitystore::operation::get_user_id::GetUserIdError;
 use aws_sdk_identitystore::types::{AlternateIdentifier, MemberId, UniqueAttribute};
+use aws_sdk_ssoadmin::types::InstanceStatus;
 use aws_smithy_types::Document;
 use onboarding_core::ports::{IdentityCenterInstance, IdentityCenterPort, PortResult};
 use onboarding_core::state::ResolvedUser;
@@ -63,8 +64,10 @@ impl IdentityCenterPort for IdentityCenterAdapter {
     async fn instances(&self) -> PortResult<Vec<IdentityCenterInstance>> {
         let items = self.sso_admin.list_instances().into_paginator().items().send().collect::<Result<Vec<_>, _>>().await;
         let items = items.map_err(|e| classify("sso:ListInstances", &e))?;
+        // An instance being created, deleted or that failed to create serves nobody.
         Ok(items
             .iter()
+            .filter(|i| i.status() == Some(&InstanceStatus::Active))
             .filter_map(|i| Some(IdentityCenterInstance { instance_arn: i.instance_arn()?.to_string(), identity_store_id: i.identity_store_id()?.to_string() }))
             .collect())
     }
@@ -134,10 +137,19 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn lists_instances() {
+    async fn lists_only_active_instances() {
         let rule = mock!(SsoClient::list_instances).then_output(|| {
             ListInstancesOutput::builder()
-                .instances(InstanceMetadata::builder().instance_arn("arn:aws:sso:::instance/ssoins-1").identity_store_id("d-1").build())
+                .instances(
+                    InstanceMetadata::builder()
+                        .instance_arn("arn:aws:sso:::instance/ssoins-0")
+                        .identity_store_id("d-0")
+                        .status(InstanceStatus::CreateFailed)
+                        .build(),
+                )
+                .instances(
+                    InstanceMetadata::builder().instance_arn("arn:aws:sso:::instance/ssoins-1").identity_store_id("d-1").status(InstanceStatus::Active).build(),
+                )
                 .build()
         });
         let a = adapter(mock_client!(aws_sdk_ssoadmin, [&rule]), mock_client!(aws_sdk_identitystore, []));
