@@ -68,7 +68,9 @@ impl Ec2Adapter {
         let items = self.client.describe_vpc_endpoints().filters(filter("vpc-id", vpc_id)).into_paginator().items().send().collect::<Result<Vec<_>, _>>().await;
         let items = items.map_err(|e| classify("ec2:DescribeVpcEndpoints", &e))?;
         // Only an available endpoint serves: Pending, PendingAcceptance and Partial do not yet.
-        let usable = |s: Option<&State>| matches!(s, Some(State::Available));
+        // EC2 answers the state in lower case ("available"), which the SDK's enum (spelt
+        // "Available") keeps as an unknown value: compare the text.
+        let usable = |s: Option<&State>| s.is_some_and(|s| s.as_str().eq_ignore_ascii_case("available"));
         Ok(items.iter().filter(|e| usable(e.state())).filter_map(|e| e.service_name().map(str::to_string)).collect())
     }
 
@@ -168,7 +170,7 @@ mod tests {
         });
         let endpoints = mock!(Client::describe_vpc_endpoints).then_output(|| {
             DescribeVpcEndpointsOutput::builder()
-                .vpc_endpoints(VpcEndpoint::builder().service_name("com.amazonaws.us-east-1.sagemaker.api").state(State::Available).build())
+                .vpc_endpoints(VpcEndpoint::builder().service_name("com.amazonaws.us-east-1.sagemaker.api").state(State::from("available")).build())
                 .vpc_endpoints(VpcEndpoint::builder().service_name("com.amazonaws.us-east-1.sts").state(State::Deleted).build())
                 .vpc_endpoints(VpcEndpoint::builder().service_name("com.amazonaws.us-east-1.logs").state(State::PendingAcceptance).build())
                 .build()
