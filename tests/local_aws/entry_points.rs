@@ -178,8 +178,7 @@ async fn a_ticket_event_that_cannot_be_handled_is_kept_with_its_payload(s: &Loca
     let deadline = std::time::Instant::now() + Duration::from_secs(120);
     let record = loop {
         // Other tests' records may share the queue: this one is found by its ticket.
-        let mine =
-            s.aws.take_failed_invocations("TicketFailuresQueue").await?.into_iter().find(|r| r["requestPayload"]["detail"]["ticket"]["id"] == "EVT-KEPT");
+        let mine = s.aws.take_failed_invocation("TicketFailuresQueue", |r| r["requestPayload"]["detail"]["ticket"]["id"] == "EVT-KEPT").await?;
         if let Some(record) = mine {
             break record;
         }

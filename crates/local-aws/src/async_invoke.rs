@@ -50,7 +50,7 @@ fn get_att_logical_id(value: &serde_yaml::Value) -> Option<String> {
 impl LocalAws {
     /// Creates each on-failure queue of the template and tells the router about the settings.
     pub async fn set_up_async_invocations(&self) -> Result<()> {
-        let template: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(crate::project_root().join("infra/template.yaml"))?)?;
+        let template = crate::deployment_template()?;
         let sqs = aws_sdk_sqs::Client::new(self.sdk_config());
         let mut settings = serde_json::Map::new();
         for config in from_template(&template) {
@@ -69,19 +69,22 @@ impl LocalAws {
         http::invoke_event(self.router_port, function, &event.to_string())
     }
 
-    /// The invocation records on the on-failure queue named `queue` (logical id), received and deleted.
-    pub async fn take_failed_invocations(&self, queue: &str) -> Result<Vec<Value>> {
+    /// The first invocation record on the on-failure queue named `queue` (logical id) that `mine`
+    /// accepts, deleted from the queue; other tests' records are left there.
+    pub async fn take_failed_invocation(&self, queue: &str, mine: impl Fn(&Value) -> bool) -> Result<Option<Value>> {
         let sqs = aws_sdk_sqs::Client::new(self.sdk_config());
         let url = sqs.get_queue_url().queue_name(queue).send().await.context("the on-failure queue")?.queue_url().unwrap_or_default().to_string();
-        let received = sqs.receive_message().queue_url(&url).max_number_of_messages(10).send().await?;
-        let mut records = Vec::new();
+        let received = sqs.receive_message().queue_url(&url).max_number_of_messages(10).visibility_timeout(0).send().await?;
         for message in received.messages() {
-            records.push(serde_json::from_str(message.body().unwrap_or("null"))?);
-            if let Some(receipt) = message.receipt_handle() {
-                sqs.delete_message().queue_url(&url).receipt_handle(receipt).send().await?;
+            let record: Value = serde_json::from_str(message.body().unwrap_or("null"))?;
+            if mine(&record) {
+                if let Some(receipt) = message.receipt_handle() {
+                    sqs.delete_message().queue_url(&url).receipt_handle(receipt).send().await?;
+                }
+                return Ok(Some(record));
             }
         }
-        Ok(records)
+        Ok(None)
     }
 }
 
@@ -103,8 +106,7 @@ mod tests {
 
     #[test]
     fn the_deployment_template_keeps_failed_ticket_events() {
-        let template: serde_yaml::Value =
-            serde_yaml::from_str(&std::fs::read_to_string(crate::project_root().join("infra/template.yaml")).expect("template")).expect("yaml");
+        let template = crate::deployment_template().expect("template");
         let configs = from_template(&template);
         assert!(configs.iter().any(|c| c.function == "start-onboarding" && c.on_failure_queue == "TicketFailuresQueue"), "{configs:?}");
     }

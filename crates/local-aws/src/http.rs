@@ -14,8 +14,12 @@ pub fn request(port: u16, method: &str, path: &str, body: Option<&str>) -> Resul
 /// Invokes `function` asynchronously through the local Lambda endpoint (`InvocationType: Event`);
 /// returns the status (202 when accepted).
 pub fn invoke_event(port: u16, function: &str, payload: &str) -> Result<u16> {
-    let path = format!("/2015-03-31/functions/{function}/invocations");
-    Ok(request_with(port, "POST", &path, "X-Amz-Invocation-Type: Event\r\n", Some(payload))?.0)
+    Ok(request_with(port, "POST", &invoke_path(function), "X-Amz-Invocation-Type: Event\r\n", Some(payload))?.0)
+}
+
+/// Lambda's Invoke path for `function`.
+pub fn invoke_path(function: &str) -> String {
+    format!("/2015-03-31/functions/{function}/invocations")
 }
 
 /// `request` with extra header lines (each ending in CRLF).

@@ -41,6 +41,13 @@ pub fn permissions_boundary_arn() -> String {
     format!("arn:aws:iam::{ACCOUNT_ID}:policy/{ROLE_NAME_PREFIX}team-boundary")
 }
 
+/// The deployment template (`infra/template.yaml`), which the local AWS follows where it sets
+/// something up as a deployment would (the permissions boundary, asynchronous invocations).
+pub fn deployment_template() -> Result<serde_yaml::Value> {
+    let text = std::fs::read_to_string(project_root().join("infra/template.yaml")).context("reading infra/template.yaml")?;
+    serde_yaml::from_str(&text).context("infra/template.yaml is not YAML")
+}
+
 /// What the local deployment's functions validate requests with: `deployment_env`, read as they
 /// read their environment.
 pub fn validation_context() -> onboarding_core::validate::ValidationContext {
@@ -342,12 +349,12 @@ pub async fn sdk_config(router_port: u16, region: &str) -> aws_config::SdkConfig
 /// invocation, a second or more each), so that executions meet running functions, as they would
 /// meet warm ones in Lambda. The answers (errors: the event is empty) do not matter. Two at a
 /// time: more only queue on Cargo's lock and slow each other down. The entry point is left out:
-/// locally nothing invokes it through Lambda.
+/// locally only the test of asynchronous invocations calls it through Lambda, and pays its start.
 fn warm_up(lambda_port: u16, functions: &[String]) {
     for pair in functions.chunks(2) {
         std::thread::scope(|scope| {
             for name in pair {
-                scope.spawn(move || http::request(lambda_port, "POST", &format!("/2015-03-31/functions/{name}/invocations"), Some("{}")));
+                scope.spawn(move || http::request(lambda_port, "POST", &http::invoke_path(name), Some("{}")));
             }
         });
     }

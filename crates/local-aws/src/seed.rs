@@ -59,7 +59,7 @@ pub async fn seed_demo(config: &aws_config::SdkConfig, sender: &str) -> Result<S
 /// The permissions boundary the stack creates (`TeamPermissionsBoundary` in infra/template.yaml,
 /// its substitutions resolved for the local account), at `crate::permissions_boundary_arn()`.
 async fn seed_permissions_boundary(config: &aws_config::SdkConfig) -> Result<()> {
-    let template: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(crate::project_root().join("infra/template.yaml"))?)?;
+    let template = crate::deployment_template()?;
     let document = resolve(&template["Resources"]["TeamPermissionsBoundary"]["Properties"]["PolicyDocument"]);
     let name = crate::permissions_boundary_arn().rsplit('/').next().unwrap_or_default().to_string();
     aws_sdk_iam::Client::new(config)

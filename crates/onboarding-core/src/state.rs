@@ -13,9 +13,6 @@ pub struct OnboardingState {
     /// The ticket's id or null, always present so that the definition can read it.
     #[serde(default)]
     pub ticket_id: Option<String>,
-    /// Who asked (the request's `requestedBy`, or `console`), always present for the definition.
-    #[serde(default)]
-    pub requested_by: String,
     #[serde(default)]
     pub settings: Settings,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,6 +2,7 @@
 //! console get the same checks as the API) and turns it into the workflow state.
 
 use lambda_runtime::LambdaEvent;
+use onboarding_core::request::STARTED_DIRECTLY;
 use onboarding_core::state::{OnboardingState, Settings};
 use onboarding_core::validate::{problems_error, validate_value, ValidationContext};
 use onboarding_core::OnboardingError;
@@ -27,8 +28,9 @@ pub async fn handler(config: &Config, event: LambdaEvent<ValidateInput>) -> Resu
     let input = event.payload;
     let mut request = validate_value(&input.request, &config.validation).map_err(|problems| problems_error(&problems))?;
     request.region.get_or_insert_with(|| config.domain_region.clone());
+    // Always present for the definition's summary and result events.
+    request.requested_by.get_or_insert_with(|| STARTED_DIRECTLY.to_string());
     tracing::info!(domain = %request.domain_name, "request valid");
     let ticket_id = request.ticket.as_ref().map(|t| t.id.clone());
-    let requested_by = request.requester_identity().to_string();
-    Ok(OnboardingState { request, ticket_id, requested_by, settings: config.settings.clone(), ..Default::default() })
+    Ok(OnboardingState { request, ticket_id, settings: config.settings.clone(), ..Default::default() })
 }

@@ -44,11 +44,11 @@ async fn an_invalid_request_is_request_invalid_with_every_path() {
 #[tokio::test]
 async fn who_asked_is_recorded_and_a_direct_start_is_the_console() {
     let direct = run(json!({"request": {"domainName": "team-a", "identityCenter": {"users": ["jane"]}}})).await.expect("valid");
-    assert_eq!(direct.requested_by, "console");
+    assert_eq!(direct.request.requested_by.as_deref(), Some("console"));
     let api = run(json!({"request": {"domainName": "team-a", "identityCenter": {"users": ["jane"]}, "requestedBy": "arn:aws:iam::123456789012:role/tickets"}}))
         .await
         .expect("valid");
-    assert_eq!(api.requested_by, "arn:aws:iam::123456789012:role/tickets");
+    assert_eq!(api.request.requested_by.as_deref(), Some("arn:aws:iam::123456789012:role/tickets"));
     let forged = run(json!({"request": {"domainName": "team-a", "identityCenter": {"users": ["jane"]}, "requestedBy": "a\r\nb"}})).await.expect_err("invalid");
     assert!(forged.message.contains("requestedBy"), "{}", forged.message);
 }
