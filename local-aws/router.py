@@ -14,6 +14,13 @@ exists (they see an AWS endpoint). It fills exactly the gaps moto leaves for thi
   ResourceNotFound, as the real API does (moto says ValidationException).
 * Fault injection for the reliability tests: fail the next N calls of an operation with an AWS
   error or an HTTP status, or delay them.
+* IAM: each function signs its calls with its own credentials (its name is the access key id),
+  and each such call is authorized as IAM would: the function's policies from the deployment
+  template (`--policies`, written by infra/deployed_policies.py), the actions, resources and
+  condition values of the call (local-aws/authorization.py), decided by the IAM policy simulator
+  (local-aws/authorizer.mjs). What the policies do not allow is answered AccessDenied, in the
+  service's protocol, and nothing reaches the service. Calls signed otherwise (the tests, the
+  Step Functions engine) are not checked.
 * Asynchronous Lambda invocations (`X-Amz-Invocation-Type: Event`, how EventBridge invokes):
   answered 202, then run with the retries and the on-failure SQS destination configured for the
   function (`asyncInvoke`, from the template's EventInvokeConfig); the destination receives
@@ -27,14 +34,18 @@ import argparse
 import copy
 import http.client
 import json
+import os
 import re
 import socket
+import subprocess
 import sys
 import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
+
+import authorization
 
 LOCK = threading.Lock()
 STATE = {
@@ -58,7 +69,12 @@ STATE = {
     "recorded": {},
     # Function -> {"maximumRetryAttempts": N, "onFailureQueueUrl": URL}, for asynchronous invocations.
     "asyncInvoke": {},
+    # Calls that IAM refused: {"function", "action", "resource", "decision"}, oldest first.
+    "denied": [],
 }
+# Function -> {"roleArn": ARN, "policies": [{"name", "policy"}]}: whose calls are authorized.
+POLICIES = {}
+ACCOUNT = "123456789012"
 
 # Calls whose bodies the tests read back: the events the workflow publishes for the ticket system,
 # and the calls that create something (to prove that nothing is created twice).
@@ -71,13 +87,19 @@ RECORDED = {
     "ses:SendEmail",
 }
 
-CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+CREDENTIAL_SCOPE = re.compile(r"Credential=([^/]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 INVOKE_PATH = re.compile(r"^/2015-03-31/functions/([^/]+)/invocations")
 
 
 def service_of(headers):
     match = CREDENTIAL_SCOPE.search(headers.get("Authorization", ""))
-    return match.group(2) if match else None
+    return match.group(3) if match else None
+
+
+def signer_of(headers):
+    """(access key id, region) of a SigV4-signed request, or (None, None)."""
+    match = CREDENTIAL_SCOPE.search(headers.get("Authorization", ""))
+    return (match.group(1), match.group(2)) if match else (None, None)
 
 
 def operation_of(method, path, headers, body):
@@ -110,6 +132,33 @@ def aws_error(service, status, code, message):
         return status, {"Content-Type": "text/xml"}, body.encode()
     body = json.dumps({"__type": code, "message": message, "Message": message}).encode()
     return status, {"Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": code}, body
+
+
+def access_denied(service, message):
+    """AccessDenied as each protocol says it."""
+    if service == "ec2":
+        return aws_error(service, 403, "UnauthorizedOperation", message)
+    if service in ("iam", "sts"):
+        return aws_error(service, 403, "AccessDenied", message)
+    return aws_error(service, 403 if service == "ses" else 400, "AccessDeniedException", message)
+
+
+class Authorizer:
+    """The IAM policy simulator (local-aws/authorizer.mjs), one request at a time."""
+
+    def __init__(self):
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "authorizer.mjs")
+        self.process = subprocess.Popen(["node", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        self.lock = threading.Lock()
+
+    def decide(self, request):
+        with self.lock:
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+            return json.loads(self.process.stdout.readline())
+
+
+AUTHORIZER = None
 
 
 def json_response(payload, status=200):
@@ -191,6 +240,11 @@ class Router(BaseHTTPRequestHandler):
             if self.path.startswith("/_local/"):
                 return self.send(*self.control(body))
             op = operation_of(self.command, self.path, self.headers, body)
+            denial = self.authorize(op, body)
+            if denial:
+                with LOCK:
+                    STATE["calls"][op] = STATE["calls"].get(op, 0) + 1
+                return self.send(*denial)
             with LOCK:
                 STATE["calls"][op] = STATE["calls"].get(op, 0) + 1
                 fault = take_fault(op, body)
@@ -210,6 +264,59 @@ class Router(BaseHTTPRequestHandler):
             return self.send(*self.route(op, body))
         except Exception as exc:  # report, never hang the caller
             return self.send(*aws_error("unknown", 500, "LocalRouterError", str(exc)))
+
+    def authorize(self, op, body):
+        """None when the call may go on; else the AccessDenied answer. Only calls signed as a
+        function are checked."""
+        key, region = signer_of(self.headers)
+        function = POLICIES.get(key)
+        if function is None:
+            return None
+        service = service_of(self.headers) or "unknown"
+        role_arn = function["roleArn"]
+        principal = f"arn:aws:sts::{ACCOUNT}:assumed-role/{role_arn.rsplit('/', 1)[-1]}/{key}"
+        call = authorization.Call(op, self.command, self.path, body, region, ACCOUNT)
+        needs = authorization.needs_of(call, self.role_boundary)
+        if needs is None:
+            return self.deny(key, service, op, "*", "Unknown", f"User: {principal} is not authorized to perform: {op}: the local AWS does not know what it authorizes (local-aws/authorization.py)")
+        for need in needs:
+            answer = AUTHORIZER.decide({
+                "policies": function["policies"],
+                "principal": principal,
+                "action": need.action,
+                "resource": need.resource,
+                "account": ACCOUNT,
+                "context": need.context,
+            })
+            decision = answer.get("decision")
+            if decision == "Allowed":
+                continue
+            why = {
+                "ExplicitlyDenied": "with an explicit deny in an identity-based policy",
+                "Invalid": f"because the request could not be evaluated: {answer.get('detail')}",
+            }.get(decision, f"because no identity-based policy allows the {need.action} action")
+            return self.deny(key, service, need.action, need.resource, decision, f"User: {principal} is not authorized to perform: {need.action} on resource: {need.resource} {why}")
+        return None
+
+    def deny(self, function, service, action, resource, decision, message):
+        with LOCK:
+            STATE["denied"].append({"function": function, "action": action, "resource": resource, "decision": decision})
+        print(message, file=sys.stderr, flush=True)
+        return access_denied(service, message)
+
+    def role_boundary(self, role_name):
+        """The permissions boundary the role carries now, as IAM knows it (moto)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.moto_port, timeout=30)
+        body = f"Action=GetRole&Version=2010-05-08&RoleName={role_name}"
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Authorization": f"AWS4-HMAC-SHA256 Credential=testing/20260101/{self.region}/iam/aws4_request, SignedHeaders=host, Signature=0",
+        }
+        conn.request("POST", "/", body=body, headers=headers)
+        answer = conn.getresponse().read().decode("utf-8", "replace")
+        conn.close()
+        found = re.search(r"<PermissionsBoundaryArn>([^<]+)</PermissionsBoundaryArn>", answer)
+        return found.group(1) if found else None
 
     def route(self, op, body):
         if op.startswith("lambda:Invoke:"):
@@ -297,6 +404,12 @@ class Router(BaseHTTPRequestHandler):
             return aws_error("sagemaker", 400, "ResourceNotFound", "Cannot find the requested domain")
         domain = json.loads(data)
         domain_id = domain.get("DomainId")
+        application = domain.get("SingleSignOnApplicationArn")
+        if application and not application.startswith("arn:aws:sso::"):
+            # moto names the application in SageMaker's namespace; Identity Center names it
+            # under its instance, and IAM authorizes assignments on that ARN.
+            instance = self.identity_center_instance_id()
+            domain["SingleSignOnApplicationArn"] = f"arn:aws:sso::{ACCOUNT}:application/{instance}/apl-{domain_id.removeprefix('d-')}"
         with LOCK:
             initial = STATE["pendingPollsByName"].get(domain.get("DomainName"), STATE["domainPendingPolls"])
             remaining = STATE["pending"].setdefault(domain_id, initial)
@@ -307,6 +420,20 @@ class Router(BaseHTTPRequestHandler):
                 domain["Status"] = "Failed"
                 domain["FailureReason"] = STATE["failDomains"][domain["DomainName"]]
         return json_response(domain)
+
+    def identity_center_instance_id(self):
+        """The id of the account's Identity Center instance (moto's), as in its ARN."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.moto_port, timeout=30)
+        headers = {
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": "SWBExternalService.ListInstances",
+            "Authorization": f"AWS4-HMAC-SHA256 Credential=testing/20260101/{self.region}/sso/aws4_request, SignedHeaders=host, Signature=0",
+        }
+        conn.request("POST", "/", body=b"{}", headers=headers)
+        answer = conn.getresponse().read()
+        conn.close()
+        instances = json.loads(answer or b"{}").get("Instances", [])
+        return instances[0]["InstanceArn"].rsplit("/", 1)[-1] if instances else "ssoins-local"
 
     # --- SageMaker user profiles --------------------------------------------------------
     def create_user_profile(self, req):
@@ -386,6 +513,7 @@ class Router(BaseHTTPRequestHandler):
                     "calls": STATE["calls"],
                     "faults": STATE["faults"],
                     "recorded": STATE["recorded"],
+                    "denied": STATE["denied"],
                 }
                 text = json.dumps(snapshot)
             return 200, {"Content-Type": "application/json"}, text.encode()
@@ -403,7 +531,7 @@ class Router(BaseHTTPRequestHandler):
                 fault = {k: req[k] for k in ("status", "code", "message", "delayMs", "match", "lambdaError") if k in req}
                 STATE["faults"].setdefault(req["op"], []).extend([fault] * int(req.get("count", 1)))
             elif path == "/_local/reset":
-                for key, empty in (("pending", {}), ("assignments", {}), ("profiles", {}), ("faults", {}), ("calls", {}), ("failDomains", {}), ("pendingPollsByName", {}), ("recorded", {})):
+                for key, empty in (("pending", {}), ("assignments", {}), ("profiles", {}), ("faults", {}), ("calls", {}), ("failDomains", {}), ("pendingPollsByName", {}), ("recorded", {}), ("denied", [])):
                     STATE[key] = empty
                 STATE["domainPendingPolls"] = 0
             else:
@@ -429,8 +557,14 @@ def main():
     parser.add_argument("--moto-port", type=int, required=True)
     parser.add_argument("--lambda-port", type=int, required=True)
     parser.add_argument("--region", default="us-east-1")
+    parser.add_argument("--policies", help="each function's IAM policies (JSON, from infra/deployed_policies.py): their calls are authorized")
     args = parser.parse_args()
     Router.moto_port, Router.lambda_port, Router.region = args.moto_port, args.lambda_port, args.region
+    if args.policies:
+        global AUTHORIZER
+        with open(args.policies) as f:
+            POLICIES.update(json.load(f))
+        AUTHORIZER = Authorizer()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Router)
     server.daemon_threads = True
     print(f"router listening on 127.0.0.1:{args.port}", flush=True)

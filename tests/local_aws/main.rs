@@ -6,6 +6,7 @@ mod contract;
 mod deployment;
 mod entry_points;
 mod handlers;
+mod least_privilege;
 mod onboarding;
 mod one_build;
 mod resilience;
@@ -48,6 +49,7 @@ fn main() {
     trials.extend(resilience::trials(&env));
     trials.extend(bad_input::trials(&env));
     trials.extend(router::trials(&env));
+    trials.extend(least_privilege::trials(&env));
     let conclusion = libtest_mimic::run(&args, trials);
     env.shutdown();
     conclusion.exit();

@@ -7,9 +7,13 @@
 //!                                                     └──> cargo lambda watch :W (Invoke)
 //! ```
 //!
+//! Each function signs its calls as itself, and the router authorizes them by the function's
+//! policies in the deployment template (`authorization`).
+//!
 //! Test and demo infrastructure: nothing here is deployed.
 
 pub mod async_invoke;
+pub mod authorization;
 pub mod deploy;
 mod http;
 pub mod prepare;
@@ -81,13 +85,16 @@ pub struct Options {
     pub concurrency: u32,
     /// The workflow's tunables (the validate function reads them from its environment).
     pub tunables: deploy::Tunables,
+    /// The deployment template whose policies the functions' calls are authorized by.
+    pub template: PathBuf,
 }
 
 impl Options {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         let root = root.into();
         let log_dir = std::env::temp_dir().join(format!("sagemaker-onboarding-local-{}", std::process::id()));
-        Options { root, region: "us-east-1".into(), log_dir, concurrency: 8, tunables: deploy::LOCAL_TUNABLES }
+        let template = root.join("infra/template.yaml");
+        Options { root, region: "us-east-1".into(), log_dir, concurrency: 8, tunables: deploy::LOCAL_TUNABLES, template }
     }
 }
 
@@ -118,6 +125,8 @@ impl LocalAws {
         }
         std::fs::create_dir_all(&options.log_dir)?;
         build_functions(root)?;
+        let policies = authorization::write_function_policies(&options)?;
+        let credentials = authorization::write_function_credentials(&options.log_dir)?;
 
         let [moto_port, router_port, lambda_port] = free_ports::<3>()?;
         let mut processes = Vec::new();
@@ -140,6 +149,8 @@ impl LocalAws {
             &lambda_port.to_string(),
             "--region",
             &options.region,
+            "--policies",
+            &policies.display().to_string(),
         ]);
         processes.push(Managed::spawn("router", router, &options.log_dir.join("router.log"))?);
 
@@ -151,8 +162,10 @@ impl LocalAws {
             .env("PATH", path)
             .env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{router_port}"))
             .env("AWS_REGION", &options.region)
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .envs(authorization::function_credentials_env(&credentials))
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("AWS_SESSION_TOKEN")
             .env("IDENTITY_CENTER_REGION", &options.region)
             .envs(deployment_env())
             // The entry point's: the state machine that LocalSession deploys, the ticket bus.

@@ -22,10 +22,16 @@ pub struct LocalSession {
 impl LocalSession {
     /// Starts the local AWS and deploys the workflow into it with `tunables`.
     pub async fn start(root: &Path, tunables: Tunables) -> Result<LocalSession> {
-        let aws = LocalAws::start(Options { tunables, ..Options::new(root) }).await?;
+        Self::start_with(Options { tunables, ..Options::new(root) }).await
+    }
+
+    /// Starts the local AWS with `options` (another template, for one) and deploys the workflow.
+    pub async fn start_with(options: Options) -> Result<LocalSession> {
+        let root = options.root.clone();
+        let aws = LocalAws::start(options).await?;
         let seeded = seed_demo(aws.sdk_config(), SENDER_ADDRESS).await?;
         aws.set_up_async_invocations().await?;
-        let state_machine_arn = deploy_state_machine(aws.sdk_config(), root, LOCAL_STATE_MACHINE).await?;
+        let state_machine_arn = deploy_state_machine(aws.sdk_config(), &root, LOCAL_STATE_MACHINE).await?;
         let sfn = aws_sdk_sfn::Client::new(aws.sdk_config());
         Ok(LocalSession { aws, state_machine_arn, seeded, sfn })
     }

@@ -1,0 +1,194 @@
+"""What IAM authorizes when a function calls an AWS API, as the Service Authorization Reference
+describes it: for each operation the functions call, the actions it needs (the dependent ones,
+such as iam:PassRole for a role handed to SageMaker, included), the resource ARN of each and the
+request's values of the condition keys the deployment template's policies use.
+
+The decision itself is the IAM policy simulator's (local-aws/authorizer.mjs). An operation not
+described here is refused: a function that starts calling something new fails locally until its
+authorization is written down, as it would fail in an account until its policy grants it.
+"""
+
+import json
+import re
+from urllib.parse import parse_qs
+
+# A role ARN anywhere in a SageMaker request is a role passed to SageMaker.
+ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/")
+ADDRESS = re.compile(r"<([^<>]+)>\s*$")
+
+
+class Call:
+    """One signed request: its operation key (`service:Action`), its parameters and where it
+    was sent (the region of its credential scope)."""
+
+    def __init__(self, op, method, path, body, region, account):
+        self.op = op
+        self.method = method
+        self.path = path
+        self.region = region
+        self.account = account
+        self.params = {}
+        text = body.decode("utf-8", "replace") if body else ""
+        if text.startswith("{"):
+            self.params = json.loads(text)
+        elif text:
+            self.params = {k: v[0] for k, v in parse_qs(text).items()}
+
+    def arn(self, service, resource, region=True, account=True):
+        return f"arn:aws:{service}:{self.region if region else ''}:{self.account if account else ''}:{resource}"
+
+
+class Need:
+    """One IAM authorization: an action on a resource, with request context."""
+
+    def __init__(self, action, resource, context=None):
+        self.action = action
+        self.resource = resource
+        self.context = {k: v for k, v in (context or {}).items() if v is not None}
+
+    def __repr__(self):
+        return f"{self.action} on {self.resource} {self.context}"
+
+
+def roles_in(value):
+    """Every role ARN in a request's parameters."""
+    if isinstance(value, dict):
+        return [r for v in value.values() for r in roles_in(v)]
+    if isinstance(value, list):
+        return [r for v in value for r in roles_in(v)]
+    return [value] if isinstance(value, str) and ROLE_ARN.match(value) else []
+
+
+def pass_roles(call, service):
+    return [Need("iam:PassRole", role, {"iam:PassedToService": service}) for role in sorted(set(roles_in(call.params)))]
+
+
+def kms_key_arn(call, key):
+    return key if key.startswith("arn:") else call.arn("kms", f"key/{key}")
+
+
+# --- the operations the functions call ------------------------------------------------------------
+
+def iam_role(call):
+    return f"arn:aws:iam::{call.account}:role/{call.params.get('RoleName', '')}"
+
+
+def iam_needs(call, role_boundary):
+    """IAM: the role named in the call; iam:PermissionsBoundary is the boundary the call sets, or
+    else the one the role carries (`role_boundary(name)`)."""
+    action = call.op
+    name = call.params.get("RoleName", "")
+    if action in ("iam:CreateRole", "iam:PutRolePermissionsBoundary"):
+        boundary = call.params.get("PermissionsBoundary")
+    elif action in ("iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:GetRole"):
+        boundary = role_boundary(name)
+    else:
+        boundary = None
+    context = {"iam:PermissionsBoundary": boundary}
+    if action == "iam:AttachRolePolicy":
+        context["iam:PolicyARN"] = call.params.get("PolicyArn")
+    if action in ("iam:ListAttachedRolePolicies", "iam:TagRole"):
+        context = {}
+    return [Need(action, iam_role(call), context)]
+
+
+def sagemaker_needs(call):
+    p = call.params
+    action = call.op
+    if action == "sagemaker:ListDomains":
+        return [Need(action, "*")]
+    if action in ("sagemaker:ListTags", "sagemaker:AddTags"):
+        return [Need(action, p.get("ResourceArn", ""))]
+    if action in ("sagemaker:DescribeDomain", "sagemaker:DeleteDomain"):
+        return [Need(action, call.arn("sagemaker", f"domain/{p.get('DomainId', '')}"))]
+    if action in ("sagemaker:DescribeUserProfile", "sagemaker:CreateUserProfile"):
+        needs = [Need(action, call.arn("sagemaker", f"user-profile/{p.get('DomainId', '')}/{p.get('UserProfileName', '')}"))]
+        return needs + pass_roles(call, "sagemaker.amazonaws.com")
+    if action == "sagemaker:CreateDomain":
+        # The domain has no id before it exists: its name stands in.
+        needs = [Need(action, call.arn("sagemaker", f"domain/{p.get('DomainName', '')}"))]
+        needs += pass_roles(call, "sagemaker.amazonaws.com")
+        if p.get("AuthMode") == "SSO":
+            # SageMaker creates the domain's Identity Center application as the caller.
+            needs += [Need("sso:CreateManagedApplicationInstance", "*"), Need("sso:GetManagedApplicationInstance", "*")]
+        key = p.get("KmsKeyId")
+        if key:
+            # The home EFS volume, encrypted with the customer's key, created through SageMaker.
+            via = {"kms:ViaService": f"sagemaker.{call.region}.amazonaws.com"}
+            needs += [Need(a, kms_key_arn(call, key), via) for a in ("kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext")]
+            needs.append(Need("elasticfilesystem:CreateFileSystem", "*", {"elasticfilesystem:Encrypted": "true"}))
+        return needs
+    return None
+
+
+def identitystore_needs(call):
+    p = call.params
+    store = f"arn:aws:identitystore::{call.account}:identitystore/{p.get('IdentityStoreId', '')}"
+    resources = {
+        # The user or group is not known before the lookup.
+        "identitystore:GetUserId": ["arn:aws:identitystore:::user/*"],
+        "identitystore:GetGroupId": ["arn:aws:identitystore:::group/*"],
+        "identitystore:DescribeUser": [f"arn:aws:identitystore:::user/{p.get('UserId', '')}"],
+        "identitystore:ListGroupMemberships": ["arn:aws:identitystore:::membership/*", f"arn:aws:identitystore:::group/{p.get('GroupId', '')}"],
+    }.get(call.op)
+    if resources is None:
+        return None
+    return [Need(call.op, r) for r in [store] + resources]
+
+
+def sso_needs(call):
+    if call.op in ("sso:ListInstances", "sso:DeleteManagedApplicationInstance"):
+        return [Need(call.op, "*")]
+    if call.op in ("sso:CreateApplicationAssignment", "sso:ListApplicationAssignments"):
+        # The domain's application belongs to the account that created the domain.
+        return [Need(call.op, call.params.get("ApplicationArn", ""), {"sso:ApplicationAccount": call.account})]
+    return None
+
+
+def ses_needs(call):
+    if call.op != "ses:SendEmail":
+        return None
+    sender = call.params.get("FromEmailAddress", "")
+    named = ADDRESS.search(sender)
+    address = named.group(1) if named else sender
+    return [Need("ses:SendEmail", call.arn("ses", f"identity/{address}"), {"ses:FromAddress": address})]
+
+
+def events_needs(call):
+    if call.op != "events:PutEvents":
+        return None
+    buses = {entry.get("EventBusName") or "default" for entry in call.params.get("Entries", [])}
+    return [Need(call.op, bus if bus.startswith("arn:") else call.arn("events", f"event-bus/{bus}")) for bus in sorted(buses)]
+
+
+def states_needs(call):
+    if call.op == "states:StartExecution":
+        return [Need(call.op, call.params.get("stateMachineArn", ""))]
+    if call.op in ("states:DescribeExecution", "states:GetExecutionHistory"):
+        return [Need(call.op, call.params.get("executionArn", ""))]
+    return None
+
+
+def ec2_needs(call):
+    # The Describe actions take no resource-level permissions.
+    if call.op in ("ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeVpcEndpoints", "ec2:DescribeSecurityGroups"):
+        return [Need(call.op, "*")]
+    return None
+
+
+def needs_of(call, role_boundary):
+    """The authorizations a call needs, or None when this module does not know the operation."""
+    service = call.op.split(":", 1)[0]
+    if service == "iam":
+        known = ("iam:GetRole", "iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary", "iam:TagRole", "iam:ListAttachedRolePolicies", "iam:AttachRolePolicy")
+        return iam_needs(call, role_boundary) if call.op in known else None
+    handler = {
+        "sagemaker": sagemaker_needs,
+        "identitystore": identitystore_needs,
+        "sso": sso_needs,
+        "ses": ses_needs,
+        "events": events_needs,
+        "states": states_needs,
+        "ec2": ec2_needs,
+    }.get(service)
+    return handler(call) if handler else None

@@ -1,0 +1,140 @@
+//! Least privilege proven by running: each function signs its calls as itself, and the local AWS
+//! authorizes them by that function's policies in `infra/template.yaml` (as deployed), so every
+//! onboarding of this suite runs under the template's own policies. These tests show that the
+//! local AWS refuses what a policy does not grant (conditions included), and that an onboarding
+//! fails with `AwsAccessDenied`, at the step concerned, when one statement is missing.
+
+use std::sync::Arc;
+
+use anyhow::{ensure, Context, Result};
+use aws_sdk_iam::error::ProvideErrorMetadata;
+use libtest_mimic::Trial;
+use local_aws::Options;
+use onboard::local::LocalSession;
+use serde_json::{json, Value};
+use tests::{root, Env};
+
+use crate::local_test;
+
+pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
+    vec![
+        local_test!(env, a_function_is_refused_what_its_policy_does_not_grant),
+        Trial::test("without_one_statement_the_onboarding_fails_at_its_step", || {
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| crate::failed(e.into()))?;
+            runtime.block_on(without_one_statement_the_onboarding_fails_at_its_step()).map_err(crate::failed)
+        }),
+        Trial::test("a_statement_is_removed_from_the_template_text", || a_statement_is_removed_from_the_template_text().map_err(crate::failed)),
+    ]
+}
+
+/// An IAM client that signs as `function` does in the local AWS.
+fn iam_as(s: &LocalSession, function: &str) -> aws_sdk_iam::Client {
+    let credentials = aws_sdk_iam::config::Credentials::new(function, "local", None, None, "test");
+    aws_sdk_iam::Client::from_conf(aws_sdk_iam::config::Builder::from(s.aws.sdk_config()).credentials_provider(credentials).build())
+}
+
+fn denied_code<T, E: ProvideErrorMetadata>(result: Result<T, E>) -> Option<String> {
+    result.err().and_then(|e| e.code().map(str::to_string))
+}
+
+async fn a_function_is_refused_what_its_policy_does_not_grant(s: &LocalSession) -> Result<()> {
+    let role = "sagemaker-onboarding-least-privilege-check";
+    let trust = onboarding_core::policies::sagemaker_trust_policy().to_string();
+    let boundary = local_aws::permissions_boundary_arn();
+
+    // Domain creation may pass roles, not create them.
+    let as_domain_creation = iam_as(s, "domain-creation");
+    let refused = as_domain_creation.create_role().role_name(role).assume_role_policy_document(&trust).permissions_boundary(&boundary).send().await;
+    ensure!(denied_code(refused).as_deref() == Some("AccessDenied"), "domain-creation created a role");
+
+    // Role setup may create roles only within the boundary (iam:PermissionsBoundary) ...
+    let as_role_setup = iam_as(s, "role-setup");
+    let unbounded = as_role_setup.create_role().role_name(role).assume_role_policy_document(&trust).send().await;
+    ensure!(denied_code(unbounded).as_deref() == Some("AccessDenied"), "role-setup created a role without the boundary");
+    let admin = iam_as(s, "test");
+    ensure!(admin.get_role().role_name(role).send().await.is_err(), "a refused CreateRole created the role");
+    as_role_setup.create_role().role_name(role).assume_role_policy_document(&trust).permissions_boundary(&boundary).send().await.context("CreateRole within the boundary")?;
+
+    // ... and attach only the allowed managed policies (iam:PolicyARN).
+    let administrator = as_role_setup.attach_role_policy().role_name(role).policy_arn("arn:aws:iam::aws:policy/AdministratorAccess").send().await;
+    ensure!(denied_code(administrator).as_deref() == Some("AccessDenied"), "role-setup attached AdministratorAccess");
+    as_role_setup
+        .attach_role_policy()
+        .role_name(role)
+        .policy_arn("arn:aws:iam::aws:policy/AmazonSageMakerFullAccess")
+        .send()
+        .await
+        .context("attaching an allowed policy")?;
+    let attached = admin.list_attached_role_policies().role_name(role).send().await?;
+    let names: Vec<&str> = attached.attached_policies().iter().filter_map(|p| p.policy_name()).collect();
+    ensure!(names == ["AmazonSageMakerFullAccess"], "attached: {names:?}");
+
+    // Each refusal is on record with the function, the action and the resource.
+    let state = s.aws.router_state()?;
+    let mine: Vec<&Value> = state["denied"].as_array().into_iter().flatten().filter(|d| d["resource"].as_str().is_some_and(|r| r.ends_with(role))).collect();
+    let seen: Vec<(&str, &str)> = mine.iter().map(|d| (d["function"].as_str().unwrap_or_default(), d["action"].as_str().unwrap_or_default())).collect();
+    ensure!(
+        seen == [("domain-creation", "iam:CreateRole"), ("role-setup", "iam:CreateRole"), ("role-setup", "iam:AttachRolePolicy")],
+        "refusals on record: {seen:?}"
+    );
+    Ok(())
+}
+
+/// The template's text without the policy statement `sid` (its list item, to the next one).
+fn without_statement(template: &str, sid: &str) -> Result<String> {
+    let lines: Vec<&str> = template.lines().collect();
+    let start = lines.iter().position(|l| l.trim() == format!("- Sid: {sid}")).with_context(|| format!("no statement {sid}"))?;
+    let indent = lines[start].len() - lines[start].trim_start().len();
+    let end = lines[start + 1..]
+        .iter()
+        .position(|l| !l.trim().is_empty() && l.len() - l.trim_start().len() <= indent)
+        .map_or(lines.len(), |i| start + 1 + i);
+    Ok(lines[..start].iter().chain(&lines[end..]).map(|l| format!("{l}\n")).collect())
+}
+
+fn a_statement_is_removed_from_the_template_text() -> Result<()> {
+    let template = "      Policies:\n        - Statement:\n            - Sid: A\n              Action: a\n              Condition:\n                X: y\n            - Sid: B\n              Action: b\n      Next: 1\n";
+    ensure!(without_statement(template, "A")? == "      Policies:\n        - Statement:\n            - Sid: B\n              Action: b\n      Next: 1\n");
+    ensure!(without_statement(template, "B")? == "      Policies:\n        - Statement:\n            - Sid: A\n              Action: a\n              Condition:\n                X: y\n      Next: 1\n");
+    ensure!(without_statement(template, "C").is_err());
+    Ok(())
+}
+
+/// A local AWS of its own, deployed from the template without access assignment's
+/// `UserProfiles` statement: the onboarding gets as far as assigning access, and fails there.
+async fn without_one_statement_the_onboarding_fails_at_its_step() -> Result<()> {
+    let root = root();
+    let mut options = Options::new(&root);
+    options.log_dir = std::env::temp_dir().join(format!("sagemaker-onboarding-least-privilege-{}", std::process::id()));
+    options.concurrency = 2;
+    std::fs::create_dir_all(&options.log_dir)?;
+    let template = without_statement(&std::fs::read_to_string(root.join("infra/template.yaml"))?, "UserProfiles")?;
+    // Laid out as in the project, so that the template's relative paths (the definition) hold.
+    let infra = options.log_dir.join("infra");
+    std::fs::create_dir_all(&infra)?;
+    let definitions = options.log_dir.join("statemachine");
+    if !definitions.exists() {
+        std::os::unix::fs::symlink(root.join("statemachine"), &definitions)?;
+    }
+    options.template = infra.join("template.yaml");
+    std::fs::write(&options.template, template)?;
+    let s = LocalSession::start_with(options).await?;
+
+    let request = json!({
+        "domainName": "least-privilege",
+        "ticket": {"id": "LP-1", "requester": "lead@example.com"},
+        "identityCenter": {"users": ["jane"]}
+    });
+    let outcome = s.onboard(&request.to_string(), |_| {}).await?;
+    ensure!(outcome.status == "FAILED" && outcome.error.as_deref() == Some("AwsAccessDenied"), "{} {:?} {:?}", outcome.status, outcome.error, outcome.cause);
+    let failed: Vec<&str> = outcome.steps.iter().filter(|st| st.failure.is_some()).map(|st| st.state.as_str()).collect();
+    ensure!(failed.first() == Some(&"AssignAccess"), "failed steps: {failed:?}");
+    let denied = s.aws.router_state()?["denied"].clone();
+    let first = &denied[0];
+    ensure!(
+        first["function"] == "access-assignment" && first["action"].as_str().is_some_and(|a| a.ends_with("UserProfile")),
+        "refusals: {denied}"
+    );
+    ensure!(s.aws.recorded("sagemaker:CreateUserProfile")?.is_empty(), "a user profile was created");
+    Ok(())
+}
