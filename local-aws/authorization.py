@@ -41,10 +41,11 @@ class Call:
 class Need:
     """One IAM authorization: an action on a resource, with request context."""
 
-    def __init__(self, action, resource, context=None):
+    def __init__(self, action, resource, context=None, resource_policy=None):
         self.action = action
         self.resource = resource
         self.context = {k: v for k, v in (context or {}).items() if v is not None}
+        self.resource_policy = resource_policy
 
     def __repr__(self):
         return f"{self.action} on {self.resource} {self.context}"
@@ -65,6 +66,12 @@ def pass_roles(call, service):
 
 def kms_key_arn(call, key):
     return key if key.startswith("arn:") else call.arn("kms", f"key/{key}")
+
+
+def default_key_policy(account):
+    """A KMS key's default policy: the account's IAM policies decide who may use the key (KMS
+    allows nothing that the key policy does not)."""
+    return {"Version": "2012-10-17", "Statement": [{"Sid": "Enable IAM policies", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "kms:*", "Resource": "*"}]}
 
 
 # --- the operations the functions call ------------------------------------------------------------
@@ -115,7 +122,7 @@ def sagemaker_needs(call):
         if key:
             # The home EFS volume, encrypted with the customer's key, created through SageMaker.
             via = {"kms:ViaService": f"sagemaker.{call.region}.amazonaws.com"}
-            needs += [Need(a, kms_key_arn(call, key), via) for a in ("kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext")]
+            needs += [Need(a, kms_key_arn(call, key), via, default_key_policy(call.account)) for a in ("kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext")]
             needs.append(Need("elasticfilesystem:CreateFileSystem", "*", {"elasticfilesystem:Encrypted": "true"}))
         return needs
     return None

@@ -4,7 +4,8 @@
 // carries requests to it.
 //
 // Request: {"policies": [{"name", "policy"}], "principal": ARN, "action": "svc:Action",
-//           "resource": ARN, "account": "123456789012", "context": {"iam:PolicyARN": "..."}}
+//           "resource": ARN, "account": "123456789012", "context": {"iam:PolicyARN": "..."},
+//           "resourcePolicy": a policy document, where the resource has one (a KMS key's)}
 // Answer:  {"decision": "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied" | "Invalid",
 //           "detail": "..."}
 import { createInterface } from 'node:readline'
@@ -22,6 +23,7 @@ async function decide(request) {
       contextVariables: request.context || {},
     },
   }
+  if (request.resourcePolicy) simulation.resourcePolicy = request.resourcePolicy
   const answer = await runSimulation(simulation, {})
   if (answer.resultType === 'error') {
     return { decision: 'Invalid', detail: JSON.stringify(answer.errors) }

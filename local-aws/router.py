@@ -287,6 +287,7 @@ class Router(BaseHTTPRequestHandler):
                 "resource": need.resource,
                 "account": ACCOUNT,
                 "context": need.context,
+                "resourcePolicy": need.resource_policy,
             })
             decision = answer.get("decision")
             if decision == "Allowed":

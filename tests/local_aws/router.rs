@@ -48,6 +48,10 @@ async fn router_holds_a_new_domain_pending_then_in_service_or_failed(s: &LocalSe
     ensure!(status(s, &slow).await?.0 == "Pending");
     ensure!(status(s, &slow).await?.0 == "Pending");
     ensure!(status(s, &slow).await?.0 == "InService");
+    // The domain's application is named as Identity Center names it (IAM authorizes on that ARN).
+    let described = aws_sdk_sagemaker::Client::new(s.aws.sdk_config()).describe_domain().domain_id(&slow).send().await?;
+    let application = described.single_sign_on_application_arn().unwrap_or_default();
+    ensure!(application.starts_with("arn:aws:sso::123456789012:application/ssoins-"), "{application}");
     let failed = create_domain(s, "router-failed").await?;
     ensure!(status(s, &failed).await? == ("Failed".to_string(), Some("no capacity".to_string())));
     // An unknown id is ResourceNotFound, as the API answers (moto says ValidationException).
