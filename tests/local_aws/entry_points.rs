@@ -38,7 +38,9 @@ pub(crate) struct Entry<'a> {
 
 impl<'a> Entry<'a> {
     pub(crate) fn new(session: &'a LocalSession) -> Self {
-        let cfg = session.aws.sdk_config();
+        // Signed as the function: its calls are authorized by the function's policies.
+        let signed = session.aws.sdk_config_as("start-onboarding");
+        let cfg = &signed;
         Entry {
             session,
             workflow: StepFunctionsAdapter::from_config(cfg, &session.state_machine_arn),

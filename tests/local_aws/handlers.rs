@@ -55,7 +55,9 @@ async fn validated(request: serde_json::Value) -> Result<OnboardingState> {
 
 /// The whole chain, step by step, each asserting on what exists in the local AWS afterwards.
 async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
+    // Each handler signs as its function: the calls are authorized by that function's policies.
     let config = s.aws.sdk_config();
+    let as_function = |name: &str| s.aws.sdk_config_as(name);
     let domain = "handlers-chain";
     s.aws.configure(json!({"pendingPollsByName": {domain: 1}}))?;
     let state = validated(json!({
@@ -67,13 +69,13 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
     }))
     .await?;
 
-    let state = identity_resolution::handler(&IdentityCenterAdapter::from_config(config), REGION, event(state)).await?;
+    let state = identity_resolution::handler(&IdentityCenterAdapter::from_config(&as_function("identity-resolution")), REGION, event(state)).await?;
     let ids = state.identities.as_ref().context("identities")?;
     ensure!(ids.users[0].email.as_deref() == Some("jane@example.com"));
     let members: Vec<&str> = ids.groups[0].members.iter().map(|m| m.user_name.as_str()).collect();
     ensure!(members == ["omar", "li"], "members {members:?}");
 
-    let iam = IamAdapter::from_config(config).with_permissions_boundary(Some(local_aws::permissions_boundary_arn()));
+    let iam = IamAdapter::from_config(&as_function("role-setup")).with_permissions_boundary(Some(local_aws::permissions_boundary_arn()));
     let state = role_setup::handler(&iam, local_aws::ROLE_NAME_PREFIX, event(state)).await?;
     let role_name = format!("{}{domain}-execution", local_aws::ROLE_NAME_PREFIX);
     let iam_client = aws_sdk_iam::Client::new(config);
@@ -88,7 +90,7 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
     let again = role_setup::handler(&iam, local_aws::ROLE_NAME_PREFIX, event(state.clone())).await?;
     ensure!(again.roles.as_ref().is_some_and(|r| !r.execution_role_created));
 
-    let state = network_discovery::handler(&Ec2Adapter::from_config(config), REGION, event(state)).await?;
+    let state = network_discovery::handler(&Ec2Adapter::from_config(&as_function("network-discovery")), REGION, event(state)).await?;
     let network = state.network.clone().context("network")?;
     let ec2 = aws_sdk_ec2::Client::new(config);
     let default_vpc = ec2.describe_vpcs().filters(Filter::builder().name("is-default").values("true").build()).send().await?;
@@ -96,13 +98,14 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
     ensure!(!network.availability_zone_ids.iter().any(|z| z == "use1-az3"), "a constrained zone was chosen: {:?}", network.availability_zone_ids);
     ensure!(network.subnet_ids.len() >= 2);
 
-    let sagemaker = SageMakerAdapter::from_config(config);
+    let sagemaker = SageMakerAdapter::from_config(&as_function("domain-creation"));
     let state = domain_creation::handler(&sagemaker, event(state)).await?;
     let record = state.domain.clone().context("domain")?;
     ensure!(record.created);
     let adopted = domain_creation::handler(&sagemaker, event(state.clone())).await?;
     ensure!(adopted.domain.as_ref().is_some_and(|d| !d.created && d.domain_id == record.domain_id));
 
+    let sagemaker = SageMakerAdapter::from_config(&as_function("status-polling"));
     let pending = status_polling::handler(&sagemaker, event(state)).await?;
     ensure!(pending.domain.as_ref().is_some_and(|d| d.status == "Pending"), "the router holds the domain Pending once");
     let state = status_polling::handler(&sagemaker, event(pending)).await?;
@@ -118,7 +121,8 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
     ensure!(ebs.default_ebs_volume_size_in_gb() == Some(10) && ebs.maximum_ebs_volume_size_in_gb() == Some(50));
 
     // Served by the router: moto implements neither application assignments nor user profiles.
-    let state = access_assignment::handler(&sagemaker, &AssignmentAdapter::from_config(config), event(state)).await?;
+    let assigning = as_function("access-assignment");
+    let state = access_assignment::handler(&SageMakerAdapter::from_config(&assigning), &AssignmentAdapter::from_config(&assigning), event(state)).await?;
     let router = s.aws.router_state()?;
     let app = record.sso_application_arn.clone().context("app")?;
     let assigned = router["assignments"][&app].as_array().map(Vec::len).unwrap_or(0);
@@ -128,7 +132,8 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
 
     // Other tests send e-mail through the same local AWS at the same time: count only this
     // domain's messages.
-    let ses = SesAdapter::from_config(config);
+    let inviting = as_function("invite-notification");
+    let (sagemaker, ses) = (SageMakerAdapter::from_config(&inviting), SesAdapter::from_config(&inviting));
     let state = invite_notification::handler(&sagemaker, &ses, Some(local_aws::SENDER_ADDRESS), event(state)).await?;
     let invitations = s.aws.emails_about(domain)?;
     ensure!(invitations.len() == 4, "jane, omar, li and the requester: {invitations:?}");
@@ -139,7 +144,7 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
 
     let mut failed = serde_json::to_value(&state)?;
     failed["failure"] = json!({"Error": "DomainFailed", "Cause": "{\"errorType\":\"DomainFailed\",\"errorMessage\":\"no capacity\"}"});
-    let notice = failure_notification::handler(&ses, Some(local_aws::SENDER_ADDRESS), event(json!({"state": failed, "input": {}}))).await?;
+    let notice = failure_notification::handler(&SesAdapter::from_config(&as_function("failure-notification")), Some(local_aws::SENDER_ADDRESS), event(json!({"state": failed, "input": {}}))).await?;
     ensure!(notice.sent);
     let notices: Vec<_> = s.aws.emails_about(domain)?.into_iter().filter(|e| !invitations.contains(e)).collect();
     ensure!(notices.len() == 1, "one failure notice: {notices:?}");

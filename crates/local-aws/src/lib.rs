@@ -217,6 +217,13 @@ impl LocalAws {
         &self.config
     }
 
+    /// SDK configuration that signs as `function` does here: its calls are authorized by that
+    /// function's policies (for tests that call a handler in-process).
+    pub fn sdk_config_as(&self, function: &str) -> aws_config::SdkConfig {
+        let credentials = aws_sdk_sfn::config::Credentials::new(function, "local", None, None, "local-function");
+        self.config.to_builder().credentials_provider(aws_sdk_sfn::config::SharedCredentialsProvider::new(credentials)).build()
+    }
+
     /// The pids of the servers, for the user who keeps them running.
     pub fn pids(&self) -> Vec<(&'static str, u32)> {
         self.processes.iter().map(|p| (p.name, p.pid())).collect()
