@@ -14,6 +14,9 @@ exists (they see an AWS endpoint). It fills exactly the gaps moto leaves for thi
   ResourceNotFound, as the real API does (moto says ValidationException).
 * Fault injection for the reliability tests: fail the next N calls of an operation with an AWS
   error or an HTTP status, or delay them.
+* Identity store ids in the real format (moto's are not): translated both ways.
+* Service models: a JSON request that breaks its operation's model (local-aws/service_models.py)
+  is answered ValidationException and not forwarded.
 * IAM: each function signs its calls with its own credentials (its name is the access key id),
   and each such call is authorized as IAM would: the function's policies from the deployment
   template (`--policies`, written by infra/deployed_policies.py), the actions, resources and
@@ -32,6 +35,7 @@ POST /_local/faults, GET /_local/state, GET /_local/health.
 
 import argparse
 import copy
+import hashlib
 import http.client
 import json
 import os
@@ -46,6 +50,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import authorization
+import service_models
 
 LOCK = threading.Lock()
 STATE = {
@@ -71,6 +76,10 @@ STATE = {
     "asyncInvoke": {},
     # Calls that IAM refused: {"function", "action", "resource", "decision"}, oldest first.
     "denied": [],
+    # The messages of requests refused by their service model.
+    "invalid": [],
+    # A domain's Identity Center application ARN -> the domain's name.
+    "applications": {},
 }
 # Function -> {"roleArn": ARN, "policies": [{"name", "policy"}]}: whose calls are authorized.
 POLICIES = {}
@@ -182,13 +191,41 @@ def send_to_queue(moto_port, region, queue_url, message):
         print(f"could not deliver to {queue_url}: {answer.status}", file=sys.stderr, flush=True)
 
 
+# moto's identity store ids (`d-` and ten letters or digits) -> ids in the real format (`d-` and
+# ten hex digits, as the service models require), and back.
+STORE_IDS = {}
+MOTO_STORE_ID = re.compile(rb'"IdentityStoreId"\s*:\s*"(d-[a-z0-9]{10})"')
+
+
+def store_ids_for_callers(data):
+    for moto_id in set(MOTO_STORE_ID.findall(data)):
+        real = b"d-" + hashlib.sha256(moto_id).hexdigest()[:10].encode()
+        with LOCK:
+            STORE_IDS[real] = moto_id
+        data = data.replace(moto_id, real)
+    return data
+
+
+def store_ids_for_moto(body):
+    with LOCK:
+        known = list(STORE_IDS.items())
+    for real, moto_id in known:
+        body = body.replace(real, moto_id)
+    return body
+
+
 def take_fault(op, body):
-    """The first queued fault for this operation (or `service:*`) whose `match` texts the body holds."""
+    """The first queued fault for this operation (or `service:*`) whose `match` texts the body
+    holds; `matchDomain` matches a call that names that domain's Identity Center application."""
     for key in (op, op.rsplit(":", 1)[0] + ":*"):
         queue = STATE["faults"].get(key) or []
         for i, fault in enumerate(queue):
             wanted = fault.get("match", [])
             wanted = [wanted] if isinstance(wanted, str) else wanted
+            if "matchDomain" in fault:
+                applications = [arn for arn, name in STATE["applications"].items() if name == fault["matchDomain"]]
+                if not any(arn.encode() in body for arn in applications):
+                    continue
             if all(text.encode() in body for text in wanted):
                 return queue.pop(i)
     return None
@@ -240,11 +277,11 @@ class Router(BaseHTTPRequestHandler):
             if self.path.startswith("/_local/"):
                 return self.send(*self.control(body))
             op = operation_of(self.command, self.path, self.headers, body)
-            denial = self.authorize(op, body)
-            if denial:
+            refusal = self.authorize(op, body) or self.validate(body)
+            if refusal:
                 with LOCK:
                     STATE["calls"][op] = STATE["calls"].get(op, 0) + 1
-                return self.send(*denial)
+                return self.send(*refusal)
             with LOCK:
                 STATE["calls"][op] = STATE["calls"].get(op, 0) + 1
                 fault = take_fault(op, body)
@@ -299,6 +336,19 @@ class Router(BaseHTTPRequestHandler):
             return self.deny(key, service, need.action, need.resource, decision, f"User: {principal} is not authorized to perform: {need.action} on resource: {need.resource} {why}")
         return None
 
+    def validate(self, body):
+        """None when the request keeps its operation's service model; else ValidationException."""
+        service = service_of(self.headers)
+        if not service or not body.startswith(b"{"):
+            return None
+        message = service_models.validation_message(service, self.headers.get("X-Amz-Target"), self.command, self.path, json.loads(body))
+        if message is None:
+            return None
+        with LOCK:
+            STATE["invalid"].append(message)
+        print(message, file=sys.stderr, flush=True)
+        return aws_error(service, 400, "ValidationException", message)
+
     def deny(self, function, service, action, resource, decision, message):
         with LOCK:
             STATE["denied"].append({"function": function, "action": action, "resource": resource, "decision": decision})
@@ -327,6 +377,9 @@ class Router(BaseHTTPRequestHandler):
             return handler(self, json.loads(body or b"{}"))
         if op == "sagemaker:DescribeDomain":
             return self.describe_domain(body)
+        if op.startswith(("sso:", "identitystore:")):
+            status, headers, data = self.forward(self.moto_port, store_ids_for_moto(body))
+            return status, headers, store_ids_for_callers(data)
         return self.forward(self.moto_port, body)
 
     def forward(self, port, body, timeout=120):
@@ -410,7 +463,10 @@ class Router(BaseHTTPRequestHandler):
             # moto names the application in SageMaker's namespace; Identity Center names it
             # under its instance, and IAM authorizes assignments on that ARN.
             instance = self.identity_center_instance_id()
-            domain["SingleSignOnApplicationArn"] = f"arn:aws:sso::{ACCOUNT}:application/{instance}/apl-{domain_id.removeprefix('d-')}"
+            application_id = hashlib.sha256(domain_id.encode()).hexdigest()[:16]
+            domain["SingleSignOnApplicationArn"] = f"arn:aws:sso::{ACCOUNT}:application/{instance}/apl-{application_id}"
+            with LOCK:
+                STATE["applications"][domain["SingleSignOnApplicationArn"]] = domain.get("DomainName")
         with LOCK:
             initial = STATE["pendingPollsByName"].get(domain.get("DomainName"), STATE["domainPendingPolls"])
             remaining = STATE["pending"].setdefault(domain_id, initial)
@@ -515,6 +571,7 @@ class Router(BaseHTTPRequestHandler):
                     "faults": STATE["faults"],
                     "recorded": STATE["recorded"],
                     "denied": STATE["denied"],
+                    "invalid": STATE["invalid"],
                 }
                 text = json.dumps(snapshot)
             return 200, {"Content-Type": "application/json"}, text.encode()
@@ -528,11 +585,12 @@ class Router(BaseHTTPRequestHandler):
                     STATE[key].update(req.get(key, {}))
             elif path == "/_local/faults":
                 # {"op": "sagemaker:CreateDomain", "count": 2, "status": 400, "code": "ThrottlingException",
-                #  "message": "...", "delayMs": 0, "match": "text the request body must contain"}
-                fault = {k: req[k] for k in ("status", "code", "message", "delayMs", "match", "lambdaError") if k in req}
+                #  "message": "...", "delayMs": 0, "match": "text the request body must contain",
+                #  "matchDomain": "a domain whose Identity Center application the request names"}
+                fault = {k: req[k] for k in ("status", "code", "message", "delayMs", "match", "matchDomain", "lambdaError") if k in req}
                 STATE["faults"].setdefault(req["op"], []).extend([fault] * int(req.get("count", 1)))
             elif path == "/_local/reset":
-                for key, empty in (("pending", {}), ("assignments", {}), ("profiles", {}), ("faults", {}), ("calls", {}), ("failDomains", {}), ("pendingPollsByName", {}), ("recorded", {}), ("denied", [])):
+                for key, empty in (("pending", {}), ("assignments", {}), ("profiles", {}), ("faults", {}), ("calls", {}), ("failDomains", {}), ("pendingPollsByName", {}), ("recorded", {}), ("denied", []), ("invalid", [])):
                     STATE[key] = empty
                 STATE["domainPendingPolls"] = 0
             else:

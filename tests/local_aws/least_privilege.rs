@@ -24,9 +24,7 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
             runtime.block_on(without_one_statement_the_onboarding_fails_at_its_step()).map_err(crate::failed)
         }),
         Trial::test("a_statement_is_removed_from_the_template_text", || a_statement_is_removed_from_the_template_text().map_err(crate::failed)),
-        Trial::test("each_call_asks_iam_for_what_the_authorization_reference_lists", || {
-            each_call_asks_iam_for_what_the_authorization_reference_lists().map_err(crate::failed)
-        }),
+        Trial::test("the_local_aws_rules_pass_their_own_tests", || the_local_aws_rules_pass_their_own_tests().map_err(crate::failed)),
     ]
 }
 
@@ -83,15 +81,16 @@ async fn a_function_is_refused_what_its_policy_does_not_grant(s: &LocalSession) 
     Ok(())
 }
 
-/// The Python tests of `local-aws/authorization.py` (actions, resources, condition values).
-fn each_call_asks_iam_for_what_the_authorization_reference_lists() -> Result<()> {
+/// The Python tests of the local AWS's rules: what each call asks IAM for
+/// (`local-aws/authorization.py`) and what the service models refuse (`local-aws/service_models.py`).
+fn the_local_aws_rules_pass_their_own_tests() -> Result<()> {
     let out = std::process::Command::new(root().join(".venv/bin/python"))
         .args(["-m", "unittest", "discover", "-s", "local-aws"])
         .current_dir(root())
         .output()
         .context("running the local AWS's Python tests (scripts/setup installs .venv)")?;
     let report = String::from_utf8_lossy(&out.stderr);
-    ensure!(out.status.success(), "local-aws/test_authorization.py:\n{report}");
+    ensure!(out.status.success(), "local-aws/test_*.py:\n{report}");
     ensure!(report.contains("Ran ") && !report.contains("Ran 0 tests"), "no test ran:\n{report}");
     Ok(())
 }

@@ -168,11 +168,11 @@ async fn survives_iam_propagation_when_creating_the_domain(s: &LocalSession) -> 
 
 async fn survives_assignment_conflicts(s: &LocalSession) -> Result<()> {
     let d = "fault-conflict";
-    // Locally the domain's application ARN carries the domain name, which the fault matches.
+    // Only the calls on this domain's application fail.
     s.aws.inject_fault(
         "sso:CreateApplicationAssignment",
         2,
-        json!({"status": 400, "code": "ConflictException", "message": "Operation conflicts with a previous write", "match": "fault-conflict"}),
+        json!({"status": 400, "code": "ConflictException", "message": "Operation conflicts with a previous write", "matchDomain": d}),
     )?;
     let outcome = run(s, &request(d)).await?;
     ensure!(outcome.succeeded(), "{:?} {:?}", outcome.error, outcome.cause);

@@ -20,6 +20,7 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
         local_test!(env, router_holds_a_new_domain_pending_then_in_service_or_failed),
         local_test!(env, router_serves_assignments_and_user_profiles),
         local_test!(env, router_injects_faults_only_where_they_match),
+        local_test!(env, router_refuses_what_the_service_model_refuses),
     ]
 }
 
@@ -62,9 +63,10 @@ async fn router_holds_a_new_domain_pending_then_in_service_or_failed(s: &LocalSe
 
 async fn router_serves_assignments_and_user_profiles(s: &LocalSession) -> Result<()> {
     let sso = aws_sdk_ssoadmin::Client::new(s.aws.sdk_config());
-    let app = "arn:aws:sso::123456789012:application/ssoins-1/apl-router";
+    // Ids in their real formats: the local AWS holds requests to the service models.
+    let app = "arn:aws:sso::123456789012:application/ssoins-0123456789abcdef/apl-0123456789abcdef";
     for _ in 0..2 {
-        sso.create_application_assignment().application_arn(app).principal_id("u-1").principal_type(PrincipalType::User).send().await?;
+        sso.create_application_assignment().application_arn(app).principal_id("01234567-89ab-cdef-0123-456789abcdef").principal_type(PrincipalType::User).send().await?;
     }
     let listed = sso.list_application_assignments().application_arn(app).send().await?;
     ensure!(listed.application_assignments().len() == 1, "assigning twice keeps one assignment");
@@ -95,5 +97,18 @@ async fn router_injects_faults_only_where_they_match(s: &LocalSession) -> Result
     ensure!(failed.as_ref().err().map(|e| format!("{e:?}")).is_some_and(|e| e.contains("ResourceLimitExceeded")), "{failed:?}");
     create_domain(s, "router-fault-a").await?;
     ensure!(s.aws.count_calls("sagemaker:CreateDomain", "router-fault-a")? == 1, "a failed call is not recorded as created");
+    Ok(())
+}
+
+/// moto would create a domain named `router_model` (an underscore); SageMaker refuses it, and so
+/// does the local AWS, before anything is created.
+async fn router_refuses_what_the_service_model_refuses(s: &LocalSession) -> Result<()> {
+    let refused = create_domain(s, "router_model").await;
+    let message = format!("{:#}", refused.as_ref().err().context("an invalid domain name was accepted")?);
+    ensure!(message.contains("ValidationException") || message.contains("regular expression pattern"), "{message}");
+    let listed = aws_sdk_sagemaker::Client::new(s.aws.sdk_config()).list_domains().send().await?;
+    ensure!(listed.domains().iter().all(|d| d.domain_name() != Some("router_model")), "the domain was created");
+    let state = s.aws.router_state()?;
+    ensure!(state["invalid"].as_array().into_iter().flatten().any(|m| m.as_str().is_some_and(|m| m.contains("router_model"))), "not on record");
     Ok(())
 }

@@ -242,7 +242,8 @@ impl LocalAws {
     }
 
     /// Fails (or delays) the next `count` calls of `op` (`service:Action`, for example
-    /// `sagemaker:CreateDomain`, `iam:*`, `lambda:Invoke:status-polling`).
+    /// `sagemaker:CreateDomain`, `iam:*`, `lambda:Invoke:status-polling`); `fault["match"]` limits
+    /// it to requests holding a text, `fault["matchDomain"]` to those naming a domain's application.
     pub fn inject_fault(&self, op: &str, count: u32, fault: Value) -> Result<()> {
         let mut body = fault;
         body["op"] = json!(op);
