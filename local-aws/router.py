@@ -15,8 +15,9 @@ exists (they see an AWS endpoint). It fills exactly the gaps moto leaves for thi
 * Fault injection for the reliability tests: fail the next N calls of an operation with an AWS
   error or an HTTP status, or delay them.
 * Identity store ids in the real format (moto's are not): translated both ways.
-* Service models: a JSON request that breaks its operation's model (local-aws/service_models.py)
-  is answered ValidationException and not forwarded.
+* Service models: a request that breaks its operation's model (local-aws/service_models.py) is
+  answered as the service answers it (ValidationException, IAM's ValidationError, EC2's
+  InvalidParameterValue) and not forwarded.
 * IAM: each function signs its calls with its own credentials (its name is the access key id),
   and each such call is authorized as IAM would: the function's policies from the deployment
   template (`--policies`, written by infra/deployed_policies.py), the actions, resources and
@@ -339,15 +340,23 @@ class Router(BaseHTTPRequestHandler):
     def validate(self, body):
         """None when the request keeps its operation's service model; else ValidationException."""
         service = service_of(self.headers)
-        if not service or not body.startswith(b"{"):
+        if not service:
             return None
-        message = service_models.validation_message(service, self.headers.get("X-Amz-Target"), self.command, self.path, json.loads(body))
+        if body.startswith(b"{"):
+            message = service_models.validation_message(service, self.headers.get("X-Amz-Target"), self.command, self.path, json.loads(body))
+        elif self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+            form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
+            message = service_models.query_message(service, form)
+        else:
+            return None
         if message is None:
             return None
         with LOCK:
             STATE["invalid"].append(message)
         print(message, file=sys.stderr, flush=True)
-        return aws_error(service, 400, "ValidationException", message)
+        # What each protocol's services call the error.
+        code = {"iam": "ValidationError", "ec2": "InvalidParameterValue"}.get(service, "ValidationException")
+        return aws_error(service, 400, code, message)
 
     def deny(self, function, service, action, resource, decision, message):
         with LOCK:

@@ -4,13 +4,15 @@ that breaks one is answered ValidationException, as the service answers it, and 
 forwarded: moto accepts nearly anything, AWS does not.
 
 Covered: the services that speak JSON (SageMaker, sso-admin, identitystore, EventBridge, Step
-Functions) and SES v2 (REST-JSON). IAM and EC2 (the query protocol) are not yet.
+Functions), SES v2 (REST-JSON), and IAM and EC2 (the query protocol: the form is read back into
+the operation's input shape with botocore's own naming rules).
 """
 
 import re
 
 from botocore.loaders import Loader
 from botocore.model import ServiceModel
+from botocore.serialize import EC2Serializer, QuerySerializer
 
 # SigV4 signing name -> botocore's service name.
 MODELS = {
@@ -20,7 +22,10 @@ MODELS = {
     "events": "events",
     "states": "stepfunctions",
     "ses": "sesv2",
+    "iam": "iam",
+    "ec2": "ec2",
 }
+QUERY_NAMING = {"query": QuerySerializer(), "ec2": EC2Serializer()}
 
 _loader = Loader()
 _models = {}
@@ -36,8 +41,11 @@ def model(signing_name):
     return _models[name]
 
 
-def operation(service_model, target, method, path):
-    """The operation a request calls: by X-Amz-Target (JSON), or by method and path (REST)."""
+def operation(service_model, target, method, path, action=None):
+    """The operation a request calls: by X-Amz-Target (JSON), its Action (query), or by method
+    and path (REST)."""
+    if action:
+        return service_model.operation_model(action) if action in service_model.operation_names else None
     if target:
         name = target.split(".")[-1]
         return service_model.operation_model(name) if name in service_model.operation_names else None
@@ -147,18 +155,80 @@ def join(where, name):
     return f"{where}.{name}" if where else name
 
 
+def from_form(shape, form, prefix, naming):
+    """The value a query-protocol form holds for `shape` at `prefix` (None when absent): the
+    inverse of botocore's serializer, so that the model's constraints apply to it."""
+    kind = shape.type_name
+    if kind == "structure":
+        value = {}
+        for name, member in shape.members.items():
+            key = naming._get_serialized_name(member, name)
+            found = from_form(member, form, f"{prefix}.{key}" if prefix else key, naming)
+            if found is not None:
+                value[name] = found
+        return value if value or not prefix else None
+    if kind == "list":
+        if form.get(prefix) == "":
+            return []
+        if isinstance(naming, EC2Serializer) or naming._is_shape_flattened(shape):
+            item_prefix = prefix
+        else:
+            item_prefix = f"{prefix}.{shape.member.serialization.get('name', 'member')}"
+        items = []
+        while True:
+            item = from_form(shape.member, form, f"{item_prefix}.{len(items) + 1}", naming)
+            if item is None:
+                return items or None
+            items.append(item)
+    if kind == "map":
+        entries = prefix if naming._is_shape_flattened(shape) else f"{prefix}.entry"
+        value, i = {}, 1
+        while f"{entries}.{i}.key" in form:
+            value[form[f"{entries}.{i}.key"]] = form.get(f"{entries}.{i}.value")
+            i += 1
+        return value or None
+    text = form.get(prefix)
+    if text is None:
+        return None
+    if kind in ("integer", "long"):
+        return int(text) if re.fullmatch(r"-?\d+", text) else text
+    if kind == "boolean":
+        return {"true": True, "false": False}.get(text, text)
+    if kind in ("float", "double"):
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    return text
+
+
+def query_message(signing_name, form):
+    """validation_message for a query-protocol request (IAM, EC2): `form` is its parameters."""
+    service_model = model(signing_name)
+    if service_model is None or service_model.protocol not in QUERY_NAMING:
+        return None
+    op = operation(service_model, None, "POST", "/", action=form.get("Action"))
+    if op is None or op.input_shape is None:
+        return None
+    params = from_form(op.input_shape, form, "", QUERY_NAMING[service_model.protocol])
+    return message_for(problems(op.input_shape, params, ""))
+
+
+def message_for(found):
+    if not found:
+        return None
+    return f"{len(found)} validation error{'s' if len(found) > 1 else ''} detected: " + "; ".join(found)
+
+
 def validation_message(signing_name, target, method, path, params):
     """None when the request keeps its operation's model (or no model covers it); else the
     message of the ValidationException AWS answers."""
     service_model = model(signing_name)
-    if service_model is None:
+    if service_model is None or service_model.protocol in QUERY_NAMING:
         return None
     op = operation(service_model, target, method, path)
     if op is None or op.input_shape is None:
         return None
     # REST: members bound to the URI or headers are not in the body.
     shape = op.input_shape
-    found = problems(shape, params, "") if not op.http.get("requestUri", "/").count("{") else []
-    if not found:
-        return None
-    return f"{len(found)} validation error{'s' if len(found) > 1 else ''} detected: " + "; ".join(found)
+    return message_for(problems(shape, params, "") if not op.http.get("requestUri", "/").count("{") else [])

@@ -5,7 +5,7 @@ Run: .venv/bin/python -m unittest discover -s local-aws (the suite runs it).
 
 import unittest
 
-from service_models import validation_message
+from service_models import query_message, validation_message
 
 ROLE = "arn:aws:iam::123456789012:role/sagemaker-onboarding-team-a-execution"
 
@@ -50,6 +50,22 @@ class Models(unittest.TestCase):
 
     def test_rest_operations_are_found_by_method_and_path(self):
         self.assertIn("Value null at 'content'", validation_message("ses", None, "POST", "/v2/email/outbound-emails", {"FromEmailAddress": "a@example.com"}))
+
+    def test_query_forms_are_read_back_into_their_shapes(self):
+        role = {"Action": "CreateRole", "Version": "2010-05-08", "RoleName": "sagemaker-onboarding-team-a", "AssumeRolePolicyDocument": "{}", "Tags.member.1.Key": "team", "Tags.member.1.Value": "a"}
+        self.assertIsNone(query_message("iam", role))
+        message = query_message("iam", dict(role, **{"RoleName": "r" * 65, "Tags.member.1.Key": "k" * 129}))
+        self.assertTrue(message.startswith("2 validation errors detected: "), message)
+        self.assertIn("'tags.1.member.key'", message)
+        self.assertIn("Value null at 'assumeRolePolicyDocument'", query_message("iam", {"Action": "CreateRole", "RoleName": "r"}))
+        many = {"Action": "TagRole", "RoleName": "r", **{f"Tags.member.{i}.Key": str(i) for i in range(1, 52)}, **{f"Tags.member.{i}.Value": "v" for i in range(1, 52)}}
+        self.assertIn("'tags' failed to satisfy constraint: Member must have length less than or equal to 50", query_message("iam", many))
+
+    def test_ec2_lists_are_numbered_without_member(self):
+        vpcs = {"Action": "DescribeVpcs", "Filter.1.Name": "is-default", "Filter.1.Value.1": "true", "VpcId.1": "vpc-0abc"}
+        self.assertIsNone(query_message("ec2", vpcs))
+        self.assertIn("have value greater than or equal to 5", query_message("ec2", {"Action": "DescribeSubnets", "MaxResults": "3"}))
+        self.assertIn("satisfy enum value set", query_message("ec2", {"Action": "CreateVpcEndpoint", "VpcId": "vpc-1", "ServiceName": "s", "VpcEndpointType": "Interfaze"}))
 
     def test_services_without_a_model_here_pass(self):
         self.assertIsNone(validation_message("s3", None, "PUT", "/bucket", {}))
