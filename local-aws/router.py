@@ -14,6 +14,8 @@ exists (they see an AWS endpoint). It fills exactly the gaps moto leaves for thi
   ResourceNotFound, as the real API does (moto says ValidationException).
 * Fault injection for the reliability tests: fail the next N calls of an operation with an AWS
   error or an HTTP status, or delay them.
+* Rules AWS documents outside the models (quotas such as IAM's 10,240 characters of inline
+  policy per role) are enforced as the service enforces them: local-aws/documented_rules.py.
 * Identity store ids in the real format (moto's are not): translated both ways.
 * Service models: a request that breaks its operation's model (local-aws/service_models.py) is
   answered as the service answers it (ValidationException, IAM's ValidationError, EC2's
@@ -37,6 +39,7 @@ POST /_local/faults, GET /_local/state, GET /_local/health.
 import argparse
 import copy
 import hashlib
+import html
 import http.client
 import json
 import os
@@ -48,9 +51,10 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote, urlencode
 
 import authorization
+import documented_rules
 import service_models
 
 LOCK = threading.Lock()
@@ -171,6 +175,44 @@ class Authorizer:
 AUTHORIZER = None
 
 
+class MotoAccount:
+    """What the account holds now, read from moto (for the authorization and the documented rules)."""
+
+    def __init__(self, moto_port, region):
+        self.moto_port = moto_port
+        self.region = region
+
+    def iam(self, action, **params):
+        conn = http.client.HTTPConnection("127.0.0.1", self.moto_port, timeout=30)
+        body = urlencode(dict(Action=action, Version="2010-05-08", **params))
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Authorization": f"AWS4-HMAC-SHA256 Credential=testing/20260101/{self.region}/iam/aws4_request, SignedHeaders=host, Signature=0",
+        }
+        conn.request("POST", "/", body=body, headers=headers)
+        answer = conn.getresponse().read().decode("utf-8", "replace")
+        conn.close()
+        return answer
+
+    def role_boundary(self, role):
+        found = re.search(r"<PermissionsBoundaryArn>([^<]+)</PermissionsBoundaryArn>", self.iam("GetRole", RoleName=role))
+        return found.group(1) if found else None
+
+    def inline_policies(self, role):
+        names = re.findall(r"<member>([^<]+)</member>", self.iam("ListRolePolicies", RoleName=role))
+        documents = {}
+        for name in names:
+            found = re.search(r"<PolicyDocument>([^<]*)</PolicyDocument>", self.iam("GetRolePolicy", RoleName=role, PolicyName=name))
+            documents[name] = unquote(html.unescape(found.group(1))) if found else ""
+        return documents
+
+    def attached_policies(self, role):
+        return re.findall(r"<PolicyArn>([^<]+)</PolicyArn>", self.iam("ListAttachedRolePolicies", RoleName=role))
+
+    def role_tag_keys(self, role):
+        return re.findall(r"<Key>([^<]+)</Key>", self.iam("ListRoleTags", RoleName=role))
+
+
 def json_response(payload, status=200):
     return status, {"Content-Type": "application/x-amz-json-1.1"}, json.dumps(payload).encode()
 
@@ -278,7 +320,7 @@ class Router(BaseHTTPRequestHandler):
             if self.path.startswith("/_local/"):
                 return self.send(*self.control(body))
             op = operation_of(self.command, self.path, self.headers, body)
-            refusal = self.authorize(op, body) or self.validate(body)
+            refusal = self.authorize(op, body) or self.validate(body) or self.break_documented_rule(op, body)
             if refusal:
                 with LOCK:
                     STATE["calls"][op] = STATE["calls"].get(op, 0) + 1
@@ -366,17 +408,20 @@ class Router(BaseHTTPRequestHandler):
 
     def role_boundary(self, role_name):
         """The permissions boundary the role carries now, as IAM knows it (moto)."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.moto_port, timeout=30)
-        body = f"Action=GetRole&Version=2010-05-08&RoleName={role_name}"
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Authorization": f"AWS4-HMAC-SHA256 Credential=testing/20260101/{self.region}/iam/aws4_request, SignedHeaders=host, Signature=0",
-        }
-        conn.request("POST", "/", body=body, headers=headers)
-        answer = conn.getresponse().read().decode("utf-8", "replace")
-        conn.close()
-        found = re.search(r"<PermissionsBoundaryArn>([^<]+)</PermissionsBoundaryArn>", answer)
-        return found.group(1) if found else None
+        return MotoAccount(self.moto_port, self.region).role_boundary(role_name)
+
+    def break_documented_rule(self, op, body):
+        """None, or the answer to a call that breaks a rule of local-aws/documented_rules.py."""
+        if not any(op == operation for operation, _, _ in documented_rules.RULES):
+            return None
+        text = body.decode("utf-8", "replace")
+        params = json.loads(text) if text.startswith("{") else {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
+        refusal = documented_rules.broken(op, params, MotoAccount(self.moto_port, self.region))
+        if refusal is None:
+            return None
+        status, code, message = refusal
+        print(f"{op}: {code}: {message}", file=sys.stderr, flush=True)
+        return aws_error(service_of(self.headers) or "unknown", status, code, message)
 
     def route(self, op, body):
         if op.startswith("lambda:Invoke:"):

@@ -21,6 +21,7 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
         local_test!(env, router_serves_assignments_and_user_profiles),
         local_test!(env, router_injects_faults_only_where_they_match),
         local_test!(env, router_refuses_what_the_service_model_refuses),
+        local_test!(env, validate_and_iam_agree_on_the_role_policy_quota),
     ]
 }
 
@@ -110,5 +111,38 @@ async fn router_refuses_what_the_service_model_refuses(s: &LocalSession) -> Resu
     ensure!(listed.domains().iter().all(|d| d.domain_name() != Some("router_model")), "the domain was created");
     let state = s.aws.router_state()?;
     ensure!(state["invalid"].as_array().into_iter().flatten().any(|m| m.as_str().is_some_and(|m| m.contains("router_model"))), "not on record");
+    Ok(())
+}
+
+/// The ML activities policy at IAM's quota (10,240 characters of inline policy per role) and one
+/// bucket past it: Validate accepts the first and refuses the second, and so does the local AWS.
+async fn validate_and_iam_agree_on_the_role_policy_quota(s: &LocalSession) -> Result<()> {
+    use onboarding_core::policies::ml_activities_policy;
+    use onboarding_core::request::{MlActivity, MlActivityKind};
+    use onboarding_core::validate::{policy_chars, validate_json, MAX_ROLE_INLINE_POLICY_CHARS};
+    let activity = |n: usize| MlActivity { activity: MlActivityKind::S3BucketAccess, s3_buckets: (0..n).map(|i| format!("quota-{i:03}-{}", "q".repeat(50))).collect() };
+    let size = |n: usize| ml_activities_policy(&[activity(n)]).map(|p| policy_chars(&p.to_string())).unwrap_or_default();
+    let at = (1..200).take_while(|&n| size(n) <= MAX_ROLE_INLINE_POLICY_CHARS).last().context("no bucket count fits")?;
+    let request = |n: usize| json!({
+        "domainName": "router-quota",
+        "ticket": {"id": "Q-1", "requester": "lead@example.com"},
+        "identityCenter": {"users": ["jane"]},
+        "executionRole": {"mlActivities": [activity(n)]}
+    });
+    let context = local_aws::validation_context();
+    ensure!(validate_json(&request(at).to_string(), &context).is_ok(), "{at} buckets ({} characters) refused by Validate", size(at));
+    let refused = validate_json(&request(at + 1).to_string(), &context).err().context("one bucket past the quota passed Validate")?;
+    ensure!(refused.iter().any(|p| p.path == "executionRole.mlActivities"), "{refused:?}");
+
+    let iam = aws_sdk_iam::Client::new(s.aws.sdk_config());
+    let trust = onboarding_core::policies::sagemaker_trust_policy().to_string();
+    for (n, role) in [(at, "sagemaker-onboarding-quota-at"), (at + 1, "sagemaker-onboarding-quota-past")] {
+        iam.create_role().role_name(role).assume_role_policy_document(&trust).send().await?;
+        let document = ml_activities_policy(&[activity(n)]).context("policy")?.to_string();
+        let put = iam.put_role_policy().role_name(role).policy_name("ml-activities").policy_document(document).send().await;
+        let code = put.as_ref().err().and_then(|e| aws_sdk_iam::error::ProvideErrorMetadata::code(e).map(str::to_string));
+        ensure!((n == at) == put.is_ok(), "{n} buckets: {code:?}");
+        ensure!(n == at || code.as_deref() == Some("LimitExceeded"), "{n} buckets: {code:?}");
+    }
     Ok(())
 }

@@ -17,6 +17,8 @@ pub const MAX_USERS: usize = 50;
 pub const MAX_GROUPS: usize = 50;
 pub const MAX_ML_ACTIVITIES: usize = 10;
 pub const MAX_MANAGED_POLICIES: usize = 10;
+/// IAM's quota on a role's inline policies: 10,240 characters in all, white space not counted.
+pub const MAX_ROLE_INLINE_POLICY_CHARS: usize = 10_240;
 /// The model allows 16; the API has rejected more than 10 in practice.
 pub const MAX_SUBNETS: usize = 10;
 /// One less than the API's 6: SageMaker adds an NFS group of its own.
@@ -389,6 +391,20 @@ fn check_ml_activities(r: &OnboardingRequest, p: &mut Problems) {
             p.check(r.canvas.enabled, &at, "UseCanvas needs canvas.enabled");
         }
     }
+    // The activities become one inline policy of the execution role, which IAM limits in size.
+    if let Some(policy) = crate::policies::ml_activities_policy(activities) {
+        let size = policy_chars(&policy.to_string());
+        p.check(
+            size <= MAX_ROLE_INLINE_POLICY_CHARS,
+            "executionRole.mlActivities",
+            format!("the ML activities policy would be {size} characters; IAM allows {MAX_ROLE_INLINE_POLICY_CHARS} in all of a role's inline policies (name fewer buckets)"),
+        );
+    }
+}
+
+/// A policy's size as IAM counts it toward its quotas: characters, white space not counted.
+pub fn policy_chars(document: &str) -> usize {
+    document.chars().filter(|c| !c.is_whitespace()).count()
 }
 
 fn check_studio(r: &OnboardingRequest, p: &mut Problems) {
