@@ -10,7 +10,8 @@ exists (they see an AWS endpoint). It fills exactly the gaps moto leaves for thi
 * IAM Identity Center application assignments (moto answers 500) are served here.
 * SageMaker user profiles (moto answers 500) are served here.
 * DescribeDomain: moto's domains are always InService; here a new domain is held Pending for a
-  configured number of polls, or reported Failed with a reason. A missing domain answers
+  configured number of polls, or reported Failed with a reason. ListDomains reports the same
+  statuses, and a deleted domain as Deleting for a few answers before it is gone. A missing domain answers
   ResourceNotFound, as the real API does (moto says ValidationException).
 * Fault injection for the reliability tests: fail the next N calls of an operation with an AWS
   error or an HTTP status, or delay them.
@@ -85,6 +86,12 @@ STATE = {
     "invalid": [],
     # A domain's Identity Center application ARN -> the domain's name.
     "applications": {},
+    # Domain id -> the status DescribeDomain last reported (ListDomains reports the same).
+    "domainStatus": {},
+    # ListDomains answers that show a deleted domain as Deleting, before it is gone.
+    "deletingListings": 1,
+    # Domain id -> {"summary": its ListDomains entry, "remaining": answers still showing it}.
+    "deleting": {},
 }
 # Function -> {"roleArn": ARN, "policies": [{"name", "policy"}]}: whose calls are authorized.
 POLICIES = {}
@@ -97,6 +104,7 @@ RECORDED = {
     "iam:CreateRole",
     "sagemaker:CreateDomain",
     "sagemaker:CreateUserProfile",
+    "sagemaker:DeleteDomain",
     "sso:CreateApplicationAssignment",
     "ses:SendEmail",
 }
@@ -431,6 +439,10 @@ class Router(BaseHTTPRequestHandler):
             return handler(self, json.loads(body or b"{}"))
         if op == "sagemaker:DescribeDomain":
             return self.describe_domain(body)
+        if op == "sagemaker:ListDomains":
+            return self.list_domains(body)
+        if op == "sagemaker:DeleteDomain":
+            return self.delete_domain(body)
         if op.startswith(("sso:", "identitystore:")):
             status, headers, data = self.forward(self.moto_port, store_ids_for_moto(body))
             return status, headers, store_ids_for_callers(data)
@@ -530,7 +542,53 @@ class Router(BaseHTTPRequestHandler):
             elif domain.get("DomainName") in STATE["failDomains"]:
                 domain["Status"] = "Failed"
                 domain["FailureReason"] = STATE["failDomains"][domain["DomainName"]]
+            STATE["domainStatus"][domain_id] = domain.get("Status")
         return json_response(domain)
+
+    def list_domains(self, body):
+        """moto's list with the statuses DescribeDomain reported, and the domains being deleted."""
+        status, headers, data = self.forward(self.moto_port, body)
+        if status != 200:
+            return status, headers, data
+        listed = json.loads(data)
+        with LOCK:
+            for domain in listed.get("Domains", []):
+                domain["Status"] = STATE["domainStatus"].get(domain.get("DomainId"), domain.get("Status"))
+            for domain_id, entry in list(STATE["deleting"].items()):
+                listed.setdefault("Domains", []).append(dict(entry["summary"], Status="Deleting"))
+                entry["remaining"] -= 1
+                if entry["remaining"] <= 0:
+                    del STATE["deleting"][domain_id]
+        return json_response(listed)
+
+    def delete_domain(self, body):
+        """Deletes in moto; the domain then shows as Deleting in a few ListDomains answers, as a
+        real deletion takes minutes."""
+        domain_id = json.loads(body or b"{}").get("DomainId", "")
+        summary = self.moto_json("SageMaker.DescribeDomain", "sagemaker", {"DomainId": domain_id})
+        status, headers, data = self.forward(self.moto_port, body)
+        if status != 200:
+            return aws_error("sagemaker", 400, "ResourceNotFound", "Cannot find the requested domain")
+        with LOCK:
+            STATE["domainStatus"].pop(domain_id, None)
+            if summary and STATE["deletingListings"] > 0:
+                entry = {k: summary.get(k) for k in ("DomainArn", "DomainId", "DomainName", "CreationTime", "LastModifiedTime", "Url")}
+                STATE["deleting"][domain_id] = {"summary": entry, "remaining": STATE["deletingListings"]}
+        return status, headers, data
+
+    def moto_json(self, target, service, payload):
+        """A JSON-protocol call to moto; its answer, or None when it failed."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.moto_port, timeout=30)
+        headers = {
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": target,
+            "Authorization": f"AWS4-HMAC-SHA256 Credential=testing/20260101/{self.region}/{service}/aws4_request, SignedHeaders=host, Signature=0",
+        }
+        conn.request("POST", "/", body=json.dumps(payload).encode(), headers=headers)
+        answer = conn.getresponse()
+        data = answer.read()
+        conn.close()
+        return json.loads(data or b"{}") if answer.status == 200 else None
 
     def identity_center_instance_id(self):
         """The id of the account's Identity Center instance (moto's), as in its ARN."""
@@ -632,11 +690,16 @@ class Router(BaseHTTPRequestHandler):
         req = json.loads(body or b"{}")
         with LOCK:
             if path == "/_local/config":
-                for key in ("domainPendingPolls",):
+                for key in ("domainPendingPolls", "deletingListings"):
                     if key in req:
                         STATE[key] = req[key]
                 for key in ("failDomains", "pendingPollsByName", "asyncInvoke"):
-                    STATE[key].update(req.get(key, {}))
+                    for name, value in req.get(key, {}).items():
+                        # null removes a setting.
+                        if value is None:
+                            STATE[key].pop(name, None)
+                        else:
+                            STATE[key][name] = value
             elif path == "/_local/faults":
                 # {"op": "sagemaker:CreateDomain", "count": 2, "status": 400, "code": "ThrottlingException",
                 #  "message": "...", "delayMs": 0, "match": "text the request body must contain",
@@ -647,6 +710,8 @@ class Router(BaseHTTPRequestHandler):
                 for key, empty in (("pending", {}), ("assignments", {}), ("profiles", {}), ("faults", {}), ("calls", {}), ("failDomains", {}), ("pendingPollsByName", {}), ("recorded", {}), ("denied", []), ("invalid", [])):
                     STATE[key] = empty
                 STATE["domainPendingPolls"] = 0
+                STATE["deletingListings"] = 1
+                STATE["domainStatus"], STATE["deleting"] = {}, {}
             else:
                 return 404, {"Content-Type": "application/json"}, b'{"error":"unknown control path"}'
         return 200, {"Content-Type": "application/json"}, b'{"ok":true}'

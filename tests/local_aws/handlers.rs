@@ -144,7 +144,12 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
 
     let mut failed = serde_json::to_value(&state)?;
     failed["failure"] = json!({"Error": "DomainFailed", "Cause": "{\"errorType\":\"DomainFailed\",\"errorMessage\":\"no capacity\"}"});
-    let notice = failure_notification::handler(&SesAdapter::from_config(&as_function("failure-notification")), Some(local_aws::SENDER_ADDRESS), event(json!({"state": failed, "input": {}}))).await?;
+    let notice = failure_notification::handler(
+        &SesAdapter::from_config(&as_function("failure-notification")),
+        Some(local_aws::SENDER_ADDRESS),
+        event(json!({"state": failed, "input": {}})),
+    )
+    .await?;
     ensure!(notice.sent);
     let notices: Vec<_> = s.aws.emails_about(domain)?.into_iter().filter(|e| !invitations.contains(e)).collect();
     ensure!(notices.len() == 1, "one failure notice: {notices:?}");

@@ -54,7 +54,14 @@ async fn a_function_is_refused_what_its_policy_does_not_grant(s: &LocalSession) 
     ensure!(denied_code(unbounded).as_deref() == Some("AccessDenied"), "role-setup created a role without the boundary");
     let admin = iam_as(s, "test");
     ensure!(admin.get_role().role_name(role).send().await.is_err(), "a refused CreateRole created the role");
-    as_role_setup.create_role().role_name(role).assume_role_policy_document(&trust).permissions_boundary(&boundary).send().await.context("CreateRole within the boundary")?;
+    as_role_setup
+        .create_role()
+        .role_name(role)
+        .assume_role_policy_document(&trust)
+        .permissions_boundary(&boundary)
+        .send()
+        .await
+        .context("CreateRole within the boundary")?;
 
     // ... and attach only the allowed managed policies (iam:PolicyARN).
     let administrator = as_role_setup.attach_role_policy().role_name(role).policy_arn("arn:aws:iam::aws:policy/AdministratorAccess").send().await;
@@ -100,10 +107,7 @@ fn without_statement(template: &str, sid: &str) -> Result<String> {
     let lines: Vec<&str> = template.lines().collect();
     let start = lines.iter().position(|l| l.trim() == format!("- Sid: {sid}")).with_context(|| format!("no statement {sid}"))?;
     let indent = lines[start].len() - lines[start].trim_start().len();
-    let end = lines[start + 1..]
-        .iter()
-        .position(|l| !l.trim().is_empty() && l.len() - l.trim_start().len() <= indent)
-        .map_or(lines.len(), |i| start + 1 + i);
+    let end = lines[start + 1..].iter().position(|l| !l.trim().is_empty() && l.len() - l.trim_start().len() <= indent).map_or(lines.len(), |i| start + 1 + i);
     Ok(lines[..start].iter().chain(&lines[end..]).map(|l| format!("{l}\n")).collect())
 }
 
@@ -146,10 +150,7 @@ async fn without_one_statement_the_onboarding_fails_at_its_step() -> Result<()> 
     ensure!(failed.first() == Some(&"AssignAccess"), "failed steps: {failed:?}");
     let denied = s.aws.router_state()?["denied"].clone();
     let first = &denied[0];
-    ensure!(
-        first["function"] == "access-assignment" && first["action"].as_str().is_some_and(|a| a.ends_with("UserProfile")),
-        "refusals: {denied}"
-    );
+    ensure!(first["function"] == "access-assignment" && first["action"].as_str().is_some_and(|a| a.ends_with("UserProfile")), "refusals: {denied}");
     ensure!(s.aws.recorded("sagemaker:CreateUserProfile")?.is_empty(), "a user profile was created");
     Ok(())
 }

@@ -29,6 +29,7 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
         local_test!(env, polling_past_its_bound_fails_cleanly),
         local_test!(env, a_rejected_address_is_reported_and_the_others_are_invited),
         local_test!(env, permanent_errors_fail_fast),
+        local_test!(env, a_rerun_after_a_failed_domain_replaces_it),
         local_test!(env, twenty_onboardings_at_once),
     ]
 }
@@ -308,5 +309,34 @@ async fn twenty_onboardings_at_once(s: &LocalSession) -> Result<()> {
         let to: Vec<String> = invitations(s, domain)?.into_iter().flat_map(|e| e.destinations).collect();
         ensure!(to.contains(&"jane@example.com".to_string()));
     }
+    Ok(())
+}
+
+/// The first run's domain ends Failed; the rerun deletes it, waits while it is Deleting
+/// (`DomainStillDeleting`, retried by the definition), creates a new one and completes.
+async fn a_rerun_after_a_failed_domain_replaces_it(s: &LocalSession) -> Result<()> {
+    let d = "rerun-failed";
+    s.aws.configure(json!({"failDomains": {d: "no capacity in the zone"}}))?;
+    let first = run(s, &request(d)).await?;
+    ensure!(first.status == "FAILED" && first.error.as_deref() == Some("DomainFailed"), "{:?}", first.error);
+    let sagemaker = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
+    let listed = sagemaker.list_domains().send().await?;
+    let failed = listed.domains().iter().find(|x| x.domain_name() == Some(d)).context("the failed domain is listed")?;
+    ensure!(failed.status().map(|x| x.as_str()) == Some("Failed"), "{failed:?}");
+    let failed_id = failed.domain_id().unwrap_or_default().to_string();
+
+    s.aws.configure(json!({"failDomains": {d: null}}))?;
+    let rerun = run(s, &request(d)).await?;
+    ensure!(rerun.succeeded(), "{:?} {:?}", rerun.error, rerun.cause);
+    let retried = &step(&rerun, "CreateDomain")?.retried;
+    ensure!(!retried.is_empty() && retried.iter().all(|e| e == "DomainStillDeleting"), "CreateDomain retried {retried:?}");
+    let new_id = rerun.output.as_ref().and_then(|o| o["domainId"].as_str()).context("no domainId")?;
+    // moto derives a domain's id from its name, so the new domain has the old one's id: what
+    // shows the replacement is one deletion and a second creation.
+    ensure!(s.aws.count_calls("sagemaker:DeleteDomain", &failed_id)? == 1, "the failed domain was not deleted once");
+    ensure!(s.aws.count_calls("sagemaker:CreateDomain", &format!("\"{d}\""))? == 2, "one domain per run");
+    let listed = sagemaker.list_domains().send().await?;
+    let named: Vec<_> = listed.domains().iter().filter(|x| x.domain_name() == Some(d)).filter_map(|x| x.domain_id()).collect();
+    ensure!(named == [new_id], "domains named {d}: {named:?}");
     Ok(())
 }

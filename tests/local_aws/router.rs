@@ -67,7 +67,12 @@ async fn router_serves_assignments_and_user_profiles(s: &LocalSession) -> Result
     // Ids in their real formats: the local AWS holds requests to the service models.
     let app = "arn:aws:sso::123456789012:application/ssoins-0123456789abcdef/apl-0123456789abcdef";
     for _ in 0..2 {
-        sso.create_application_assignment().application_arn(app).principal_id("01234567-89ab-cdef-0123-456789abcdef").principal_type(PrincipalType::User).send().await?;
+        sso.create_application_assignment()
+            .application_arn(app)
+            .principal_id("01234567-89ab-cdef-0123-456789abcdef")
+            .principal_type(PrincipalType::User)
+            .send()
+            .await?;
     }
     let listed = sso.list_application_assignments().application_arn(app).send().await?;
     ensure!(listed.application_assignments().len() == 1, "assigning twice keeps one assignment");
@@ -120,15 +125,18 @@ async fn validate_and_iam_agree_on_the_role_policy_quota(s: &LocalSession) -> Re
     use onboarding_core::policies::ml_activities_policy;
     use onboarding_core::request::{MlActivity, MlActivityKind};
     use onboarding_core::validate::{policy_chars, validate_json, MAX_ROLE_INLINE_POLICY_CHARS};
-    let activity = |n: usize| MlActivity { activity: MlActivityKind::S3BucketAccess, s3_buckets: (0..n).map(|i| format!("quota-{i:03}-{}", "q".repeat(50))).collect() };
+    let activity =
+        |n: usize| MlActivity { activity: MlActivityKind::S3BucketAccess, s3_buckets: (0..n).map(|i| format!("quota-{i:03}-{}", "q".repeat(50))).collect() };
     let size = |n: usize| ml_activities_policy(&[activity(n)]).map(|p| policy_chars(&p.to_string())).unwrap_or_default();
     let at = (1..200).take_while(|&n| size(n) <= MAX_ROLE_INLINE_POLICY_CHARS).last().context("no bucket count fits")?;
-    let request = |n: usize| json!({
-        "domainName": "router-quota",
-        "ticket": {"id": "Q-1", "requester": "lead@example.com"},
-        "identityCenter": {"users": ["jane"]},
-        "executionRole": {"mlActivities": [activity(n)]}
-    });
+    let request = |n: usize| {
+        json!({
+            "domainName": "router-quota",
+            "ticket": {"id": "Q-1", "requester": "lead@example.com"},
+            "identityCenter": {"users": ["jane"]},
+            "executionRole": {"mlActivities": [activity(n)]}
+        })
+    };
     let context = local_aws::validation_context();
     ensure!(validate_json(&request(at).to_string(), &context).is_ok(), "{at} buckets ({} characters) refused by Validate", size(at));
     let refused = validate_json(&request(at + 1).to_string(), &context).err().context("one bucket past the quota passed Validate")?;

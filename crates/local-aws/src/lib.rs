@@ -270,7 +270,7 @@ impl LocalAws {
     }
 
     /// The request bodies of the recorded calls of `op` (`iam:CreateRole`, `sagemaker:CreateDomain`,
-    /// `sagemaker:CreateUserProfile`, `sso:CreateApplicationAssignment`, `ses:SendEmail`,
+    /// `sagemaker:CreateUserProfile`, `sagemaker:DeleteDomain`, `sso:CreateApplicationAssignment`, `ses:SendEmail`,
     /// `events:PutEvents`), oldest first.
     pub fn recorded(&self, op: &str) -> Result<Vec<String>> {
         let state = self.router_state()?;

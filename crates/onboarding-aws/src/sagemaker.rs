@@ -146,10 +146,11 @@ impl SageMakerPort for SageMakerAdapter {
     async fn find_domain(&self, name: &str) -> PortResult<Option<DomainSummary>> {
         let items = self.client.list_domains().into_paginator().items().send().collect::<Result<Vec<_>, _>>().await;
         let items = items.map_err(|e| classify("sagemaker:ListDomains", &e))?;
-        Ok(items
-            .iter()
-            .find(|d| d.domain_name() == Some(name))
-            .map(|d| DomainSummary { domain_id: d.domain_id().unwrap_or_default().to_string(), domain_arn: d.domain_arn().unwrap_or_default().to_string() }))
+        Ok(items.iter().find(|d| d.domain_name() == Some(name)).map(|d| DomainSummary {
+            domain_id: d.domain_id().unwrap_or_default().to_string(),
+            domain_arn: d.domain_arn().unwrap_or_default().to_string(),
+            status: status(d.status()),
+        }))
     }
 
     async fn list_tags(&self, arn: &str) -> PortResult<Tags> {
@@ -375,10 +376,15 @@ mod tests {
             ListDomainsOutput::builder().domains(DomainDetails::builder().domain_name("other").domain_id("d-0").build()).next_token("t").build()
         });
         let page2 = mock!(Client::list_domains).match_requests(|r| r.next_token() == Some("t")).then_output(|| {
-            ListDomainsOutput::builder().domains(DomainDetails::builder().domain_name("team-a").domain_id("d-1").domain_arn("arn:d-1").build()).build()
+            ListDomainsOutput::builder()
+                .domains(DomainDetails::builder().domain_name("team-a").domain_id("d-1").domain_arn("arn:d-1").status(SdkStatus::Failed).build())
+                .build()
         });
         let sm = SageMakerAdapter::new(mock_client!(aws_sdk_sagemaker, RuleMode::MatchAny, [&page1, &page2]));
-        assert_eq!(sm.find_domain("team-a").await.expect("list"), Some(DomainSummary { domain_id: "d-1".into(), domain_arn: "arn:d-1".into() }));
+        assert_eq!(
+            sm.find_domain("team-a").await.expect("list"),
+            Some(DomainSummary { domain_id: "d-1".into(), domain_arn: "arn:d-1".into(), status: DomainStatus::Failed })
+        );
     }
 
     #[tokio::test]

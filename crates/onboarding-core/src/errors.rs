@@ -74,6 +74,9 @@ error_names! {
     DomainRequestRejected => retryable: false;
     /// The domain ended in a failed status; the message carries its FailureReason.
     DomainFailed => retryable: false;
+    /// The domain an earlier run left Failed or Delete_Failed is being deleted (or was already
+    /// Deleting): the step is retried until it is gone, and then creates a new one.
+    DomainStillDeleting => retryable: true;
     /// The domain did not reach InService within the polling bound.
     DomainPollingTimedOut => retryable: false;
     /// The domain has no IAM Identity Center application (it is not an SSO domain).

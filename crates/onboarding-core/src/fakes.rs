@@ -32,6 +32,8 @@ pub struct FakeDomain {
 
 #[derive(Default, Debug)]
 pub struct World {
+    /// Domains created so far, deleted ones included (their ids are not reused).
+    pub domains_created: u32,
     pub instances: Vec<IdentityCenterInstance>,
     pub users: Vec<ResolvedUser>,
     /// (display name, group id, member user ids)
@@ -240,7 +242,12 @@ impl NetworkPort for FakeAws {
 
 impl SageMakerPort for FakeAws {
     async fn find_domain(&self, name: &str) -> PortResult<Option<DomainSummary>> {
-        Ok(self.enter("ListDomains")?.domains.iter().find(|d| d.spec.domain_name == name).map(|d| d.summary.clone()))
+        Ok(self
+            .enter("ListDomains")?
+            .domains
+            .iter()
+            .find(|d| d.spec.domain_name == name)
+            .map(|d| DomainSummary { status: d.status.clone(), ..d.summary.clone() }))
     }
 
     async fn list_tags(&self, arn: &str) -> PortResult<Tags> {
@@ -257,11 +264,13 @@ impl SageMakerPort for FakeAws {
 
     async fn create_domain(&self, spec: &DomainSpec) -> PortResult<CreatedDomain> {
         let mut w = self.enter("CreateDomain")?;
-        let id = format!("d-{}", w.domains.len() + 1);
+        // Ids are never reused, as SageMaker's are not (a deleted domain's id stays its own).
+        w.domains_created += 1;
+        let id = format!("d-{}", w.domains_created);
         let arn = format!("arn:aws:sagemaker:us-east-1:123456789012:domain/{id}");
         let pending = w.new_domain_pending_polls;
         w.domains.push(FakeDomain {
-            summary: DomainSummary { domain_id: id.clone(), domain_arn: arn.clone() },
+            summary: DomainSummary { domain_id: id.clone(), domain_arn: arn.clone(), status: DomainStatus::Pending },
             spec: spec.clone(),
             tags: spec.tags.clone(),
             status: DomainStatus::InService,

@@ -107,6 +107,8 @@ pub trait NetworkPort {
 pub struct DomainSummary {
     pub domain_id: String,
     pub domain_arn: String,
+    /// As ListDomains reports it.
+    pub status: DomainStatus,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

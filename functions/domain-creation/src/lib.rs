@@ -1,10 +1,12 @@
 //! Creates the SSO domain with every option of the request, or adopts the domain an earlier run
-//! of the same request created. A domain of that name created by anyone else is a conflict.
+//! of the same request created. A domain of that name created by anyone else is a conflict. A
+//! domain of an earlier run that ended Failed or Delete_Failed is deleted and replaced; while it
+//! is Deleting, the step fails with `DomainStillDeleting`, which the definition retries.
 
 use lambda_runtime::LambdaEvent;
 use onboarding_core::domain_spec::domain_spec;
 use onboarding_core::naming::{MANAGED_BY, TAG_MANAGED_BY};
-use onboarding_core::ports::SageMakerPort;
+use onboarding_core::ports::{DomainStatus, SageMakerPort};
 use onboarding_core::state::{DomainRecord, OnboardingState};
 use onboarding_core::{ErrorName, OnboardingError};
 
@@ -12,6 +14,10 @@ pub async fn handler<P: SageMakerPort>(sagemaker: &P, event: LambdaEvent<Onboard
     let mut state = event.payload;
     let spec = domain_spec(&state)?;
     let record = match sagemaker.find_domain(&spec.domain_name).await? {
+        // Whoever's it was, a domain being deleted frees the name: wait for it.
+        Some(existing) if existing.status == DomainStatus::Deleting => {
+            return Err(still_deleting(&spec.domain_name, &existing.domain_id, "Deleting"));
+        }
         Some(existing) => {
             let tags = sagemaker.list_tags(&existing.domain_arn).await?;
             if tags.get(TAG_MANAGED_BY).map(String::as_str) != Some(MANAGED_BY) {
@@ -19,6 +25,14 @@ pub async fn handler<P: SageMakerPort>(sagemaker: &P, event: LambdaEvent<Onboard
                     ErrorName::DomainNameConflict,
                     format!("a domain named {} ({}) exists and was not created by this workflow", spec.domain_name, existing.domain_id),
                 ));
+            }
+            match existing.status {
+                DomainStatus::Failed | DomainStatus::DeleteFailed => {
+                    tracing::info!(domain_id = %existing.domain_id, status = existing.status.as_str(), "deleting the failed domain of an earlier run");
+                    sagemaker.delete_domain(&existing.domain_id).await?;
+                    return Err(still_deleting(&spec.domain_name, &existing.domain_id, existing.status.as_str()));
+                }
+                _ => {}
             }
             tracing::info!(domain_id = %existing.domain_id, "domain exists from an earlier run");
             DomainRecord { domain_id: existing.domain_id, domain_arn: existing.domain_arn, created: false, status: "Pending".into(), ..Default::default() }
@@ -38,6 +52,13 @@ pub async fn handler<P: SageMakerPort>(sagemaker: &P, event: LambdaEvent<Onboard
     };
     state.domain = Some(record);
     Ok(state)
+}
+
+fn still_deleting(name: &str, domain_id: &str, status: &str) -> OnboardingError {
+    OnboardingError::new(
+        ErrorName::DomainStillDeleting,
+        format!("the domain {name} ({domain_id}) of an earlier run is {status}; it is being deleted, and a new one is created once it is gone"),
+    )
 }
 
 /// IAM propagation explains an unassumable role only when this onboarding has just created it;

@@ -4,6 +4,7 @@ use domain_creation::*;
 use lambda_runtime::Context;
 use lambda_runtime::LambdaEvent;
 use onboarding_core::fakes::FakeAws;
+use onboarding_core::ports::DomainStatus;
 use onboarding_core::request::OnboardingRequest;
 use onboarding_core::state::{ResolvedNetwork, Roles};
 use onboarding_core::ErrorName;
@@ -34,6 +35,33 @@ async fn creates_once_and_adopts_on_rerun() {
     assert_eq!(second.domain_id, first.domain_id);
     assert_eq!(fake.calls("CreateDomain"), 1);
     assert_eq!(fake.world().domains[0].spec.user.execution_role_arn, "arn:aws:iam::123456789012:role/so-team-a-execution");
+}
+
+#[tokio::test]
+async fn a_failed_domain_of_an_earlier_run_is_deleted_then_replaced() {
+    for failed in [DomainStatus::Failed, DomainStatus::DeleteFailed] {
+        let fake = FakeAws::new();
+        let first = run(&fake, state()).await.expect("created").domain.expect("domain");
+        fake.world().domains[0].status = failed.clone();
+        let deleting = run(&fake, state()).await.expect_err("still deleting");
+        assert_eq!(deleting.name, ErrorName::DomainStillDeleting, "{failed:?}");
+        assert!(deleting.name.is_retryable());
+        assert_eq!(fake.calls("DeleteDomain"), 1);
+        let second = run(&fake, state()).await.expect("replaced").domain.expect("domain");
+        assert!(second.created);
+        assert_ne!(second.domain_id, first.domain_id);
+        assert_eq!(fake.calls("CreateDomain"), 2);
+    }
+}
+
+#[tokio::test]
+async fn a_deleting_domain_is_waited_for_not_adopted() {
+    let fake = FakeAws::new();
+    run(&fake, state()).await.expect("created");
+    fake.world().domains[0].status = DomainStatus::Deleting;
+    assert_eq!(run(&fake, state()).await.expect_err("waits").name, ErrorName::DomainStillDeleting);
+    assert_eq!(fake.calls("DeleteDomain"), 0);
+    assert_eq!(fake.calls("CreateDomain"), 1);
 }
 
 #[tokio::test]
