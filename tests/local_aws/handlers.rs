@@ -69,7 +69,7 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
     }))
     .await?;
 
-    let state = identity_resolution::handler(&IdentityCenterAdapter::from_config(&as_function("identity-resolution")), REGION, event(state)).await?;
+    let state = identity_resolution::handler(&IdentityCenterAdapter::from_config(&as_function("identity-resolution")), REGION, None, event(state)).await?;
     let ids = state.identities.as_ref().context("identities")?;
     ensure!(ids.users[0].email.as_deref() == Some("jane@example.com"));
     let members: Vec<&str> = ids.groups[0].members.iter().map(|m| m.user_name.as_str()).collect();
@@ -159,10 +159,10 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
 
 async fn identity_resolution_names_unknown_principals(s: &LocalSession) -> Result<()> {
     let state = validated(json!({"domainName": "handlers-ghost", "identityCenter": {"users": ["ghost"], "groups": ["nobody"]}})).await?;
-    let result = identity_resolution::handler(&IdentityCenterAdapter::from_config(s.aws.sdk_config()), REGION, event(state)).await;
+    let result = identity_resolution::handler(&IdentityCenterAdapter::from_config(s.aws.sdk_config()), REGION, None, event(state)).await;
     ensure!(named(result)? == ErrorName::PrincipalNotFound);
     let elsewhere = validated(json!({"domainName": "handlers-region", "region": "eu-west-1", "identityCenter": {"users": ["jane"]}})).await?;
-    let result = identity_resolution::handler(&IdentityCenterAdapter::from_config(s.aws.sdk_config()), REGION, event(elsewhere)).await;
+    let result = identity_resolution::handler(&IdentityCenterAdapter::from_config(s.aws.sdk_config()), REGION, None, event(elsewhere)).await;
     ensure!(named(result)? == ErrorName::IdentityCenterRegionMismatch);
     Ok(())
 }

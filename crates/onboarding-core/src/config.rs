@@ -2,6 +2,8 @@
 
 /// IAM Identity Center's home region, which is also every domain's region.
 pub const IDENTITY_CENTER_REGION: &str = "IDENTITY_CENTER_REGION";
+/// The Identity Center instance to use when the region has several active ones (empty: the only one).
+pub const IDENTITY_CENTER_INSTANCE_ARN: &str = "IDENTITY_CENTER_INSTANCE_ARN";
 /// Prefix of every role the workflow creates; its IAM permissions are limited to it.
 pub const ROLE_NAME_PREFIX: &str = "ROLE_NAME_PREFIX";
 /// The verified SES sender used when a request names none.

@@ -38,8 +38,10 @@ error_names! {
     RequestInvalid => retryable: false;
     /// A step received a state without the section an earlier step should have filled in.
     StateInvalid => retryable: false;
-    /// No IAM Identity Center instance is visible in the configured region.
+    /// No active IAM Identity Center instance is visible in the configured region (or not the configured one).
     IdentityCenterNotFound => retryable: false;
+    /// Several active instances and none configured (IdentityCenterInstanceArn); the message lists them.
+    IdentityCenterAmbiguous => retryable: false;
     /// The domain's region differs from IAM Identity Center's home region.
     IdentityCenterRegionMismatch => retryable: false;
     /// A user or group named in the request does not exist in the identity store.
@@ -81,6 +83,8 @@ error_names! {
     DomainPollingTimedOut => retryable: false;
     /// The domain has no IAM Identity Center application (it is not an SSO domain).
     DomainNotSso => retryable: false;
+    /// The domain's Identity Center application belongs to another instance than the one resolved.
+    DomainApplicationMismatch => retryable: false;
     /// IAM Identity Center has not propagated a previous write yet (ConflictException).
     AssignmentConflict => retryable: true;
     /// The invitation sender is not a verified SES identity.

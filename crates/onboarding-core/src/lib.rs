@@ -9,6 +9,7 @@ pub mod errors;
 #[cfg(feature = "fakes")]
 pub mod fakes;
 pub mod formats;
+pub mod identity_center;
 pub mod naming;
 pub mod network;
 pub mod policies;

@@ -4,6 +4,7 @@
 
 use lambda_runtime::LambdaEvent;
 use onboarding_core::domain_spec::resource_tags;
+use onboarding_core::identity_center::check_application;
 use onboarding_core::naming::user_profile_name;
 use onboarding_core::ports::{AssignmentPort, SageMakerPort};
 use onboarding_core::state::{require, Access, Assignment, OnboardingState, PrincipalType};
@@ -20,6 +21,8 @@ pub async fn handler<S: SageMakerPort, A: AssignmentPort>(
     let application_arn = domain.sso_application_arn.clone().ok_or_else(|| {
         OnboardingError::new(ErrorName::DomainNotSso, format!("{} has no IAM Identity Center application; it is not an SSO domain", domain.domain_id))
     })?;
+    // Assignments on an application of another instance would give nobody access.
+    check_application(&application_arn, &identities.instance_arn)?;
 
     let principals = identities
         .users

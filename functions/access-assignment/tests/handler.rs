@@ -11,15 +11,18 @@ use onboarding_core::ErrorName;
 use onboarding_core::OnboardingError;
 use onboarding_core::OnboardingState;
 
+const APP: &str = "arn:aws:sso::123456789012:application/ssoins-1/apl-1";
+
 fn state() -> OnboardingState {
     OnboardingState {
         request: OnboardingRequest { domain_name: "team-a".into(), ..Default::default() },
         identities: Some(Identities {
             users: vec![ResolvedUser { user_name: "jane.doe@example.com".into(), user_id: "u-jane".into(), ..Default::default() }],
             groups: vec![ResolvedGroup { display_name: "ml-team".into(), group_id: "g-ml".into(), members: vec![] }],
+            instance_arn: "arn:aws:sso:::instance/ssoins-1".into(),
             ..Default::default()
         }),
-        domain: Some(DomainRecord { domain_id: "d-1".into(), status: "InService".into(), sso_application_arn: Some("arn:app".into()), ..Default::default() }),
+        domain: Some(DomainRecord { domain_id: "d-1".into(), status: "InService".into(), sso_application_arn: Some(APP.into()), ..Default::default() }),
         ..Default::default()
     }
 }
@@ -34,10 +37,7 @@ async fn assigns_users_and_groups_and_creates_profiles() {
     let access = run(&fake, state()).await.expect("access").access.expect("section");
     assert_eq!(access.user_profiles, vec!["jane-doe-example-com"]);
     let w = fake.world();
-    assert_eq!(
-        w.assignments,
-        vec![("arn:app".to_string(), PrincipalType::User, "u-jane".to_string()), ("arn:app".to_string(), PrincipalType::Group, "g-ml".to_string())]
-    );
+    assert_eq!(w.assignments, vec![(APP.to_string(), PrincipalType::User, "u-jane".to_string()), (APP.to_string(), PrincipalType::Group, "g-ml".to_string())]);
     assert_eq!(w.profiles, vec![("d-1".to_string(), "jane-doe-example-com".to_string(), "jane.doe@example.com".to_string())]);
 }
 
@@ -64,4 +64,15 @@ async fn conflicts_surface_for_the_retrier_and_non_sso_domains_are_named() {
         d.sso_application_arn = None;
     }
     assert_eq!(run(&fake, s).await.expect_err("iam domain").name, ErrorName::DomainNotSso);
+}
+
+#[tokio::test]
+async fn an_application_of_another_instance_is_refused_before_any_assignment() {
+    let fake = FakeAws::new();
+    let mut s = state();
+    if let Some(d) = s.domain.as_mut() {
+        d.sso_application_arn = Some("arn:aws:sso::123456789012:application/ssoins-other/apl-1".into());
+    }
+    assert_eq!(run(&fake, s).await.expect_err("other instance").name, ErrorName::DomainApplicationMismatch);
+    assert_eq!(fake.calls("ListApplicationAssignments") + fake.calls("CreateApplicationAssignment"), 0);
 }

@@ -3,6 +3,7 @@
 
 use futures::{StreamExt, TryStreamExt};
 use lambda_runtime::LambdaEvent;
+use onboarding_core::identity_center::choose_instance;
 use onboarding_core::ports::IdentityCenterPort;
 use onboarding_core::state::{Identities, OnboardingState, ResolvedGroup};
 use onboarding_core::{ErrorName, OnboardingError};
@@ -13,6 +14,7 @@ const CONCURRENT_LOOKUPS: usize = 8;
 pub async fn handler<P: IdentityCenterPort>(
     ports: &P,
     identity_center_region: &str,
+    instance_arn: Option<&str>,
     event: LambdaEvent<OnboardingState>,
 ) -> Result<OnboardingState, OnboardingError> {
     let mut state = event.payload;
@@ -23,12 +25,7 @@ pub async fn handler<P: IdentityCenterPort>(
             format!("the domain is requested in {domain_region}, but IAM Identity Center is in {identity_center_region}; Studio must be set up in Identity Center's region"),
         ));
     }
-    let instance = ports.instances().await?.into_iter().next().ok_or_else(|| {
-        OnboardingError::new(
-            ErrorName::IdentityCenterNotFound,
-            format!("no IAM Identity Center instance in {identity_center_region}; enable Identity Center there first"),
-        )
-    })?;
+    let instance = choose_instance(ports.instances().await?, instance_arn, identity_center_region)?;
     let store = &instance.identity_store_id;
     let selection = &state.request.identity_center;
 

@@ -9,5 +9,6 @@ async fn main() -> Result<(), Error> {
     let config = onboarding_aws::domain_region_config(&onboarding_aws::load_config().await);
     let ports = IdentityCenterAdapter::from_config(&config);
     let region = config::domain_region();
-    run(service_fn(|event: LambdaEvent<OnboardingState>| handler(&ports, &region, event))).await
+    let instance = config::var(config::IDENTITY_CENTER_INSTANCE_ARN);
+    run(service_fn(|event: LambdaEvent<OnboardingState>| handler(&ports, &region, instance.as_deref(), event))).await
 }

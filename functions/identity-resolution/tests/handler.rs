@@ -4,6 +4,7 @@ use identity_resolution::*;
 use lambda_runtime::Context;
 use lambda_runtime::LambdaEvent;
 use onboarding_core::fakes::FakeAws;
+use onboarding_core::ports::IdentityCenterInstance;
 use onboarding_core::request::{IdentityCenterSelection, OnboardingRequest};
 use onboarding_core::ErrorName;
 use onboarding_core::OnboardingError;
@@ -18,7 +19,7 @@ fn state(users: &[&str], groups: &[&str], region: Option<&str>) -> OnboardingSta
 }
 
 async fn run(fake: &FakeAws, s: OnboardingState) -> Result<OnboardingState, OnboardingError> {
-    handler(fake, "us-east-1", LambdaEvent::new(s, Context::default())).await
+    handler(fake, "us-east-1", None, LambdaEvent::new(s, Context::default())).await
 }
 
 #[tokio::test]
@@ -53,4 +54,16 @@ async fn throttling_surfaces_as_its_name() {
     let fake = FakeAws::standard();
     fake.fail_next("GetUserId", ErrorName::AwsThrottled, 1);
     assert_eq!(run(&fake, state(&["jane"], &[], None)).await.expect_err("throttled").name, ErrorName::AwsThrottled);
+}
+
+#[tokio::test]
+async fn several_active_instances_need_the_configured_one() {
+    let fake = FakeAws::standard();
+    let second = "arn:aws:sso:::instance/ssoins-2";
+    fake.world().instances.push(IdentityCenterInstance { instance_arn: second.into(), identity_store_id: "d-second".into() });
+    let ambiguous = run(&fake, state(&["jane"], &[], None)).await.expect_err("two instances");
+    assert_eq!(ambiguous.name, ErrorName::IdentityCenterAmbiguous);
+    let chosen = handler(&fake, "us-east-1", Some(second), LambdaEvent::new(state(&["jane"], &[], None), Context::default())).await.expect("configured");
+    let ids = chosen.identities.expect("identities");
+    assert_eq!((ids.instance_arn.as_str(), ids.identity_store_id.as_str()), (second, "d-second"));
 }
