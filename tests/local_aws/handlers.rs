@@ -76,7 +76,7 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
     ensure!(members == ["omar", "li"], "members {members:?}");
 
     let iam = IamAdapter::from_config(&as_function("role-setup")).with_permissions_boundary(Some(local_aws::permissions_boundary_arn()));
-    let state = role_setup::handler(&iam, local_aws::ROLE_NAME_PREFIX, event(state)).await?;
+    let state = role_setup::handler(&iam, local_aws::ROLE_NAME_PREFIX, REGION, event(state)).await?;
     let role_name = format!("{}{domain}-execution", local_aws::ROLE_NAME_PREFIX);
     let iam_client = aws_sdk_iam::Client::new(config);
     let created = iam_client.get_role().role_name(&role_name).send().await?;
@@ -87,7 +87,7 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
     let inline = iam_client.get_role_policy().role_name(&role_name).policy_name(onboarding_core::policies::ML_ACTIVITIES_POLICY_NAME).send().await?;
     ensure!(inline.policy_document().contains("handlers-data"));
     // A rerun adopts the role.
-    let again = role_setup::handler(&iam, local_aws::ROLE_NAME_PREFIX, event(state.clone())).await?;
+    let again = role_setup::handler(&iam, local_aws::ROLE_NAME_PREFIX, REGION, event(state.clone())).await?;
     ensure!(again.roles.as_ref().is_some_and(|r| !r.execution_role_created));
 
     let state = network_discovery::handler(&Ec2Adapter::from_config(&as_function("network-discovery")), REGION, event(state)).await?;
@@ -179,7 +179,7 @@ async fn role_setup_checks_an_existing_roles_trust(s: &LocalSession) -> Result<(
         .await?;
     let arn = role.role().map(|r| r.arn().to_string()).context("arn")?;
     let state = validated(json!({"domainName": "handlers-trust", "identityCenter": {"users": ["jane"]}, "executionRole": {"existingRoleArn": arn}})).await?;
-    let result = role_setup::handler(&IamAdapter::from_config(s.aws.sdk_config()), local_aws::ROLE_NAME_PREFIX, event(state)).await;
+    let result = role_setup::handler(&IamAdapter::from_config(s.aws.sdk_config()), local_aws::ROLE_NAME_PREFIX, REGION, event(state)).await;
     ensure!(named(result)? == ErrorName::ExecutionRoleUntrusted);
     Ok(())
 }

@@ -127,7 +127,7 @@ async fn validate_and_iam_agree_on_the_role_policy_quota(s: &LocalSession) -> Re
     use onboarding_core::validate::{policy_chars, validate_json, MAX_ROLE_INLINE_POLICY_CHARS};
     let activity =
         |n: usize| MlActivity { activity: MlActivityKind::S3BucketAccess, s3_buckets: (0..n).map(|i| format!("quota-{i:03}-{}", "q".repeat(50))).collect() };
-    let size = |n: usize| ml_activities_policy(&[activity(n)]).map(|p| policy_chars(&p.to_string())).unwrap_or_default();
+    let size = |n: usize| ml_activities_policy(&[activity(n)], "aws").map(|p| policy_chars(&p.to_string())).unwrap_or_default();
     let at = (1..200).take_while(|&n| size(n) <= MAX_ROLE_INLINE_POLICY_CHARS).last().context("no bucket count fits")?;
     let request = |n: usize| {
         json!({
@@ -146,7 +146,7 @@ async fn validate_and_iam_agree_on_the_role_policy_quota(s: &LocalSession) -> Re
     let trust = onboarding_core::policies::sagemaker_trust_policy().to_string();
     for (n, role) in [(at, "sagemaker-onboarding-quota-at"), (at + 1, "sagemaker-onboarding-quota-past")] {
         iam.create_role().role_name(role).assume_role_policy_document(&trust).send().await?;
-        let document = ml_activities_policy(&[activity(n)]).context("policy")?.to_string();
+        let document = ml_activities_policy(&[activity(n)], "aws").context("policy")?.to_string();
         let put = iam.put_role_policy().role_name(role).policy_name("ml-activities").policy_document(document).send().await;
         let code = put.as_ref().err().and_then(|e| aws_sdk_iam::error::ProvideErrorMetadata::code(e).map(str::to_string));
         ensure!((n == at) == put.is_ok(), "{n} buckets: {code:?}");

@@ -12,6 +12,7 @@ pub mod formats;
 pub mod identity_center;
 pub mod naming;
 pub mod network;
+pub mod partition;
 pub mod policies;
 pub mod ports;
 pub mod request;

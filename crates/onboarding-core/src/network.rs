@@ -13,7 +13,7 @@ pub const CONSTRAINED_AZ_IDS: &[&str] = &["use1-az3", "usw1-az2", "apne1-az3", "
 
 /// Interface endpoints Studio needs in a VpcOnly VPC without a NAT route.
 pub fn required_endpoints(region: &str) -> [String; 2] {
-    [format!("com.amazonaws.{region}.sagemaker.api"), format!("com.amazonaws.{region}.sagemaker.runtime")]
+    [crate::partition::endpoint_service(region, "sagemaker.api"), crate::partition::endpoint_service(region, "sagemaker.runtime")]
 }
 
 /// What `resolve_network` needs read about the VPC for this request.

@@ -78,16 +78,16 @@ pub const ML_ACTIVITIES_POLICY_NAME: &str = "sagemaker-onboarding-ml-activities"
 pub const RSTUDIO_POLICY_NAME: &str = "sagemaker-onboarding-rstudio";
 
 /// The policy document granting the selected ML activities, or `None` when none is selected.
-pub fn ml_activities_policy(activities: &[MlActivity]) -> Option<Value> {
+pub fn ml_activities_policy(activities: &[MlActivity], partition: &str) -> Option<Value> {
     if activities.is_empty() {
         return None;
     }
-    let statements: Vec<Value> = activities.iter().flat_map(activity_statements).collect();
+    let statements: Vec<Value> = activities.iter().flat_map(|a| activity_statements(a, partition)).collect();
     Some(json!({ "Version": "2012-10-17", "Statement": statements }))
 }
 
 /// The statements of one catalog entry. Sids are stable so that a rerun writes the same document.
-pub fn activity_statements(activity: &MlActivity) -> Vec<Value> {
+pub fn activity_statements(activity: &MlActivity, partition: &str) -> Vec<Value> {
     let sid = format!("{:?}", activity.activity);
     let allow = |actions: &[&str]| json!({ "Sid": sid, "Effect": "Allow", "Action": actions, "Resource": "*" });
     match activity.activity {
@@ -180,8 +180,8 @@ pub fn activity_statements(activity: &MlActivity) -> Vec<Value> {
             "sagemaker:Search",
         ])],
         MlActivityKind::S3BucketAccess => {
-            let buckets: Vec<String> = activity.s3_buckets.iter().map(|b| format!("arn:aws:s3:::{b}")).collect();
-            let objects: Vec<String> = activity.s3_buckets.iter().map(|b| format!("arn:aws:s3:::{b}/*")).collect();
+            let buckets: Vec<String> = activity.s3_buckets.iter().map(|b| format!("arn:{partition}:s3:::{b}")).collect();
+            let objects: Vec<String> = activity.s3_buckets.iter().map(|b| format!("arn:{partition}:s3:::{b}/*")).collect();
             vec![
                 json!({ "Sid": "S3BucketAccessList", "Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetBucketLocation"], "Resource": buckets }),
                 json!({ "Sid": "S3BucketAccessObjects", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], "Resource": objects }),
@@ -239,17 +239,17 @@ mod tests {
     #[test]
     fn s3_access_is_limited_to_the_named_buckets() {
         let a = MlActivity { activity: MlActivityKind::S3BucketAccess, s3_buckets: vec!["team-data".into()] };
-        let doc = ml_activities_policy(&[a]).expect("policy");
+        let doc = ml_activities_policy(&[a], "aws").expect("policy");
         let text = doc.to_string();
         assert!(text.contains("arn:aws:s3:::team-data/*") && !text.contains("\"Resource\":\"*\""));
-        assert!(ml_activities_policy(&[]).is_none());
+        assert!(ml_activities_policy(&[], "aws").is_none());
     }
 
     #[test]
     fn every_activity_has_statements_with_unique_sids() {
         let all = MlActivityKind::ALL;
         let list: Vec<MlActivity> = all.iter().map(|k| MlActivity { activity: *k, s3_buckets: vec!["b-1".into()] }).collect();
-        let doc = ml_activities_policy(&list).expect("policy");
+        let doc = ml_activities_policy(&list, "aws").expect("policy");
         let sids: Vec<&str> = doc["Statement"].as_array().into_iter().flatten().filter_map(|s| s["Sid"].as_str()).collect();
         let unique: std::collections::HashSet<_> = sids.iter().collect();
         assert_eq!(unique.len(), sids.len());

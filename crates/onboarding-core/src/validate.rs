@@ -30,7 +30,13 @@ pub const MAX_SPACE_GB: u32 = 16384;
 pub const DEFAULT_SPACE_GB: u32 = 5;
 pub const DEFAULT_MAX_SPACE_GB: u32 = 100;
 pub const DEFAULT_INSTANCE_TYPE: &str = "system";
-pub const SAGEMAKER_FULL_ACCESS: &str = "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess";
+/// The managed policy a created role gets when the request names none.
+pub const SAGEMAKER_FULL_ACCESS_NAME: &str = "AmazonSageMakerFullAccess";
+
+/// That policy's ARN in a partition.
+pub fn sagemaker_full_access(partition: &str) -> String {
+    crate::partition::managed_policy_arn(partition, SAGEMAKER_FULL_ACCESS_NAME)
+}
 
 /// One broken rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,15 +55,15 @@ impl fmt::Display for Problem {
 /// for Studio, Canvas, features, pipelines and the model registry. Nothing that grants IAM or
 /// account administration.
 pub const DEFAULT_ALLOWED_MANAGED_POLICIES: &[&str] = &[
-    "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess",
-    "arn:aws:iam::aws:policy/AmazonSageMakerReadOnly",
-    "arn:aws:iam::aws:policy/AmazonSageMakerCanvasFullAccess",
-    "arn:aws:iam::aws:policy/AmazonSageMakerCanvasAIServicesAccess",
-    "arn:aws:iam::aws:policy/AmazonSageMakerCanvasDataPrepFullAccess",
-    "arn:aws:iam::aws:policy/service-role/AmazonSageMakerCanvasForecastAccess",
-    "arn:aws:iam::aws:policy/AmazonSageMakerFeatureStoreAccess",
-    "arn:aws:iam::aws:policy/AmazonSageMakerPipelinesIntegrations",
-    "arn:aws:iam::aws:policy/AmazonSageMakerModelRegistryFullAccess",
+    "AmazonSageMakerFullAccess",
+    "AmazonSageMakerReadOnly",
+    "AmazonSageMakerCanvasFullAccess",
+    "AmazonSageMakerCanvasAIServicesAccess",
+    "AmazonSageMakerCanvasDataPrepFullAccess",
+    "service-role/AmazonSageMakerCanvasForecastAccess",
+    "AmazonSageMakerFeatureStoreAccess",
+    "AmazonSageMakerPipelinesIntegrations",
+    "AmazonSageMakerModelRegistryFullAccess",
 ];
 
 /// What validation needs to know about the deployment it runs in: the most a request may obtain.
@@ -74,18 +80,26 @@ pub struct ValidationContext {
     pub allowed_senders: Option<Vec<String>>,
     /// Domains `notification.extraRecipients` may be in. `None`: not restricted.
     pub allowed_recipient_domains: Option<Vec<String>>,
+    /// The deployment's partition (`aws`, `aws-cn`, ...): the ARNs of AWS managed policies.
+    pub partition: String,
 }
 
 impl ValidationContext {
     /// The defaults for a deployment with this role name prefix: the default policy allow-list,
     /// senders, recipients and accounts not restricted.
     pub fn new(role_name_prefix: impl Into<String>) -> Self {
+        Self::in_partition(role_name_prefix, "aws")
+    }
+
+    /// The same defaults in a partition.
+    pub fn in_partition(role_name_prefix: impl Into<String>, partition: &str) -> Self {
         ValidationContext {
             role_name_prefix: role_name_prefix.into(),
-            allowed_managed_policies: DEFAULT_ALLOWED_MANAGED_POLICIES.iter().map(|s| s.to_string()).collect(),
+            allowed_managed_policies: DEFAULT_ALLOWED_MANAGED_POLICIES.iter().map(|name| crate::partition::managed_policy_arn(partition, name)).collect(),
             account_id: None,
             allowed_senders: None,
             allowed_recipient_domains: None,
+            partition: partition.to_string(),
         }
     }
 
@@ -100,7 +114,8 @@ impl ValidationContext {
         use crate::config;
         let var = |name: &str| lookup(name).filter(|v| !v.is_empty());
         let list = |name: &str| lookup(name).map(|v| config::split_list(&v));
-        let mut ctx = Self::new(var(config::ROLE_NAME_PREFIX).unwrap_or_default());
+        let region = var(config::IDENTITY_CENTER_REGION).or_else(|| var("AWS_REGION")).unwrap_or_default();
+        let mut ctx = Self::in_partition(var(config::ROLE_NAME_PREFIX).unwrap_or_default(), crate::partition::partition_of(&region));
         if let Some(policies) = list(config::ALLOWED_MANAGED_POLICY_ARNS) {
             ctx.allowed_managed_policies = policies;
         }
@@ -225,7 +240,7 @@ pub fn validate(mut r: OnboardingRequest, ctx: &ValidationContext) -> Result<Onb
     if !p.0.is_empty() {
         return Err(p.0);
     }
-    fill_defaults(&mut r);
+    fill_defaults(&mut r, ctx);
     Ok(r)
 }
 
@@ -337,12 +352,12 @@ fn check_execution_role(r: &OnboardingRequest, ctx: &ValidationContext, p: &mut 
     }
     if role.existing_role_arn.is_none() && role.managed_policy_arns.is_none() {
         p.check(
-            ctx.allowed_managed_policies.iter().any(|a| a == SAGEMAKER_FULL_ACCESS),
+            ctx.allowed_managed_policies.iter().any(|a| *a == sagemaker_full_access(&ctx.partition)),
             "executionRole.managedPolicyArns",
-            format!("name the managed policies: this deployment does not allow the default {SAGEMAKER_FULL_ACCESS}"),
+            format!("name the managed policies: this deployment does not allow the default {}", sagemaker_full_access(&ctx.partition)),
         );
     }
-    check_ml_activities(r, p);
+    check_ml_activities(r, &ctx.partition, p);
     let default_name = role_name(&ctx.role_name_prefix, role.role_name.as_deref(), &r.domain_name, "execution");
     p.check(is_role_name(&default_name), "executionRole.roleName", format!("the role name {default_name:?} is not a valid IAM role name"));
 }
@@ -369,7 +384,7 @@ fn check_role_name(path: &str, name: &str, ctx: &ValidationContext, p: &mut Prob
     }
 }
 
-fn check_ml_activities(r: &OnboardingRequest, p: &mut Problems) {
+fn check_ml_activities(r: &OnboardingRequest, partition: &str, p: &mut Problems) {
     let activities = &r.execution_role.ml_activities;
     p.check(activities.len() <= MAX_ML_ACTIVITIES, "executionRole.mlActivities", format!("at most {MAX_ML_ACTIVITIES} ML activities can be selected"));
     let mut seen = BTreeSet::new();
@@ -392,7 +407,7 @@ fn check_ml_activities(r: &OnboardingRequest, p: &mut Problems) {
         }
     }
     // The activities become one inline policy of the execution role, which IAM limits in size.
-    if let Some(policy) = crate::policies::ml_activities_policy(activities) {
+    if let Some(policy) = crate::policies::ml_activities_policy(activities, partition) {
         let size = policy_chars(&policy.to_string());
         p.check(
             size <= MAX_ROLE_INLINE_POLICY_CHARS,
@@ -551,11 +566,11 @@ fn check_tags(r: &OnboardingRequest, p: &mut Problems) {
     }
 }
 
-fn fill_defaults(r: &mut OnboardingRequest) {
+fn fill_defaults(r: &mut OnboardingRequest, ctx: &ValidationContext) {
     let js = &mut r.studio.jupyter_server;
     js.instance_type.get_or_insert_with(|| DEFAULT_INSTANCE_TYPE.to_string());
     if r.execution_role.existing_role_arn.is_none() && r.execution_role.managed_policy_arns.is_none() {
-        r.execution_role.managed_policy_arns = Some(vec![SAGEMAKER_FULL_ACCESS.to_string()]);
+        r.execution_role.managed_policy_arns = Some(vec![sagemaker_full_access(&ctx.partition)]);
     }
     if r.rstudio.enabled {
         r.rstudio.instance_type.get_or_insert_with(|| DEFAULT_INSTANCE_TYPE.to_string());

@@ -331,3 +331,14 @@ fn the_deployments_limits_come_from_its_variables() {
     assert_eq!(limits.account_id, None);
     assert!(limits.allowed_managed_policies.iter().any(|p| p.ends_with("/AmazonSageMakerFullAccess")), "the default allow-list");
 }
+
+#[test]
+fn managed_policies_are_named_in_the_deployments_partition() {
+    let china = ValidationContext::in_partition("sagemaker-onboarding-", "aws-cn");
+    let valid = validate_json(&base().to_string(), &china).expect("valid");
+    assert_eq!(valid.execution_role.managed_policy_arns, Some(vec!["arn:aws-cn:iam::aws:policy/AmazonSageMakerFullAccess".to_string()]));
+    let mut request = base();
+    merge(&mut request, json!({"executionRole": {"managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"]}}));
+    let problems = validate_json(&request.to_string(), &china).expect_err("another partition's policy");
+    assert!(problems.iter().any(|p| p.path == "executionRole.managedPolicyArns[0]"), "{problems:?}");
+}

@@ -5,12 +5,13 @@
 use lambda_runtime::LambdaEvent;
 use onboarding_core::domain_spec::resource_tags;
 use onboarding_core::naming::{role_name, MANAGED_BY, TAG_DOMAIN, TAG_MANAGED_BY};
+use onboarding_core::partition::partition_of;
 use onboarding_core::policies::{
     ml_activities_policy, rstudio_policy, sagemaker_trust_policy, trusts_sagemaker, ML_ACTIVITIES_POLICY_NAME, RSTUDIO_POLICY_NAME,
 };
 use onboarding_core::ports::{IamPort, Tags};
 use onboarding_core::state::{OnboardingState, Roles};
-use onboarding_core::validate::SAGEMAKER_FULL_ACCESS;
+use onboarding_core::validate::sagemaker_full_access;
 use onboarding_core::{ErrorName, OnboardingError, OnboardingRequest};
 use serde_json::Value;
 
@@ -21,8 +22,15 @@ struct RolePlan {
     inline_policy: Option<(&'static str, Value)>,
 }
 
-pub async fn handler<P: IamPort>(iam: &P, role_name_prefix: &str, event: LambdaEvent<OnboardingState>) -> Result<OnboardingState, OnboardingError> {
+/// `region`: the deployment's domain region, whose partition the ARNs are written in.
+pub async fn handler<P: IamPort>(
+    iam: &P,
+    role_name_prefix: &str,
+    region: &str,
+    event: LambdaEvent<OnboardingState>,
+) -> Result<OnboardingState, OnboardingError> {
     let mut state = event.payload;
+    let partition = partition_of(state.region(region));
     let request = &state.request;
     let tags = resource_tags(request);
 
@@ -31,8 +39,8 @@ pub async fn handler<P: IamPort>(iam: &P, role_name_prefix: &str, event: LambdaE
         None => {
             let plan = RolePlan {
                 name: role_name(role_name_prefix, request.execution_role.role_name.as_deref(), &request.domain_name, "execution"),
-                managed_policies: request.execution_role.managed_policy_arns.clone().unwrap_or_else(|| vec![SAGEMAKER_FULL_ACCESS.to_string()]),
-                inline_policy: ml_activities_policy(&request.execution_role.ml_activities).map(|p| (ML_ACTIVITIES_POLICY_NAME, p)),
+                managed_policies: request.execution_role.managed_policy_arns.clone().unwrap_or_else(|| vec![sagemaker_full_access(partition)]),
+                inline_policy: ml_activities_policy(&request.execution_role.ml_activities, partition).map(|p| (ML_ACTIVITIES_POLICY_NAME, p)),
             };
             ensure_role(iam, &plan, request, &tags).await?
         }

@@ -8,5 +8,6 @@ async fn main() -> Result<(), Error> {
     tracing::init_default_subscriber();
     let iam = IamAdapter::from_config(&onboarding_aws::load_config().await).with_permissions_boundary(config::var(config::PERMISSIONS_BOUNDARY_ARN));
     let prefix = config::var(config::ROLE_NAME_PREFIX).unwrap_or_default();
-    run(service_fn(|event: LambdaEvent<OnboardingState>| handler(&iam, &prefix, event))).await
+    let region = config::domain_region();
+    run(service_fn(|event: LambdaEvent<OnboardingState>| handler(&iam, &prefix, &region, event))).await
 }

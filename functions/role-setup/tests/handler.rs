@@ -13,7 +13,7 @@ use onboarding_core::policies::RSTUDIO_POLICY_NAME;
 use onboarding_core::ports::RoleInfo;
 use onboarding_core::ports::Tags;
 use onboarding_core::request::{MlActivity, MlActivityKind, RStudio};
-use onboarding_core::validate::SAGEMAKER_FULL_ACCESS;
+use onboarding_core::validate::sagemaker_full_access;
 use onboarding_core::ErrorName;
 use onboarding_core::OnboardingError;
 use onboarding_core::OnboardingRequest;
@@ -25,7 +25,7 @@ fn request() -> OnboardingRequest {
 }
 
 async fn run(fake: &FakeAws, request: OnboardingRequest) -> Result<OnboardingState, OnboardingError> {
-    handler(fake, "so-", LambdaEvent::new(OnboardingState { request, ..Default::default() }, Context::default())).await
+    handler(fake, "so-", "us-east-1", LambdaEvent::new(OnboardingState { request, ..Default::default() }, Context::default())).await
 }
 
 #[tokio::test]
@@ -40,7 +40,7 @@ async fn creates_the_role_with_trust_policies_and_tags() {
     let w = fake.world();
     let role = &w.roles["so-team-a-execution"];
     assert!(trusts_sagemaker(&role.info.trust_policy));
-    assert_eq!(role.managed, vec![SAGEMAKER_FULL_ACCESS]);
+    assert_eq!(role.managed, vec![sagemaker_full_access("aws")]);
     assert!(role.inline[ML_ACTIVITIES_POLICY_NAME].to_string().contains("team-data"));
     assert_eq!(role.info.tags.get(TAG_MANAGED_BY).map(String::as_str), Some(MANAGED_BY));
 }
@@ -116,7 +116,7 @@ async fn a_failure_after_creation_is_finished_by_the_rerun() {
     fake.fail_next("AttachRolePolicy", ErrorName::AwsThrottled, 1);
     assert_eq!(run(&fake, request()).await.expect_err("throttled").name, ErrorName::AwsThrottled);
     let out = run(&fake, request()).await.expect("rerun");
-    assert_eq!(fake.world().roles["so-team-a-execution"].managed, vec![SAGEMAKER_FULL_ACCESS]);
+    assert_eq!(fake.world().roles["so-team-a-execution"].managed, vec![sagemaker_full_access("aws")]);
     assert!(!out.roles.expect("roles").execution_role_created);
     assert_eq!(fake.calls("CreateRole"), 1);
 }
