@@ -17,7 +17,7 @@ exists (they see an AWS endpoint). It fills exactly the gaps moto leaves for thi
   error or an HTTP status, or delay them.
 * Rules AWS documents outside the models (quotas such as IAM's 10,240 characters of inline
   policy per role) are enforced as the service enforces them: local-aws/documented_rules.py.
-* Identity store ids in the real format (moto's are not): translated both ways.
+* Identity store ids and domain ids in the real format (moto's are not): translated both ways.
 * Service models: a request that breaks its operation's model (local-aws/service_models.py) is
   answered as the service answers it (ValidationException, IAM's ValidationError, EC2's
   InvalidParameterValue) and not forwarded.
@@ -265,6 +265,35 @@ def store_ids_for_moto(body):
     return body
 
 
+# moto's domain ids (`d-` and the domain's name) -> ids in the real format (`d-` and twelve
+# lower-case letters or digits: a name past 61 characters makes moto's id invalid), and back.
+DOMAIN_IDS = {}
+MOTO_DOMAIN_ID = re.compile(rb'(?:"DomainId"\s*:\s*"|:domain/)(d-[A-Za-z0-9-]+)')
+
+
+def bounded(text_id):
+    """A pattern for the id as a whole word (d-team-a is not inside d-team-ab)."""
+    return re.compile(rb"(?<![A-Za-z0-9-])" + re.escape(text_id) + rb"(?![A-Za-z0-9-])")
+
+
+def domain_ids_for_callers(data):
+    for moto_id in set(MOTO_DOMAIN_ID.findall(data)):
+        real = b"d-" + hashlib.sha256(moto_id).hexdigest()[:12].encode()
+        with LOCK:
+            DOMAIN_IDS[real] = moto_id
+        data = bounded(moto_id).sub(real, data)
+    return data
+
+
+def domain_ids_for_moto(body):
+    with LOCK:
+        known = list(DOMAIN_IDS.items())
+    for real, moto_id in known:
+        if real in body:
+            body = bounded(real).sub(moto_id, body)
+    return body
+
+
 def take_fault(op, body):
     """The first queued fault for this operation (or `service:*`) whose `match` texts the body
     holds; `matchDomain` matches a call that names that domain's Identity Center application."""
@@ -349,6 +378,9 @@ class Router(BaseHTTPRequestHandler):
                 if fault.get("status"):
                     service = service_of(self.headers) or "unknown"
                     return self.send(*aws_error(service, fault["status"], fault.get("code", "InternalFailure"), fault.get("message", "injected fault")))
+            if op.startswith("sagemaker:"):
+                status, headers, data = self.route(op, domain_ids_for_moto(body))
+                return self.send(status, headers, domain_ids_for_callers(data))
             return self.send(*self.route(op, body))
         except Exception as exc:  # report, never hang the caller
             return self.send(*aws_error("unknown", 500, "LocalRouterError", str(exc)))

@@ -1,6 +1,7 @@
 //! Tests through the local AWS (moto server, the router, cargo lambda watch), one binary with a
 //! custom harness so that the local AWS starts once and stops when the tests end.
 
+mod agreement;
 mod bad_input;
 mod contract;
 mod deployment;
@@ -50,6 +51,7 @@ fn main() {
     trials.extend(bad_input::trials(&env));
     trials.extend(router::trials(&env));
     trials.extend(least_privilege::trials(&env));
+    trials.extend(agreement::trials(&env));
     let conclusion = libtest_mimic::run(&args, trials);
     env.shutdown();
     conclusion.exit();

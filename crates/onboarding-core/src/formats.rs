@@ -90,13 +90,7 @@ pub fn is_https_url(s: &str) -> bool {
 
 /// An instance type for a default resource spec: `system` or `ml.FAMILY.SIZE`.
 pub fn is_instance_type(s: &str) -> bool {
-    if s == "system" {
-        return true;
-    }
-    let parts: Vec<&str> = s.split('.').collect();
-    parts.len() == 3
-        && parts[0] == "ml"
-        && parts[1..].iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+    crate::instance_types::APP_INSTANCE_TYPES.contains(&s)
 }
 
 /// A plain e-mail address (`local@domain.tld`), strict enough to refuse header injection and markup.
@@ -205,7 +199,7 @@ mod tests {
 
     #[test]
     fn other_formats() {
-        assert!(is_instance_type("system") && is_instance_type("ml.t3.medium") && !is_instance_type("t3.medium"));
+        assert!(is_instance_type("system") && is_instance_type("ml.t3.medium") && !is_instance_type("t3.medium") && !is_instance_type("ml.bogus.xlarge"));
         assert!(is_kms_key("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab") && !is_kms_key("key with space"));
         assert!(is_ticket_id("OPS-1234") && !is_ticket_id("a b") && !is_ticket_id(""));
         assert!(is_role_name("team-a-execution") && !is_role_name("bad/name"));

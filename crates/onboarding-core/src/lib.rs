@@ -10,6 +10,7 @@ pub mod errors;
 pub mod fakes;
 pub mod formats;
 pub mod identity_center;
+pub mod instance_types;
 pub mod naming;
 pub mod network;
 pub mod partition;

@@ -425,7 +425,7 @@ pub fn policy_chars(document: &str) -> usize {
 fn check_studio(r: &OnboardingRequest, p: &mut Problems) {
     let s = &r.studio;
     if let Some(t) = &s.jupyter_server.instance_type {
-        p.check(is_instance_type(t), "studio.jupyterServer.instanceType", format!("{t:?} is not 'system' or an ml.* instance type"));
+        p.check(is_instance_type(t), "studio.jupyterServer.instanceType", format!("{t:?} is not one of SageMaker's app instance types (AppInstanceType)"));
     }
     if let Some(arn) = &s.jupyter_server.sage_maker_image_arn {
         p.check(is_image_arn(arn), "studio.jupyterServer.sageMakerImageArn", "is not a SageMaker image ARN (arn:aws:sagemaker:REGION:ACCOUNT:image/NAME)");
@@ -459,7 +459,7 @@ fn check_rstudio(r: &OnboardingRequest, ctx: &ValidationContext, p: &mut Problem
         return;
     }
     if let Some(t) = &rs.instance_type {
-        p.check(is_instance_type(t), "rstudio.instanceType", format!("{t:?} is not 'system' or an ml.* instance type"));
+        p.check(is_instance_type(t), "rstudio.instanceType", format!("{t:?} is not one of SageMaker's app instance types (AppInstanceType)"));
     }
     if let Some(arn) = &rs.existing_role_arn {
         if is_role_arn(arn) {

@@ -186,7 +186,9 @@ fn ml_activity_rules() {
 
 #[test]
 fn studio_rules() {
-    refused(json!({"studio": {"jupyterServer": {"instanceType": "t3.medium"}}}), "studio.jupyterServer.instanceType", "ml.*");
+    refused(json!({"studio": {"jupyterServer": {"instanceType": "t3.medium"}}}), "studio.jupyterServer.instanceType", "AppInstanceType");
+    // Shaped like one, but SageMaker has no such type: CreateDomain would refuse it.
+    refused(json!({"studio": {"jupyterServer": {"instanceType": "ml.bogus.xlarge"}}}), "studio.jupyterServer.instanceType", "AppInstanceType");
     refused(
         json!({"studio": {"jupyterServer": {"sageMakerImageArn": "arn:aws:sagemaker:us-east-1:1:image/x"}}}),
         "studio.jupyterServer.sageMakerImageArn",
@@ -219,7 +221,7 @@ fn rstudio_rules() {
         "cannot be combined",
     );
     refused(json!({"rstudio": {"enabled": true, "existingRoleArn": "role"}}), "rstudio.existingRoleArn", "IAM role ARN");
-    refused(json!({"rstudio": {"enabled": true, "instanceType": "big"}}), "rstudio.instanceType", "ml.*");
+    refused(json!({"rstudio": {"enabled": true, "instanceType": "big"}}), "rstudio.instanceType", "AppInstanceType");
     refused(json!({"rstudio": {"enabled": true, "userGroup": "ROOT"}}), "rstudio.userGroup", "unknown variant");
     let r = accepted(json!({"rstudio": {"enabled": true, "userGroup": "R_STUDIO_ADMIN"}}));
     assert_eq!(r.rstudio.instance_type.as_deref(), Some("system"));
