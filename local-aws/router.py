@@ -276,6 +276,28 @@ def bounded(text_id):
     return re.compile(rb"(?<![A-Za-z0-9-])" + re.escape(text_id) + rb"(?![A-Za-z0-9-])")
 
 
+def studio_urls(data, region):
+    """A domain's Studio URL as SageMaker gives it (`https://DOMAIN-ID.studio.REGION.sagemaker.aws`);
+    moto's is the domain name under a test host."""
+    if not data.startswith(b"{"):
+        return data
+    answer = json.loads(data)
+
+    def fix(node):
+        if isinstance(node, dict):
+            domain_id = node.get("DomainId") or (node.get("DomainArn") or "").rpartition("domain/")[2]
+            if "Url" in node and domain_id:
+                node["Url"] = f"https://{domain_id}.studio.{region}.sagemaker.aws"
+            for value in node.values():
+                fix(value)
+        elif isinstance(node, list):
+            for value in node:
+                fix(value)
+
+    fix(answer)
+    return json.dumps(answer).encode()
+
+
 def domain_ids_for_callers(data):
     for moto_id in set(MOTO_DOMAIN_ID.findall(data)):
         real = b"d-" + hashlib.sha256(moto_id).hexdigest()[:12].encode()
@@ -380,7 +402,7 @@ class Router(BaseHTTPRequestHandler):
                     return self.send(*aws_error(service, fault["status"], fault.get("code", "InternalFailure"), fault.get("message", "injected fault")))
             if op.startswith("sagemaker:"):
                 status, headers, data = self.route(op, domain_ids_for_moto(body))
-                return self.send(status, headers, domain_ids_for_callers(data))
+                return self.send(status, headers, domain_ids_for_callers(studio_urls(data, self.region)))
             return self.send(*self.route(op, body))
         except Exception as exc:  # report, never hang the caller
             return self.send(*aws_error("unknown", 500, "LocalRouterError", str(exc)))
