@@ -58,6 +58,9 @@ impl Ec2Adapter {
                         destination: r.destination_cidr_block().unwrap_or_default().to_string(),
                         gateway_id: r.gateway_id().map(str::to_string),
                         nat_gateway_id: r.nat_gateway_id().map(str::to_string),
+                        transit_gateway_id: r.transit_gateway_id().map(str::to_string),
+                        instance_id: r.instance_id().map(str::to_string),
+                        network_interface_id: r.network_interface_id().map(str::to_string),
                     })
                     .collect(),
             })

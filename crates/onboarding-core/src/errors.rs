@@ -60,7 +60,7 @@ error_names! {
     NetworkResourceNotFound => retryable: false;
     /// No subnet is left after removing constrained Availability Zones.
     NoUsableSubnets => retryable: false;
-    /// VpcOnly needs private subnets and SageMaker endpoints or a NAT route; the message lists what is missing.
+    /// VpcOnly needs private subnets and SageMaker endpoints or a private way out; the message lists what is missing.
     VpcOnlyNetworkIncomplete => retryable: false;
     /// A domain of that name exists and was not created by this workflow.
     DomainNameConflict => retryable: false;

@@ -88,9 +88,20 @@ fn route_table_of<'a>(vpc: &'a VpcNetwork, subnet_id: &str) -> Option<&'a RouteT
 }
 
 fn default_route_target(table: Option<&RouteTableInfo>, prefix: &str) -> Option<String> {
-    table?.routes.iter().filter(|r| r.destination == "0.0.0.0/0").find_map(|r| match prefix {
-        "nat-" => r.nat_gateway_id.clone(),
-        _ => r.gateway_id.clone().filter(|g| g.starts_with(prefix)),
+    table?.routes.iter().filter(|r| r.destination == "0.0.0.0/0").find_map(|r| r.gateway_id.clone().filter(|g| g.starts_with(prefix)))
+}
+
+/// Where a subnet's traffic to the internet leaves without an internet gateway of its own: a NAT
+/// gateway, a transit gateway (to a shared egress VPC), a NAT instance or appliance, or a
+/// firewall / Gateway Load Balancer endpoint.
+fn private_egress(table: Option<&RouteTableInfo>) -> Option<String> {
+    table?.routes.iter().filter(|r| r.destination == "0.0.0.0/0").find_map(|r| {
+        r.nat_gateway_id
+            .clone()
+            .or_else(|| r.transit_gateway_id.clone())
+            .or_else(|| r.instance_id.clone())
+            .or_else(|| r.network_interface_id.clone())
+            .or_else(|| r.gateway_id.clone().filter(|g| g.starts_with("vpce-")))
     })
 }
 
@@ -103,10 +114,15 @@ fn check_vpc_only(vpc: &VpcNetwork, subnets: &[SubnetInfo], region: &str) -> Res
     }
     let absent: Vec<String> = required_endpoints(region).into_iter().filter(|e| !vpc.endpoint_services.contains(e)).collect();
     if !absent.is_empty() {
-        let without_nat: Vec<&str> =
-            subnets.iter().filter(|s| default_route_target(route_table_of(vpc, &s.subnet_id), "nat-").is_none()).map(|s| s.subnet_id.as_str()).collect();
-        if !without_nat.is_empty() {
-            missing.push(format!("no interface endpoint for {} in {} and no NAT gateway route in {}", absent.join(", "), vpc.vpc_id, without_nat.join(", ")));
+        let without_egress: Vec<&str> =
+            subnets.iter().filter(|s| private_egress(route_table_of(vpc, &s.subnet_id)).is_none()).map(|s| s.subnet_id.as_str()).collect();
+        if !without_egress.is_empty() {
+            missing.push(format!(
+                "no interface endpoint for {} in {} and no route to a NAT gateway, transit gateway, NAT instance or firewall endpoint in {}",
+                absent.join(", "),
+                vpc.vpc_id,
+                without_egress.join(", ")
+            ));
         }
     }
     if missing.is_empty() {
@@ -137,7 +153,7 @@ mod tests {
             route_tables: vec![RouteTableInfo {
                 main: true,
                 subnet_ids: vec![],
-                routes: vec![RouteInfo { destination: "172.31.0.0/16".into(), gateway_id: Some("local".into()), nat_gateway_id: None }],
+                routes: vec![RouteInfo { destination: "172.31.0.0/16".into(), gateway_id: Some("local".into()), ..Default::default() }],
             }],
             endpoint_services: vec![],
             security_group_ids: vec!["sg-1".into()],
@@ -195,15 +211,29 @@ mod tests {
         with_endpoints.endpoint_services = required_endpoints("us-east-1").to_vec();
         assert!(resolve_network(&wanted, &with_endpoints, "us-east-1").is_ok());
 
-        let mut with_nat = vpc();
-        with_nat.route_tables[0].routes.push(RouteInfo { destination: "0.0.0.0/0".into(), gateway_id: None, nat_gateway_id: Some("nat-1".into()) });
-        assert!(resolve_network(&wanted, &with_nat, "us-east-1").is_ok());
+        // Any private way out will do: NAT gateway, transit gateway, NAT instance, firewall endpoint.
+        let default_route = RouteInfo { destination: "0.0.0.0/0".into(), ..Default::default() };
+        for egress in [
+            RouteInfo { nat_gateway_id: Some("nat-1".into()), ..default_route.clone() },
+            RouteInfo { transit_gateway_id: Some("tgw-1".into()), ..default_route.clone() },
+            RouteInfo { instance_id: Some("i-1".into()), ..default_route.clone() },
+            RouteInfo { network_interface_id: Some("eni-1".into()), ..default_route.clone() },
+            RouteInfo { gateway_id: Some("vpce-1".into()), ..default_route.clone() },
+        ] {
+            let mut with_egress = vpc();
+            with_egress.route_tables[0].routes.push(egress.clone());
+            assert!(resolve_network(&wanted, &with_egress, "us-east-1").is_ok(), "{egress:?}");
+        }
+        // A virtual private gateway leads home, not to the internet.
+        let mut vgw = vpc();
+        vgw.route_tables[0].routes.push(RouteInfo { gateway_id: Some("vgw-1".into()), ..default_route.clone() });
+        assert!(resolve_network(&wanted, &vgw, "us-east-1").is_err());
 
         let mut public = with_endpoints.clone();
         public.route_tables.push(RouteTableInfo {
             main: false,
             subnet_ids: vec!["subnet-a".into()],
-            routes: vec![RouteInfo { destination: "0.0.0.0/0".into(), gateway_id: Some("igw-1".into()), nat_gateway_id: None }],
+            routes: vec![RouteInfo { destination: "0.0.0.0/0".into(), gateway_id: Some("igw-1".into()), ..Default::default() }],
         });
         let e = resolve_network(&wanted, &public, "us-east-1").expect_err("public");
         assert!(e.message.contains("subnet-a is public"));

@@ -60,9 +60,13 @@ pub struct SubnetInfo {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RouteInfo {
     pub destination: String,
-    /// `igw-...`, `local`, a virtual private gateway...
+    /// `igw-...`, `local`, a virtual private gateway, a firewall or Gateway Load Balancer endpoint (`vpce-...`)...
     pub gateway_id: Option<String>,
     pub nat_gateway_id: Option<String>,
+    pub transit_gateway_id: Option<String>,
+    /// A NAT instance (or appliance), by instance or by network interface.
+    pub instance_id: Option<String>,
+    pub network_interface_id: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
