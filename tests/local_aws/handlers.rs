@@ -207,7 +207,12 @@ async fn network_discovery_checks_vpc_only_networks(s: &LocalSession) -> Result<
     let adapter = Ec2Adapter::from_config(s.aws.sdk_config());
     let result = network_discovery::handler(&adapter, REGION, event(validated(request.clone()).await?)).await;
     let Err(e) = result else { anyhow::bail!("a VpcOnly network without endpoints passed") };
-    ensure!(e.name == ErrorName::VpcOnlyNetworkIncomplete && e.message.contains("sagemaker.runtime"), "{e}");
+    ensure!(e.name == ErrorName::VpcOnlyNetworkIncomplete && e.message.contains("sagemaker.runtime") && e.message.contains("TCP 2049 (NFS)"), "{e}");
+    for (from, to, _) in onboarding_core::network::VPC_ONLY_GROUP_PORTS {
+        let itself = aws_sdk_ec2::types::UserIdGroupPair::builder().group_id(&group).build();
+        let rule = aws_sdk_ec2::types::IpPermission::builder().ip_protocol("tcp").from_port(*from).to_port(*to).user_id_group_pairs(itself).build();
+        ec2.authorize_security_group_ingress().group_id(&group).ip_permissions(rule).send().await?;
+    }
     for service in ["sagemaker.api", "sagemaker.runtime"] {
         ec2.create_vpc_endpoint()
             .vpc_id(&vpc)

@@ -3,8 +3,8 @@
 //! ids, so the request is rewritten to name them; each substitution is reported.
 
 use anyhow::{Context, Result};
-use aws_sdk_ec2::types::VpcEndpointType;
-use onboarding_core::network::required_endpoints;
+use aws_sdk_ec2::types::{IpPermission, UserIdGroupPair, VpcEndpointType};
+use onboarding_core::network::{required_endpoints, VPC_ONLY_GROUP_PORTS};
 use serde_json::{json, Value};
 
 /// One resource created for the request: what the request named and what stands in for it.
@@ -63,6 +63,21 @@ pub async fn prepare_network(config: &aws_config::SdkConfig, region: &str, reque
         groups.push(id);
     }
     if request["network"]["accessType"] == "VpcOnly" {
+        // What SageMaker documents the domain's groups must admit between themselves.
+        for group in &groups {
+            let permissions = VPC_ONLY_GROUP_PORTS
+                .iter()
+                .map(|(from, to, _)| {
+                    IpPermission::builder()
+                        .ip_protocol("tcp")
+                        .from_port(*from)
+                        .to_port(*to)
+                        .set_user_id_group_pairs(Some(groups.iter().map(|g| UserIdGroupPair::builder().group_id(g).build()).collect()))
+                        .build()
+                })
+                .collect();
+            ec2.authorize_security_group_ingress().group_id(group).set_ip_permissions(Some(permissions)).send().await.context("opening the group to itself")?;
+        }
         for service in required_endpoints(region) {
             ec2.create_vpc_endpoint()
                 .vpc_id(&vpc_id)

@@ -1,8 +1,8 @@
 //! EC2 reads for network discovery: the default VPC, and a VPC's subnets, route tables,
 //! endpoints and security groups.
 
-use aws_sdk_ec2::types::{Filter, State};
-use onboarding_core::ports::{NetworkPort, PortResult, RouteInfo, RouteTableInfo, SubnetInfo, VpcNetwork, VpcReads};
+use aws_sdk_ec2::types::{Filter, SecurityGroup, State};
+use onboarding_core::ports::{GroupRule, NetworkPort, PortResult, RouteInfo, RouteTableInfo, SubnetInfo, VpcNetwork, VpcReads};
 
 use crate::classify;
 
@@ -77,12 +77,31 @@ impl Ec2Adapter {
         Ok(items.iter().filter(|e| usable(e.state())).filter_map(|e| e.service_name().map(str::to_string)).collect())
     }
 
-    async fn security_groups(&self, vpc_id: &str) -> PortResult<Vec<String>> {
+    async fn security_groups(&self, vpc_id: &str) -> PortResult<Vec<SecurityGroup>> {
         let items =
             self.client.describe_security_groups().filters(filter("vpc-id", vpc_id)).into_paginator().items().send().collect::<Result<Vec<_>, _>>().await;
-        let items = items.map_err(|e| classify("ec2:DescribeSecurityGroups", &e))?;
-        Ok(items.iter().filter_map(|g| g.group_id().map(str::to_string)).collect())
+        items.map_err(|e| classify("ec2:DescribeSecurityGroups", &e))
     }
+}
+
+/// A group's inbound rules whose source is a security group, one per source.
+fn group_rules(group: &SecurityGroup) -> Vec<GroupRule> {
+    let group_id = group.group_id().unwrap_or_default();
+    group
+        .ip_permissions()
+        .iter()
+        .flat_map(|p| {
+            p.user_id_group_pairs().iter().filter_map(move |pair| {
+                Some(GroupRule {
+                    group_id: group_id.to_string(),
+                    protocol: p.ip_protocol().unwrap_or_default().to_string(),
+                    from_port: p.from_port().unwrap_or(-1),
+                    to_port: p.to_port().unwrap_or(-1),
+                    source_group_id: pair.group_id()?.to_string(),
+                })
+            })
+        })
+        .collect()
 }
 
 /// The read's items when `wanted`, else none (the read is not made).
@@ -110,7 +129,7 @@ impl NetworkPort for Ec2Adapter {
                 self.first_vpc("vpc-id", vpc_id).await.map(|vpc| vpc.is_some())
             }
         };
-        let (exists, subnets, route_tables, endpoint_services, security_group_ids) = tokio::try_join!(
+        let (exists, subnets, route_tables, endpoint_services, groups) = tokio::try_join!(
             exists,
             self.subnets(vpc_id),
             when(reads.routes_and_endpoints, self.route_tables(vpc_id)),
@@ -120,7 +139,9 @@ impl NetworkPort for Ec2Adapter {
         if !exists {
             return Ok(None);
         }
-        Ok(Some(VpcNetwork { vpc_id: vpc_id.to_string(), subnets, route_tables, endpoint_services, security_group_ids }))
+        let security_group_ids = groups.iter().filter_map(|g| g.group_id().map(str::to_string)).collect();
+        let group_rules = groups.iter().flat_map(group_rules).collect();
+        Ok(Some(VpcNetwork { vpc_id: vpc_id.to_string(), subnets, route_tables, endpoint_services, security_group_ids, group_rules }))
     }
 }
 

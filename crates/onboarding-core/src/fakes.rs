@@ -142,6 +142,16 @@ impl FakeAws {
                     route_tables: vec![RouteTableInfo { main: true, subnet_ids: vec![], routes: vec![] }],
                     endpoint_services: vec![],
                     security_group_ids: vec!["sg-default".into()],
+                    group_rules: crate::network::VPC_ONLY_GROUP_PORTS
+                        .iter()
+                        .map(|(from, to, _)| GroupRule {
+                            group_id: "sg-default".into(),
+                            protocol: "tcp".into(),
+                            from_port: *from,
+                            to_port: *to,
+                            source_group_id: "sg-default".into(),
+                        })
+                        .collect(),
                 },
             );
         }
@@ -230,6 +240,7 @@ impl NetworkPort for FakeAws {
         if let Some(vpc) = vpc.as_mut() {
             if !reads.security_groups {
                 vpc.security_group_ids.clear();
+                vpc.group_rules.clear();
             }
             if !reads.routes_and_endpoints {
                 vpc.route_tables.clear();

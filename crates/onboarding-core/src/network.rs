@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::errors::{ErrorName, OnboardingError};
-use crate::ports::{RouteTableInfo, SubnetInfo, VpcNetwork, VpcReads};
+use crate::ports::{GroupRule, RouteTableInfo, SubnetInfo, VpcNetwork, VpcReads};
 use crate::request::{Network, NetworkAccessType};
 use crate::state::ResolvedNetwork;
 
@@ -30,7 +30,7 @@ pub fn resolve_network(wanted: &Network, vpc: &VpcNetwork, region: &str) -> Resu
         return Err(not_found("security groups", &missing_groups, &vpc.vpc_id));
     }
     if wanted.access_type == NetworkAccessType::VpcOnly {
-        check_vpc_only(vpc, &subnets, region)?;
+        check_vpc_only(vpc, &subnets, &wanted.security_group_ids, region)?;
     }
     Ok(ResolvedNetwork {
         vpc_id: vpc.vpc_id.clone(),
@@ -105,8 +105,25 @@ fn private_egress(table: Option<&RouteTableInfo>) -> Option<String> {
     })
 }
 
-fn check_vpc_only(vpc: &VpcNetwork, subnets: &[SubnetInfo], region: &str) -> Result<(), OnboardingError> {
+/// What SageMaker documents the domain's security groups must admit between themselves in
+/// VpcOnly: NFS to the home EFS volume, and the ports Studio's apps talk to each other on.
+pub const VPC_ONLY_GROUP_PORTS: &[(i32, i32, &str)] = &[(2049, 2049, "NFS"), (8192, 65535, "Studio apps")];
+
+/// Whether `rule` admits TCP ports `from`-`to` into its group from one of `groups`.
+fn admits(rule: &GroupRule, groups: &[String], from: i32, to: i32) -> bool {
+    groups.contains(&rule.source_group_id) && (rule.protocol == "-1" || (rule.protocol == "tcp" && rule.from_port <= from && rule.to_port >= to))
+}
+
+fn check_vpc_only(vpc: &VpcNetwork, subnets: &[SubnetInfo], groups: &[String], region: &str) -> Result<(), OnboardingError> {
     let mut missing = Vec::new();
+    for group in groups {
+        for (from, to, what) in VPC_ONLY_GROUP_PORTS {
+            let ports = if from == to { from.to_string() } else { format!("{from}-{to}") };
+            if !vpc.group_rules.iter().any(|r| &r.group_id == group && admits(r, groups, *from, *to)) {
+                missing.push(format!("{group} does not admit TCP {ports} ({what}) from the domain's security groups"));
+            }
+        }
+    }
     for subnet in subnets {
         if let Some(igw) = default_route_target(route_table_of(vpc, &subnet.subnet_id), "igw-") {
             missing.push(format!("{} is public (0.0.0.0/0 goes to {igw}); VpcOnly needs private subnets", subnet.subnet_id));
@@ -157,7 +174,36 @@ mod tests {
             }],
             endpoint_services: vec![],
             security_group_ids: vec!["sg-1".into()],
+            group_rules: VPC_ONLY_GROUP_PORTS.iter().map(|(from, to, _)| rule("sg-1", "tcp", *from, *to, "sg-1")).collect(),
         }
+    }
+
+    fn rule(group: &str, protocol: &str, from_port: i32, to_port: i32, source: &str) -> GroupRule {
+        GroupRule { group_id: group.into(), protocol: protocol.into(), from_port, to_port, source_group_id: source.into() }
+    }
+
+    #[test]
+    fn vpc_only_groups_must_admit_nfs_and_studio_ports_between_themselves() {
+        let wanted = Network { access_type: NetworkAccessType::VpcOnly, security_group_ids: vec!["sg-1".into()], ..Default::default() };
+        let mut ready = vpc();
+        ready.endpoint_services = required_endpoints("us-east-1").to_vec();
+        assert!(resolve_network(&wanted, &ready, "us-east-1").is_ok());
+
+        let mut closed = ready.clone();
+        closed.group_rules = vec![rule("sg-1", "tcp", 8192, 65535, "sg-1"), rule("sg-1", "tcp", 2049, 2049, "sg-other")];
+        let e = resolve_network(&wanted, &closed, "us-east-1").expect_err("no NFS between the groups");
+        assert_eq!(e.name, ErrorName::VpcOnlyNetworkIncomplete);
+        assert!(e.message.contains("sg-1 does not admit TCP 2049 (NFS)") && !e.message.contains("8192"), "{}", e.message);
+
+        let mut narrow = ready.clone();
+        narrow.group_rules = vec![rule("sg-1", "tcp", 2049, 2049, "sg-1"), rule("sg-1", "tcp", 8192, 9000, "sg-1")];
+        let e = resolve_network(&wanted, &narrow, "us-east-1").expect_err("too few app ports");
+        assert!(e.message.contains("TCP 8192-65535 (Studio apps)"), "{}", e.message);
+
+        // All traffic from the group admits both.
+        let mut open = ready;
+        open.group_rules = vec![rule("sg-1", "-1", -1, -1, "sg-1")];
+        assert!(resolve_network(&wanted, &open, "us-east-1").is_ok());
     }
 
     #[test]

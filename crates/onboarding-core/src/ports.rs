@@ -85,6 +85,19 @@ pub struct VpcNetwork {
     /// Service names of the VPC's endpoints that are available (`com.amazonaws.REGION.sagemaker.api`, ...).
     pub endpoint_services: Vec<String>,
     pub security_group_ids: Vec<String>,
+    /// The security groups' inbound rules whose source is a security group.
+    pub group_rules: Vec<GroupRule>,
+}
+
+/// An inbound rule of `group_id` admitting `protocol` (`tcp`, `-1` for all) on ports
+/// `from_port`-`to_port` from `source_group_id`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GroupRule {
+    pub group_id: String,
+    pub protocol: String,
+    pub from_port: i32,
+    pub to_port: i32,
+    pub source_group_id: String,
 }
 
 /// What to read about a VPC beyond its subnets: each read is a call, and a step makes only the
