@@ -85,6 +85,12 @@ def problems(shape, value, where):
     def bad(constraint):
         found.append(f"Value '{shown(value)}' at '{where}' failed to satisfy constraint: Member must {constraint}")
 
+    def length(size):
+        if "min" in meta and size < meta["min"]:
+            bad(f"have length greater than or equal to {meta['min']}")
+        if "max" in meta and size > meta["max"]:
+            bad(f"have length less than or equal to {meta['max']}")
+
     if kind == "structure" and meta.get("document"):
         return found  # a document: any JSON value
     if kind == "structure":
@@ -100,18 +106,14 @@ def problems(shape, value, where):
     if kind == "list":
         if not isinstance(value, list):
             return [f"Value at '{where}' must be a list"]
-        if "min" in meta and len(value) < meta["min"]:
-            bad(f"have length greater than or equal to {meta['min']}")
-        if "max" in meta and len(value) > meta["max"]:
-            bad(f"have length less than or equal to {meta['max']}")
+        length(len(value))
         for i, item in enumerate(value):
             found += problems(shape.member, item, f"{where}.{i + 1}.member")
         return found
     if kind == "map":
         if not isinstance(value, dict):
             return [f"Value at '{where}' must be a map"]
-        if "max" in meta and len(value) > meta["max"]:
-            bad(f"have length less than or equal to {meta['max']}")
+        length(len(value))
         for key, item in value.items():
             found += problems(shape.key, key, f"{where}.key")
             found += problems(shape.value, item, f"{where}.{key}")
@@ -119,10 +121,7 @@ def problems(shape, value, where):
     if kind == "string":
         if not isinstance(value, str):
             return [f"Value at '{where}' must be a string"]
-        if "min" in meta and len(value) < meta["min"]:
-            bad(f"have length greater than or equal to {meta['min']}")
-        if "max" in meta and len(value) > meta["max"]:
-            bad(f"have length less than or equal to {meta['max']}")
+        length(len(value))
         if shape.enum and value not in shape.enum:
             bad(f"satisfy enum value set: [{', '.join(shape.enum)}]")
         pattern = meta.get("pattern")
