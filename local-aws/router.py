@@ -17,7 +17,8 @@ exists (they see an AWS endpoint). It fills exactly the gaps moto leaves for thi
   error or an HTTP status, or delay them.
 * Rules AWS documents outside the models (quotas such as IAM's 10,240 characters of inline
   policy per role) are enforced as the service enforces them: local-aws/documented_rules.py.
-* Identity store ids and domain ids in the real format (moto's are not): translated both ways.
+* Identity store ids, domain ids and Studio URLs in the real format (moto's are not), translated
+  both ways: local-aws/real_formats.py.
 * Service models: a request that breaks its operation's model (local-aws/service_models.py) is
   answered as the service answers it (ValidationException, IAM's ValidationError, EC2's
   InvalidParameterValue) and not forwarded.
@@ -40,7 +41,6 @@ POST /_local/faults, GET /_local/state, GET /_local/health.
 import argparse
 import copy
 import hashlib
-import html
 import http.client
 import json
 import os
@@ -52,11 +52,13 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, unquote, urlencode
+from urllib.parse import parse_qs
 
 import authorization
 import documented_rules
 import service_models
+from moto_account import MotoAccount
+from real_formats import domain_ids_for_callers, domain_ids_for_moto, store_ids_for_callers, store_ids_for_moto, studio_urls
 
 LOCK = threading.Lock()
 STATE = {
@@ -183,44 +185,6 @@ class Authorizer:
 AUTHORIZER = None
 
 
-class MotoAccount:
-    """What the account holds now, read from moto (for the authorization and the documented rules)."""
-
-    def __init__(self, moto_port, region):
-        self.moto_port = moto_port
-        self.region = region
-
-    def iam(self, action, **params):
-        conn = http.client.HTTPConnection("127.0.0.1", self.moto_port, timeout=30)
-        body = urlencode(dict(Action=action, Version="2010-05-08", **params))
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Authorization": f"AWS4-HMAC-SHA256 Credential=testing/20260101/{self.region}/iam/aws4_request, SignedHeaders=host, Signature=0",
-        }
-        conn.request("POST", "/", body=body, headers=headers)
-        answer = conn.getresponse().read().decode("utf-8", "replace")
-        conn.close()
-        return answer
-
-    def role_boundary(self, role):
-        found = re.search(r"<PermissionsBoundaryArn>([^<]+)</PermissionsBoundaryArn>", self.iam("GetRole", RoleName=role))
-        return found.group(1) if found else None
-
-    def inline_policies(self, role):
-        names = re.findall(r"<member>([^<]+)</member>", self.iam("ListRolePolicies", RoleName=role))
-        documents = {}
-        for name in names:
-            found = re.search(r"<PolicyDocument>([^<]*)</PolicyDocument>", self.iam("GetRolePolicy", RoleName=role, PolicyName=name))
-            documents[name] = unquote(html.unescape(found.group(1))) if found else ""
-        return documents
-
-    def attached_policies(self, role):
-        return re.findall(r"<PolicyArn>([^<]+)</PolicyArn>", self.iam("ListAttachedRolePolicies", RoleName=role))
-
-    def role_tag_keys(self, role):
-        return re.findall(r"<Key>([^<]+)</Key>", self.iam("ListRoleTags", RoleName=role))
-
-
 def json_response(payload, status=200):
     return status, {"Content-Type": "application/x-amz-json-1.1"}, json.dumps(payload).encode()
 
@@ -240,80 +204,6 @@ def send_to_queue(moto_port, region, queue_url, message):
     conn.close()
     if answer.status != 200:
         print(f"could not deliver to {queue_url}: {answer.status}", file=sys.stderr, flush=True)
-
-
-# moto's identity store ids (`d-` and ten letters or digits) -> ids in the real format (`d-` and
-# ten hex digits, as the service models require), and back.
-STORE_IDS = {}
-MOTO_STORE_ID = re.compile(rb'"IdentityStoreId"\s*:\s*"(d-[a-z0-9]{10})"')
-
-
-def store_ids_for_callers(data):
-    for moto_id in set(MOTO_STORE_ID.findall(data)):
-        real = b"d-" + hashlib.sha256(moto_id).hexdigest()[:10].encode()
-        with LOCK:
-            STORE_IDS[real] = moto_id
-        data = data.replace(moto_id, real)
-    return data
-
-
-def store_ids_for_moto(body):
-    with LOCK:
-        known = list(STORE_IDS.items())
-    for real, moto_id in known:
-        body = body.replace(real, moto_id)
-    return body
-
-
-# moto's domain ids (`d-` and the domain's name) -> ids in the real format (`d-` and twelve
-# lower-case letters or digits: a name past 61 characters makes moto's id invalid), and back.
-DOMAIN_IDS = {}
-MOTO_DOMAIN_ID = re.compile(rb'(?:"DomainId"\s*:\s*"|:domain/)(d-[A-Za-z0-9-]+)')
-
-
-def bounded(text_id):
-    """A pattern for the id as a whole word (d-team-a is not inside d-team-ab)."""
-    return re.compile(rb"(?<![A-Za-z0-9-])" + re.escape(text_id) + rb"(?![A-Za-z0-9-])")
-
-
-def studio_urls(data, region):
-    """A domain's Studio URL as SageMaker gives it (`https://DOMAIN-ID.studio.REGION.sagemaker.aws`);
-    moto's is the domain name under a test host."""
-    if not data.startswith(b"{"):
-        return data
-    answer = json.loads(data)
-
-    def fix(node):
-        if isinstance(node, dict):
-            domain_id = node.get("DomainId") or (node.get("DomainArn") or "").rpartition("domain/")[2]
-            if "Url" in node and domain_id:
-                node["Url"] = f"https://{domain_id}.studio.{region}.sagemaker.aws"
-            for value in node.values():
-                fix(value)
-        elif isinstance(node, list):
-            for value in node:
-                fix(value)
-
-    fix(answer)
-    return json.dumps(answer).encode()
-
-
-def domain_ids_for_callers(data):
-    for moto_id in set(MOTO_DOMAIN_ID.findall(data)):
-        real = b"d-" + hashlib.sha256(moto_id).hexdigest()[:12].encode()
-        with LOCK:
-            DOMAIN_IDS[real] = moto_id
-        data = bounded(moto_id).sub(real, data)
-    return data
-
-
-def domain_ids_for_moto(body):
-    with LOCK:
-        known = list(DOMAIN_IDS.items())
-    for real, moto_id in known:
-        if real in body:
-            body = bounded(real).sub(moto_id, body)
-    return body
 
 
 def take_fault(op, body):
