@@ -213,17 +213,23 @@ async fn network_discovery_checks_vpc_only_networks(s: &LocalSession) -> Result<
         let rule = aws_sdk_ec2::types::IpPermission::builder().ip_protocol("tcp").from_port(*from).to_port(*to).user_id_group_pairs(itself).build();
         ec2.authorize_security_group_ingress().group_id(&group).ip_permissions(rule).send().await?;
     }
-    for service in ["sagemaker.api", "sagemaker.runtime"] {
-        ec2.create_vpc_endpoint()
-            .vpc_id(&vpc)
-            .service_name(format!("com.amazonaws.us-east-1.{service}"))
-            .vpc_endpoint_type(VpcEndpointType::Interface)
-            .subnet_ids(&subnet)
-            .security_group_ids(&group)
-            .private_dns_enabled(true)
-            .send()
-            .await?;
+    // Interface endpoints without private DNS do not count.
+    for (i, service) in onboarding_core::network::required_endpoints(REGION).into_iter().enumerate() {
+        let endpoint = ec2.create_vpc_endpoint().vpc_id(&vpc).service_name(service).vpc_endpoint_type(VpcEndpointType::Interface).subnet_ids(&subnet);
+        endpoint.security_group_ids(&group).private_dns_enabled(i > 0).send().await?;
     }
+    let result = network_discovery::handler(&adapter, REGION, event(validated(request.clone()).await?)).await;
+    let Err(e) = result else { anyhow::bail!("an endpoint without private DNS counted") };
+    ensure!(e.message.contains("sagemaker.api") && !e.message.contains("sagemaker.runtime"), "{e}");
+    ec2.create_vpc_endpoint()
+        .vpc_id(&vpc)
+        .service_name(format!("com.amazonaws.{REGION}.sagemaker.api"))
+        .vpc_endpoint_type(VpcEndpointType::Interface)
+        .subnet_ids(&subnet)
+        .security_group_ids(&group)
+        .private_dns_enabled(true)
+        .send()
+        .await?;
     let state = network_discovery::handler(&adapter, REGION, event(validated(request).await?)).await?;
     ensure!(state.network.as_ref().is_some_and(|n| n.subnet_ids == [subnet.clone()] && n.security_group_ids == [group.clone()]));
     Ok(())

@@ -136,7 +136,9 @@ async fn vpc_only_example_in_a_prepared_network(s: &LocalSession) -> Result<()> 
     let mut request = example("vpc-only")?;
     let prepared = local_aws::prepare::prepare_network(s.aws.sdk_config(), &s.aws.region, &mut request, 31).await?;
     let kinds: Vec<&str> = prepared.iter().map(|p| p.kind).collect();
-    ensure!(kinds == ["VPC", "subnet", "subnet", "security group", "interface endpoint", "interface endpoint"], "{kinds:?}");
+    let endpoints = ["interface endpoint"; 4].into_iter().chain(["gateway endpoint"]);
+    let expected: Vec<&str> = ["VPC", "subnet", "subnet", "security group"].into_iter().chain(endpoints).collect();
+    ensure!(kinds == expected, "{kinds:?}");
     let vpc = request["network"]["vpcId"].as_str().context("vpc")?.to_string();
     let subnets = request["network"]["subnetIds"].clone();
     let group = request["network"]["securityGroupIds"][0].as_str().context("security group")?.to_string();

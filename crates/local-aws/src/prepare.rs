@@ -79,17 +79,20 @@ pub async fn prepare_network(config: &aws_config::SdkConfig, region: &str, reque
             ec2.authorize_security_group_ingress().group_id(group).set_ip_permissions(Some(permissions)).send().await.context("opening the group to itself")?;
         }
         for service in required_endpoints(region) {
-            ec2.create_vpc_endpoint()
-                .vpc_id(&vpc_id)
-                .service_name(&service)
-                .vpc_endpoint_type(VpcEndpointType::Interface)
-                .set_subnet_ids(Some(subnets.clone()))
-                .set_security_group_ids(Some(groups.clone()))
-                .private_dns_enabled(true)
-                .send()
-                .await
-                .with_context(|| format!("creating the {service} endpoint"))?;
-            prepared.push(Prepared { kind: "interface endpoint", named: service.clone(), local: service });
+            let create = ec2.create_vpc_endpoint().vpc_id(&vpc_id).service_name(&service);
+            // S3 through a gateway endpoint, the others through interface endpoints with private DNS.
+            let (create, kind) = if service.ends_with(".s3") {
+                (create.vpc_endpoint_type(VpcEndpointType::Gateway), "gateway endpoint")
+            } else {
+                let interface = create
+                    .vpc_endpoint_type(VpcEndpointType::Interface)
+                    .set_subnet_ids(Some(subnets.clone()))
+                    .set_security_group_ids(Some(groups.clone()))
+                    .private_dns_enabled(true);
+                (interface, "interface endpoint")
+            };
+            create.send().await.with_context(|| format!("creating the {service} endpoint"))?;
+            prepared.push(Prepared { kind, named: service.clone(), local: service });
         }
     }
     request["network"]["vpcId"] = json!(vpc_id);

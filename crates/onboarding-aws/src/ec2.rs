@@ -1,7 +1,7 @@
 //! EC2 reads for network discovery: the default VPC, and a VPC's subnets, route tables,
 //! endpoints and security groups.
 
-use aws_sdk_ec2::types::{Filter, SecurityGroup, State};
+use aws_sdk_ec2::types::{Filter, SecurityGroup, State, VpcEndpoint, VpcEndpointType};
 use onboarding_core::ports::{GroupRule, NetworkPort, PortResult, RouteInfo, RouteTableInfo, SubnetInfo, VpcNetwork, VpcReads};
 
 use crate::classify;
@@ -73,8 +73,11 @@ impl Ec2Adapter {
         // Only an available endpoint serves: Pending, PendingAcceptance and Partial do not yet.
         // EC2 answers the state in lower case ("available"), which the SDK's enum (spelt
         // "Available") keeps as an unknown value: compare the text.
-        let usable = |s: Option<&State>| s.is_some_and(|s| s.as_str().eq_ignore_ascii_case("available"));
-        Ok(items.iter().filter(|e| usable(e.state())).filter_map(|e| e.service_name().map(str::to_string)).collect())
+        let available = |s: Option<&State>| s.is_some_and(|s| s.as_str().eq_ignore_ascii_case("available"));
+        // An interface endpoint serves Studio's calls to the service's usual name only with
+        // private DNS; a gateway endpoint (S3) serves through the route tables.
+        let resolvable = |e: &VpcEndpoint| e.vpc_endpoint_type() == Some(&VpcEndpointType::Gateway) || e.private_dns_enabled() == Some(true);
+        Ok(items.iter().filter(|e| available(e.state()) && resolvable(e)).filter_map(|e| e.service_name().map(str::to_string)).collect())
     }
 
     async fn security_groups(&self, vpc_id: &str) -> PortResult<Vec<SecurityGroup>> {
@@ -194,7 +197,28 @@ mod tests {
         });
         let endpoints = mock!(Client::describe_vpc_endpoints).then_output(|| {
             DescribeVpcEndpointsOutput::builder()
-                .vpc_endpoints(VpcEndpoint::builder().service_name("com.amazonaws.us-east-1.sagemaker.api").state(State::from("available")).build())
+                .vpc_endpoints(
+                    VpcEndpoint::builder()
+                        .service_name("com.amazonaws.us-east-1.sagemaker.api")
+                        .state(State::from("available"))
+                        .private_dns_enabled(true)
+                        .build(),
+                )
+                .vpc_endpoints(
+                    VpcEndpoint::builder()
+                        .service_name("com.amazonaws.us-east-1.s3")
+                        .state(State::from("available"))
+                        .vpc_endpoint_type(VpcEndpointType::Gateway)
+                        .build(),
+                )
+                // Without private DNS, Studio's calls to the service's name do not reach it.
+                .vpc_endpoints(
+                    VpcEndpoint::builder()
+                        .service_name("com.amazonaws.us-east-1.sagemaker.runtime")
+                        .state(State::from("available"))
+                        .private_dns_enabled(false)
+                        .build(),
+                )
                 .vpc_endpoints(VpcEndpoint::builder().service_name("com.amazonaws.us-east-1.sts").state(State::Deleted).build())
                 .vpc_endpoints(VpcEndpoint::builder().service_name("com.amazonaws.us-east-1.logs").state(State::PendingAcceptance).build())
                 .build()
@@ -210,7 +234,7 @@ mod tests {
         assert_eq!(vpc.subnets[0].availability_zone_id, "use1-az1");
         assert!(vpc.route_tables[0].main);
         assert_eq!(vpc.route_tables[0].routes[0].nat_gateway_id.as_deref(), Some("nat-1"));
-        assert_eq!(vpc.endpoint_services, vec!["com.amazonaws.us-east-1.sagemaker.api"]);
+        assert_eq!(vpc.endpoint_services, vec!["com.amazonaws.us-east-1.sagemaker.api", "com.amazonaws.us-east-1.s3"]);
         assert_eq!(vpc.security_group_ids, vec!["sg-1"]);
     }
 

@@ -11,9 +11,10 @@ use crate::state::ResolvedNetwork;
 /// limits; subnets there are left out unless named explicitly. Extend as AWS documents more.
 pub const CONSTRAINED_AZ_IDS: &[&str] = &["use1-az3", "usw1-az2", "apne1-az3", "cac1-az3"];
 
-/// Interface endpoints Studio needs in a VpcOnly VPC without a NAT route.
-pub fn required_endpoints(region: &str) -> [String; 2] {
-    [crate::partition::endpoint_service(region, "sagemaker.api"), crate::partition::endpoint_service(region, "sagemaker.runtime")]
+/// The VPC endpoints SageMaker documents for a VpcOnly domain without a way to the internet:
+/// the SageMaker API and runtime, STS, CloudWatch Logs and S3 (S3 may be a gateway endpoint).
+pub fn required_endpoints(region: &str) -> Vec<String> {
+    ["sagemaker.api", "sagemaker.runtime", "sts", "logs", "s3"].iter().map(|service| crate::partition::endpoint_service(region, service)).collect()
 }
 
 /// What `resolve_network` needs read about the VPC for this request.
@@ -135,7 +136,7 @@ fn check_vpc_only(vpc: &VpcNetwork, subnets: &[SubnetInfo], groups: &[String], r
             subnets.iter().filter(|s| private_egress(route_table_of(vpc, &s.subnet_id)).is_none()).map(|s| s.subnet_id.as_str()).collect();
         if !without_egress.is_empty() {
             missing.push(format!(
-                "no interface endpoint for {} in {} and no route to a NAT gateway, transit gateway, NAT instance or firewall endpoint in {}",
+                "no available endpoint (with private DNS, for interface endpoints) for {} in {} and no route to a NAT gateway, transit gateway, NAT instance or firewall endpoint in {}",
                 absent.join(", "),
                 vpc.vpc_id,
                 without_egress.join(", ")
