@@ -30,15 +30,14 @@ pub fn resolve_network(wanted: &Network, vpc: &VpcNetwork, region: &str) -> Resu
     if !missing_groups.is_empty() {
         return Err(not_found("security groups", &missing_groups, &vpc.vpc_id));
     }
-    if wanted.access_type == NetworkAccessType::VpcOnly {
-        check_vpc_only(vpc, &subnets, &wanted.security_group_ids, region)?;
-    }
+    let warnings = if wanted.access_type == NetworkAccessType::VpcOnly { check_vpc_only(vpc, &subnets, wanted, region)? } else { Vec::new() };
     Ok(ResolvedNetwork {
         vpc_id: vpc.vpc_id.clone(),
         subnet_ids: subnets.iter().map(|s| s.subnet_id.clone()).collect(),
         availability_zone_ids: subnets.iter().map(|s| s.availability_zone_id.clone()).collect(),
         security_group_ids: wanted.security_group_ids.clone(),
         skipped_subnets: skipped,
+        warnings,
     })
 }
 
@@ -115,8 +114,11 @@ fn admits(rule: &GroupRule, groups: &[String], from: i32, to: i32) -> bool {
     groups.contains(&rule.source_group_id) && (rule.protocol == "-1" || (rule.protocol == "tcp" && rule.from_port <= from && rule.to_port >= to))
 }
 
-fn check_vpc_only(vpc: &VpcNetwork, subnets: &[SubnetInfo], groups: &[String], region: &str) -> Result<(), OnboardingError> {
+/// What VpcOnly lacks here, as an error; the warnings of what the request vouches for.
+fn check_vpc_only(vpc: &VpcNetwork, subnets: &[SubnetInfo], wanted: &Network, region: &str) -> Result<Vec<String>, OnboardingError> {
+    let groups = &wanted.security_group_ids;
     let mut missing = Vec::new();
+    let mut warnings = Vec::new();
     for group in groups {
         for (from, to, what) in VPC_ONLY_GROUP_PORTS {
             let ports = if from == to { from.to_string() } else { format!("{from}-{to}") };
@@ -134,7 +136,15 @@ fn check_vpc_only(vpc: &VpcNetwork, subnets: &[SubnetInfo], groups: &[String], r
     if !absent.is_empty() {
         let without_egress: Vec<&str> =
             subnets.iter().filter(|s| private_egress(route_table_of(vpc, &s.subnet_id)).is_none()).map(|s| s.subnet_id.as_str()).collect();
-        if !without_egress.is_empty() {
+        if without_egress.is_empty() {
+            // A private way out serves the services' public endpoints.
+        } else if wanted.endpoints_provided_elsewhere {
+            warnings.push(format!(
+                "no endpoint for {} in {}: taken to be provided elsewhere (network.endpointsProvidedElsewhere)",
+                absent.join(", "),
+                vpc.vpc_id
+            ));
+        } else {
             missing.push(format!(
                 "no available endpoint (with private DNS, for interface endpoints) for {} in {} and no route to a NAT gateway, transit gateway, NAT instance or firewall endpoint in {}",
                 absent.join(", "),
@@ -144,7 +154,7 @@ fn check_vpc_only(vpc: &VpcNetwork, subnets: &[SubnetInfo], groups: &[String], r
         }
     }
     if missing.is_empty() {
-        Ok(())
+        Ok(warnings)
     } else {
         Err(OnboardingError::new(ErrorName::VpcOnlyNetworkIncomplete, missing.join("; ")))
     }
@@ -181,6 +191,23 @@ mod tests {
 
     fn rule(group: &str, protocol: &str, from_port: i32, to_port: i32, source: &str) -> GroupRule {
         GroupRule { group_id: group.into(), protocol: protocol.into(), from_port, to_port, source_group_id: source.into() }
+    }
+
+    #[test]
+    fn endpoints_provided_elsewhere_are_a_warning_not_an_error() {
+        let mut wanted = Network { access_type: NetworkAccessType::VpcOnly, security_group_ids: vec!["sg-1".into()], ..Default::default() };
+        assert_eq!(resolve_network(&wanted, &vpc(), "us-east-1").expect_err("no endpoints").name, ErrorName::VpcOnlyNetworkIncomplete);
+        wanted.endpoints_provided_elsewhere = true;
+        let resolved = resolve_network(&wanted, &vpc(), "us-east-1").expect("vouched for");
+        assert!(
+            resolved.warnings.len() == 1 && resolved.warnings[0].contains("sts") && resolved.warnings[0].contains("endpointsProvidedElsewhere"),
+            "{:?}",
+            resolved.warnings
+        );
+        // The rest is still checked.
+        let mut closed = vpc();
+        closed.group_rules.clear();
+        assert!(resolve_network(&wanted, &closed, "us-east-1").is_err());
     }
 
     #[test]

@@ -283,6 +283,10 @@ pub struct Network {
     /// Security groups for the users' apps (required for VpcOnly; at most 5).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub security_group_ids: Vec<String>,
+    /// VpcOnly: the endpoints are served from elsewhere (a shared-services VPC, through Route 53
+    /// Resolver rules), so their absence from this VPC is a warning in the summary, not an error.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub endpoints_provided_elsewhere: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -100,6 +100,10 @@ pub struct ResolvedNetwork {
     /// Subnets left out, with the reason (constrained zone, second subnet in a zone).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped_subnets: Vec<String>,
+    /// What was accepted on the request's word (endpoints provided elsewhere); in the summary.
+    /// Always present: the definition's summary reads it.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -491,6 +491,8 @@ fn check_network(r: &OnboardingRequest, p: &mut Problems) {
     check_ids("network.securityGroupIds", &n.security_group_ids, "sg", p);
     if n.access_type == NetworkAccessType::VpcOnly {
         p.check(!n.security_group_ids.is_empty(), "network.securityGroupIds", "VpcOnly needs at least one security group");
+    } else {
+        p.check(!n.endpoints_provided_elsewhere, "network.endpointsProvidedElsewhere", "only VpcOnly checks endpoints");
     }
 }
 

@@ -344,3 +344,11 @@ fn managed_policies_are_named_in_the_deployments_partition() {
     let problems = validate_json(&request.to_string(), &china).expect_err("another partition's policy");
     assert!(problems.iter().any(|p| p.path == "executionRole.managedPolicyArns[0]"), "{problems:?}");
 }
+
+#[test]
+fn endpoints_provided_elsewhere_is_for_vpc_only() {
+    refused(json!({"network": {"endpointsProvidedElsewhere": true}}), "network.endpointsProvidedElsewhere", "only VpcOnly");
+    let vpc_only =
+        json!({"network": {"accessType": "VpcOnly", "vpcId": "vpc-0abc1234", "securityGroupIds": ["sg-0abc1234"], "endpointsProvidedElsewhere": true}});
+    assert!(check(vpc_only).is_ok());
+}
