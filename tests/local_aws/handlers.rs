@@ -213,6 +213,12 @@ async fn network_discovery_checks_vpc_only_networks(s: &LocalSession) -> Result<
         let rule = aws_sdk_ec2::types::IpPermission::builder().ip_protocol("tcp").from_port(*from).to_port(*to).user_id_group_pairs(itself).build();
         ec2.authorize_security_group_ingress().group_id(&group).ip_permissions(rule).send().await?;
     }
+    // Endpoints served from a shared-services VPC: the request vouches for them, the summary warns.
+    let mut vouched = request.clone();
+    vouched["network"]["endpointsProvidedElsewhere"] = json!(true);
+    let state = network_discovery::handler(&adapter, REGION, event(validated(vouched).await?)).await?;
+    let warnings = state.network.map(|n| n.warnings).unwrap_or_default();
+    ensure!(warnings.len() == 1 && warnings[0].contains("sagemaker.api"), "{warnings:?}");
     // Interface endpoints without private DNS do not count.
     for (i, service) in onboarding_core::network::required_endpoints(REGION).into_iter().enumerate() {
         let endpoint = ec2.create_vpc_endpoint().vpc_id(&vpc).service_name(service).vpc_endpoint_type(VpcEndpointType::Interface).subnet_ids(&subnet);

@@ -78,6 +78,7 @@ async fn cli_flow_example_onboards_end_to_end(s: &LocalSession) -> Result<()> {
     let domain_id = field(summary, "domainId")?;
     let url = field(summary, "domainUrl")?;
     ensure!(field(summary, "onboardingId")? == "ticket-OPS-1001");
+    ensure!(summary["networkWarnings"] == json!([]), "a public network has nothing to warn of: {summary}");
 
     let d = describe(s, domain_id).await?;
     let user = d.default_user_settings().context("user settings")?;
