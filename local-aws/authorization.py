@@ -17,6 +17,14 @@ ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/")
 ADDRESS = re.compile(r"<([^<>]+)>\s*$")
 
 
+def request_params(body):
+    """A request's parameters: its JSON body, or its query-protocol form (one value a key)."""
+    text = body.decode("utf-8", "replace") if body else ""
+    if text.startswith("{"):
+        return json.loads(text)
+    return {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
+
+
 class Call:
     """One signed request: its operation key (`service:Action`), its parameters and where it
     was sent (the region of its credential scope)."""
@@ -27,12 +35,7 @@ class Call:
         self.path = path
         self.region = region
         self.account = account
-        self.params = {}
-        text = body.decode("utf-8", "replace") if body else ""
-        if text.startswith("{"):
-            self.params = json.loads(text)
-        elif text:
-            self.params = {k: v[0] for k, v in parse_qs(text).items()}
+        self.params = request_params(body)
 
     def arn(self, service, resource, region=True, account=True):
         return f"arn:aws:{service}:{self.region if region else ''}:{self.account if account else ''}:{resource}"

@@ -339,8 +339,7 @@ class Router(BaseHTTPRequestHandler):
         if body.startswith(b"{"):
             message = service_models.validation_message(service, self.headers.get("X-Amz-Target"), self.command, self.path, json.loads(body))
         elif self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
-            form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
-            message = service_models.query_message(service, form)
+            message = service_models.query_message(service, authorization.request_params(body))
         else:
             return None
         if message is None:
@@ -366,9 +365,7 @@ class Router(BaseHTTPRequestHandler):
         """None, or the answer to a call that breaks a rule of local-aws/documented_rules.py."""
         if not any(op == operation for operation, _, _ in documented_rules.RULES):
             return None
-        text = body.decode("utf-8", "replace")
-        params = json.loads(text) if text.startswith("{") else {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
-        refusal = documented_rules.broken(op, params, MotoAccount(self.moto_port, self.region))
+        refusal = documented_rules.broken(op, authorization.request_params(body), MotoAccount(self.moto_port, self.region))
         if refusal is None:
             return None
         status, code, message = refusal
@@ -536,16 +533,7 @@ class Router(BaseHTTPRequestHandler):
 
     def identity_center_instance_id(self):
         """The id of the account's Identity Center instance (moto's), as in its ARN."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.moto_port, timeout=30)
-        headers = {
-            "Content-Type": "application/x-amz-json-1.1",
-            "X-Amz-Target": "SWBExternalService.ListInstances",
-            "Authorization": f"AWS4-HMAC-SHA256 Credential=testing/20260101/{self.region}/sso/aws4_request, SignedHeaders=host, Signature=0",
-        }
-        conn.request("POST", "/", body=b"{}", headers=headers)
-        answer = conn.getresponse().read()
-        conn.close()
-        instances = json.loads(answer or b"{}").get("Instances", [])
+        instances = (self.moto_json("SWBExternalService.ListInstances", "sso", {}) or {}).get("Instances", [])
         return instances[0]["InstanceArn"].rsplit("/", 1)[-1] if instances else "ssoins-local"
 
     # --- SageMaker user profiles --------------------------------------------------------
