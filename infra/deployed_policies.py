@@ -67,6 +67,7 @@ SAMPLE_ARNS = {
     "AWS::Events::EventBus": "arn:{partition}:events:{region}:{account}:event-bus/{name}",
     "AWS::Events::Rule": "arn:{partition}:events:{region}:{account}:rule/{name}",
     "AWS::KMS::Key": "arn:{partition}:kms:{region}:{account}:key/{name}",
+    "AWS::DynamoDB::Table": "arn:{partition}:dynamodb:{region}:{account}:table/{name}",
 }
 # What Ref returns, where it is the ARN rather than the name.
 REF_IS_ARN = {"AWS::StepFunctions::StateMachine", "AWS::IAM::ManagedPolicy"}

@@ -156,6 +156,8 @@ def sso_needs(call):
 
 
 def ses_needs(call):
+    if call.op == "ses:GetAccount":
+        return [Need(call.op, "*")]
     if call.op != "ses:SendEmail":
         return None
     sender = call.params.get("FromEmailAddress", "")
@@ -186,6 +188,12 @@ def ec2_needs(call):
     return None
 
 
+def dynamodb_needs(call):
+    if call.op in ("dynamodb:Query", "dynamodb:PutItem", "dynamodb:GetItem"):
+        return [Need(call.op, call.arn("dynamodb", f"table/{call.params.get('TableName', '')}"))]
+    return None
+
+
 def needs_of(call, role_boundary):
     """The authorizations a call needs, or None when this module does not know the operation."""
     service = call.op.split(":", 1)[0]
@@ -200,5 +208,6 @@ def needs_of(call, role_boundary):
         "events": events_needs,
         "states": states_needs,
         "ec2": ec2_needs,
+        "dynamodb": dynamodb_needs,
     }.get(service)
     return handler(call) if handler else None

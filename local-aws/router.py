@@ -78,6 +78,9 @@ STATE = {
     "faults": {},
     # Operation key -> number of calls seen.
     "calls": {},
+    # SES's 24-hour sending quotas, each over the SendEmail calls whose body holds its `match`
+    # text: {"match", "max24HourSend", "windowSeconds", "sent": [times]}.
+    "sesQuotas": [],
     # Operation key -> request bodies, for the operations in RECORDED.
     "recorded": {},
     # Function -> {"maximumRetryAttempts": N, "onFailureQueueUrl": URL}, for asynchronous invocations.
@@ -141,6 +144,8 @@ def operation_of(method, path, headers, body):
             return f"{service}:{action}"
     if service == "ses" and path.startswith("/v2/email/outbound-emails"):
         return "ses:SendEmail"
+    if service == "ses" and method == "GET" and path.split("?")[0] == "/v2/email/account":
+        return "ses:GetAccount"
     return f"{service}:{method} {path.split('?')[0]}"
 
 
@@ -269,7 +274,7 @@ class Router(BaseHTTPRequestHandler):
             if self.path.startswith("/_local/"):
                 return self.send(*self.control(body))
             op = operation_of(self.command, self.path, self.headers, body)
-            refusal = self.authorize(op, body) or self.validate(body) or self.break_documented_rule(op, body)
+            refusal = self.authorize(op, body) or self.validate(body) or self.break_documented_rule(op, body) or self.over_ses_quota(op, body)
             if refusal:
                 with LOCK:
                     STATE["calls"][op] = STATE["calls"].get(op, 0) + 1
@@ -371,6 +376,32 @@ class Router(BaseHTTPRequestHandler):
         status, code, message = refusal
         print(f"{op}: {code}: {message}", file=sys.stderr, flush=True)
         return aws_error(service_of(self.headers) or "unknown", status, code, message)
+
+    def over_ses_quota(self, op, body):
+        """None, or SES's answer to a send past a configured 24-hour quota: throttling with the
+        message SES documents ("Daily message quota exceeded")."""
+        if op != "ses:SendEmail":
+            return None
+        now = time.time()
+        with LOCK:
+            for quota in STATE["sesQuotas"]:
+                if quota["match"].encode() not in body:
+                    continue
+                quota["sent"] = [t for t in quota["sent"] if now - t < quota.get("windowSeconds", 86400)]
+                if len(quota["sent"]) >= quota["max24HourSend"]:
+                    return aws_error("ses", 429, "TooManyRequestsException", "Daily message quota exceeded.")
+                quota["sent"].append(now)
+        return None
+
+    def get_account(self, _req):
+        """SES v2 GetAccount: a production account whose send rate keeps local runs quick."""
+        return json_response({
+            "DedicatedIpAutoWarmupEnabled": False,
+            "EnforcementStatus": "HEALTHY",
+            "ProductionAccessEnabled": True,
+            "SendingEnabled": True,
+            "SendQuota": {"Max24HourSend": 50000.0, "MaxSendRate": 200.0, "SentLast24Hours": float(STATE["calls"].get("ses:SendEmail", 0))},
+        })
 
     def route(self, op, body):
         if op.startswith("lambda:Invoke:"):
@@ -632,6 +663,9 @@ class Router(BaseHTTPRequestHandler):
                             STATE[key].pop(name, None)
                         else:
                             STATE[key][name] = value
+            elif path == "/_local/ses-quota":
+                # {"match": "text of the sends it counts", "max24HourSend": 100, "windowSeconds": 86400}
+                STATE["sesQuotas"].append({"match": req["match"], "max24HourSend": int(req["max24HourSend"]), "windowSeconds": float(req.get("windowSeconds", 86400)), "sent": []})
             elif path == "/_local/faults":
                 # {"op": "sagemaker:CreateDomain", "count": 2, "status": 400, "code": "ThrottlingException",
                 #  "message": "...", "delayMs": 0, "match": "text the request body must contain",
@@ -639,7 +673,7 @@ class Router(BaseHTTPRequestHandler):
                 fault = {k: req[k] for k in ("status", "code", "message", "delayMs", "match", "matchDomain", "lambdaError") if k in req}
                 STATE["faults"].setdefault(req["op"], []).extend([fault] * int(req.get("count", 1)))
             elif path == "/_local/reset":
-                for key, empty in (("pending", {}), ("assignments", {}), ("profiles", {}), ("faults", {}), ("calls", {}), ("failDomains", {}), ("pendingPollsByName", {}), ("recorded", {}), ("denied", []), ("invalid", [])):
+                for key, empty in (("pending", {}), ("assignments", {}), ("profiles", {}), ("faults", {}), ("calls", {}), ("failDomains", {}), ("pendingPollsByName", {}), ("recorded", {}), ("denied", []), ("invalid", []), ("sesQuotas", [])):
                     STATE[key] = empty
                 STATE["domainPendingPolls"] = 0
                 STATE["deletingListings"] = 1
@@ -658,6 +692,7 @@ LOCAL_OPERATIONS = {
     "sso:ListApplicationAssignments": Router.list_application_assignments,
     "sso:DescribeApplicationAssignment": Router.describe_application_assignment,
     "sso:DeleteApplicationAssignment": Router.delete_application_assignment,
+    "ses:GetAccount": Router.get_account,
 }
 
 

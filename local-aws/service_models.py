@@ -24,6 +24,7 @@ MODELS = {
     "ses": "sesv2",
     "iam": "iam",
     "ec2": "ec2",
+    "dynamodb": "dynamodb",
 }
 QUERY_NAMING = {"query": QuerySerializer(), "ec2": EC2Serializer()}
 

@@ -95,6 +95,14 @@ class IdentityCenterMailAndEvents(unittest.TestCase):
         found = needs("ses:SendEmail", {"FromEmailAddress": "SageMaker onboarding <onboarding@example.com>"})
         self.assertEqual(found, [("ses:SendEmail", f"arn:aws:ses:eu-west-1:{ACCOUNT}:identity/onboarding@example.com", {"ses:FromAddress": "onboarding@example.com"})])
 
+    def test_the_sending_quota_takes_no_resource(self):
+        self.assertEqual(needs("ses:GetAccount", {}), [("ses:GetAccount", "*", {})])
+
+    def test_the_invitation_ledger_is_named_by_its_table(self):
+        found = needs("dynamodb:PutItem", {"TableName": "ledger", "Item": {}})
+        self.assertEqual(found, [("dynamodb:PutItem", f"arn:aws:dynamodb:eu-west-1:{ACCOUNT}:table/ledger", {})])
+        self.assertIsNone(needs("dynamodb:DeleteTable", {"TableName": "ledger"}))
+
     def test_events_go_to_each_named_bus_or_the_default_one(self):
         found = needs("events:PutEvents", {"Entries": [{"EventBusName": "tickets"}, {"Source": "s"}]})
         self.assertEqual([r for _, r, _ in found], [f"arn:aws:events:eu-west-1:{ACCOUNT}:event-bus/default", f"arn:aws:events:eu-west-1:{ACCOUNT}:event-bus/tickets"])

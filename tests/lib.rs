@@ -24,7 +24,7 @@ impl Env {
     pub fn session(&self) -> Result<&LocalSession> {
         let started = self.session.get_or_init(|| {
             // Short polls and a generous bound: tests hold domains Pending on purpose.
-            let tunables = Tunables { poll_interval_seconds: 1, max_polls: 8 };
+            let tunables = Tunables { poll_interval_seconds: 1, max_polls: 8, quota_wait_seconds: 2 };
             self.runtime.block_on(LocalSession::start(&root(), tunables)).map_err(|e| format!("{e:#}"))
         });
         started.as_ref().map_err(|e| anyhow::anyhow!("the local AWS did not start: {e}"))

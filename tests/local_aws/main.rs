@@ -7,6 +7,7 @@ mod contract;
 mod deployment;
 mod entry_points;
 mod handlers;
+mod invitations;
 mod least_privilege;
 mod onboarding;
 mod one_build;
@@ -48,6 +49,7 @@ fn main() {
     trials.extend(onboarding::trials(&env));
     trials.extend(entry_points::trials(&env));
     trials.extend(resilience::trials(&env));
+    trials.extend(invitations::trials(&env));
     trials.extend(bad_input::trials(&env));
     trials.extend(router::trials(&env));
     trials.extend(least_privilege::trials(&env));

@@ -324,7 +324,7 @@ fn print_teams(teams: &[team_sizes::TeamRow]) {
     if teams.is_empty() {
         return;
     }
-    println!("\nTeams of growing size (groups of at most 100 people; each person invited by e-mail):\n");
+    println!("\nTeams of growing size (groups of about 100 people, at most 20 groups; each person invited by e-mail, at most once):\n");
     println!("| people | groups | largest state (KiB) | within 256 KiB | state transitions | Lambda GB-s | wall time (s) | cost per onboarding | outcome |");
     println!("|---:|---:|---:|---|---:|---:|---:|---:|---|");
     for t in teams {

@@ -65,8 +65,8 @@ pub fn local_state_machine_arn(region: &str) -> String {
 /// reach the state through the validate function's environment.
 pub use onboarding_core::state::Settings as Tunables;
 
-/// Short polls with a generous bound, so that a demo and the tests are quick.
-pub const LOCAL_TUNABLES: Tunables = Tunables { poll_interval_seconds: 1, max_polls: 30 };
+/// Short polls with a generous bound and short quota waits, so that a demo and the tests are quick.
+pub const LOCAL_TUNABLES: Tunables = Tunables { poll_interval_seconds: 1, max_polls: 30, quota_wait_seconds: 2 };
 
 /// The local substitutions: bare binary names (what cargo lambda watch serves) and the bus.
 pub fn local_substitutions(root: &Path) -> Result<BTreeMap<String, String>> {

@@ -16,6 +16,7 @@ pub mod async_invoke;
 pub mod authorization;
 pub mod deploy;
 mod http;
+pub mod ledger;
 pub mod prepare;
 mod processes;
 pub mod seed;
@@ -48,8 +49,13 @@ pub fn permissions_boundary_arn() -> String {
 /// The deployment template (`infra/template.yaml`), which the local AWS follows where it sets
 /// something up as a deployment would (the permissions boundary, asynchronous invocations).
 pub fn deployment_template() -> Result<serde_yaml::Value> {
-    let text = std::fs::read_to_string(project_root().join("infra/template.yaml")).context("reading infra/template.yaml")?;
-    serde_yaml::from_str(&text).context("infra/template.yaml is not YAML")
+    read_template(&project_root().join("infra/template.yaml"))
+}
+
+/// A deployment template, read as YAML.
+pub fn read_template(path: &Path) -> Result<serde_yaml::Value> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_yaml::from_str(&text).with_context(|| format!("{} is not YAML", path.display()))
 }
 
 /// What the local deployment's functions validate requests with: `deployment_env`, read as they
@@ -173,6 +179,8 @@ impl LocalAws {
             .env(onboarding_core::config::EVENT_BUS_NAME, deploy::LOCAL_EVENT_BUS)
             .env("POLL_INTERVAL_SECONDS", options.tunables.poll_interval_seconds.to_string())
             .env("MAX_POLLS", options.tunables.max_polls.to_string())
+            .env(onboarding_core::config::QUOTA_WAIT_SECONDS, options.tunables.quota_wait_seconds.to_string())
+            .env(onboarding_core::config::INVITATIONS_TABLE, ledger::LOCAL_INVITATIONS_TABLE)
             .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()));
         processes.push(Managed::spawn("cargo lambda watch", watch, &options.log_dir.join("functions.log"))?);
 
@@ -234,6 +242,13 @@ impl LocalAws {
         for p in self.processes.drain(..) {
             std::mem::forget(p);
         }
+    }
+
+    /// An SES 24-hour sending quota over the sends whose body holds `matching` (a domain name):
+    /// past `max` sends in `window`, SES answers "Daily message quota exceeded".
+    pub fn limit_daily_sends(&self, matching: &str, max: u32, window: Duration) -> Result<()> {
+        let body = json!({"match": matching, "max24HourSend": max, "windowSeconds": window.as_secs_f64()});
+        http::json(self.router_port, "POST", "/_local/ses-quota", Some(&body)).map(|_| ())
     }
 
     /// Router settings: `{"domainPendingPolls": N, "failDomains": {"name": "reason"}}`.

@@ -87,3 +87,44 @@ fn resolve(value: &serde_yaml::Value) -> serde_json::Value {
         other => serde_json::to_value(other).unwrap_or(serde_json::Value::Null),
     }
 }
+
+/// Identity store writes in flight while seeding a team.
+const SEEDING: usize = 16;
+
+/// Creates `people` users named `<prefix>-user<n>` (each with `<name>@example.com`) in `groups`
+/// groups `<prefix>-group<n>` of about equal size; returns the groups' display names.
+pub async fn seed_team(config: &aws_config::SdkConfig, store_id: &str, prefix: &str, people: usize, groups: usize) -> Result<Vec<String>> {
+    use futures::{StreamExt, TryStreamExt};
+    let store = aws_sdk_identitystore::Client::new(config);
+    let user_ids: Vec<String> = futures::stream::iter((0..people).map(|i| {
+        let name = format!("{prefix}-user{i:05}");
+        let request = store
+            .create_user()
+            .identity_store_id(store_id)
+            .user_name(&name)
+            .display_name(format!("Team Member {i}"))
+            .name(Name::builder().given_name("Team").family_name(format!("Member {i}")).build())
+            .emails(Email::builder().value(format!("{name}@example.com")).primary(true).build());
+        async move { anyhow::Ok(request.send().await.with_context(|| format!("creating {name}"))?.user_id().to_string()) }
+    }))
+    .buffered(SEEDING)
+    .try_collect()
+    .await?;
+
+    let per_group = people.div_ceil(groups.max(1)).max(1);
+    let mut names = Vec::new();
+    for (g, members) in user_ids.chunks(per_group).enumerate() {
+        let name = format!("{prefix}-group{g:02}");
+        let group = store.create_group().identity_store_id(store_id).display_name(&name).send().await.with_context(|| format!("creating {name}"))?;
+        let group_id = group.group_id().to_string();
+        futures::stream::iter(members.iter().map(|user_id| {
+            let request = store.create_group_membership().identity_store_id(store_id).group_id(&group_id).member_id(MemberId::UserId(user_id.clone()));
+            async move { request.send().await.context("adding a member") }
+        }))
+        .buffered(SEEDING)
+        .try_collect::<Vec<_>>()
+        .await?;
+        names.push(name);
+    }
+    Ok(names)
+}

@@ -196,3 +196,18 @@ fn elapsed(from: &aws_smithy_types::DateTime, to: &aws_smithy_types::DateTime) -
     let millis = to.to_millis().unwrap_or(0) - from.to_millis().unwrap_or(0);
     Duration::from_millis(millis.max(0) as u64)
 }
+
+/// The largest input or output any state of the execution had, in bytes (Step Functions refuses
+/// more than 256 KiB).
+pub async fn largest_state(sfn: &aws_sdk_sfn::Client, execution_arn: &str) -> Result<usize> {
+    let events = history(sfn, execution_arn).await?;
+    let sizes = events.iter().flat_map(|e| {
+        [
+            e.state_entered_event_details().and_then(|d| d.input()).map(str::len),
+            e.state_exited_event_details().and_then(|d| d.output()).map(str::len),
+            e.task_succeeded_event_details().and_then(|d| d.output()).map(str::len),
+            e.lambda_function_succeeded_event_details().and_then(|d| d.output()).map(str::len),
+        ]
+    });
+    Ok(sizes.flatten().max().unwrap_or(0))
+}

@@ -28,9 +28,11 @@ impl LocalSession {
     /// Starts the local AWS with `options` (another template, for one) and deploys the workflow.
     pub async fn start_with(options: Options) -> Result<LocalSession> {
         let root = options.root.clone();
+        let template = local_aws::read_template(&options.template)?;
         let aws = LocalAws::start(options).await?;
         let seeded = seed_demo(aws.sdk_config(), SENDER_ADDRESS).await?;
         aws.set_up_async_invocations().await?;
+        local_aws::ledger::create_invitation_ledger(aws.sdk_config(), &template).await?;
         let state_machine_arn = deploy_state_machine(aws.sdk_config(), &root, LOCAL_STATE_MACHINE).await?;
         let sfn = aws_sdk_sfn::Client::new(aws.sdk_config());
         Ok(LocalSession { aws, state_machine_arn, seeded, sfn })

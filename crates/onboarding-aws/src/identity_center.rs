@@ -9,12 +9,7 @@ use onboarding_core::ports::{IdentityCenterInstance, IdentityCenterPort, PortRes
 use onboarding_core::state::ResolvedUser;
 use onboarding_core::{ErrorName, OnboardingError};
 
-use futures::{StreamExt, TryStreamExt};
-
 use crate::classify;
-
-/// Identity store reads in flight at once for one group's members.
-const CONCURRENT_READS: usize = 8;
 
 #[derive(Clone, Debug)]
 pub struct IdentityCenterAdapter {
@@ -38,25 +33,6 @@ impl IdentityCenterAdapter {
             .build()
             .map_err(|e| OnboardingError::new(ErrorName::AwsRequestFailed, e.to_string()))?;
         Ok(AlternateIdentifier::UniqueAttribute(attribute))
-    }
-
-    async fn describe_user(&self, store_id: &str, user_id: &str) -> PortResult<ResolvedUser> {
-        let out = self
-            .identity_store
-            .describe_user()
-            .identity_store_id(store_id)
-            .user_id(user_id)
-            .send()
-            .await
-            .map_err(|e| classify("identitystore:DescribeUser", &e))?;
-        let emails = out.emails();
-        let email = emails.iter().find(|e| e.primary()).or_else(|| emails.first()).and_then(|e| e.value()).map(str::to_string);
-        Ok(ResolvedUser {
-            user_name: out.user_name().unwrap_or_default().to_string(),
-            user_id: user_id.to_string(),
-            display_name: out.display_name().map(str::to_string),
-            email,
-        })
     }
 }
 
@@ -91,7 +67,7 @@ impl IdentityCenterPort for IdentityCenterAdapter {
         }
     }
 
-    async fn group_members(&self, store_id: &str, group_id: &str) -> PortResult<Vec<ResolvedUser>> {
+    async fn group_member_ids(&self, store_id: &str, group_id: &str) -> PortResult<Vec<String>> {
         let memberships = self
             .identity_store
             .list_group_memberships()
@@ -103,19 +79,32 @@ impl IdentityCenterPort for IdentityCenterAdapter {
             .collect::<Result<Vec<_>, _>>()
             .await
             .map_err(|e| classify("identitystore:ListGroupMemberships", &e))?;
-        // A few reads at a time: concurrent, yet well under identitystore's request rate.
-        let user_ids: Vec<String> = memberships
+        Ok(memberships
             .iter()
             .filter_map(|m| match m.member_id() {
                 Some(MemberId::UserId(user_id)) => Some(user_id.clone()),
                 _ => None,
             })
-            .collect();
-        futures::stream::iter(user_ids)
-            .map(|user_id| async move { self.describe_user(store_id, &user_id).await })
-            .buffered(CONCURRENT_READS)
-            .try_collect()
+            .collect())
+    }
+
+    async fn describe_user(&self, store_id: &str, user_id: &str) -> PortResult<ResolvedUser> {
+        let out = self
+            .identity_store
+            .describe_user()
+            .identity_store_id(store_id)
+            .user_id(user_id)
+            .send()
             .await
+            .map_err(|e| classify("identitystore:DescribeUser", &e))?;
+        let emails = out.emails();
+        let email = emails.iter().find(|e| e.primary()).or_else(|| emails.first()).and_then(|e| e.value()).map(str::to_string);
+        Ok(ResolvedUser {
+            user_name: out.user_name().unwrap_or_default().to_string(),
+            user_id: user_id.to_string(),
+            display_name: out.display_name().map(str::to_string),
+            email,
+        })
     }
 }
 
@@ -182,33 +171,35 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn group_members_are_described() {
+    async fn group_members_are_read_page_by_page_and_described_one_by_one() {
         use aws_sdk_identitystore::operation::get_group_id::GetGroupIdOutput;
         use aws_sdk_identitystore::operation::list_group_memberships::ListGroupMembershipsOutput;
         use aws_sdk_identitystore::types::GroupMembership;
+        let membership = |user: &str| {
+            GroupMembership::builder()
+                .identity_store_id("d-1")
+                .membership_id(format!("m-{user}"))
+                .membership_arn(format!("arn:m-{user}"))
+                .member_id(MemberId::UserId(user.into()))
+                .build()
+                .expect("membership")
+        };
         let group = mock!(StoreClient::get_group_id)
             .then_output(|| GetGroupIdOutput::builder().identity_store_id("d-1").group_id("g-1").group_arn("arn:g-1").build().expect("output"));
-        let members = mock!(StoreClient::list_group_memberships).match_requests(|r| r.group_id() == Some("g-1")).then_output(|| {
-            ListGroupMembershipsOutput::builder()
-                .group_memberships(
-                    GroupMembership::builder()
-                        .identity_store_id("d-1")
-                        .membership_id("m-1")
-                        .membership_arn("arn:m-1")
-                        .member_id(MemberId::UserId("u-2".into()))
-                        .build()
-                        .expect("membership"),
-                )
-                .build()
-                .expect("output")
-        });
-        let describe = mock!(StoreClient::describe_user).then_output(|| {
+        let first = mock!(StoreClient::list_group_memberships)
+            .match_requests(|r| r.group_id() == Some("g-1") && r.next_token().is_none())
+            .then_output(move || ListGroupMembershipsOutput::builder().group_memberships(membership("u-2")).next_token("page-2").build().expect("output"));
+        let second = mock!(StoreClient::list_group_memberships)
+            .match_requests(|r| r.next_token() == Some("page-2"))
+            .then_output(move || ListGroupMembershipsOutput::builder().group_memberships(membership("u-3")).build().expect("output"));
+        let describe = mock!(StoreClient::describe_user).match_requests(|r| r.user_id() == Some("u-2")).then_output(|| {
             DescribeUserOutput::builder().identity_store_id("d-1").user_id("u-2").user_arn("arn:u-2").revision("1").user_name("li").build().expect("output")
         });
-        let a = adapter(mock_client!(aws_sdk_ssoadmin, []), mock_client!(aws_sdk_identitystore, RuleMode::MatchAny, [&group, &members, &describe]));
+        let a = adapter(mock_client!(aws_sdk_ssoadmin, []), mock_client!(aws_sdk_identitystore, RuleMode::MatchAny, [&group, &first, &second, &describe]));
         assert_eq!(a.find_group("d-1", "ml-team").await.expect("group").as_deref(), Some("g-1"));
-        let found = a.group_members("d-1", "g-1").await.expect("members");
-        assert_eq!((found.len(), found[0].user_name.as_str(), found[0].email.clone()), (1, "li", None));
+        assert_eq!(a.group_member_ids("d-1", "g-1").await.expect("members"), vec!["u-2", "u-3"]);
+        let li = a.describe_user("d-1", "u-2").await.expect("described");
+        assert_eq!((li.user_name.as_str(), li.email), ("li", None));
     }
 
     #[tokio::test]

@@ -6,6 +6,7 @@ pub mod ec2;
 pub mod eventbridge;
 pub mod iam;
 pub mod identity_center;
+pub mod invitation_ledger;
 pub mod sagemaker;
 pub mod ses;
 pub mod sso_assignments;

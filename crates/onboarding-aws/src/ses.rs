@@ -2,7 +2,8 @@
 
 use aws_sdk_sesv2::operation::send_email::SendEmailError;
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
-use onboarding_core::ports::{Email, MailPort, PortResult, SendOutcome};
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use onboarding_core::ports::{Email, MailPort, PortResult, SendOutcome, SendQuota};
 use onboarding_core::{ErrorName, OnboardingError};
 
 use crate::classify;
@@ -40,6 +41,10 @@ impl MailPort for SesAdapter {
             .await;
         match sent {
             Ok(out) => Ok(SendOutcome::Sent { message_id: out.message_id().unwrap_or_default().to_string() }),
+            // SES answers a used-up daily quota as throttling with this message; its advice is to wait.
+            Err(e) if e.message().is_some_and(|m| m.contains(DAILY_QUOTA_MESSAGE)) => {
+                Err(OnboardingError::new(ErrorName::SesDailyQuotaExceeded, format!("ses:SendEmail: {DAILY_QUOTA_MESSAGE}")))
+            }
             Err(e) => match e.as_service_error() {
                 Some(SendEmailError::MailFromDomainNotVerifiedException(_)) => {
                     Err(OnboardingError::new(ErrorName::SenderNotVerified, format!("ses:SendEmail: the sender {} is not verified", email.from)))
@@ -53,15 +58,26 @@ impl MailPort for SesAdapter {
                         Ok(SendOutcome::Rejected { reason })
                     }
                 }
-                Some(SendEmailError::LimitExceededException(inner)) => {
-                    Ok(SendOutcome::Rejected { reason: format!("sending quota: {}", inner.message().unwrap_or("exceeded")) })
-                }
                 Some(SendEmailError::TooManyRequestsException(_)) => Err(OnboardingError::new(ErrorName::AwsThrottled, "ses:SendEmail: too many requests")),
                 _ => Err(classify("ses:SendEmail", &e)),
             },
         }
     }
+
+    async fn send_quota(&self) -> PortResult<SendQuota> {
+        let out = self.client.get_account().send().await.map_err(|e| classify("ses:GetAccount", &e))?;
+        let quota = out.send_quota();
+        // -1 is SES's "unlimited"; an account without a quota answer is treated as the sandbox's.
+        Ok(SendQuota {
+            max_24_hour_send: quota.map(|q| q.max24_hour_send()).filter(|max| *max >= 0.0).or(Some(200.0).filter(|_| quota.is_none())),
+            max_send_rate: quota.map(|q| q.max_send_rate()).filter(|rate| *rate > 0.0).unwrap_or(1.0),
+            sent_last_24_hours: quota.map(|q| q.sent_last24_hours()).unwrap_or(0.0),
+        })
+    }
 }
+
+/// What SES says when the account's 24-hour sending quota is used up.
+const DAILY_QUOTA_MESSAGE: &str = "Daily message quota exceeded";
 
 #[cfg(test)]
 mod tests {

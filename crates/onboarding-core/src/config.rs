@@ -46,6 +46,11 @@ pub const POLL_INTERVAL_SECONDS: &str = "POLL_INTERVAL_SECONDS";
 /// Polls before the onboarding fails with DomainPollingTimedOut.
 pub const MAX_POLLS: &str = "MAX_POLLS";
 
+/// Seconds to wait when SES's daily sending quota is used up.
+pub const QUOTA_WAIT_SECONDS: &str = "QUOTA_WAIT_SECONDS";
+/// The invitation ledger: the DynamoDB table recording each person's invitation.
+pub const INVITATIONS_TABLE: &str = "INVITATIONS_TABLE";
+
 /// The workflow's tunables from the environment, else the defaults.
 pub fn settings() -> crate::state::Settings {
     let defaults = crate::state::Settings::default();
@@ -53,5 +58,6 @@ pub fn settings() -> crate::state::Settings {
     crate::state::Settings {
         poll_interval_seconds: number(POLL_INTERVAL_SECONDS, defaults.poll_interval_seconds),
         max_polls: number(MAX_POLLS, defaults.max_polls),
+        quota_wait_seconds: number(QUOTA_WAIT_SECONDS, defaults.quota_wait_seconds),
     }
 }

@@ -89,6 +89,9 @@ error_names! {
     AssignmentConflict => retryable: true;
     /// The invitation sender is not a verified SES identity.
     SenderNotVerified => retryable: false;
+    /// SES's daily sending quota stayed used up for a day of waiting; the ledger keeps who was
+    /// invited, so a rerun sends only to the others.
+    SesDailyQuotaExceeded => retryable: false;
     /// No invitation could be delivered to anybody.
     InvitationsRejected => retryable: false;
     /// An AWS API throttled the call.

@@ -51,6 +51,12 @@ pub struct World {
     pub profiles: Vec<(String, String, String)>,
     pub assignments: Vec<(String, PrincipalType, String)>,
     pub sent: Vec<Email>,
+    /// Messages SES accepts in its 24 hours (none: unlimited); past it, sends fail as SES's do.
+    pub daily_quota: Option<usize>,
+    /// SES's maximum send rate (messages a second); 14 when unset.
+    pub max_send_rate: Option<f64>,
+    /// The invitation ledger: (domain ARN, person) -> record.
+    pub ledger: BTreeMap<(String, String), InvitationRecord>,
     /// Recipients SES rejects.
     pub rejecting: Vec<String>,
     /// Per operation, what its next calls do: `None` answers normally, `Some` fails.
@@ -172,10 +178,14 @@ impl IdentityCenterPort for FakeAws {
         Ok(self.enter("GetGroupId")?.groups.iter().find(|g| g.0 == display_name).map(|g| g.1.clone()))
     }
 
-    async fn group_members(&self, _store_id: &str, group_id: &str) -> PortResult<Vec<ResolvedUser>> {
+    async fn group_member_ids(&self, _store_id: &str, group_id: &str) -> PortResult<Vec<String>> {
         let w = self.enter("ListGroupMemberships")?;
-        let ids = w.groups.iter().find(|g| g.1 == group_id).map(|g| g.2.clone()).unwrap_or_default();
-        Ok(w.users.iter().filter(|u| ids.contains(&u.user_id)).cloned().collect())
+        Ok(w.groups.iter().find(|g| g.1 == group_id).map(|g| g.2.clone()).unwrap_or_default())
+    }
+
+    async fn describe_user(&self, _store_id: &str, user_id: &str) -> PortResult<ResolvedUser> {
+        let w = self.enter("DescribeUser")?;
+        w.users.iter().find(|u| u.user_id == user_id).cloned().ok_or_else(|| OnboardingError::new(ErrorName::PrincipalNotFound, format!("no user {user_id}")))
     }
 }
 
@@ -345,8 +355,33 @@ impl MailPort for FakeAws {
         if w.rejecting.contains(&email.to) {
             return Ok(SendOutcome::Rejected { reason: "Email address is not verified".into() });
         }
+        if w.daily_quota.is_some_and(|quota| w.sent.len() >= quota) {
+            return Err(OnboardingError::new(ErrorName::SesDailyQuotaExceeded, "Daily message quota exceeded"));
+        }
         w.sent.push(email.clone());
         Ok(SendOutcome::Sent { message_id: format!("m-{}", w.sent.len()) })
+    }
+
+    async fn send_quota(&self) -> PortResult<SendQuota> {
+        let w = self.enter("GetAccount")?;
+        Ok(SendQuota {
+            max_24_hour_send: w.daily_quota.map(|q| q as f64),
+            max_send_rate: w.max_send_rate.unwrap_or(14.0),
+            sent_last_24_hours: w.sent.len() as f64,
+        })
+    }
+}
+
+impl InvitationLedgerPort for FakeAws {
+    async fn records(&self, domain_arn: &str) -> PortResult<Vec<InvitationRecord>> {
+        let w = self.enter("Query")?;
+        Ok(w.ledger.iter().filter(|((arn, _), _)| arn == domain_arn).map(|(_, r)| r.clone()).collect())
+    }
+
+    async fn record(&self, domain_arn: &str, record: &InvitationRecord) -> PortResult<()> {
+        let mut w = self.enter("PutItem")?;
+        w.ledger.insert((domain_arn.to_string(), record.person.clone()), record.clone());
+        Ok(())
     }
 }
 

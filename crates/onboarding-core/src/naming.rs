@@ -9,7 +9,6 @@ use crate::request::OnboardingRequest;
 pub const TAG_MANAGED_BY: &str = "sagemaker-onboarding:managed-by";
 pub const TAG_DOMAIN: &str = "sagemaker-onboarding:domain";
 pub const TAG_TICKET: &str = "sagemaker-onboarding:ticket";
-pub const TAG_INVITED: &str = "sagemaker-onboarding:invited";
 /// The value of [`TAG_MANAGED_BY`].
 pub const MANAGED_BY: &str = "sagemaker-onboarding";
 /// The prefix user tags may not use.

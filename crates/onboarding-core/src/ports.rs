@@ -24,7 +24,9 @@ pub trait IdentityCenterPort {
     fn instances(&self) -> impl Future<Output = PortResult<Vec<IdentityCenterInstance>>> + Send;
     fn find_user(&self, store_id: &str, user_name: &str) -> impl Future<Output = PortResult<Option<ResolvedUser>>> + Send;
     fn find_group(&self, store_id: &str, display_name: &str) -> impl Future<Output = PortResult<Option<String>>> + Send;
-    fn group_members(&self, store_id: &str, group_id: &str) -> impl Future<Output = PortResult<Vec<ResolvedUser>>> + Send;
+    /// The user ids of a group's members, read page by page.
+    fn group_member_ids(&self, store_id: &str, group_id: &str) -> impl Future<Output = PortResult<Vec<String>>> + Send;
+    fn describe_user(&self, store_id: &str, user_id: &str) -> impl Future<Output = PortResult<ResolvedUser>> + Send;
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -209,9 +211,48 @@ pub enum SendOutcome {
     },
 }
 
-/// SES.
+/// The account's SES sending limits in the region (SES v2 GetAccount).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SendQuota {
+    /// Messages a rolling 24 hours allows; `None` when unlimited.
+    pub max_24_hour_send: Option<f64>,
+    /// Messages a second.
+    pub max_send_rate: f64,
+    pub sent_last_24_hours: f64,
+}
+
+impl SendQuota {
+    pub fn daily_quota_used_up(&self) -> bool {
+        self.max_24_hour_send.is_some_and(|max| self.sent_last_24_hours >= max)
+    }
+}
+
+/// SES. A send refused because the daily quota is used up is the error `SesDailyQuotaExceeded`.
 pub trait MailPort {
     fn send(&self, email: &Email) -> impl Future<Output = PortResult<SendOutcome>> + Send;
+    fn send_quota(&self) -> impl Future<Output = PortResult<SendQuota>> + Send;
+}
+
+/// One person's invitation to one domain, as the ledger records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvitationRecord {
+    /// `user#<identity store user id>`, or `address#<address>` for people named by address.
+    pub person: String,
+    /// The address, in lower case (empty when the person has none).
+    pub address: String,
+    pub delivered: bool,
+    /// The execution's run that made this record.
+    pub run_id: String,
+    pub message_id: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// Where each person's invitation is recorded as it happens, so that a rerun (or the step
+/// resuming after a pause or a crash) finds who was already invited.
+pub trait InvitationLedgerPort {
+    /// Every record of the domain (by ARN).
+    fn records(&self, domain_arn: &str) -> impl Future<Output = PortResult<Vec<InvitationRecord>>> + Send;
+    fn record(&self, domain_arn: &str, record: &InvitationRecord) -> impl Future<Output = PortResult<()>> + Send;
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

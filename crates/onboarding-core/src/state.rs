@@ -38,12 +38,20 @@ pub struct OnboardingState {
 pub struct Settings {
     pub poll_interval_seconds: u32,
     pub max_polls: u32,
+    /// Seconds to wait when SES's daily sending quota is used up (SES: wait, then retry).
+    #[serde(default = "default_quota_wait")]
+    pub quota_wait_seconds: u32,
+}
+
+fn default_quota_wait() -> u32 {
+    Settings::default().quota_wait_seconds
 }
 
 impl Default for Settings {
-    /// 30 s x 60 polls: the 20 minutes peers allow, with a margin.
+    /// 30 s x 60 polls: the 20 minutes peers allow, with a margin. Quota waits of 10 minutes:
+    /// what SES advises after a throttling error.
     fn default() -> Self {
-        Settings { poll_interval_seconds: 30, max_polls: 60 }
+        Settings { poll_interval_seconds: 30, max_polls: 60, quota_wait_seconds: 600 }
     }
 }
 
@@ -74,9 +82,11 @@ pub struct ResolvedUser {
 pub struct ResolvedGroup {
     pub display_name: String,
     pub group_id: String,
-    /// Members, for the invitations (each gets a profile at first sign-in).
+    /// How many people the group had when resolved. The members themselves stay out of the
+    /// state (a large team would take it past Step Functions' 256 KiB): the invitation step reads
+    /// them page by page.
     #[serde(default)]
-    pub members: Vec<ResolvedUser>,
+    pub member_count: u32,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,33 +171,51 @@ impl PrincipalType {
     }
 }
 
+/// The invitation step's progress. Who was invited lives in the invitation ledger (a table the
+/// template deploys), person by person; the state keeps counts, so that its size does not grow
+/// with the team.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Invitations {
-    pub sent: Vec<SentInvitation>,
+    /// This execution's sending: rejections it recorded are not retried within it, but are on a rerun.
+    #[serde(default)]
+    pub run_id: String,
+    /// People this execution delivered an invitation to.
+    #[serde(default)]
+    pub delivered: u32,
+    /// People an earlier run had already invited (not sent again).
+    #[serde(default)]
+    pub earlier: u32,
+    /// The first rejections (at most `LISTED_REJECTIONS`); `rejected_count` counts them all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rejected: Vec<RejectedInvitation>,
-    /// True when an earlier run already invited this exact set of people.
+    #[serde(default)]
+    pub rejected_count: u32,
+    /// True when an earlier run already invited everybody and this one sent nothing.
     #[serde(default)]
     pub already_sent: bool,
-    /// False while some invitations are still to send after a transient error; the state
-    /// machine then waits and runs the step again, which sends only to those left.
+    /// False while invitations are still to send: the state machine waits `wait_seconds` and
+    /// runs the step again, which sends only to those left.
     #[serde(default = "yes")]
     pub complete: bool,
+    #[serde(default)]
+    pub wait_seconds: u32,
+    /// Pauses in a row without a delivery (throttling, or a deadline reached): bounded.
+    #[serde(default)]
+    pub pauses: u32,
+    /// Waits for SES's daily quota: bounded by a day of waiting.
+    #[serde(default)]
+    pub quota_waits: u32,
     /// How many times the step has run for this onboarding.
     #[serde(default)]
     pub attempts: u32,
 }
 
+/// Rejections listed by name in the state and the summary; the rest are counted.
+pub const LISTED_REJECTIONS: usize = 20;
+
 fn yes() -> bool {
     true
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SentInvitation {
-    pub recipient: String,
-    pub message_id: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

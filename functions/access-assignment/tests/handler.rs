@@ -18,7 +18,7 @@ fn state() -> OnboardingState {
         request: OnboardingRequest { domain_name: "team-a".into(), ..Default::default() },
         identities: Some(Identities {
             users: vec![ResolvedUser { user_name: "jane.doe@example.com".into(), user_id: "u-jane".into(), ..Default::default() }],
-            groups: vec![ResolvedGroup { display_name: "ml-team".into(), group_id: "g-ml".into(), members: vec![] }],
+            groups: vec![ResolvedGroup { display_name: "ml-team".into(), group_id: "g-ml".into(), member_count: 0 }],
             instance_arn: "arn:aws:sso:::instance/ssoins-1".into(),
             ..Default::default()
         }),

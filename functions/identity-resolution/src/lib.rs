@@ -1,5 +1,6 @@
 //! Finds the IAM Identity Center instance and resolves every user and group of the request,
-//! with the e-mail addresses the invitations go to.
+//! with the e-mail addresses of the users it names. Groups are counted, not listed: the
+//! invitation step reads their members page by page.
 
 use futures::{StreamExt, TryStreamExt};
 use lambda_runtime::LambdaEvent;
@@ -29,14 +30,17 @@ pub async fn handler<P: IdentityCenterPort>(
     let store = &instance.identity_store_id;
     let selection = &state.request.identity_center;
 
-    // Users and groups (with their members) are independent reads: made concurrently, a few
+    // Users and groups (and their member counts) are independent reads: made concurrently, a few
     // at a time, in the request's order.
     let users = futures::stream::iter(selection.users.iter().map(|name| async move { Ok::<_, OnboardingError>((name, ports.find_user(store, name).await?)) }))
         .buffered(CONCURRENT_LOOKUPS)
         .try_collect::<Vec<_>>();
     let groups = futures::stream::iter(selection.groups.iter().map(|name| async move {
         let resolved = match ports.find_group(store, name).await? {
-            Some(group_id) => Some(ResolvedGroup { display_name: name.clone(), members: ports.group_members(store, &group_id).await?, group_id }),
+            Some(group_id) => {
+                let member_count = ports.group_member_ids(store, &group_id).await?.len();
+                Some(ResolvedGroup { display_name: name.clone(), member_count: u32::try_from(member_count).unwrap_or(u32::MAX), group_id })
+            }
             None => None,
         };
         Ok::<_, OnboardingError>((name, resolved))

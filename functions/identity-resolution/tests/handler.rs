@@ -23,14 +23,15 @@ async fn run(fake: &FakeAws, s: OnboardingState) -> Result<OnboardingState, Onbo
 }
 
 #[tokio::test]
-async fn resolves_users_groups_and_members() {
+async fn resolves_users_and_counts_group_members() {
     let fake = FakeAws::standard();
     let out = run(&fake, state(&["jane"], &["ml-team"], Some("us-east-1"))).await.expect("resolved");
     let ids = out.identities.expect("identities");
     assert_eq!(ids.identity_store_id, "d-store");
     assert_eq!(ids.users[0].email.as_deref(), Some("jane@example.com"));
     assert_eq!(ids.groups[0].group_id, "g-ml");
-    assert_eq!(ids.groups[0].members[0].user_name, "li");
+    assert_eq!(ids.groups[0].member_count, 1);
+    assert_eq!(fake.calls("DescribeUser"), 0, "members are not read into the state");
 }
 
 #[tokio::test]

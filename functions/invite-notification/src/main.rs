@@ -1,6 +1,7 @@
-use invite_notification::handler;
+use invite_notification::{handler, Ports};
 use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
-use onboarding_aws::sagemaker::SageMakerAdapter;
+use onboarding_aws::identity_center::IdentityCenterAdapter;
+use onboarding_aws::invitation_ledger::InvitationLedgerAdapter;
 use onboarding_aws::ses::SesAdapter;
 use onboarding_core::{config, OnboardingState};
 
@@ -8,8 +9,10 @@ use onboarding_core::{config, OnboardingState};
 async fn main() -> Result<(), Error> {
     tracing::init_default_subscriber();
     let config = onboarding_aws::load_config().await;
-    let sagemaker = SageMakerAdapter::from_config(&onboarding_aws::domain_region_config(&config));
+    let identity = IdentityCenterAdapter::from_config(&onboarding_aws::domain_region_config(&config));
     let ses = SesAdapter::from_config(&config);
+    let table = config::var(config::INVITATIONS_TABLE).ok_or("INVITATIONS_TABLE is not set: the template sets it to the invitation ledger")?;
+    let ledger = InvitationLedgerAdapter::from_config(&config, table);
     let sender = config::var(config::SENDER_ADDRESS);
-    run(service_fn(|event: LambdaEvent<OnboardingState>| handler(&sagemaker, &ses, sender.as_deref(), event))).await
+    run(service_fn(|event: LambdaEvent<OnboardingState>| handler(Ports { identity: &identity, mail: &ses, ledger: &ledger }, sender.as_deref(), event))).await
 }

@@ -1,52 +1,69 @@
-//! Who gets an invitation: every person once, whichever way they were named.
+//! Who gets an invitation: every person once, whichever way they were named. Group members are
+//! listed by id (read page by page from the identity store) and described only when they are
+//! still to be invited.
 
-use onboarding_core::state::{OnboardingState, RejectedInvitation, ResolvedUser};
+use std::collections::HashSet;
 
-pub struct Recipient {
-    pub address: String,
-    pub greeting_name: Option<String>,
+use onboarding_core::ports::{IdentityCenterPort, PortResult};
+use onboarding_core::state::{OnboardingState, ResolvedUser};
+
+pub enum Candidate {
+    /// A user the request named: resolved, with the e-mail address, by identity resolution.
+    Named(ResolvedUser),
+    /// A group member, by user id.
+    Member(String),
+    /// An extra recipient, or the ticket's requester.
+    Address(String),
 }
 
-/// Directly named users, group members, extra recipients and the requester, each address once
-/// (compared without case). People without an e-mail address are returned apart.
-pub fn recipients(state: &OnboardingState) -> (Vec<Recipient>, Vec<RejectedInvitation>) {
-    let mut list: Vec<Recipient> = Vec::new();
-    let mut unreachable = Vec::new();
-    let mut add = |address: &str, name: Option<&str>| {
-        if !list.iter().any(|r| r.address.eq_ignore_ascii_case(address)) {
-            list.push(Recipient { address: address.to_string(), greeting_name: name.map(str::to_string) });
+impl Candidate {
+    /// The person's key in the invitation ledger.
+    pub fn person(&self) -> String {
+        match self {
+            Candidate::Named(user) => user_key(&user.user_id),
+            Candidate::Member(user_id) => user_key(user_id),
+            Candidate::Address(address) => address_key(address),
+        }
+    }
+}
+
+pub fn user_key(user_id: &str) -> String {
+    format!("user#{user_id}")
+}
+
+pub fn address_key(address: &str) -> String {
+    format!("address#{}", address.to_lowercase())
+}
+
+/// Named users, group members, extra recipients and the requester, in that order, each person
+/// once (an address may still belong to a user too: the sender compares addresses as it goes).
+pub async fn candidates<I: IdentityCenterPort>(identity: &I, state: &OnboardingState) -> PortResult<Vec<Candidate>> {
+    let mut seen = HashSet::new();
+    let mut list = Vec::new();
+    let mut add = |candidate: Candidate| {
+        if seen.insert(candidate.person()) {
+            list.push(candidate);
         }
     };
-    let identities = state.identities.as_ref();
-    let users = identities.map(|i| i.users.iter()).into_iter().flatten();
-    let members = identities.map(|i| i.groups.iter().flat_map(|g| g.members.iter())).into_iter().flatten();
-    for user in users.chain(members) {
-        match &user.email {
-            Some(address) => add(address, Some(greeting(user))),
-            None => {
-                if !unreachable.iter().any(|r: &RejectedInvitation| r.recipient == user.user_name) {
-                    unreachable.push(RejectedInvitation { recipient: user.user_name.clone(), reason: "no e-mail address in IAM Identity Center".into() });
-                }
+    if let Some(identities) = &state.identities {
+        for user in &identities.users {
+            add(Candidate::Named(user.clone()));
+        }
+        for group in &identities.groups {
+            for user_id in identity.group_member_ids(&identities.identity_store_id, &group.group_id).await? {
+                add(Candidate::Member(user_id));
             }
         }
     }
     for extra in &state.request.notification.extra_recipients {
-        add(extra, None);
+        add(Candidate::Address(extra.clone()));
     }
     if let Some(requester) = state.request.ticket.as_ref().and_then(|t| t.requester.as_deref()) {
-        add(requester, None);
+        add(Candidate::Address(requester.to_string()));
     }
-    (list, unreachable)
+    Ok(list)
 }
 
-fn greeting(user: &ResolvedUser) -> &str {
+pub fn greeting(user: &ResolvedUser) -> &str {
     user.display_name.as_deref().unwrap_or(&user.user_name)
-}
-
-/// A digest of the recipient set, kept as a domain tag so that a rerun of the same request
-/// (even a new execution) does not invite the same people again.
-pub fn recipients_digest(list: &[Recipient]) -> String {
-    let mut addresses: Vec<String> = list.iter().map(|r| r.address.to_lowercase()).collect();
-    addresses.sort();
-    onboarding_core::naming::short_digest(addresses.join("\n").as_bytes())
 }

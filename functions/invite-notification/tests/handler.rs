@@ -1,22 +1,28 @@
 //! The handler of `invite-notification` with in-memory fakes.
 
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use invite_notification::*;
-use lambda_runtime::Context;
-use lambda_runtime::LambdaEvent;
+use lambda_runtime::{Context, LambdaEvent};
 use onboarding_core::fakes::FakeAws;
-use onboarding_core::ports::SageMakerPort;
+use onboarding_core::ports::{Email, MailPort, PortResult, SageMakerPort, SendOutcome, SendQuota};
 use onboarding_core::request::{OnboardingRequest, Ticket};
-use onboarding_core::state::RejectedInvitation;
-use onboarding_core::state::{DomainRecord, Identities, ResolvedGroup, ResolvedNetwork, ResolvedUser, Roles};
-use onboarding_core::ErrorName;
-use onboarding_core::OnboardingError;
-use onboarding_core::OnboardingState;
+use onboarding_core::state::{DomainRecord, Identities, Invitations, RejectedInvitation, ResolvedGroup, ResolvedNetwork, ResolvedUser, Roles};
+use onboarding_core::{ErrorName, OnboardingError, OnboardingState};
 
 fn user(name: &str, email: Option<&str>) -> ResolvedUser {
     ResolvedUser { user_name: name.into(), user_id: format!("u-{name}"), display_name: Some(format!("<b>{name}</b>")), email: email.map(str::to_string) }
 }
 
+/// A domain, and a state naming jane (and a user without e-mail), the group `ml` (li, and jane
+/// under another spelling of her address), an extra recipient who is also the requester.
 async fn state(fake: &FakeAws) -> OnboardingState {
+    {
+        let mut w = fake.world();
+        w.users.extend([user("li", Some("li@example.com")), user("jane", Some("JANE@example.com"))]);
+        w.groups.push(("ml".into(), "g-1".into(), vec!["u-li".into(), "u-jane".into()]));
+    }
     let mut s = OnboardingState {
         request: OnboardingRequest {
             domain_name: "team-a".into(),
@@ -26,12 +32,9 @@ async fn state(fake: &FakeAws) -> OnboardingState {
         roles: Some(Roles::default()),
         network: Some(ResolvedNetwork::default()),
         identities: Some(Identities {
+            identity_store_id: "d-store".into(),
             users: vec![user("jane", Some("jane@example.com")), user("nomail", None)],
-            groups: vec![ResolvedGroup {
-                display_name: "ml".into(),
-                group_id: "g-1".into(),
-                members: vec![user("li", Some("li@example.com")), user("jane", Some("JANE@example.com"))],
-            }],
+            groups: vec![ResolvedGroup { display_name: "ml".into(), group_id: "g-1".into(), member_count: 2 }],
             ..Default::default()
         }),
         ..Default::default()
@@ -42,8 +45,72 @@ async fn state(fake: &FakeAws) -> OnboardingState {
     s
 }
 
-async fn run(fake: &FakeAws, s: OnboardingState) -> Result<OnboardingState, OnboardingError> {
-    handler(fake, fake, Some("onboarding@example.com"), LambdaEvent::new(s, Context::default())).await
+/// A team of `people` in one group, and a state naming only the group.
+async fn team(fake: &FakeAws, people: usize) -> OnboardingState {
+    let ids: Vec<String> = (0..people).map(|i| format!("u-{i:03}")).collect();
+    {
+        let mut w = fake.world();
+        // Fast unless a test sets the rate.
+        w.max_send_rate.get_or_insert(1000.0);
+        for (i, id) in ids.iter().enumerate() {
+            w.users.push(ResolvedUser {
+                user_name: format!("member{i:03}"),
+                user_id: id.clone(),
+                display_name: None,
+                email: Some(format!("member{i:03}@example.com")),
+            });
+        }
+        w.groups.push(("big".into(), "g-big".into(), ids));
+    }
+    let mut s = state(fake).await;
+    s.request.ticket = None;
+    s.request.notification.extra_recipients.clear();
+    if let Some(ids) = s.identities.as_mut() {
+        ids.users.clear();
+        ids.groups = vec![ResolvedGroup { display_name: "big".into(), group_id: "g-big".into(), member_count: people as u32 }];
+    }
+    s
+}
+
+fn context(run: &str, deadline: Option<Duration>) -> Context {
+    let mut context = Context::default();
+    context.request_id = run.to_string();
+    if let Some(left) = deadline {
+        context.deadline = (SystemTime::now() + left).duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or_default();
+    }
+    context
+}
+
+async fn run_with<M: MailPort>(fake: &FakeAws, mail: &M, s: OnboardingState, context: Context) -> Result<OnboardingState, OnboardingError> {
+    handler(Ports { identity: fake, mail, ledger: fake }, Some("onboarding@example.com"), LambdaEvent::new(s, context)).await
+}
+
+async fn run(fake: &FakeAws, s: OnboardingState, run: &str) -> Result<OnboardingState, OnboardingError> {
+    run_with(fake, fake, s, context(run, None)).await
+}
+
+fn section(s: &OnboardingState) -> Invitations {
+    s.invitations.clone().expect("an invitations section")
+}
+
+/// How many messages each address received.
+fn received(fake: &FakeAws) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for email in &fake.world().sent {
+        *counts.entry(email.to.to_lowercase()).or_default() += 1;
+    }
+    counts
+}
+
+/// Runs the step as the state machine does, until it is complete; returns the runs it took.
+async fn until_complete<M: MailPort>(fake: &FakeAws, mail: &M, mut s: OnboardingState, deadline: Option<Duration>) -> (OnboardingState, usize) {
+    for runs in 1..=100 {
+        s = run_with(fake, mail, s, context("run-1", deadline)).await.expect("the step runs");
+        if section(&s).complete {
+            return (s, runs);
+        }
+    }
+    panic!("the step never completed");
 }
 
 #[tokio::test]
@@ -51,40 +118,52 @@ async fn one_invitation_per_person_with_the_url() {
     let fake = FakeAws::new();
     let s = state(&fake).await;
     let url = s.domain.as_ref().map(|d| d.url.clone()).expect("url");
-    let inv = run(&fake, s).await.expect("sent").invitations.expect("section");
-    let to: Vec<&str> = inv.sent.iter().map(|s| s.recipient.as_str()).collect();
-    assert_eq!(to, vec!["jane@example.com", "li@example.com", "lead@example.com"]);
-    assert_eq!(inv.rejected, vec![RejectedInvitation { recipient: "nomail".into(), reason: "no e-mail address in IAM Identity Center".into() }]);
+    let inv = section(&run(&fake, s, "run-1").await.expect("sent"));
+    assert_eq!((inv.delivered, inv.earlier, inv.rejected_count), (3, 0, 1));
+    assert_eq!(inv.rejected, vec![RejectedInvitation { recipient: "user#u-nomail".into(), reason: "no e-mail address in IAM Identity Center".into() }]);
     let w = fake.world();
-    assert_eq!(w.sent.len(), 3);
+    let to: Vec<&str> = w.sent.iter().map(|e| e.to.as_str()).collect();
+    assert_eq!(to, vec!["jane@example.com", "li@example.com", "lead@example.com"]);
     assert!(w.sent.iter().all(|e| e.text.contains(&url) && e.html.contains(&url) && e.from == "onboarding@example.com"));
     assert!(w.sent[0].html.contains("&lt;b&gt;jane&lt;/b&gt;") && !w.sent[0].html.contains("<b>jane"));
+    assert_eq!(w.ledger.values().filter(|r| r.delivered).count(), 3, "each delivery is recorded");
+    assert!(w.ledger.values().filter(|r| r.delivered).all(|r| r.message_id.is_some()));
 }
 
 #[tokio::test]
 async fn a_rerun_sends_nothing() {
     let fake = FakeAws::new();
     let s = state(&fake).await;
-    run(&fake, s.clone()).await.expect("first");
-    let inv = run(&fake, s).await.expect("second").invitations.expect("section");
-    assert!(inv.already_sent && inv.sent.is_empty());
+    run(&fake, s.clone(), "run-1").await.expect("first");
+    let inv = section(&run(&fake, s, "run-2").await.expect("second"));
+    assert!(inv.already_sent && inv.delivered == 0 && inv.earlier == 3);
     assert_eq!(fake.world().sent.len(), 3);
 }
 
 #[tokio::test]
-async fn a_rejected_address_does_not_stop_the_others() {
+async fn a_rejected_address_is_invited_by_the_rerun_after_it_is_fixed() {
     let fake = FakeAws::new();
     fake.world().rejecting.push("li@example.com".into());
-    let inv = run(&fake, state(&fake).await).await.expect("sent").invitations.expect("section");
-    assert_eq!(inv.sent.len(), 2);
+    let s = state(&fake).await;
+    let inv = section(&run(&fake, s.clone(), "run-1").await.expect("sent"));
+    assert_eq!(inv.delivered, 2);
     assert!(inv.rejected.iter().any(|r| r.recipient == "li@example.com"));
+    // Resumed within the same run, the refusal stands: li is not tried twice.
+    run(&fake, s.clone(), "run-1").await.expect("resumed");
+    assert_eq!(fake.calls("SendEmail"), 3);
+
+    fake.world().rejecting.clear();
+    let inv = section(&run(&fake, s, "run-2").await.expect("rerun"));
+    assert_eq!((inv.delivered, inv.earlier), (1, 2));
+    assert!(received(&fake).values().all(|n| *n == 1), "each person once: {:?}", received(&fake));
+    assert_eq!(received(&fake).len(), 3);
 }
 
 #[tokio::test]
 async fn nobody_reachable_is_invitations_rejected() {
     let fake = FakeAws::new();
     fake.world().rejecting = vec!["jane@example.com".into(), "li@example.com".into(), "lead@example.com".into()];
-    assert_eq!(run(&fake, state(&fake).await).await.expect_err("none").name, ErrorName::InvitationsRejected);
+    assert_eq!(run(&fake, state(&fake).await, "run-1").await.expect_err("none").name, ErrorName::InvitationsRejected);
 }
 
 #[tokio::test]
@@ -94,13 +173,13 @@ async fn throttling_mid_way_keeps_what_was_sent_and_resumes() {
     // The first message goes out, the second is throttled.
     fake.pass_next("SendEmail", 1);
     fake.fail_next("SendEmail", ErrorName::AwsThrottled, 1);
-    let paused = run(&fake, s).await.expect("paused");
-    let inv = paused.invitations.clone().expect("section");
+    let paused = run(&fake, s, "run-1").await.expect("paused");
+    let inv = section(&paused);
     assert!(!inv.complete);
-    assert_eq!(inv.sent.len(), 1);
-    let done = run(&fake, paused).await.expect("resumed").invitations.expect("section");
+    assert_eq!((inv.delivered, inv.wait_seconds), (1, THROTTLE_WAIT_SECONDS));
+    let done = section(&run(&fake, paused, "run-1").await.expect("resumed"));
     assert!(done.complete);
-    assert_eq!(done.sent.len(), 3);
+    assert_eq!(done.delivered, 3);
     assert_eq!(fake.world().sent.len(), 3);
 }
 
@@ -108,5 +187,82 @@ async fn throttling_mid_way_keeps_what_was_sent_and_resumes() {
 async fn throttling_before_any_progress_is_left_to_the_retrier() {
     let fake = FakeAws::new();
     fake.fail_next("SendEmail", ErrorName::AwsThrottled, 1);
-    assert_eq!(run(&fake, state(&fake).await).await.expect_err("throttled").name, ErrorName::AwsThrottled);
+    assert_eq!(run(&fake, state(&fake).await, "run-1").await.expect_err("throttled").name, ErrorName::AwsThrottled);
+}
+
+/// SES as slow as the network makes it: each send takes `delay` (of tokio's clock).
+struct SlowMail<'a> {
+    fake: &'a FakeAws,
+    delay: Duration,
+}
+
+impl MailPort for SlowMail<'_> {
+    async fn send(&self, email: &Email) -> PortResult<SendOutcome> {
+        tokio::time::sleep(self.delay).await;
+        self.fake.send(email).await
+    }
+
+    async fn send_quota(&self) -> PortResult<SendQuota> {
+        self.fake.send_quota().await
+    }
+}
+
+#[tokio::test]
+async fn a_deadline_in_the_middle_of_300_invitations_yields_and_resumes() {
+    let fake = FakeAws::new();
+    fake.world().max_send_rate = Some(1000.0);
+    let s = team(&fake, 300).await;
+    let mail = SlowMail { fake: &fake, delay: Duration::from_millis(15) };
+    // 300 sends of 15 ms do not fit in the second an invocation has left past the margin: the
+    // step yields before its deadline and resumes.
+    let (done, runs) = until_complete(&fake, &mail, s, Some(DEADLINE_MARGIN + Duration::from_secs(1))).await;
+    assert!(runs >= 3, "the step yielded before its deadline ({runs} runs)");
+    let inv = section(&done);
+    assert_eq!((inv.delivered, inv.rejected_count), (300, 0));
+    let received = received(&fake);
+    assert_eq!(received.len(), 300);
+    assert!(received.values().all(|n| *n == 1), "somebody got two invitations");
+}
+
+#[tokio::test]
+async fn a_used_up_daily_quota_waits_as_ses_advises_and_resumes() {
+    let fake = FakeAws::new();
+    fake.world().daily_quota = Some(120);
+    let s = team(&fake, 300).await;
+    let paused = run(&fake, s, "run-1").await.expect("paused");
+    let inv = section(&paused);
+    assert!(!inv.complete);
+    assert_eq!((inv.delivered, inv.quota_waits, inv.wait_seconds), (120, 1, paused.settings.quota_wait_seconds));
+
+    // Still used up: GetAccount says so, and nothing is tried.
+    let sends = fake.calls("SendEmail");
+    let still = run(&fake, paused, "run-1").await.expect("still paused");
+    assert_eq!((section(&still).quota_waits, fake.calls("SendEmail")), (2, sends));
+
+    // The 24-hour window moves on.
+    fake.world().daily_quota = Some(1000);
+    let done = section(&run(&fake, still, "run-1").await.expect("resumed"));
+    assert!(done.complete && done.delivered == 300);
+    assert!(received(&fake).values().all(|n| *n == 1) && received(&fake).len() == 300);
+}
+
+#[tokio::test]
+async fn a_quota_used_up_for_a_day_fails_the_step_by_name() {
+    let fake = FakeAws::new();
+    fake.world().daily_quota = Some(0);
+    let mut s = state(&fake).await;
+    s.invitations = Some(Invitations { run_id: "run-1".into(), complete: false, quota_waits: MAX_QUOTA_WAITS, ..Default::default() });
+    assert_eq!(run(&fake, s, "run-1").await.expect_err("a day of waiting").name, ErrorName::SesDailyQuotaExceeded);
+}
+
+#[tokio::test]
+async fn sends_follow_the_accounts_maximum_send_rate() {
+    let fake = FakeAws::new();
+    fake.world().max_send_rate = Some(20.0);
+    let s = team(&fake, 21).await;
+    let started = std::time::Instant::now();
+    run(&fake, s, "run-1").await.expect("sent");
+    // 21 sends at twenty a second: the first at once, the last a second later.
+    assert!(started.elapsed() >= Duration::from_secs(1), "{:?}", started.elapsed());
+    assert_eq!(fake.world().sent.len(), 21);
 }
