@@ -16,7 +16,7 @@ async fn created(fake: &FakeAws, pending: u32) -> OnboardingState {
     fake.world().new_domain_pending_polls = pending;
     let mut s = OnboardingState {
         request: OnboardingRequest { domain_name: "team-a".into(), ..Default::default() },
-        settings: Settings { poll_interval_seconds: 1, max_polls: 3 },
+        settings: Settings { poll_interval_seconds: 1, max_polls: 3, quota_wait_seconds: 60 },
         roles: Some(Roles::default()),
         network: Some(ResolvedNetwork::default()),
         ..Default::default()

@@ -11,7 +11,7 @@ use serde_json::json;
 use validate_request::*;
 
 fn config() -> Config {
-    Config { validation: ValidationContext::new("so-"), domain_region: "us-east-1".into(), settings: Settings { poll_interval_seconds: 5, max_polls: 3 } }
+    Config { validation: ValidationContext::new("so-"), domain_region: "us-east-1".into(), settings: Settings { poll_interval_seconds: 5, max_polls: 3, quota_wait_seconds: 60 } }
 }
 
 async fn run(input: serde_json::Value) -> Result<OnboardingState, OnboardingError> {
@@ -27,7 +27,7 @@ async fn a_valid_request_becomes_the_state_with_defaults() {
     .await
     .expect("valid");
     assert_eq!(state.request.region.as_deref(), Some("us-east-1"));
-    assert_eq!(state.settings, Settings { poll_interval_seconds: 5, max_polls: 3 });
+    assert_eq!(state.settings, Settings { poll_interval_seconds: 5, max_polls: 3, quota_wait_seconds: 60 });
     assert_eq!(state.request.studio.jupyter_server.instance_type.as_deref(), Some("system"));
 }
 
