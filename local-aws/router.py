@@ -79,7 +79,8 @@ STATE = {
     # Operation key -> number of calls seen.
     "calls": {},
     # SES's 24-hour sending quotas, each over the SendEmail calls whose body holds its `match`
-    # text: {"match", "max24HourSend", "windowSeconds", "sent": [times]}.
+    # text: {"match", "max24HourSend", "refusals", "sent", "refused"}. Past max24HourSend sends,
+    # `refusals` calls are refused, then the 24 hours move on (counted in calls, not time).
     "sesQuotas": [],
     # Operation key -> request bodies, for the operations in RECORDED.
     "recorded": {},
@@ -382,15 +383,16 @@ class Router(BaseHTTPRequestHandler):
         message SES documents ("Daily message quota exceeded")."""
         if op != "ses:SendEmail":
             return None
-        now = time.time()
         with LOCK:
             for quota in STATE["sesQuotas"]:
                 if quota["match"].encode() not in body:
                     continue
-                quota["sent"] = [t for t in quota["sent"] if now - t < quota.get("windowSeconds", 86400)]
-                if len(quota["sent"]) >= quota["max24HourSend"]:
-                    return aws_error("ses", 429, "TooManyRequestsException", "Daily message quota exceeded.")
-                quota["sent"].append(now)
+                if quota["sent"] >= quota["max24HourSend"]:
+                    if quota["refused"] < quota["refusals"]:
+                        quota["refused"] += 1
+                        return aws_error("ses", 429, "TooManyRequestsException", "Daily message quota exceeded.")
+                    quota["sent"], quota["refused"] = 0, 0
+                quota["sent"] += 1
         return None
 
     def get_account(self, _req):
@@ -664,8 +666,8 @@ class Router(BaseHTTPRequestHandler):
                         else:
                             STATE[key][name] = value
             elif path == "/_local/ses-quota":
-                # {"match": "text of the sends it counts", "max24HourSend": 100, "windowSeconds": 86400}
-                STATE["sesQuotas"].append({"match": req["match"], "max24HourSend": int(req["max24HourSend"]), "windowSeconds": float(req.get("windowSeconds", 86400)), "sent": []})
+                # {"match": "text of the sends it counts", "max24HourSend": 100, "refusals": 3}
+                STATE["sesQuotas"].append({"match": req["match"], "max24HourSend": int(req["max24HourSend"]), "refusals": int(req.get("refusals", 1)), "sent": 0, "refused": 0})
             elif path == "/_local/faults":
                 # {"op": "sagemaker:CreateDomain", "count": 2, "status": 400, "code": "ThrottlingException",
                 #  "message": "...", "delayMs": 0, "match": "text the request body must contain",

@@ -23,6 +23,7 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
     vec![
         Trial::test("instance_types_are_sagemakers_app_instance_types", || instance_types_are_sagemakers().map_err(crate::failed)),
         local_test!(env, validate_and_create_domain_agree_at_and_past_each_limit),
+        local_test!(env, validate_and_iam_agree_on_role_names),
     ]
 }
 
@@ -46,7 +47,35 @@ struct Limit {
 
 fn limits() -> Vec<Limit> {
     let tags = |n: usize| Value::Object((0..n).map(|i| (format!("k{i:02}"), json!("v"))).collect());
+    let ids = |kind: &str, n: usize| json!((0..n).map(|i| format!("{kind}-0abc{i:04}")).collect::<Vec<_>>());
+    // s3://agree-bucket/ and a prefix, `len` characters in all.
+    let s3_path = |len: usize| format!("s3://agree-bucket/{}", "p".repeat(len - "s3://agree-bucket/".len()));
+    let image = |name: &str| format!("arn:aws:sagemaker:us-east-1:123456789012:image/{name}");
     vec![
+        Limit {
+            name: "notebook sharing path length",
+            at: json!({"studio": {"defaultExperience": "StudioClassic", "notebookSharing": {"s3OutputPath": s3_path(1024)}}}),
+            past: json!({"studio": {"defaultExperience": "StudioClassic", "notebookSharing": {"s3OutputPath": s3_path(1025)}}}),
+            aws_refuses_past: true,
+        },
+        Limit {
+            name: "security group count",
+            at: json!({"network": {"vpcId": "vpc-0abc1234", "subnetIds": ["subnet-0abc1234"], "securityGroupIds": ids("sg", 5)}}),
+            past: json!({"network": {"vpcId": "vpc-0abc1234", "subnetIds": ["subnet-0abc1234"], "securityGroupIds": ids("sg", 6)}}),
+            aws_refuses_past: true,
+        },
+        Limit {
+            name: "subnet count",
+            at: json!({"network": {"vpcId": "vpc-0abc1234", "subnetIds": ids("subnet", 10)}}),
+            past: json!({"network": {"vpcId": "vpc-0abc1234", "subnetIds": ids("subnet", 11)}}),
+            aws_refuses_past: false,
+        },
+        Limit {
+            name: "custom image name",
+            at: json!({"studio": {"jupyterServer": {"sageMakerImageArn": image("team-image.v2")}}}),
+            past: json!({"studio": {"jupyterServer": {"sageMakerImageArn": image("Team_Image")}}}),
+            aws_refuses_past: true,
+        },
         Limit {
             name: "domain name length",
             at: json!({"domainName": format!("agree-{}", "n".repeat(57))}),
@@ -90,10 +119,13 @@ fn request(case: usize, patch: &Value) -> Value {
 /// The state CreateDomain is decided from, with roles and network as the earlier steps would
 /// have resolved them.
 fn state_for(request: OnboardingRequest) -> OnboardingState {
+    let named = &request.network;
+    let subnet_ids = if named.subnet_ids.is_empty() { vec!["subnet-0abc1234".to_string()] } else { named.subnet_ids.clone() };
+    let network = ResolvedNetwork { vpc_id: "vpc-0abc1234".into(), subnet_ids, security_group_ids: named.security_group_ids.clone(), ..Default::default() };
     OnboardingState {
         request,
         roles: Some(Roles { execution_role_arn: "arn:aws:iam::123456789012:role/sagemaker-onboarding-agree-execution".into(), ..Default::default() }),
-        network: Some(ResolvedNetwork { vpc_id: "vpc-0abc1234".into(), subnet_ids: vec!["subnet-0abc1234".into()], ..Default::default() }),
+        network: Some(network),
         ..Default::default()
     }
 }
@@ -116,6 +148,29 @@ async fn validate_and_create_domain_agree_at_and_past_each_limit(s: &LocalSessio
             let refused = sagemaker.create_domain(&spec).await;
             ensure!(refused.is_err(), "{}: the local AWS accepted what SageMaker's model refuses", limit.name);
         }
+    }
+    Ok(())
+}
+
+/// `executionRole.roleName` at the longest IAM allows with the deployment's prefix, and one
+/// character more: Validate and IAM (the local AWS, held to IAM's model) agree on both.
+async fn validate_and_iam_agree_on_role_names(s: &LocalSession) -> Result<()> {
+    let context = local_aws::validation_context();
+    let iam = aws_sdk_iam::Client::new(s.aws.sdk_config());
+    let trust = onboarding_core::policies::sagemaker_trust_policy().to_string();
+    let room = 64 - local_aws::ROLE_NAME_PREFIX.len();
+    for (len, fits) in [(room, true), (room + 1, false)] {
+        let name = format!("agree-role-{}", "r".repeat(len - "agree-role-".len()));
+        let request = json!({
+            "domainName": format!("agree-role-{len}"),
+            "ticket": {"id": format!("AGREE-ROLE-{len}"), "requester": "lead@example.com"},
+            "identityCenter": {"users": ["jane"]},
+            "executionRole": {"roleName": name}
+        });
+        let valid = validate_json(&request.to_string(), &context);
+        ensure!(valid.is_ok() == fits, "a role name of {len} characters after the prefix: Validate said {valid:?}");
+        let created = iam.create_role().role_name(format!("{}{name}", local_aws::ROLE_NAME_PREFIX)).assume_role_policy_document(&trust).send().await;
+        ensure!(created.is_ok() == fits, "a role name of {} characters: IAM said {created:?}", local_aws::ROLE_NAME_PREFIX.len() + len);
     }
     Ok(())
 }

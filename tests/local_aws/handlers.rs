@@ -236,9 +236,21 @@ async fn network_discovery_checks_vpc_only_networks(s: &LocalSession) -> Result<
         let endpoint = ec2.create_vpc_endpoint().vpc_id(&vpc).service_name(service).vpc_endpoint_type(VpcEndpointType::Interface).subnet_ids(&subnet);
         endpoint.security_group_ids(&group).private_dns_enabled(i > 0).send().await?;
     }
+    // The endpoints' group does not admit HTTPS from the domain yet.
+    let result = network_discovery::handler(&adapter, REGION, event(validated(request.clone()).await?)).await;
+    let Err(e) = result else { anyhow::bail!("endpoints that refuse HTTPS from the domain passed") };
+    ensure!(e.message.contains(&format!("sagemaker.runtime endpoint's security groups ({group}) do not admit HTTPS (TCP 443)")), "{e}");
+    // HTTPS from the VPC's range, which holds the domain's subnet.
+    let https = aws_sdk_ec2::types::IpPermission::builder()
+        .ip_protocol("tcp")
+        .from_port(443)
+        .to_port(443)
+        .ip_ranges(aws_sdk_ec2::types::IpRange::builder().cidr_ip("10.20.0.0/16").build())
+        .build();
+    ec2.authorize_security_group_ingress().group_id(&group).ip_permissions(https).send().await?;
     let result = network_discovery::handler(&adapter, REGION, event(validated(request.clone()).await?)).await;
     let Err(e) = result else { anyhow::bail!("an endpoint without private DNS counted") };
-    ensure!(e.message.contains("sagemaker.api") && !e.message.contains("sagemaker.runtime"), "{e}");
+    ensure!(e.message.contains("sagemaker.api") && !e.message.contains("sagemaker.runtime") && !e.message.contains("HTTPS"), "{e}");
     ec2.create_vpc_endpoint()
         .vpc_id(&vpc)
         .service_name(format!("com.amazonaws.{REGION}.sagemaker.api"))

@@ -245,9 +245,10 @@ impl LocalAws {
     }
 
     /// An SES 24-hour sending quota over the sends whose body holds `matching` (a domain name):
-    /// past `max` sends in `window`, SES answers "Daily message quota exceeded".
-    pub fn limit_daily_sends(&self, matching: &str, max: u32, window: Duration) -> Result<()> {
-        let body = json!({"match": matching, "max24HourSend": max, "windowSeconds": window.as_secs_f64()});
+    /// past `max` sends SES answers "Daily message quota exceeded", `refusals` times, and then the
+    /// 24 hours move on (counted in calls, not time, so that a test does not depend on speed).
+    pub fn limit_daily_sends(&self, matching: &str, max: u32, refusals: u32) -> Result<()> {
+        let body = json!({"match": matching, "max24HourSend": max, "refusals": refusals});
         http::json(self.router_port, "POST", "/_local/ses-quota", Some(&body)).map(|_| ())
     }
 

@@ -65,13 +65,16 @@ pub async fn prepare_network(config: &aws_config::SdkConfig, region: &str, reque
     if request["network"]["accessType"] == "VpcOnly" {
         // What SageMaker documents the domain's groups must admit between themselves.
         for group in &groups {
+            // HTTPS too: the interface endpoints below carry the domain's groups.
             let permissions = VPC_ONLY_GROUP_PORTS
                 .iter()
-                .map(|(from, to, _)| {
+                .map(|(from, to, _)| (*from, *to))
+                .chain([(443, 443)])
+                .map(|(from, to)| {
                     IpPermission::builder()
                         .ip_protocol("tcp")
-                        .from_port(*from)
-                        .to_port(*to)
+                        .from_port(from)
+                        .to_port(to)
                         .set_user_id_group_pairs(Some(groups.iter().map(|g| UserIdGroupPair::builder().group_id(g).build()).collect()))
                         .build()
                 })

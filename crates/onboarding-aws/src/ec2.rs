@@ -39,6 +39,7 @@ impl Ec2Adapter {
                 availability_zone: s.availability_zone().unwrap_or_default().to_string(),
                 availability_zone_id: s.availability_zone_id().unwrap_or_default().to_string(),
                 available_ip_addresses: s.available_ip_address_count().unwrap_or(0),
+                cidr_block: s.cidr_block().unwrap_or_default().to_string(),
             })
             .collect())
     }
@@ -67,7 +68,9 @@ impl Ec2Adapter {
             .collect())
     }
 
-    async fn endpoint_services(&self, vpc_id: &str) -> PortResult<Vec<String>> {
+    /// The available endpoints that serve the VPC: their service names, and each interface
+    /// endpoint's security groups.
+    async fn endpoints(&self, vpc_id: &str) -> PortResult<(Vec<String>, Vec<(String, Vec<String>)>)> {
         let items = self.client.describe_vpc_endpoints().filters(filter("vpc-id", vpc_id)).into_paginator().items().send().collect::<Result<Vec<_>, _>>().await;
         let items = items.map_err(|e| classify("ec2:DescribeVpcEndpoints", &e))?;
         // Only an available endpoint serves: Pending, PendingAcceptance and Partial do not yet.
@@ -77,7 +80,14 @@ impl Ec2Adapter {
         // An interface endpoint serves Studio's calls to the service's usual name only with
         // private DNS; a gateway endpoint (S3) serves through the route tables.
         let resolvable = |e: &VpcEndpoint| e.vpc_endpoint_type() == Some(&VpcEndpointType::Gateway) || e.private_dns_enabled() == Some(true);
-        Ok(items.iter().filter(|e| available(e.state()) && resolvable(e)).filter_map(|e| e.service_name().map(str::to_string)).collect())
+        let serving: Vec<&VpcEndpoint> = items.iter().filter(|e| available(e.state()) && resolvable(e)).collect();
+        let services = serving.iter().filter_map(|e| e.service_name().map(str::to_string)).collect();
+        let groups = serving
+            .iter()
+            .filter(|e| e.vpc_endpoint_type() == Some(&VpcEndpointType::Interface))
+            .filter_map(|e| Some((e.service_name()?.to_string(), e.groups().iter().filter_map(|g| g.group_id().map(str::to_string)).collect())))
+            .collect();
+        Ok((services, groups))
     }
 
     async fn security_groups(&self, vpc_id: &str) -> PortResult<Vec<SecurityGroup>> {
@@ -87,22 +97,24 @@ impl Ec2Adapter {
     }
 }
 
-/// A group's inbound rules whose source is a security group, one per source.
+/// A group's inbound rules, one per source: a security group or an IPv4 range.
 fn group_rules(group: &SecurityGroup) -> Vec<GroupRule> {
     let group_id = group.group_id().unwrap_or_default();
     group
         .ip_permissions()
         .iter()
         .flat_map(|p| {
-            p.user_id_group_pairs().iter().filter_map(move |pair| {
-                Some(GroupRule {
-                    group_id: group_id.to_string(),
-                    protocol: p.ip_protocol().unwrap_or_default().to_string(),
-                    from_port: p.from_port().unwrap_or(-1),
-                    to_port: p.to_port().unwrap_or(-1),
-                    source_group_id: pair.group_id()?.to_string(),
-                })
-            })
+            let rule = move |source_group_id: String, source_cidr: Option<String>| GroupRule {
+                group_id: group_id.to_string(),
+                protocol: p.ip_protocol().unwrap_or_default().to_string(),
+                from_port: p.from_port().unwrap_or(-1),
+                to_port: p.to_port().unwrap_or(-1),
+                source_group_id,
+                source_cidr,
+            };
+            let from_groups = p.user_id_group_pairs().iter().filter_map(move |pair| Some(rule(pair.group_id()?.to_string(), None)));
+            let from_ranges = p.ip_ranges().iter().filter_map(move |range| Some(rule(String::new(), Some(range.cidr_ip()?.to_string()))));
+            from_groups.chain(from_ranges)
         })
         .collect()
 }
@@ -132,11 +144,17 @@ impl NetworkPort for Ec2Adapter {
                 self.first_vpc("vpc-id", vpc_id).await.map(|vpc| vpc.is_some())
             }
         };
-        let (exists, subnets, route_tables, endpoint_services, groups) = tokio::try_join!(
+        let (exists, subnets, route_tables, (endpoint_services, endpoint_groups), groups) = tokio::try_join!(
             exists,
             self.subnets(vpc_id),
             when(reads.routes_and_endpoints, self.route_tables(vpc_id)),
-            when(reads.routes_and_endpoints, self.endpoint_services(vpc_id)),
+            async {
+                if reads.routes_and_endpoints {
+                    self.endpoints(vpc_id).await
+                } else {
+                    Ok((Vec::new(), Vec::new()))
+                }
+            },
             when(reads.security_groups, self.security_groups(vpc_id))
         )?;
         if !exists {
@@ -144,7 +162,7 @@ impl NetworkPort for Ec2Adapter {
         }
         let security_group_ids = groups.iter().filter_map(|g| g.group_id().map(str::to_string)).collect();
         let group_rules = groups.iter().flat_map(group_rules).collect();
-        Ok(Some(VpcNetwork { vpc_id: vpc_id.to_string(), subnets, route_tables, endpoint_services, security_group_ids, group_rules }))
+        Ok(Some(VpcNetwork { vpc_id: vpc_id.to_string(), subnets, route_tables, endpoint_services, endpoint_groups, security_group_ids, group_rules }))
     }
 }
 
@@ -156,7 +174,9 @@ mod tests {
     use aws_sdk_ec2::operation::describe_subnets::DescribeSubnetsOutput;
     use aws_sdk_ec2::operation::describe_vpc_endpoints::DescribeVpcEndpointsOutput;
     use aws_sdk_ec2::operation::describe_vpcs::DescribeVpcsOutput;
-    use aws_sdk_ec2::types::{Route, RouteTable, RouteTableAssociation, SecurityGroup, Subnet, Vpc, VpcEndpoint};
+    use aws_sdk_ec2::types::{
+        IpPermission, IpRange, Route, RouteTable, RouteTableAssociation, SecurityGroup, SecurityGroupIdentifier, Subnet, UserIdGroupPair, Vpc, VpcEndpoint,
+    };
     use aws_sdk_ec2::Client;
     use aws_smithy_mocks::{mock, mock_client, RuleMode};
     use onboarding_core::ErrorName;
@@ -201,6 +221,8 @@ mod tests {
                     VpcEndpoint::builder()
                         .service_name("com.amazonaws.us-east-1.sagemaker.api")
                         .state(State::from("available"))
+                        .vpc_endpoint_type(VpcEndpointType::Interface)
+                        .groups(SecurityGroupIdentifier::builder().group_id("sg-endpoints").build())
                         .private_dns_enabled(true)
                         .build(),
                 )
@@ -223,8 +245,19 @@ mod tests {
                 .vpc_endpoints(VpcEndpoint::builder().service_name("com.amazonaws.us-east-1.logs").state(State::PendingAcceptance).build())
                 .build()
         });
-        let groups = mock!(Client::describe_security_groups)
-            .then_output(|| DescribeSecurityGroupsOutput::builder().security_groups(SecurityGroup::builder().group_id("sg-1").build()).build());
+        let groups = mock!(Client::describe_security_groups).then_output(|| {
+            let https = IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(443)
+                .to_port(443)
+                .user_id_group_pairs(UserIdGroupPair::builder().group_id("sg-1").build())
+                .ip_ranges(IpRange::builder().cidr_ip("10.0.0.0/16").build())
+                .build();
+            DescribeSecurityGroupsOutput::builder()
+                .security_groups(SecurityGroup::builder().group_id("sg-1").build())
+                .security_groups(SecurityGroup::builder().group_id("sg-endpoints").ip_permissions(https).build())
+                .build()
+        });
         let ec2 = Ec2Adapter::new(mock_client!(aws_sdk_ec2, RuleMode::MatchAny, [&vpcs, &subnets, &tables, &endpoints, &groups]));
         let vpc = ec2
             .describe_vpc("vpc-1", VpcReads { known_to_exist: false, security_groups: true, routes_and_endpoints: true })
@@ -235,7 +268,11 @@ mod tests {
         assert!(vpc.route_tables[0].main);
         assert_eq!(vpc.route_tables[0].routes[0].nat_gateway_id.as_deref(), Some("nat-1"));
         assert_eq!(vpc.endpoint_services, vec!["com.amazonaws.us-east-1.sagemaker.api", "com.amazonaws.us-east-1.s3"]);
-        assert_eq!(vpc.security_group_ids, vec!["sg-1"]);
+        assert_eq!(vpc.endpoint_groups, vec![("com.amazonaws.us-east-1.sagemaker.api".to_string(), vec!["sg-endpoints".to_string()])]);
+        assert_eq!(vpc.security_group_ids, vec!["sg-1", "sg-endpoints"]);
+        let sources: Vec<(&str, Option<&str>)> = vpc.group_rules.iter().map(|r| (r.source_group_id.as_str(), r.source_cidr.as_deref())).collect();
+        assert_eq!(sources, vec![("sg-1", None), ("", Some("10.0.0.0/16"))]);
+        assert!(vpc.group_rules.iter().all(|r| r.group_id == "sg-endpoints" && r.from_port == 443));
     }
 
     #[tokio::test]

@@ -139,6 +139,7 @@ impl FakeAws {
                 availability_zone: format!("us-east-1{az}"),
                 availability_zone_id: format!("use1-{az}"),
                 available_ip_addresses: 4000,
+                cidr_block: format!("172.31.{}.0/20", az.len() * 16),
             };
             w.vpcs.insert(
                 "vpc-0default".into(),
@@ -147,6 +148,7 @@ impl FakeAws {
                     subnets: vec![subnet("subnet-a", "az1"), subnet("subnet-b", "az2"), subnet("subnet-c", "az3")],
                     route_tables: vec![RouteTableInfo { main: true, subnet_ids: vec![], routes: vec![] }],
                     endpoint_services: vec![],
+                    endpoint_groups: vec![],
                     security_group_ids: vec!["sg-default".into()],
                     group_rules: crate::network::VPC_ONLY_GROUP_PORTS
                         .iter()
@@ -156,6 +158,7 @@ impl FakeAws {
                             from_port: *from,
                             to_port: *to,
                             source_group_id: "sg-default".into(),
+                            source_cidr: None,
                         })
                         .collect(),
                 },
@@ -255,6 +258,7 @@ impl NetworkPort for FakeAws {
             if !reads.routes_and_endpoints {
                 vpc.route_tables.clear();
                 vpc.endpoint_services.clear();
+                vpc.endpoint_groups.clear();
             }
         }
         Ok(vpc)

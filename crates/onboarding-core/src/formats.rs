@@ -55,11 +55,24 @@ pub fn is_role_name(s: &str) -> bool {
     (1..=64).contains(&s.len()) && s.chars().all(|c| is_alnum(c) || "_+=,.@-".contains(c))
 }
 
-/// A SageMaker image ARN (`arn:aws:sagemaker:REGION:ACCOUNT:image/NAME`).
+/// A SageMaker image ARN (`arn:aws:sagemaker:REGION:ACCOUNT:image/NAME`), as SageMaker's
+/// `ImageArn` has it: at most 256 characters, the name `[a-z0-9]([-.]?[a-z0-9])*`.
 pub fn is_image_arn(s: &str) -> bool {
-    arn_parts(s).is_some_and(|a| {
-        a.service == "sagemaker" && is_region(a.region) && is_account(a.account) && a.resource.strip_prefix("image/").is_some_and(|n| !n.is_empty())
-    })
+    s.len() <= 256
+        && arn_parts(s).is_some_and(|a| {
+            a.service == "sagemaker" && is_region(a.region) && is_account(a.account) && a.resource.strip_prefix("image/").is_some_and(is_image_name)
+        })
+}
+
+/// `[a-z0-9]([-.]?[a-z0-9])*`: lower-case letters and digits, single `-` or `.` between them.
+fn is_image_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    !bytes.is_empty()
+        && bytes.iter().all(|b| alnum(*b) || *b == b'-' || *b == b'.')
+        && alnum(bytes[0])
+        && alnum(bytes[bytes.len() - 1])
+        && !bytes.windows(2).any(|w| !alnum(w[0]) && !alnum(w[1]))
 }
 
 /// A KMS key as CreateDomain takes it: max 2048 of `[a-zA-Z0-9:/_-]`.
@@ -181,6 +194,9 @@ mod tests {
         assert!(!is_policy_arn("arn:aws:iam::aws:role/x"));
         assert!(is_image_arn("arn:aws:sagemaker:us-east-1:081325390199:image/jupyter-server-3"));
         assert!(!is_image_arn("arn:aws:sagemaker:us-east-1:081325390199:model/x"));
+        assert!(is_image_arn("arn:aws:sagemaker:us-east-1:081325390199:image/team-image.v2"));
+        assert!(!is_image_arn("arn:aws:sagemaker:us-east-1:081325390199:image/Team_Image"));
+        assert!(!is_image_arn("arn:aws:sagemaker:us-east-1:081325390199:image/a--b") && !is_image_arn("arn:aws:sagemaker:us-east-1:081325390199:image/a-"));
     }
 
     #[test]

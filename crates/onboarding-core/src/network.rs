@@ -19,7 +19,9 @@ pub fn required_endpoints(region: &str) -> Vec<String> {
 
 /// What `resolve_network` needs read about the VPC for this request.
 pub fn reads_for(wanted: &Network, known_to_exist: bool) -> VpcReads {
-    VpcReads { known_to_exist, security_groups: !wanted.security_group_ids.is_empty(), routes_and_endpoints: wanted.access_type == NetworkAccessType::VpcOnly }
+    let vpc_only = wanted.access_type == NetworkAccessType::VpcOnly;
+    // VpcOnly also checks what the endpoints' security groups admit.
+    VpcReads { known_to_exist, security_groups: !wanted.security_group_ids.is_empty() || vpc_only, routes_and_endpoints: vpc_only }
 }
 
 /// Picks subnets and security groups from the VPC and, for VpcOnly, checks that Studio can work there.
@@ -114,6 +116,35 @@ fn admits(rule: &GroupRule, groups: &[String], from: i32, to: i32) -> bool {
     groups.contains(&rule.source_group_id) && (rule.protocol == "-1" || (rule.protocol == "tcp" && rule.from_port <= from && rule.to_port >= to))
 }
 
+/// Studio reaches the interface endpoints over HTTPS.
+const HTTPS: i32 = 443;
+
+/// An IPv4 range: its first address and prefix length.
+fn ipv4_range(cidr: &str) -> Option<(u32, u32)> {
+    let (address, prefix) = cidr.split_once('/')?;
+    let address: std::net::Ipv4Addr = address.parse().ok()?;
+    let prefix: u32 = prefix.parse().ok().filter(|p| *p <= 32)?;
+    Some((u32::from(address), prefix))
+}
+
+/// Whether the range `outer` holds the whole range `inner`.
+fn covers(outer: &str, inner: &str) -> bool {
+    let (Some((outer, outer_prefix)), Some((inner, inner_prefix))) = (ipv4_range(outer), ipv4_range(inner)) else { return false };
+    let mask = if outer_prefix == 0 { 0 } else { u32::MAX << (32 - outer_prefix) };
+    inner_prefix >= outer_prefix && (inner & mask) == (outer & mask)
+}
+
+/// Whether one of `endpoint_groups` admits HTTPS from one of the domain's groups, or from a
+/// range that holds every one of the domain's subnets.
+fn admits_https(vpc: &VpcNetwork, endpoint_groups: &[String], domain_groups: &[String], subnets: &[SubnetInfo]) -> bool {
+    vpc.group_rules.iter().filter(|r| endpoint_groups.contains(&r.group_id)).any(|r| {
+        let https = r.protocol == "-1" || (r.protocol == "tcp" && r.from_port <= HTTPS && r.to_port >= HTTPS);
+        let from_domain = domain_groups.contains(&r.source_group_id)
+            || r.source_cidr.as_deref().is_some_and(|cidr| !subnets.is_empty() && subnets.iter().all(|s| covers(cidr, &s.cidr_block)));
+        https && from_domain
+    })
+}
+
 /// What VpcOnly lacks here, as an error; the warnings of what the request vouches for.
 fn check_vpc_only(vpc: &VpcNetwork, subnets: &[SubnetInfo], wanted: &Network, region: &str) -> Result<Vec<String>, OnboardingError> {
     let groups = &wanted.security_group_ids;
@@ -132,7 +163,18 @@ fn check_vpc_only(vpc: &VpcNetwork, subnets: &[SubnetInfo], wanted: &Network, re
             missing.push(format!("{} is public (0.0.0.0/0 goes to {igw}); VpcOnly needs private subnets", subnet.subnet_id));
         }
     }
-    let absent: Vec<String> = required_endpoints(region).into_iter().filter(|e| !vpc.endpoint_services.contains(e)).collect();
+    // An interface endpoint with private DNS takes the service's name for the whole VPC: Studio's
+    // calls go to it even when there is a way out, so it must let them in.
+    let required = required_endpoints(region);
+    for (service, endpoint_groups) in vpc.endpoint_groups.iter().filter(|(service, _)| required.contains(service)) {
+        if !admits_https(vpc, endpoint_groups, groups, subnets) {
+            missing.push(format!(
+                "the {service} endpoint's security groups ({}) do not admit HTTPS (TCP 443) from the domain's security groups or subnets",
+                endpoint_groups.join(", ")
+            ));
+        }
+    }
+    let absent: Vec<String> = required.into_iter().filter(|e| !vpc.endpoint_services.contains(e)).collect();
     if !absent.is_empty() {
         let without_egress: Vec<&str> =
             subnets.iter().filter(|s| private_egress(route_table_of(vpc, &s.subnet_id)).is_none()).map(|s| s.subnet_id.as_str()).collect();
@@ -166,7 +208,13 @@ mod tests {
     use crate::ports::RouteInfo;
 
     fn subnet(id: &str, az_id: &str, free: i32) -> SubnetInfo {
-        SubnetInfo { subnet_id: id.into(), availability_zone: format!("zone-{az_id}"), availability_zone_id: az_id.into(), available_ip_addresses: free }
+        SubnetInfo {
+            subnet_id: id.into(),
+            availability_zone: format!("zone-{az_id}"),
+            availability_zone_id: az_id.into(),
+            available_ip_addresses: free,
+            cidr_block: format!("10.0.{}.0/24", id.bytes().last().unwrap_or(0)),
+        }
     }
 
     fn vpc() -> VpcNetwork {
@@ -184,13 +232,46 @@ mod tests {
                 routes: vec![RouteInfo { destination: "172.31.0.0/16".into(), gateway_id: Some("local".into()), ..Default::default() }],
             }],
             endpoint_services: vec![],
+            endpoint_groups: vec![],
             security_group_ids: vec!["sg-1".into()],
             group_rules: VPC_ONLY_GROUP_PORTS.iter().map(|(from, to, _)| rule("sg-1", "tcp", *from, *to, "sg-1")).collect(),
         }
     }
 
     fn rule(group: &str, protocol: &str, from_port: i32, to_port: i32, source: &str) -> GroupRule {
-        GroupRule { group_id: group.into(), protocol: protocol.into(), from_port, to_port, source_group_id: source.into() }
+        GroupRule { group_id: group.into(), protocol: protocol.into(), from_port, to_port, source_group_id: source.into(), source_cidr: None }
+    }
+
+    #[test]
+    fn interface_endpoints_must_admit_https_from_the_domain() {
+        let wanted = Network { access_type: NetworkAccessType::VpcOnly, security_group_ids: vec!["sg-1".into()], ..Default::default() };
+        let mut closed = vpc();
+        closed.endpoint_services = required_endpoints("us-east-1").to_vec();
+        closed.endpoint_groups = vec![("com.amazonaws.us-east-1.sts".into(), vec!["sg-endpoints".into()])];
+        let e = resolve_network(&wanted, &closed, "us-east-1").expect_err("HTTPS not admitted");
+        assert!(e.message.contains("com.amazonaws.us-east-1.sts endpoint's security groups (sg-endpoints) do not admit HTTPS (TCP 443)"), "{}", e.message);
+
+        let mut from_group = closed.clone();
+        from_group.group_rules.push(rule("sg-endpoints", "tcp", 443, 443, "sg-1"));
+        assert!(resolve_network(&wanted, &from_group, "us-east-1").is_ok());
+        let from_range = |cidr: &str| {
+            let mut vpc = closed.clone();
+            vpc.group_rules.push(GroupRule { source_cidr: Some(cidr.into()), ..rule("sg-endpoints", "tcp", 0, 65535, "") });
+            resolve_network(&wanted, &vpc, "us-east-1")
+        };
+        assert!(from_range("10.0.0.0/16").is_ok(), "the VPC's range holds every subnet");
+        assert!(from_range("10.0.97.0/24").is_err(), "one subnet's range leaves the others out");
+    }
+
+    #[test]
+    fn ranges_hold_ranges() {
+        assert!(covers("10.0.0.0/16", "10.0.5.0/24") && covers("0.0.0.0/0", "192.168.1.0/24") && covers("10.0.5.0/24", "10.0.5.0/24"));
+        assert!(
+            !covers("10.0.0.0/24", "10.0.0.0/16")
+                && !covers("10.1.0.0/16", "10.0.5.0/24")
+                && !covers("10.0.0.0/33", "10.0.0.0/24")
+                && !covers("", "10.0.0.0/24")
+        );
     }
 
     #[test]

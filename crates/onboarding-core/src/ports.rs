@@ -57,6 +57,8 @@ pub struct SubnetInfo {
     pub availability_zone: String,
     pub availability_zone_id: String,
     pub available_ip_addresses: i32,
+    /// The subnet's IPv4 range (`10.0.1.0/24`).
+    pub cidr_block: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -86,13 +88,15 @@ pub struct VpcNetwork {
     pub route_tables: Vec<RouteTableInfo>,
     /// Service names of the VPC's endpoints that are available (`com.amazonaws.REGION.sagemaker.api`, ...).
     pub endpoint_services: Vec<String>,
+    /// The available interface endpoints' security groups, by service name.
+    pub endpoint_groups: Vec<(String, Vec<String>)>,
     pub security_group_ids: Vec<String>,
-    /// The security groups' inbound rules whose source is a security group.
+    /// The security groups' inbound rules, one per source (a security group or an IPv4 range).
     pub group_rules: Vec<GroupRule>,
 }
 
 /// An inbound rule of `group_id` admitting `protocol` (`tcp`, `-1` for all) on ports
-/// `from_port`-`to_port` from `source_group_id`.
+/// `from_port`-`to_port` from `source_group_id`, or (when that is empty) from `source_cidr`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GroupRule {
     pub group_id: String,
@@ -100,6 +104,7 @@ pub struct GroupRule {
     pub from_port: i32,
     pub to_port: i32,
     pub source_group_id: String,
+    pub source_cidr: Option<String>,
 }
 
 /// What to read about a VPC beyond its subnets: each read is a call, and a step makes only the

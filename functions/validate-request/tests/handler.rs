@@ -11,7 +11,11 @@ use serde_json::json;
 use validate_request::*;
 
 fn config() -> Config {
-    Config { validation: ValidationContext::new("so-"), domain_region: "us-east-1".into(), settings: Settings { poll_interval_seconds: 5, max_polls: 3, quota_wait_seconds: 60 } }
+    Config {
+        validation: ValidationContext::new("so-"),
+        domain_region: "us-east-1".into(),
+        settings: Settings { poll_interval_seconds: 5, max_polls: 3, quota_wait_seconds: 60 },
+    }
 }
 
 async fn run(input: serde_json::Value) -> Result<OnboardingState, OnboardingError> {
