@@ -10,6 +10,10 @@ the operation's input shape with botocore's own naming rules).
 
 import re
 
+# The models' patterns are Java regular expressions with Unicode classes (\p{L}, \p{N}, ...),
+# which Python's re cannot read; the regex module can.
+import regex
+
 from botocore.loaders import Loader
 from botocore.model import ServiceModel
 from botocore.serialize import EC2Serializer, QuerySerializer
@@ -63,11 +67,11 @@ def operation(service_model, target, method, path, action=None):
 
 
 def compiled(pattern):
-    """The model's pattern as a Python regex; None where Python cannot read it (\\p{...})."""
+    """The model's pattern, compiled; None where even the regex module cannot read it."""
     if pattern not in _patterns:
         try:
-            _patterns[pattern] = re.compile(pattern)
-        except re.error:
+            _patterns[pattern] = regex.compile(pattern)
+        except regex.error:
             _patterns[pattern] = None
     return _patterns[pattern]
 
@@ -126,9 +130,9 @@ def problems(shape, value, where):
         if shape.enum and value not in shape.enum:
             bad(f"satisfy enum value set: [{', '.join(shape.enum)}]")
         pattern = meta.get("pattern")
-        regex = compiled(pattern) if pattern else None
+        matcher = compiled(pattern) if pattern else None
         # AWS matches the whole value (the models' patterns carry no anchors).
-        if regex is not None and not regex.fullmatch(value):
+        if matcher is not None and not matcher.fullmatch(value):
             bad(f"satisfy regular expression pattern: {pattern}")
         return found
     if kind in ("integer", "long"):

@@ -51,6 +51,7 @@ fn limits() -> Vec<Limit> {
     // s3://agree-bucket/ and a prefix, `len` characters in all.
     let s3_path = |len: usize| format!("s3://agree-bucket/{}", "p".repeat(len - "s3://agree-bucket/".len()));
     let image = |name: &str| format!("arn:aws:sagemaker:us-east-1:123456789012:image/{name}");
+    let tag_key = |key: String| json!({"tags": Value::Object([(key, json!("v"))].into_iter().collect())});
     vec![
         Limit {
             name: "notebook sharing path length",
@@ -95,6 +96,14 @@ fn limits() -> Vec<Limit> {
             aws_refuses_past: true,
         },
         Limit { name: "tag count", at: json!({"tags": tags(45)}), past: json!({"tags": tags(46)}), aws_refuses_past: false },
+        Limit { name: "tag key length", at: tag_key("k".repeat(128)), past: tag_key("k".repeat(129)), aws_refuses_past: true },
+        Limit { name: "tag key characters", at: tag_key("cost-center:team/a".into()), past: tag_key("cost!center".into()), aws_refuses_past: true },
+        Limit {
+            name: "KMS key length",
+            at: json!({"storage": {"kmsKeyId": "k".repeat(2048)}}),
+            past: json!({"storage": {"kmsKeyId": "k".repeat(2049)}}),
+            aws_refuses_past: true,
+        },
         Limit {
             name: "tag value length",
             at: json!({"tags": {"team": "v".repeat(256)}}),

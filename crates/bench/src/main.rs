@@ -66,6 +66,9 @@ fn main() -> Result<()> {
         Some(i) => args.get(i + 1).map(|list| list.split(',').filter_map(|n| n.trim().parse().ok()).collect()).unwrap_or_default(),
         None => vec![10, 100, 1_000, 5_000],
     };
+    if args.iter().any(|a| a == "--teams-only") {
+        return onboard_teams(&root, team_sizes);
+    }
     let target = PathBuf::from(std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| root.join("target").display().to_string()));
     let functions = local_aws::function_names(&root)?;
 
@@ -320,6 +323,26 @@ fn cost(transitions: u32, lambda: Duration) -> f64 {
     transitions as f64 * PRICE_PER_TRANSITION + lambda_cost + requests
 }
 
+/// Only the teams: their onboardings on the local AWS, which serves the functions' own (debug)
+/// builds; what they show (the state's size, transitions, invitations) does not depend on the
+/// build.
+fn onboard_teams(root: &std::path::Path, team_sizes: Vec<usize>) -> Result<()> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    let session = runtime.block_on(LocalSession::start(root, local_aws::deploy::LOCAL_TUNABLES))?;
+    let mut teams = Vec::new();
+    for people in team_sizes {
+        eprintln!("onboarding a team of {people}...");
+        teams.push(runtime.block_on(team_sizes::onboard_team(&session, people))?);
+    }
+    println!("Teams, {}, on {}:", utc_now(), machine());
+    print_teams(&teams);
+    Ok(())
+}
+
+fn utc_now() -> String {
+    Command::new("date").arg("-u").arg("+%Y-%m-%d %H:%M UTC").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default()
+}
+
 fn print_teams(teams: &[team_sizes::TeamRow]) {
     if teams.is_empty() {
         return;
@@ -350,8 +373,7 @@ fn print_report(
     e2e: (Duration, Duration, u32, usize, bool),
     build: &BuildTimes,
 ) {
-    let date =
-        Command::new("date").arg("-u").arg("+%Y-%m-%d %H:%M UTC").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default();
+    let date = utc_now();
     let base_cold = baseline.cold_start_ms();
     let base_rss = baseline.rss_kib.iter().max().copied().unwrap_or(0) as f64 / 1024.0;
     println!("Benchmarks, {date}, on {}; medians of {RUNS} fresh processes each.\n", machine());

@@ -103,9 +103,9 @@ fn received(fake: &FakeAws) -> HashMap<String, usize> {
 }
 
 /// Runs the step as the state machine does, until it is complete; returns the runs it took.
-async fn until_complete<M: MailPort>(fake: &FakeAws, mail: &M, mut s: OnboardingState, deadline: Option<Duration>) -> (OnboardingState, usize) {
+async fn until_complete<M: MailPort>(fake: &FakeAws, mail: &M, mut s: OnboardingState, run: &str, deadline: Option<Duration>) -> (OnboardingState, usize) {
     for runs in 1..=100 {
-        s = run_with(fake, mail, s, context("run-1", deadline)).await.expect("the step runs");
+        s = run_with(fake, mail, s, context(run, deadline)).await.expect("the step runs");
         if section(&s).complete {
             return (s, runs);
         }
@@ -215,10 +215,29 @@ async fn a_deadline_in_the_middle_of_300_invitations_yields_and_resumes() {
     let mail = SlowMail { fake: &fake, delay: Duration::from_millis(15) };
     // 300 sends of 15 ms do not fit in the second an invocation has left past the margin: the
     // step yields before its deadline and resumes.
-    let (done, runs) = until_complete(&fake, &mail, s, Some(DEADLINE_MARGIN + Duration::from_secs(1))).await;
+    let (done, runs) = until_complete(&fake, &mail, s, "run-1", Some(DEADLINE_MARGIN + Duration::from_secs(1))).await;
     assert!(runs >= 3, "the step yielded before its deadline ({runs} runs)");
     let inv = section(&done);
     assert_eq!((inv.delivered, inv.rejected_count), (300, 0));
+    let received = received(&fake);
+    assert_eq!(received.len(), 300);
+    assert!(received.values().all(|n| *n == 1), "somebody got two invitations");
+}
+
+#[tokio::test]
+async fn a_step_killed_in_the_middle_of_300_invitations_is_run_again_and_invites_only_the_rest() {
+    let fake = FakeAws::new();
+    let s = team(&fake, 300).await;
+    let mail = SlowMail { fake: &fake, delay: Duration::from_millis(5) };
+    // Lambda's timeout, without warning: the invocation is dropped part-way through its sends.
+    let killed = tokio::time::timeout(Duration::from_millis(500), run_with(&fake, &mail, s.clone(), context("run-1", None))).await;
+    assert!(killed.is_err(), "the step finished before it was killed");
+    let before = fake.world().sent.len();
+    assert!(before > 0 && before < 300, "{before} sent before the timeout");
+    // The state machine's Retry runs the step again with the same input (another invocation).
+    let (done, _) = until_complete(&fake, &mail, s, "run-2", None).await;
+    let inv = section(&done);
+    assert_eq!((inv.delivered as usize, inv.earlier as usize, inv.rejected_count), (300 - before, before, 0));
     let received = received(&fake);
     assert_eq!(received.len(), 300);
     assert!(received.values().all(|n| *n == 1), "somebody got two invitations");
