@@ -102,6 +102,13 @@ fn received(fake: &FakeAws) -> HashMap<String, usize> {
     counts
 }
 
+/// `people` addresses got an invitation, each exactly one.
+fn assert_each_invited_once(fake: &FakeAws, people: usize) {
+    let received = received(fake);
+    assert_eq!(received.len(), people);
+    assert!(received.values().all(|n| *n == 1), "somebody got two invitations: {received:?}");
+}
+
 /// Runs the step as the state machine does, until it is complete; returns the runs it took.
 async fn until_complete<M: MailPort>(fake: &FakeAws, mail: &M, mut s: OnboardingState, run: &str, deadline: Option<Duration>) -> (OnboardingState, usize) {
     for runs in 1..=100 {
@@ -155,8 +162,7 @@ async fn a_rejected_address_is_invited_by_the_rerun_after_it_is_fixed() {
     fake.world().rejecting.clear();
     let inv = section(&run(&fake, s, "run-2").await.expect("rerun"));
     assert_eq!((inv.delivered, inv.earlier), (1, 2));
-    assert!(received(&fake).values().all(|n| *n == 1), "each person once: {:?}", received(&fake));
-    assert_eq!(received(&fake).len(), 3);
+    assert_each_invited_once(&fake, 3);
 }
 
 #[tokio::test]
@@ -219,9 +225,7 @@ async fn a_deadline_in_the_middle_of_300_invitations_yields_and_resumes() {
     assert!(runs >= 3, "the step yielded before its deadline ({runs} runs)");
     let inv = section(&done);
     assert_eq!((inv.delivered, inv.rejected_count), (300, 0));
-    let received = received(&fake);
-    assert_eq!(received.len(), 300);
-    assert!(received.values().all(|n| *n == 1), "somebody got two invitations");
+    assert_each_invited_once(&fake, 300);
 }
 
 #[tokio::test]
@@ -238,9 +242,7 @@ async fn a_step_killed_in_the_middle_of_300_invitations_is_run_again_and_invites
     let (done, _) = until_complete(&fake, &mail, s, "run-2", None).await;
     let inv = section(&done);
     assert_eq!((inv.delivered as usize, inv.earlier as usize, inv.rejected_count), (300 - before, before, 0));
-    let received = received(&fake);
-    assert_eq!(received.len(), 300);
-    assert!(received.values().all(|n| *n == 1), "somebody got two invitations");
+    assert_each_invited_once(&fake, 300);
 }
 
 #[tokio::test]
@@ -262,7 +264,7 @@ async fn a_used_up_daily_quota_waits_as_ses_advises_and_resumes() {
     fake.world().daily_quota = Some(1000);
     let done = section(&run(&fake, still, "run-1").await.expect("resumed"));
     assert!(done.complete && done.delivered == 300);
-    assert!(received(&fake).values().all(|n| *n == 1) && received(&fake).len() == 300);
+    assert_each_invited_once(&fake, 300);
 }
 
 #[tokio::test]
