@@ -11,6 +11,7 @@ mod invitations;
 mod least_privilege;
 mod onboarding;
 mod one_build;
+mod plan;
 mod resilience;
 mod router;
 
@@ -50,6 +51,7 @@ fn main() {
     trials.extend(entry_points::trials(&env));
     trials.extend(resilience::trials(&env));
     trials.extend(invitations::trials(&env));
+    trials.extend(plan::trials(&env));
     trials.extend(bad_input::trials(&env));
     trials.extend(router::trials(&env));
     trials.extend(least_privilege::trials(&env));

@@ -30,6 +30,25 @@ enum Command {
         #[arg(long, env = "ROLE_NAME_PREFIX", default_value = "sagemaker-onboarding-")]
         role_name_prefix: String,
     },
+    /// Check a request against the target account without creating anything: validation, the
+    /// Identity Center instance, users and groups, the network, the roles and the domain's name;
+    /// then print what the onboarding would create, reuse, assign and send (exit 1 when a check
+    /// fails, with the error the workflow would fail with).
+    Plan {
+        file: PathBuf,
+        /// The deployment's role name prefix (role names are checked with it).
+        #[arg(long, env = "ROLE_NAME_PREFIX", default_value = "sagemaker-onboarding-")]
+        role_name_prefix: String,
+        /// The Identity Center instance, when the region has several active ones.
+        #[arg(long, env = "IDENTITY_CENTER_INSTANCE_ARN")]
+        identity_center_instance_arn: Option<String>,
+        /// A named profile from the AWS config files.
+        #[arg(long, env = "AWS_PROFILE")]
+        profile: Option<String>,
+        /// IAM Identity Center's region, where the domain is created (default: the profile's or the environment's).
+        #[arg(long, env = "IDENTITY_CENTER_REGION")]
+        region: Option<String>,
+    },
     /// Print the request's JSON Schema.
     Schema,
     /// Draw state machine definitions as Mermaid flowcharts; with --readme, rewrite the file's
@@ -113,6 +132,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate { file, role_name_prefix } => validate(&file, role_name_prefix),
+        Command::Plan { file, role_name_prefix, identity_center_instance_arn, profile, region } => {
+            block_on(plan(file, role_name_prefix, identity_center_instance_arn, profile, region))
+        }
         Command::Schema => schema(),
         Command::Diagram { files, readme, check } => diagram(&files, readme.as_deref(), check),
         Command::Local { file, keep, pending_polls, poll_interval } => local(&file, keep, pending_polls, poll_interval),
@@ -202,6 +224,39 @@ fn validate(file: &PathBuf, role_name_prefix: String) -> Result<ExitCode> {
             for p in &problems {
                 eprintln!("  {p}");
             }
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+async fn plan(file: PathBuf, role_name_prefix: String, instance_arn: Option<String>, profile: Option<String>, region: Option<String>) -> Result<ExitCode> {
+    use onboard::plan::{plan, Deployment, Readers};
+    let text = read(&file)?;
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+    if let Some(profile) = &profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &region {
+        loader = loader.region(aws_config::Region::new(region.clone()));
+    }
+    let config = loader.load().await;
+    let region = onboarding_aws::config_region(&config);
+    let validation = ValidationContext { role_name_prefix, ..ValidationContext::from_env() };
+    let deployment = Deployment { validation: &validation, region: &region, identity_center_instance_arn: instance_arn.as_deref() };
+    let identity = onboarding_aws::identity_center::IdentityCenterAdapter::from_config(&config);
+    let network = onboarding_aws::ec2::Ec2Adapter::from_config(&config);
+    let iam = onboarding_aws::iam::IamAdapter::from_config(&config);
+    let sagemaker = onboarding_aws::sagemaker::SageMakerAdapter::from_config(&config);
+    match plan(Readers { identity: &identity, network: &network, iam: &iam, sagemaker: &sagemaker }, &deployment, &text).await {
+        Ok(lines) => {
+            println!("The onboarding of {} would (nothing was created):", file.display());
+            for line in lines {
+                println!("  {:<8} {}", line.action.as_str(), line.what);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("{}: the onboarding would fail with {}: {}", file.display(), e.name, e.message);
             Ok(ExitCode::FAILURE)
         }
     }

@@ -9,7 +9,7 @@ use onboarding_core::partition::partition_of;
 use onboarding_core::policies::{
     ml_activities_policy, rstudio_policy, sagemaker_trust_policy, trusts_sagemaker, ML_ACTIVITIES_POLICY_NAME, RSTUDIO_POLICY_NAME,
 };
-use onboarding_core::ports::{IamPort, Tags};
+use onboarding_core::ports::{IamPort, RoleInfo, Tags};
 use onboarding_core::state::{OnboardingState, Roles};
 use onboarding_core::validate::sagemaker_full_access;
 use onboarding_core::{ErrorName, OnboardingError, OnboardingRequest};
@@ -64,12 +64,30 @@ pub async fn handler<P: IamPort>(
     Ok(state)
 }
 
+/// Whether the workflow created `role` for the domain `domain_name` (its tags say so).
+pub fn created_for(role: &RoleInfo, domain_name: &str) -> bool {
+    role.tags.get(TAG_MANAGED_BY).map(String::as_str) == Some(MANAGED_BY) && role.tags.get(TAG_DOMAIN).map(String::as_str) == Some(domain_name)
+}
+
+/// The roles the request has the workflow create, by name: the execution role unless an
+/// existing one is named, and the RStudio role when RStudio is on without an existing one.
+pub fn roles_to_create(request: &OnboardingRequest, role_name_prefix: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    if request.execution_role.existing_role_arn.is_none() {
+        names.push(role_name(role_name_prefix, request.execution_role.role_name.as_deref(), &request.domain_name, "execution"));
+    }
+    if request.rstudio.enabled && request.rstudio.existing_role_arn.is_none() {
+        names.push(role_name(role_name_prefix, request.rstudio.role_name.as_deref(), &request.domain_name, "rstudio"));
+    }
+    names
+}
+
 fn name_from_arn(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
 }
 
 /// Checks that a role named by ARN exists and that SageMaker may assume it.
-async fn existing_role<P: IamPort>(iam: &P, arn: &str) -> Result<String, OnboardingError> {
+pub async fn existing_role<P: IamPort>(iam: &P, arn: &str) -> Result<String, OnboardingError> {
     let role =
         iam.get_role(name_from_arn(arn)).await?.ok_or_else(|| OnboardingError::new(ErrorName::ExecutionRoleNotFound, format!("{arn} does not exist")))?;
     if !trusts_sagemaker(&role.trust_policy) {
@@ -86,8 +104,7 @@ async fn existing_role<P: IamPort>(iam: &P, arn: &str) -> Result<String, Onboard
 async fn ensure_role<P: IamPort>(iam: &P, plan: &RolePlan, request: &OnboardingRequest, tags: &Tags) -> Result<(String, bool), OnboardingError> {
     let (arn, created) = match iam.get_role(&plan.name).await? {
         Some(role) => {
-            let ours = role.tags.get(TAG_MANAGED_BY).map(String::as_str) == Some(MANAGED_BY) && role.tags.get(TAG_DOMAIN) == Some(&request.domain_name);
-            if !ours {
+            if !created_for(&role, &request.domain_name) {
                 return Err(OnboardingError::new(
                     ErrorName::RoleNameConflict,
                     format!(

@@ -1,0 +1,215 @@
+//! `onboard plan`: every read-only check of the onboarding against the target account (the
+//! request, the identities, the network, the roles, the domain's name) and what the workflow
+//! would create, reuse, assign and send. Nothing is created: only the steps that read run, and
+//! the rest is decided from what they read.
+
+use lambda_runtime::{Context, LambdaEvent};
+use onboarding_core::naming::{MANAGED_BY, TAG_MANAGED_BY};
+use onboarding_core::ports::{DomainStatus, IamPort, IdentityCenterPort, NetworkPort, SageMakerPort};
+use onboarding_core::state::OnboardingState;
+use onboarding_core::validate::{validate_json, ValidationContext};
+use onboarding_core::{ErrorName, OnboardingError};
+
+/// The deployment the plan is made for.
+pub struct Deployment<'a> {
+    pub validation: &'a ValidationContext,
+    /// Identity Center's region, which is also the domain's.
+    pub region: &'a str,
+    pub identity_center_instance_arn: Option<&'a str>,
+}
+
+/// The AWS services the plan reads.
+pub struct Readers<'a, I, N, R, S> {
+    pub identity: &'a I,
+    pub network: &'a N,
+    pub iam: &'a R,
+    pub sagemaker: &'a S,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Read and found good.
+    Check,
+    Create,
+    /// Found from an earlier run of this workflow: used as it is.
+    Reuse,
+    /// Found from an earlier run, ended Failed: deleted and created again.
+    Replace,
+    Assign,
+    Send,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Check => "check",
+            Action::Create => "create",
+            Action::Reuse => "reuse",
+            Action::Replace => "replace",
+            Action::Assign => "assign",
+            Action::Send => "send",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanLine {
+    pub action: Action,
+    pub what: String,
+}
+
+/// What the onboarding would do, in the order of its steps, or the first check that fails
+/// (with the name the workflow would fail with).
+pub async fn plan<I: IdentityCenterPort, N: NetworkPort, R: IamPort, S: SageMakerPort>(
+    readers: Readers<'_, I, N, R, S>,
+    deployment: &Deployment<'_>,
+    request_json: &str,
+) -> Result<Vec<PlanLine>, OnboardingError> {
+    let request = validate_json(request_json, deployment.validation).map_err(|problems| {
+        let listed: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.path, p.message)).collect();
+        OnboardingError::new(ErrorName::RequestInvalid, listed.join("; "))
+    })?;
+    let event = |state: OnboardingState| LambdaEvent::new(state, Context::default());
+    let mut lines = Vec::new();
+    let mut line = |action: Action, what: String| lines.push(PlanLine { action, what });
+
+    let state = OnboardingState { request, ..Default::default() };
+    let state = identity_resolution::handler(readers.identity, deployment.region, deployment.identity_center_instance_arn, event(state)).await?;
+    let state = network_discovery::handler(readers.network, deployment.region, event(state)).await?;
+    let request = &state.request;
+    if let Some(ids) = &state.identities {
+        line(Action::Check, format!("IAM Identity Center instance {} (identity store {})", ids.instance_arn, ids.identity_store_id));
+        let users: Vec<&str> = ids.users.iter().map(|u| u.user_name.as_str()).collect();
+        let groups: Vec<String> = ids.groups.iter().map(|g| format!("{} ({} members)", g.display_name, g.member_count)).collect();
+        line(Action::Check, format!("users [{}], groups [{}]", users.join(", "), groups.join(", ")));
+    }
+    if let Some(network) = &state.network {
+        line(Action::Check, format!("{:?} network in {}, subnets [{}]", request.network.access_type, network.vpc_id, network.subnet_ids.join(", ")));
+        for warning in &network.warnings {
+            line(Action::Check, format!("warning: {warning}"));
+        }
+    }
+
+    for arn in [&request.execution_role.existing_role_arn, &request.rstudio.existing_role_arn].into_iter().flatten() {
+        role_setup::existing_role(readers.iam, arn).await?;
+        line(Action::Check, format!("role {arn}: exists and trusts SageMaker"));
+    }
+    for name in role_setup::roles_to_create(request, &deployment.validation.role_name_prefix) {
+        match readers.iam.get_role(&name).await? {
+            None => line(Action::Create, format!("role {name}")),
+            Some(role) if role_setup::created_for(&role, &request.domain_name) => line(Action::Reuse, format!("role {name} ({})", role.arn)),
+            Some(_) => {
+                return Err(OnboardingError::new(
+                    ErrorName::RoleNameConflict,
+                    format!("a role named {name} exists but was not created for the domain {}", request.domain_name),
+                ))
+            }
+        }
+    }
+
+    match readers.sagemaker.find_domain(&request.domain_name).await? {
+        None => line(Action::Create, format!("domain {} ({}, Identity Center sign-in)", request.domain_name, deployment.region)),
+        Some(existing) => {
+            if readers.sagemaker.list_tags(&existing.domain_arn).await?.get(TAG_MANAGED_BY).map(String::as_str) != Some(MANAGED_BY) {
+                return Err(OnboardingError::new(
+                    ErrorName::DomainNameConflict,
+                    format!("a domain named {} ({}) exists and was not created by this workflow", request.domain_name, existing.domain_id),
+                ));
+            }
+            let action = match existing.status {
+                DomainStatus::Failed | DomainStatus::DeleteFailed | DomainStatus::Deleting => Action::Replace,
+                _ => Action::Reuse,
+            };
+            line(action, format!("domain {} ({}, {})", request.domain_name, existing.domain_id, existing.status.as_str()));
+        }
+    }
+
+    if let Some(ids) = &state.identities {
+        line(Action::Assign, format!("{} users and {} groups to the domain's Identity Center application", ids.users.len(), ids.groups.len()));
+        if !ids.users.is_empty() {
+            let profiles: Vec<String> = ids.users.iter().map(|u| onboarding_core::naming::user_profile_name(&u.user_name)).collect();
+            line(Action::Create, format!("user profiles [{}]", profiles.join(", ")));
+        }
+        let members: u32 = ids.groups.iter().map(|g| g.member_count).sum();
+        let extra = request.notification.extra_recipients.len() + usize::from(request.ticket.as_ref().is_some_and(|t| t.requester.is_some()));
+        line(
+            Action::Send,
+            format!(
+                "an invitation to each of at most {} people (each once: those an earlier run invited are skipped)",
+                ids.users.len() + members as usize + extra
+            ),
+        );
+    }
+    Ok(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use onboarding_core::fakes::{FakeAws, FakeRole};
+    use onboarding_core::ports::RoleInfo;
+
+    const WRITES: &[&str] = &[
+        "CreateRole",
+        "AttachRolePolicy",
+        "PutRolePolicy",
+        "CreateDomain",
+        "DeleteDomain",
+        "AddTags",
+        "CreateApplicationAssignment",
+        "CreateUserProfile",
+        "SendEmail",
+    ];
+
+    async fn plan_of(fake: &FakeAws, request: serde_json::Value) -> Result<Vec<PlanLine>, OnboardingError> {
+        let validation = ValidationContext::new("so-");
+        let deployment = Deployment { validation: &validation, region: "us-east-1", identity_center_instance_arn: None };
+        let readers = Readers { identity: fake, network: fake, iam: fake, sagemaker: fake };
+        let lines = plan(readers, &deployment, &request.to_string()).await;
+        for write in WRITES {
+            assert_eq!(fake.calls(write), 0, "the plan made a {write} call");
+        }
+        lines
+    }
+
+    fn request() -> serde_json::Value {
+        serde_json::json!({
+            "domainName": "team-a",
+            "ticket": {"id": "OPS-1", "requester": "lead@example.com"},
+            "identityCenter": {"users": ["jane"], "groups": ["ml-team"]}
+        })
+    }
+
+    #[tokio::test]
+    async fn a_new_team_would_get_a_role_a_domain_access_and_invitations() {
+        let fake = FakeAws::standard();
+        let lines = plan_of(&fake, request()).await.expect("a plan");
+        let shown: Vec<String> = lines.iter().map(|l| format!("{} {}", l.action.as_str(), l.what)).collect();
+        assert!(shown.iter().any(|l| l == "create role so-team-a-execution"), "{shown:#?}");
+        assert!(shown.iter().any(|l| l.starts_with("create domain team-a")), "{shown:#?}");
+        assert!(shown.iter().any(|l| l.starts_with("assign 1 users and 1 groups")), "{shown:#?}");
+        assert!(shown.iter().any(|l| l.starts_with("send an invitation to each of at most 3 people")), "{shown:#?}");
+    }
+
+    #[tokio::test]
+    async fn what_would_fail_fails_the_plan_by_name() {
+        let fake = FakeAws::standard();
+        let mut unknown = request();
+        unknown["identityCenter"]["users"] = serde_json::json!(["ghost"]);
+        assert_eq!(plan_of(&fake, unknown).await.expect_err("unknown user").name, ErrorName::PrincipalNotFound);
+
+        let mut invalid = request();
+        invalid["domainName"] = serde_json::json!("no spaces allowed");
+        assert_eq!(plan_of(&fake, invalid).await.expect_err("invalid").name, ErrorName::RequestInvalid);
+
+        // A role of that name that this workflow did not create.
+        let info = RoleInfo {
+            arn: "arn:aws:iam::123456789012:role/so-team-a-execution".into(),
+            trust_policy: serde_json::json!({}),
+            tags: Default::default(),
+            permissions_boundary: None,
+        };
+        fake.world().roles.insert("so-team-a-execution".into(), FakeRole { info, managed: vec![], inline: Default::default() });
+        assert_eq!(plan_of(&fake, request()).await.expect_err("taken").name, ErrorName::RoleNameConflict);
+    }
+}
