@@ -76,6 +76,8 @@ pub async fn handler<I: IdentityCenterPort, M: MailPort, L: InvitationLedgerPort
     let mut tally = Tally::default();
     let mut sent_now = 0u32;
     let mut pause = quota.daily_quota_used_up().then_some(Pause::DailyQuota);
+    // What the 24 hours still allow: past it, wait rather than send into SES's refusal.
+    let allowed_now = quota.max_24_hour_send.map(|max| (max - quota.sent_last_24_hours).max(0.0) as u64);
 
     for candidate in candidates {
         if pause.is_some() {
@@ -107,6 +109,10 @@ pub async fn handler<I: IdentityCenterPort, M: MailPort, L: InvitationLedgerPort
         if let Some(settled) = view.settled_address(&address) {
             tally.count(settled, &progress.run_id);
             continue;
+        }
+        if allowed_now.is_some_and(|allowed| u64::from(sent_now) >= allowed) {
+            pause = Some(Pause::DailyQuota);
+            break;
         }
         pacer.ready().await;
         let email = invitation(&Invitation {

@@ -260,6 +260,9 @@ async fn a_used_up_daily_quota_waits_as_ses_advises_and_resumes() {
     let still = run(&fake, paused, "run-1").await.expect("still paused");
     assert_eq!((section(&still).quota_waits, fake.calls("SendEmail")), (2, sends));
 
+    // GetAccount said how many the 24 hours allowed: none was sent into SES's refusal.
+    assert_eq!(fake.calls("SendEmail"), 120);
+
     // The 24-hour window moves on.
     fake.world().daily_quota = Some(1000);
     let done = section(&run(&fake, still, "run-1").await.expect("resumed"));
