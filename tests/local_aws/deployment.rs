@@ -140,11 +140,10 @@ fn api_matches() -> Result<()> {
         .iter()
         .flat_map(|(path, ops)| ops.as_object().into_iter().flatten().map(move |(method, _)| format!("{} {path}", method.to_uppercase())))
         .collect();
-    let events = &t["Resources"]["StartOnboardingFunction"]["Properties"]["Events"];
+    // Every function's HttpApi events (the entry point's and the dry run's).
+    let resources = t["Resources"].as_mapping().context("Resources")?;
+    let events = resources.values().filter_map(|r| r["Properties"]["Events"].as_mapping()).flat_map(|events| events.values());
     let routed: BTreeSet<String> = events
-        .as_mapping()
-        .context("Events")?
-        .values()
         .filter(|e| e["Type"].as_str() == Some("HttpApi"))
         .map(|e| format!("{} {}", e["Properties"]["Method"].as_str().unwrap_or_default(), e["Properties"]["Path"].as_str().unwrap_or_default()))
         .collect();

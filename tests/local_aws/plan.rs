@@ -1,17 +1,21 @@
-//! `onboard plan` against the local AWS: the read-only checks run and nothing is created; after
-//! the onboarding, the same plan finds and reuses what it made.
+//! The dry run (`POST /plans`, `onboard plan`) against the local AWS, signed as its function (its
+//! calls are authorized by its policy in the template): the read-only checks run and nothing is
+//! created; after the onboarding, the same plan finds and reuses what it made.
 
 use std::sync::Arc;
 
-use anyhow::{ensure, Result};
+use anyhow::{ensure, Context, Result};
+use aws_lambda_events::apigw::ApiGatewayV2httpRequest;
+use aws_lambda_events::encodings::Body;
+use lambda_runtime::{Context as LambdaContext, LambdaEvent};
 use libtest_mimic::Trial;
 use onboard::local::LocalSession;
-use onboard::plan::{plan, Deployment, PlanLine, Readers};
 use onboarding_aws::ec2::Ec2Adapter;
 use onboarding_aws::iam::IamAdapter;
 use onboarding_aws::identity_center::IdentityCenterAdapter;
 use onboarding_aws::sagemaker::SageMakerAdapter;
-use serde_json::json;
+use plan_onboarding::{handler, Deployment, Readers};
+use serde_json::{json, Value};
 use tests::Env;
 
 use crate::local_test;
@@ -20,14 +24,31 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
     vec![local_test!(env, a_plan_creates_nothing_and_a_second_plan_reuses_what_the_onboarding_made)]
 }
 
-async fn plan_lines(s: &LocalSession, request: &serde_json::Value) -> Result<Vec<String>> {
-    let config = s.aws.sdk_config();
-    let (identity, network, iam, sagemaker) =
-        (IdentityCenterAdapter::from_config(config), Ec2Adapter::from_config(config), IamAdapter::from_config(config), SageMakerAdapter::from_config(config));
+/// `POST /plans` with `request`: the status and the body.
+async fn post_plan(s: &LocalSession, request: &Value) -> Result<(i64, Value)> {
+    let config = s.aws.sdk_config_as("plan-onboarding");
+    let (identity, network, iam, sagemaker) = (
+        IdentityCenterAdapter::from_config(&config),
+        Ec2Adapter::from_config(&config),
+        IamAdapter::from_config(&config),
+        SageMakerAdapter::from_config(&config),
+    );
     let validation = local_aws::validation_context();
-    let deployment = Deployment { validation: &validation, region: &s.aws.region, identity_center_instance_arn: None };
-    let lines = plan(Readers { identity: &identity, network: &network, iam: &iam, sagemaker: &sagemaker }, &deployment, &request.to_string()).await?;
-    Ok(lines.iter().map(|PlanLine { action, what }| format!("{} {what}", action.as_str())).collect())
+    let deployment = Deployment { role_name_prefix: local_aws::ROLE_NAME_PREFIX, region: &s.aws.region, identity_center_instance_arn: None };
+    let event: ApiGatewayV2httpRequest = serde_json::from_value(tests::api_event("POST /plans", None, Some(&request.to_string()), false))?;
+    let readers = Readers { identity: &identity, network: &network, iam: &iam, sagemaker: &sagemaker };
+    let response = handler(readers, &deployment, &validation, LambdaEvent::new(event, LambdaContext::default())).await?;
+    let Some(Body::Text(text)) = response.body else { anyhow::bail!("no body") };
+    Ok((response.status_code, serde_json::from_str(&text)?))
+}
+
+fn lines(body: &Value) -> Vec<String> {
+    body["plan"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|l| format!("{} {}", l["action"].as_str().unwrap_or_default(), l["what"].as_str().unwrap_or_default()))
+        .collect()
 }
 
 async fn a_plan_creates_nothing_and_a_second_plan_reuses_what_the_onboarding_made(s: &LocalSession) -> Result<()> {
@@ -38,7 +59,9 @@ async fn a_plan_creates_nothing_and_a_second_plan_reuses_what_the_onboarding_mad
         "identityCenter": {"users": ["jane"], "groups": ["ml-team"]}
     });
     let role = format!("{}{d}-execution", local_aws::ROLE_NAME_PREFIX);
-    let before = plan_lines(s, &request).await?;
+    let (status, body) = post_plan(s, &request).await?;
+    ensure!(status == 200, "{status} {body}");
+    let before = lines(&body);
     ensure!(before.contains(&format!("create role {role}")), "{before:#?}");
     ensure!(before.iter().any(|l| l.starts_with(&format!("create domain {d}"))), "{before:#?}");
     ensure!(before.iter().any(|l| l.starts_with("send an invitation to each of at most 4 people")), "{before:#?}");
@@ -47,10 +70,19 @@ async fn a_plan_creates_nothing_and_a_second_plan_reuses_what_the_onboarding_mad
         "the plan created something"
     );
 
+    let mut unknown = request.clone();
+    unknown["identityCenter"]["users"] = json!(["nobody-here"]);
+    let (status, body) = post_plan(s, &unknown).await?;
+    ensure!(status == 422 && body["error"] == "PrincipalNotFound", "{status} {body}");
+
     let outcome = s.onboard(&request.to_string(), |_| {}).await?;
     ensure!(outcome.succeeded(), "{:?} {:?}", outcome.error, outcome.cause);
-    let after = plan_lines(s, &request).await?;
+    let (status, body) = post_plan(s, &request).await?;
+    ensure!(status == 200, "{status} {body}");
+    let after = lines(&body);
     ensure!(after.iter().any(|l| l.starts_with(&format!("reuse role {role}"))), "{after:#?}");
     ensure!(after.iter().any(|l| l.starts_with(&format!("reuse domain {d}"))), "{after:#?}");
+    let domain_id = outcome.output.as_ref().and_then(|o| o["domainId"].as_str()).context("domainId")?;
+    ensure!(after.iter().any(|l| l.contains(domain_id)), "{after:#?}");
     Ok(())
 }

@@ -48,7 +48,7 @@ pub fn substitute(definition: &str, values: &BTreeMap<String, String>) -> Result
 }
 
 /// Functions that start the workflow rather than run in it: the definition does not name them.
-pub const ENTRY_POINTS: &[&str] = &["start-onboarding"];
+pub const ENTRY_POINTS: &[&str] = &["start-onboarding", "plan-onboarding"];
 
 /// The event bus the local workflow publishes its result events on.
 pub const LOCAL_EVENT_BUS: &str = "tickets";

@@ -3,7 +3,6 @@
 pub mod diagram;
 pub mod execution;
 pub mod local;
-pub mod plan;
 
 use onboarding_core::naming::{execution_name, short_digest};
 use onboarding_core::OnboardingRequest;

@@ -230,8 +230,18 @@ fn validate(file: &PathBuf, role_name_prefix: String) -> Result<ExitCode> {
 }
 
 async fn plan(file: PathBuf, role_name_prefix: String, instance_arn: Option<String>, profile: Option<String>, region: Option<String>) -> Result<ExitCode> {
-    use onboard::plan::{plan, Deployment, Readers};
-    let text = read(&file)?;
+    use plan_onboarding::{plan, Deployment, Readers};
+    let validation = ValidationContext { role_name_prefix, ..ValidationContext::from_env() };
+    let request = match validate_json(&read(&file)?, &validation) {
+        Ok(request) => request,
+        Err(problems) => {
+            eprintln!("{} is not a valid onboarding request:", file.display());
+            for p in &problems {
+                eprintln!("  {p}");
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+    };
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
     if let Some(profile) = &profile {
         loader = loader.profile_name(profile);
@@ -241,13 +251,12 @@ async fn plan(file: PathBuf, role_name_prefix: String, instance_arn: Option<Stri
     }
     let config = loader.load().await;
     let region = onboarding_aws::config_region(&config);
-    let validation = ValidationContext { role_name_prefix, ..ValidationContext::from_env() };
-    let deployment = Deployment { validation: &validation, region: &region, identity_center_instance_arn: instance_arn.as_deref() };
+    let deployment = Deployment { role_name_prefix: &validation.role_name_prefix, region: &region, identity_center_instance_arn: instance_arn.as_deref() };
     let identity = onboarding_aws::identity_center::IdentityCenterAdapter::from_config(&config);
     let network = onboarding_aws::ec2::Ec2Adapter::from_config(&config);
     let iam = onboarding_aws::iam::IamAdapter::from_config(&config);
     let sagemaker = onboarding_aws::sagemaker::SageMakerAdapter::from_config(&config);
-    match plan(Readers { identity: &identity, network: &network, iam: &iam, sagemaker: &sagemaker }, &deployment, &text).await {
+    match plan(Readers { identity: &identity, network: &network, iam: &iam, sagemaker: &sagemaker }, &deployment, request).await {
         Ok(lines) => {
             println!("The onboarding of {} would (nothing was created):", file.display());
             for line in lines {

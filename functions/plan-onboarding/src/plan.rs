@@ -1,18 +1,18 @@
-//! `onboard plan`: every read-only check of the onboarding against the target account (the
-//! request, the identities, the network, the roles, the domain's name) and what the workflow
-//! would create, reuse, assign and send. Nothing is created: only the steps that read run, and
-//! the rest is decided from what they read.
+//! The dry run: every read-only check of the onboarding against the target account (the
+//! identities, the network, the roles, the domain's name) and what the workflow would create,
+//! reuse, assign and send. Nothing is created: only the steps that read run, and the rest is
+//! decided from what they read.
 
 use lambda_runtime::{Context, LambdaEvent};
 use onboarding_core::naming::{MANAGED_BY, TAG_MANAGED_BY};
 use onboarding_core::ports::{DomainStatus, IamPort, IdentityCenterPort, NetworkPort, SageMakerPort};
 use onboarding_core::state::OnboardingState;
-use onboarding_core::validate::{validate_json, ValidationContext};
-use onboarding_core::{ErrorName, OnboardingError};
+use onboarding_core::{ErrorName, OnboardingError, OnboardingRequest};
+use serde_json::{json, Value};
 
 /// The deployment the plan is made for.
 pub struct Deployment<'a> {
-    pub validation: &'a ValidationContext,
+    pub role_name_prefix: &'a str,
     /// Identity Center's region, which is also the domain's.
     pub region: &'a str,
     pub identity_center_instance_arn: Option<&'a str>,
@@ -58,17 +58,19 @@ pub struct PlanLine {
     pub what: String,
 }
 
-/// What the onboarding would do, in the order of its steps, or the first check that fails
-/// (with the name the workflow would fail with).
+impl PlanLine {
+    pub fn to_json(&self) -> Value {
+        json!({ "action": self.action.as_str(), "what": self.what })
+    }
+}
+
+/// What the onboarding of a validated request would do, in the order of its steps, or the first
+/// check that fails (with the name the workflow would fail with).
 pub async fn plan<I: IdentityCenterPort, N: NetworkPort, R: IamPort, S: SageMakerPort>(
     readers: Readers<'_, I, N, R, S>,
     deployment: &Deployment<'_>,
-    request_json: &str,
+    request: OnboardingRequest,
 ) -> Result<Vec<PlanLine>, OnboardingError> {
-    let request = validate_json(request_json, deployment.validation).map_err(|problems| {
-        let listed: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.path, p.message)).collect();
-        OnboardingError::new(ErrorName::RequestInvalid, listed.join("; "))
-    })?;
     let event = |state: OnboardingState| LambdaEvent::new(state, Context::default());
     let mut lines = Vec::new();
     let mut line = |action: Action, what: String| lines.push(PlanLine { action, what });
@@ -94,7 +96,7 @@ pub async fn plan<I: IdentityCenterPort, N: NetworkPort, R: IamPort, S: SageMake
         role_setup::existing_role(readers.iam, arn).await?;
         line(Action::Check, format!("role {arn}: exists and trusts SageMaker"));
     }
-    for name in role_setup::roles_to_create(request, &deployment.validation.role_name_prefix) {
+    for name in role_setup::roles_to_create(request, deployment.role_name_prefix) {
         match readers.iam.get_role(&name).await? {
             None => line(Action::Create, format!("role {name}")),
             Some(role) if role_setup::created_for(&role, &request.domain_name) => line(Action::Reuse, format!("role {name} ({})", role.arn)),
@@ -162,10 +164,11 @@ mod tests {
     ];
 
     async fn plan_of(fake: &FakeAws, request: serde_json::Value) -> Result<Vec<PlanLine>, OnboardingError> {
-        let validation = ValidationContext::new("so-");
-        let deployment = Deployment { validation: &validation, region: "us-east-1", identity_center_instance_arn: None };
+        let request = onboarding_core::validate::validate_json(&request.to_string(), &onboarding_core::validate::ValidationContext::new("so-"))
+            .map_err(|p| OnboardingError::new(ErrorName::RequestInvalid, format!("{p:?}")))?;
+        let deployment = Deployment { role_name_prefix: "so-", region: "us-east-1", identity_center_instance_arn: None };
         let readers = Readers { identity: fake, network: fake, iam: fake, sagemaker: fake };
-        let lines = plan(readers, &deployment, &request.to_string()).await;
+        let lines = plan(readers, &deployment, request).await;
         for write in WRITES {
             assert_eq!(fake.calls(write), 0, "the plan made a {write} call");
         }

@@ -1,0 +1,75 @@
+//! `POST /plans` with in-memory fakes: each answer is one the OpenAPI document lists, and
+//! nothing is created whatever the answer.
+
+use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
+use aws_lambda_events::encodings::Body;
+use lambda_runtime::{Context, LambdaEvent};
+use onboarding_core::fakes::FakeAws;
+use onboarding_core::validate::ValidationContext;
+use plan_onboarding::{handler, Deployment, Readers};
+use serde_json::{json, Value};
+
+const WRITES: &[&str] = &[
+    "CreateRole",
+    "AttachRolePolicy",
+    "PutRolePolicy",
+    "CreateDomain",
+    "DeleteDomain",
+    "AddTags",
+    "CreateApplicationAssignment",
+    "CreateUserProfile",
+    "SendEmail",
+];
+
+fn documented_answers() -> Value {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../infra/openapi.json")).expect("openapi.json");
+    let doc: Value = serde_json::from_str(&text).expect("JSON");
+    doc["paths"]["/plans"]["post"]["responses"].clone()
+}
+
+async fn post(fake: &FakeAws, body: &str) -> (i64, Value) {
+    let mut request = ApiGatewayV2httpRequest::default();
+    request.route_key = Some("POST /plans".into());
+    request.body = Some(body.to_string());
+    let deployment = Deployment { role_name_prefix: "so-", region: "us-east-1", identity_center_instance_arn: None };
+    let readers = Readers { identity: fake, network: fake, iam: fake, sagemaker: fake };
+    let response: ApiGatewayV2httpResponse =
+        handler(readers, &deployment, &ValidationContext::new("so-"), LambdaEvent::new(request, Context::default())).await.expect("answered");
+    for write in WRITES {
+        assert_eq!(fake.calls(write), 0, "the dry run made a {write} call");
+    }
+    let body = match response.body {
+        Some(Body::Text(text)) => serde_json::from_str(&text).expect("a JSON body"),
+        other => panic!("unexpected body {other:?}"),
+    };
+    assert!(documented_answers()[response.status_code.to_string()].is_object(), "{} is not a documented answer", response.status_code);
+    (response.status_code, body)
+}
+
+fn request(users: &[&str]) -> String {
+    json!({"domainName": "team-a", "ticket": {"id": "OPS-1", "requester": "lead@example.com"}, "identityCenter": {"users": users, "groups": ["ml-team"]}})
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_valid_request_gets_its_plan() {
+    let fake = FakeAws::standard();
+    let (status, body) = post(&fake, &request(&["jane"])).await;
+    assert_eq!(status, 200, "{body}");
+    let plan = body["plan"].as_array().expect("plan");
+    assert!(plan.iter().any(|l| l["action"] == "create" && l["what"] == "role so-team-a-execution"), "{body}");
+    assert!(plan.iter().any(|l| l["action"] == "send"), "{body}");
+}
+
+#[tokio::test]
+async fn an_invalid_request_gets_its_problems() {
+    let (status, body) = post(&FakeAws::standard(), r#"{"domainName": "bad name"}"#).await;
+    assert_eq!(status, 400);
+    assert!(body["problems"].as_array().is_some_and(|p| p.iter().any(|p| p["path"] == "domainName")), "{body}");
+}
+
+#[tokio::test]
+async fn a_check_that_would_fail_names_the_error() {
+    let (status, body) = post(&FakeAws::standard(), &request(&["ghost"])).await;
+    assert_eq!((status, body["error"].as_str()), (422, Some("PrincipalNotFound")), "{body}");
+}
