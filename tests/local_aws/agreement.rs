@@ -22,6 +22,7 @@ use crate::local_test;
 pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
     vec![
         Trial::test("instance_types_are_sagemakers_app_instance_types", || instance_types_are_sagemakers().map_err(crate::failed)),
+        Trial::test("ml_tools_are_sagemakers", || ml_tools_are_sagemakers().map_err(crate::failed)),
         local_test!(env, validate_and_create_domain_agree_at_and_past_each_limit),
         local_test!(env, validate_and_iam_agree_on_role_names),
     ]
@@ -33,6 +34,15 @@ fn instance_types_are_sagemakers() -> Result<()> {
     ours.sort_unstable();
     sdk.sort_unstable();
     ensure!(ours == sdk, "onboarding-core's APP_INSTANCE_TYPES differs from the SDK's AppInstanceType: regenerate it from the service model");
+    Ok(())
+}
+
+fn ml_tools_are_sagemakers() -> Result<()> {
+    let mut ours: Vec<&str> = onboarding_core::validate::ML_TOOLS.to_vec();
+    let mut sdk: Vec<&str> = aws_sdk_sagemaker::types::MlTools::values().to_vec();
+    ours.sort_unstable();
+    sdk.sort_unstable();
+    ensure!(ours == sdk, "onboarding-core's ML_TOOLS differs from the SDK's MlTools: regenerate it from the service model");
     Ok(())
 }
 
@@ -73,7 +83,7 @@ fn limits() -> Vec<Limit> {
         },
         Limit {
             name: "custom image name",
-            at: json!({"studio": {"jupyterServer": {"sageMakerImageArn": image("team-image.v2")}}}),
+            at: json!({"studio": {"jupyterServer": {"sageMakerImageArn": image("Team-Image.v2")}}}),
             past: json!({"studio": {"jupyterServer": {"sageMakerImageArn": image("Team_Image")}}}),
             aws_refuses_past: true,
         },
@@ -96,6 +106,24 @@ fn limits() -> Vec<Limit> {
             aws_refuses_past: true,
         },
         Limit { name: "tag count", at: json!({"tags": tags(45)}), past: json!({"tags": tags(46)}), aws_refuses_past: false },
+        Limit {
+            name: "idle timeout",
+            at: json!({"studio": {"idleShutdown": {"idleTimeoutMinutes": 525_600}}}),
+            past: json!({"studio": {"idleShutdown": {"idleTimeoutMinutes": 525_601}}}),
+            aws_refuses_past: true,
+        },
+        Limit {
+            name: "hidden ML tool",
+            at: json!({"studio": {"hiddenMlTools": ["JumpStart", "Evaluators"]}}),
+            past: json!({"studio": {"hiddenMlTools": ["JumpStart", "Evaluator"]}}),
+            aws_refuses_past: true,
+        },
+        Limit {
+            name: "hidden instance type",
+            at: json!({"studio": {"hiddenInstanceTypes": ["ml.p5.48xlarge"]}}),
+            past: json!({"studio": {"hiddenInstanceTypes": ["ml.p5.96xlarge"]}}),
+            aws_refuses_past: true,
+        },
         Limit { name: "tag key length", at: tag_key("k".repeat(128)), past: tag_key("k".repeat(129)), aws_refuses_past: true },
         Limit { name: "tag key characters", at: tag_key("cost-center:team/a".into()), past: tag_key("cost!center".into()), aws_refuses_past: true },
         Limit {

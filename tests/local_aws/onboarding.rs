@@ -19,6 +19,7 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
         local_test!(env, cli_flow_example_onboards_end_to_end),
         local_test!(env, studio_classic_example_with_rstudio),
         local_test!(env, vpc_only_example_in_a_prepared_network),
+        local_test!(env, cost_controlled_example_sends_idle_shutdown_hidden_tools_and_tag_propagation),
         local_test!(env, a_domain_pending_for_several_polls_then_succeeds),
         local_test!(env, a_failed_domain_fails_the_execution_and_tells_the_requester),
         local_test!(env, an_invalid_request_fails_at_validation_and_creates_nothing),
@@ -69,6 +70,30 @@ fn succeeded(outcome: &Outcome) -> Result<&Value> {
 
 fn field<'a>(v: &'a Value, key: &str) -> Result<&'a str> {
     v[key].as_str().with_context(|| format!("no {key} in {v}"))
+}
+
+/// The settings of a cost-controlled team, as they reached SageMaker (the CreateDomain body the
+/// local AWS received, held to SageMaker's model on the way).
+async fn cost_controlled_example_sends_idle_shutdown_hidden_tools_and_tag_propagation(s: &LocalSession) -> Result<()> {
+    let request = example("cost-controlled-team")?;
+    let outcome = run(s, &request).await?;
+    succeeded(&outcome)?;
+    let bodies = s.aws.recorded("sagemaker:CreateDomain")?;
+    let body: Value =
+        bodies.iter().filter_map(|b| serde_json::from_str::<Value>(b).ok()).find(|b| b["DomainName"] == "team-costs").context("no CreateDomain")?;
+    let idle = json!({"LifecycleManagement": "ENABLED", "IdleTimeoutInMinutes": 60, "MinIdleTimeoutInMinutes": 60, "MaxIdleTimeoutInMinutes": 240});
+    let user = &body["DefaultUserSettings"];
+    ensure!(user["JupyterLabAppSettings"]["AppLifecycleManagement"]["IdleSettings"] == idle, "{user}");
+    ensure!(user["CodeEditorAppSettings"]["AppLifecycleManagement"]["IdleSettings"] == idle, "{user}");
+    ensure!(body["DefaultSpaceSettings"]["JupyterLabAppSettings"]["AppLifecycleManagement"]["IdleSettings"] == idle, "{body}");
+    let portal = &user["StudioWebPortalSettings"];
+    ensure!(
+        portal["HiddenInstanceTypes"] == request["studio"]["hiddenInstanceTypes"] && portal["HiddenMlTools"] == json!(["JumpStart", "EmrClusters"]),
+        "{portal}"
+    );
+    ensure!(body["TagPropagation"] == "ENABLED", "{body}");
+    ensure!(body["Tags"].as_array().is_some_and(|tags| tags.contains(&json!({"Key": "cost-center", "Value": "cc-4711"}))), "{body}");
+    Ok(())
 }
 
 async fn cli_flow_example_onboards_end_to_end(s: &LocalSession) -> Result<()> {

@@ -6,15 +6,17 @@ use aws_sdk_sagemaker::operation::delete_domain::DeleteDomainError;
 use aws_sdk_sagemaker::operation::describe_domain::DescribeDomainError;
 use aws_sdk_sagemaker::operation::describe_user_profile::DescribeUserProfileError;
 use aws_sdk_sagemaker::types::{
-    AppNetworkAccessType, AppSecurityGroupManagement, AppType, AuthMode, DefaultEbsStorageSettings, DefaultSpaceSettings, DefaultSpaceStorageSettings,
-    DomainSettings, DomainStatus as SdkStatus, JupyterServerAppSettings, NotebookOutputOption, RStudioServerProAccessStatus, RStudioServerProAppSettings,
-    RStudioServerProDomainSettings, RStudioServerProUserGroup, ResourceSpec, RetentionPolicy, RetentionType, SharingSettings, StudioWebPortal,
-    StudioWebPortalSettings, Tag, UserSettings,
+    AppInstanceType, AppLifecycleManagement, AppNetworkAccessType, AppSecurityGroupManagement, AppType, AuthMode, CodeEditorAppSettings,
+    DefaultEbsStorageSettings, DefaultSpaceSettings, DefaultSpaceStorageSettings, DomainSettings, DomainStatus as SdkStatus, IdleSettings,
+    JupyterLabAppSettings, JupyterServerAppSettings, LifecycleManagement, MlTools, NotebookOutputOption, RStudioServerProAccessStatus,
+    RStudioServerProAppSettings, RStudioServerProDomainSettings, RStudioServerProUserGroup, ResourceSpec, RetentionPolicy, RetentionType, SharingSettings,
+    StudioWebPortal, StudioWebPortalSettings, Tag, TagPropagation, UserSettings,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use onboarding_core::domain_spec::DomainSpec;
+use onboarding_core::domain_spec::IdleSpec;
 use onboarding_core::ports::{CreatedDomain, DomainDescription, DomainStatus, DomainSummary, PortResult, SageMakerPort, Tags};
 use onboarding_core::{ErrorName, OnboardingError};
 
@@ -47,6 +49,12 @@ pub fn user_settings(spec: &DomainSpec) -> UserSettings {
     for app in &u.hidden_app_types {
         portal = portal.hidden_app_types(AppType::from(*app));
     }
+    for instance_type in &u.hidden_instance_types {
+        portal = portal.hidden_instance_types(AppInstanceType::from(instance_type.as_str()));
+    }
+    for tool in &u.hidden_ml_tools {
+        portal = portal.hidden_ml_tools(MlTools::from(tool.as_str()));
+    }
     let mut settings = UserSettings::builder()
         .execution_role(&u.execution_role_arn)
         .set_security_groups(Some(u.security_group_ids.clone()))
@@ -72,7 +80,25 @@ pub fn user_settings(spec: &DomainSpec) -> UserSettings {
     if let Some(storage) = space_storage(spec) {
         settings = settings.space_storage_settings(storage);
     }
+    if let Some(idle) = u.jupyter_lab_idle {
+        settings = settings.jupyter_lab_app_settings(JupyterLabAppSettings::builder().app_lifecycle_management(lifecycle(idle)).build());
+    }
+    if let Some(idle) = u.code_editor_idle {
+        settings = settings.code_editor_app_settings(CodeEditorAppSettings::builder().app_lifecycle_management(lifecycle(idle)).build());
+    }
     settings.build()
+}
+
+/// Idle shutdown, on, with the spec's timeouts.
+fn lifecycle(idle: IdleSpec) -> AppLifecycleManagement {
+    let minutes = |m: u32| i32::try_from(m).unwrap_or(i32::MAX);
+    let settings = IdleSettings::builder()
+        .lifecycle_management(LifecycleManagement::Enabled)
+        .idle_timeout_in_minutes(minutes(idle.idle_timeout))
+        .min_idle_timeout_in_minutes(minutes(idle.min_idle_timeout))
+        .max_idle_timeout_in_minutes(minutes(idle.max_idle_timeout))
+        .build();
+    AppLifecycleManagement::builder().idle_settings(settings).build()
 }
 
 fn space_storage(spec: &DomainSpec) -> Option<DefaultSpaceStorageSettings> {
@@ -87,6 +113,9 @@ fn space_settings(spec: &DomainSpec) -> DefaultSpaceSettings {
         DefaultSpaceSettings::builder().execution_role(&spec.user.execution_role_arn).set_security_groups(Some(spec.user.security_group_ids.clone()));
     if let Some(storage) = space_storage(spec) {
         space = space.space_storage_settings(storage);
+    }
+    if let Some(idle) = spec.space_idle {
+        space = space.jupyter_lab_app_settings(JupyterLabAppSettings::builder().app_lifecycle_management(lifecycle(idle)).build());
     }
     space.build()
 }
@@ -179,6 +208,7 @@ impl SageMakerPort for SageMakerAdapter {
             .default_space_settings(space_settings(spec))
             .set_domain_settings(domain_settings(spec))
             .set_tags(Some(sdk_tags(&spec.tags)))
+            .set_tag_propagation(spec.tag_propagation.then_some(TagPropagation::Enabled))
             .send()
             .await
             .map_err(|e| create_domain_error(&e))?;

@@ -20,6 +20,18 @@ pub struct DomainSpec {
     pub rstudio: Option<RStudioDomainSpec>,
     pub user: UserSettingsSpec,
     pub tags: Tags,
+    /// SageMaker copies the domain's tags to what it creates (`TagPropagation` ENABLED).
+    pub tag_propagation: bool,
+    /// Shared spaces' JupyterLab idle shutdown (`DefaultSpaceSettings`).
+    pub space_idle: Option<IdleSpec>,
+}
+
+/// `AppLifecycleManagement.IdleSettings`, in minutes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IdleSpec {
+    pub idle_timeout: u32,
+    pub min_idle_timeout: u32,
+    pub max_idle_timeout: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,6 +59,12 @@ pub struct UserSettingsSpec {
     pub rstudio_access: (&'static str, &'static str),
     /// `(default, maximum)` EBS space size in GB.
     pub space_storage_gb: Option<(u32, u32)>,
+    /// Idle shutdown of users' JupyterLab apps.
+    pub jupyter_lab_idle: Option<IdleSpec>,
+    /// Idle shutdown of users' Code Editor apps (when Code Editor is on).
+    pub code_editor_idle: Option<IdleSpec>,
+    pub hidden_instance_types: Vec<String>,
+    pub hidden_ml_tools: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,6 +126,11 @@ pub fn domain_spec(state: &OnboardingState) -> Result<DomainSpec, OnboardingErro
     if !r.rstudio.enabled {
         hidden.push("RStudioServerPro");
     }
+    let idle = r.studio.idle_shutdown.as_ref().map(|i| IdleSpec {
+        idle_timeout: i.idle_timeout_minutes,
+        min_idle_timeout: i.min_idle_timeout_minutes.unwrap_or(i.idle_timeout_minutes),
+        max_idle_timeout: i.max_idle_timeout_minutes.unwrap_or(i.idle_timeout_minutes),
+    });
     let user_group = match r.rstudio.user_group {
         RStudioUserGroup::R_STUDIO_USER => "R_STUDIO_USER",
         RStudioUserGroup::R_STUDIO_ADMIN => "R_STUDIO_ADMIN",
@@ -132,8 +155,14 @@ pub fn domain_spec(state: &OnboardingState) -> Result<DomainSpec, OnboardingErro
             hidden_app_types: hidden,
             rstudio_access: (if r.rstudio.enabled { "ENABLED" } else { "DISABLED" }, user_group),
             space_storage_gb: r.storage.default_space_size_gb.zip(r.storage.max_space_size_gb),
+            jupyter_lab_idle: idle,
+            code_editor_idle: idle.filter(|_| r.code_editor.enabled),
+            hidden_instance_types: r.studio.hidden_instance_types.clone(),
+            hidden_ml_tools: r.studio.hidden_ml_tools.clone(),
         },
         tags: resource_tags(r),
+        tag_propagation: r.tag_propagation,
+        space_idle: idle,
     })
 }
 
@@ -196,6 +225,21 @@ mod tests {
         assert_eq!(spec.kms_key_id.as_deref(), Some("key"));
         assert_eq!(spec.rstudio.map(|r| r.connect_url), Some(Some("https://c".into())));
         assert_eq!(spec.tags.get(TAG_TICKET).map(String::as_str), Some("T-1"));
+    }
+
+    #[test]
+    fn idle_shutdown_hidden_tools_and_tag_propagation() {
+        let mut r = OnboardingRequest { domain_name: "d".into(), tag_propagation: true, ..Default::default() };
+        r.studio.idle_shutdown = Some(IdleShutdown { idle_timeout_minutes: 120, min_idle_timeout_minutes: Some(60), max_idle_timeout_minutes: None });
+        r.studio.hidden_instance_types = vec!["ml.p4d.24xlarge".into()];
+        r.studio.hidden_ml_tools = vec!["JumpStart".into()];
+        r.code_editor.enabled = false;
+        let spec = domain_spec(&state(r)).expect("spec");
+        let idle = IdleSpec { idle_timeout: 120, min_idle_timeout: 60, max_idle_timeout: 120 };
+        assert_eq!((spec.user.jupyter_lab_idle, spec.space_idle), (Some(idle), Some(idle)));
+        assert_eq!(spec.user.code_editor_idle, None, "Code Editor is off");
+        assert_eq!((spec.user.hidden_instance_types.len(), spec.user.hidden_ml_tools.len()), (1, 1));
+        assert!(spec.tag_propagation);
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub fn is_role_name(s: &str) -> bool {
 }
 
 /// A SageMaker image ARN (`arn:aws:sagemaker:REGION:ACCOUNT:image/NAME`), as SageMaker's
-/// `ImageArn` has it: at most 256 characters, the name `[a-z0-9]([-.]?[a-z0-9])*`.
+/// `ImageArn` has it: at most 256 characters, the name `[a-zA-Z0-9]([-.]?[a-zA-Z0-9])*`.
 pub fn is_image_arn(s: &str) -> bool {
     s.len() <= 256
         && arn_parts(s).is_some_and(|a| {
@@ -64,10 +64,10 @@ pub fn is_image_arn(s: &str) -> bool {
         })
 }
 
-/// `[a-z0-9]([-.]?[a-z0-9])*`: lower-case letters and digits, single `-` or `.` between them.
+/// `[a-zA-Z0-9]([-.]?[a-zA-Z0-9])*`: letters and digits, single `-` or `.` between them.
 fn is_image_name(name: &str) -> bool {
     let bytes = name.as_bytes();
-    let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    let alnum = |b: u8| b.is_ascii_alphanumeric();
     !bytes.is_empty()
         && bytes.iter().all(|b| alnum(*b) || *b == b'-' || *b == b'.')
         && alnum(bytes[0])
@@ -195,6 +195,7 @@ mod tests {
         assert!(is_image_arn("arn:aws:sagemaker:us-east-1:081325390199:image/jupyter-server-3"));
         assert!(!is_image_arn("arn:aws:sagemaker:us-east-1:081325390199:model/x"));
         assert!(is_image_arn("arn:aws:sagemaker:us-east-1:081325390199:image/team-image.v2"));
+        assert!(is_image_arn("arn:aws:sagemaker:us-east-1:081325390199:image/Team-Image"));
         assert!(!is_image_arn("arn:aws:sagemaker:us-east-1:081325390199:image/Team_Image"));
         assert!(!is_image_arn("arn:aws:sagemaker:us-east-1:081325390199:image/a--b") && !is_image_arn("arn:aws:sagemaker:us-east-1:081325390199:image/a-"));
     }

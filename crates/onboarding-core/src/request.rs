@@ -51,6 +51,10 @@ pub struct OnboardingRequest {
     /// Tags for everything the onboarding creates (at most 45; the workflow adds its own).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+    /// Have SageMaker copy the domain's tags to the spaces, apps and home file system it
+    /// creates, for cost allocation (`TagPropagation`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tag_propagation: bool,
     /// What to do when the domain ends in a failed status.
     #[serde(default)]
     pub on_failure: OnFailure,
@@ -186,6 +190,32 @@ pub struct Studio {
     /// Studio Classic only: notebook resource sharing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notebook_sharing: Option<NotebookSharing>,
+    /// New Studio only: stop idle JupyterLab and Code Editor apps, in users' private spaces and
+    /// in shared spaces (`AppLifecycleManagement.IdleSettings`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_shutdown: Option<IdleShutdown>,
+    /// New Studio only: instance types Studio does not offer (SageMaker's `AppInstanceType` values).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hidden_instance_types: Vec<String>,
+    /// New Studio only: ML tools Studio does not show (SageMaker's `MlTools` values, such as
+    /// `JumpStart`, `AutoMl`, `Endpoints`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hidden_ml_tools: Vec<String>,
+}
+
+/// Idle shutdown (minutes, 60 to 525,600 each).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct IdleShutdown {
+    /// Minutes of idleness after which an app stops.
+    pub idle_timeout_minutes: u32,
+    /// The least a user may set for their own apps (defaults to the timeout: users cannot lower it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_idle_timeout_minutes: Option<u32>,
+    /// The most a user may set for their own apps (defaults to the timeout: users cannot raise it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_idle_timeout_minutes: Option<u32>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

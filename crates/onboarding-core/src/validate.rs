@@ -26,6 +26,34 @@ pub const MAX_SECURITY_GROUPS: usize = 5;
 pub const MAX_EXTRA_RECIPIENTS: usize = 20;
 pub const MIN_SPACE_GB: u32 = 5;
 pub const MAX_SPACE_GB: u32 = 16384;
+/// SageMaker's `IdleTimeoutInMinutes`: an hour to a year.
+pub const IDLE_MINUTES: std::ops::RangeInclusive<u32> = 60..=525_600;
+/// SageMaker's `MlTools` (the tools Studio's web portal can hide); a test holds it to the SDK's.
+pub const ML_TOOLS: &[&str] = &[
+    "DataWrangler",
+    "FeatureStore",
+    "EmrClusters",
+    "AutoMl",
+    "Experiments",
+    "Training",
+    "ModelEvaluation",
+    "Pipelines",
+    "Models",
+    "JumpStart",
+    "InferenceRecommender",
+    "Endpoints",
+    "Projects",
+    "InferenceOptimization",
+    "PerformanceEvaluation",
+    "LakeraGuard",
+    "Comet",
+    "DeepchecksLLMEvaluation",
+    "Fiddler",
+    "HyperPodClusters",
+    "RunningInstances",
+    "Datasets",
+    "Evaluators",
+];
 /// The console's defaults for space sizes.
 pub const DEFAULT_SPACE_GB: u32 = 5;
 pub const DEFAULT_MAX_SPACE_GB: u32 = 100;
@@ -429,6 +457,52 @@ fn check_studio(r: &OnboardingRequest, p: &mut Problems) {
     }
     if let Some(arn) = &s.jupyter_server.sage_maker_image_arn {
         p.check(is_image_arn(arn), "studio.jupyterServer.sageMakerImageArn", "is not a SageMaker image ARN (arn:aws:sagemaker:REGION:ACCOUNT:image/NAME)");
+    }
+    let classic = s.default_experience == StudioExperience::StudioClassic;
+    let new_studio_only = "is a new Studio option; Studio Classic has no JupyterLab or Code Editor apps and no web portal settings";
+    if let Some(idle) = &s.idle_shutdown {
+        p.check(!classic, "studio.idleShutdown", new_studio_only);
+        let minutes = [
+            ("idleTimeoutMinutes", Some(idle.idle_timeout_minutes)),
+            ("minIdleTimeoutMinutes", idle.min_idle_timeout_minutes),
+            ("maxIdleTimeoutMinutes", idle.max_idle_timeout_minutes),
+        ];
+        for (field, value) in minutes {
+            if let Some(value) = value {
+                p.check(
+                    IDLE_MINUTES.contains(&value),
+                    format!("studio.idleShutdown.{field}"),
+                    format!("must be {} to {} minutes", IDLE_MINUTES.start(), IDLE_MINUTES.end()),
+                );
+            }
+        }
+        let (min, max) =
+            (idle.min_idle_timeout_minutes.unwrap_or(idle.idle_timeout_minutes), idle.max_idle_timeout_minutes.unwrap_or(idle.idle_timeout_minutes));
+        p.check(
+            min <= idle.idle_timeout_minutes && idle.idle_timeout_minutes <= max,
+            "studio.idleShutdown",
+            "needs minIdleTimeoutMinutes <= idleTimeoutMinutes <= maxIdleTimeoutMinutes",
+        );
+    }
+    if !s.hidden_instance_types.is_empty() {
+        p.check(!classic, "studio.hiddenInstanceTypes", new_studio_only);
+    }
+    for (i, t) in s.hidden_instance_types.iter().enumerate() {
+        p.check(
+            is_instance_type(t),
+            format!("studio.hiddenInstanceTypes[{i}]"),
+            format!("{t:?} is not one of SageMaker's app instance types (AppInstanceType)"),
+        );
+    }
+    if !s.hidden_ml_tools.is_empty() {
+        p.check(!classic, "studio.hiddenMlTools", new_studio_only);
+    }
+    for (i, tool) in s.hidden_ml_tools.iter().enumerate() {
+        p.check(
+            ML_TOOLS.contains(&tool.as_str()),
+            format!("studio.hiddenMlTools[{i}]"),
+            format!("{tool:?} is not one of SageMaker's ML tools: {}", ML_TOOLS.join(", ")),
+        );
     }
     if let Some(sharing) = &s.notebook_sharing {
         p.check(
