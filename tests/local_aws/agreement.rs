@@ -28,22 +28,21 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
     ]
 }
 
-fn instance_types_are_sagemakers() -> Result<()> {
-    let mut ours: Vec<&str> = onboarding_core::instance_types::APP_INSTANCE_TYPES.to_vec();
-    let mut sdk: Vec<&str> = aws_sdk_sagemaker::types::AppInstanceType::values().to_vec();
+/// `ours` holds the same values as the SDK's enum `sdk` (generated from SageMaker's model).
+fn same_values(ours: &[&str], sdk: &[&str], what: &str) -> Result<()> {
+    let (mut ours, mut sdk) = (ours.to_vec(), sdk.to_vec());
     ours.sort_unstable();
     sdk.sort_unstable();
-    ensure!(ours == sdk, "onboarding-core's APP_INSTANCE_TYPES differs from the SDK's AppInstanceType: regenerate it from the service model");
+    ensure!(ours == sdk, "onboarding-core's {what} differs from the SDK's: regenerate it from the service model");
     Ok(())
 }
 
+fn instance_types_are_sagemakers() -> Result<()> {
+    same_values(onboarding_core::instance_types::APP_INSTANCE_TYPES, aws_sdk_sagemaker::types::AppInstanceType::values(), "APP_INSTANCE_TYPES")
+}
+
 fn ml_tools_are_sagemakers() -> Result<()> {
-    let mut ours: Vec<&str> = onboarding_core::validate::ML_TOOLS.to_vec();
-    let mut sdk: Vec<&str> = aws_sdk_sagemaker::types::MlTools::values().to_vec();
-    ours.sort_unstable();
-    sdk.sort_unstable();
-    ensure!(ours == sdk, "onboarding-core's ML_TOOLS differs from the SDK's MlTools: regenerate it from the service model");
-    Ok(())
+    same_values(onboarding_core::validate::ML_TOOLS, aws_sdk_sagemaker::types::MlTools::values(), "ML_TOOLS")
 }
 
 /// One limit: the request patch at it, the patch one step past it, and whether the limit is

@@ -114,18 +114,23 @@ struct Stack {
 
 impl Stack {
     async fn clients(&self) -> (aws_sdk_sfn::Client, StepFunctionsAdapter) {
-        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
-        if let Some(profile) = &self.profile {
-            loader = loader.profile_name(profile);
-        }
-        if let Some(region) = &self.region {
-            loader = loader.region(aws_config::Region::new(region.clone()));
-        }
-        let config = loader.load().await;
+        let config = sdk_config(self.profile.as_deref(), self.region.as_deref()).await;
         let sfn = aws_sdk_sfn::Client::new(&config);
         let adapter = StepFunctionsAdapter::new(sfn.clone(), &self.state_machine_arn);
         (sfn, adapter)
     }
+}
+
+/// The SDK configuration from the standard credential chain, with the profile and region asked for.
+async fn sdk_config(profile: Option<&str>, region: Option<&str>) -> aws_config::SdkConfig {
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+    if let Some(profile) = profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = region {
+        loader = loader.region(aws_config::Region::new(region.to_string()));
+    }
+    loader.load().await
 }
 
 fn main() -> ExitCode {
@@ -242,14 +247,7 @@ async fn plan(file: PathBuf, role_name_prefix: String, instance_arn: Option<Stri
             return Ok(ExitCode::FAILURE);
         }
     };
-    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
-    if let Some(profile) = &profile {
-        loader = loader.profile_name(profile);
-    }
-    if let Some(region) = &region {
-        loader = loader.region(aws_config::Region::new(region.clone()));
-    }
-    let config = loader.load().await;
+    let config = sdk_config(profile.as_deref(), region.as_deref()).await;
     let region = onboarding_aws::config_region(&config);
     let deployment = Deployment { role_name_prefix: &validation.role_name_prefix, region: &region, identity_center_instance_arn: instance_arn.as_deref() };
     let identity = onboarding_aws::identity_center::IdentityCenterAdapter::from_config(&config);

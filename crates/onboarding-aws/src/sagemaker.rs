@@ -306,9 +306,25 @@ mod tests {
                 hidden_app_types: vec!["Canvas"],
                 rstudio_access: ("ENABLED", "R_STUDIO_ADMIN"),
                 space_storage_gb: Some((10, 50)),
+                jupyter_lab_idle: Some(IdleSpec { idle_timeout: 120, min_idle_timeout: 60, max_idle_timeout: 240 }),
+                code_editor_idle: None,
+                hidden_instance_types: vec!["ml.p5.48xlarge".into()],
+                hidden_ml_tools: vec!["JumpStart".into()],
             },
             tags: Tags::from([("team".to_string(), "a".to_string())]),
+            tag_propagation: true,
+            space_idle: Some(IdleSpec { idle_timeout: 120, min_idle_timeout: 120, max_idle_timeout: 120 }),
         }
+    }
+
+    /// (timeout, minimum, maximum) of an enabled idle shutdown.
+    fn idle(lifecycle: Option<&AppLifecycleManagement>) -> Option<(i32, i32, i32)> {
+        let idle = lifecycle?.idle_settings()?;
+        (idle.lifecycle_management() == Some(&LifecycleManagement::Enabled)).then_some((
+            idle.idle_timeout_in_minutes()?,
+            idle.min_idle_timeout_in_minutes()?,
+            idle.max_idle_timeout_in_minutes()?,
+        ))
     }
 
     #[tokio::test]
@@ -335,6 +351,13 @@ mod tests {
                         == Some("https://connect")
                     && r.default_space_settings().and_then(|s| s.execution_role()) == Some("arn:aws:iam::123456789012:role/exec")
                     && r.tags().len() == 1
+                    && r.tag_propagation() == Some(&TagPropagation::Enabled)
+                    && idle(u.jupyter_lab_app_settings().and_then(|a| a.app_lifecycle_management())) == Some((120, 60, 240))
+                    && u.code_editor_app_settings().is_none()
+                    && idle(r.default_space_settings().and_then(|s| s.jupyter_lab_app_settings()).and_then(|a| a.app_lifecycle_management()))
+                        == Some((120, 120, 120))
+                    && u.studio_web_portal_settings().map(|p| p.hidden_instance_types()) == Some(&[AppInstanceType::from("ml.p5.48xlarge")][..])
+                    && u.studio_web_portal_settings().map(|p| p.hidden_ml_tools()) == Some(&[MlTools::JumpStart][..])
             })
             .then_output(|| {
                 CreateDomainOutput::builder()

@@ -5,8 +5,11 @@ use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse
 use aws_lambda_events::encodings::Body;
 use lambda_runtime::{Context, LambdaEvent};
 use onboarding_core::fakes::FakeAws;
+use onboarding_core::fakes::FakeRole;
+use onboarding_core::ports::RoleInfo;
 use onboarding_core::validate::ValidationContext;
-use plan_onboarding::{handler, Deployment, Readers};
+use onboarding_core::{ErrorName, OnboardingError};
+use plan_onboarding::{handler, plan, Deployment, PlanLine, Readers};
 use serde_json::{json, Value};
 
 const WRITES: &[&str] = &[
@@ -72,4 +75,44 @@ async fn an_invalid_request_gets_its_problems() {
 async fn a_check_that_would_fail_names_the_error() {
     let (status, body) = post(&FakeAws::standard(), &request(&["ghost"])).await;
     assert_eq!((status, body["error"].as_str()), (422, Some("PrincipalNotFound")), "{body}");
+}
+
+async fn plan_of(fake: &FakeAws, request: Value) -> Result<Vec<PlanLine>, OnboardingError> {
+    let request = onboarding_core::validate::validate_json(&request.to_string(), &ValidationContext::new("so-"))
+        .map_err(|p| OnboardingError::new(ErrorName::RequestInvalid, format!("{p:?}")))?;
+    let deployment = Deployment { role_name_prefix: "so-", region: "us-east-1", identity_center_instance_arn: None };
+    let readers = Readers { identity: fake, network: fake, iam: fake, sagemaker: fake };
+    let lines = plan(readers, &deployment, request).await;
+    for write in WRITES {
+        assert_eq!(fake.calls(write), 0, "the plan made a {write} call");
+    }
+    lines
+}
+
+fn team_a() -> Value {
+    serde_json::from_str(&request(&["jane"])).expect("JSON")
+}
+
+#[tokio::test]
+async fn a_new_team_would_get_a_role_a_domain_access_and_invitations() {
+    let fake = FakeAws::standard();
+    let lines = plan_of(&fake, team_a()).await.expect("a plan");
+    let shown: Vec<String> = lines.iter().map(|l| format!("{} {}", l.action.as_str(), l.what)).collect();
+    assert!(shown.iter().any(|l| l == "create role so-team-a-execution"), "{shown:#?}");
+    assert!(shown.iter().any(|l| l.starts_with("create domain team-a")), "{shown:#?}");
+    assert!(shown.iter().any(|l| l.starts_with("assign 1 users and 1 groups")), "{shown:#?}");
+    assert!(shown.iter().any(|l| l.starts_with("send an invitation to each of at most 3 people")), "{shown:#?}");
+}
+
+#[tokio::test]
+async fn a_role_name_taken_by_someone_else_fails_the_plan_by_name() {
+    let fake = FakeAws::standard();
+    let info = RoleInfo {
+        arn: "arn:aws:iam::123456789012:role/so-team-a-execution".into(),
+        trust_policy: json!({}),
+        tags: Default::default(),
+        permissions_boundary: None,
+    };
+    fake.world().roles.insert("so-team-a-execution".into(), FakeRole { info, managed: vec![], inline: Default::default() });
+    assert_eq!(plan_of(&fake, team_a()).await.expect_err("taken").name, ErrorName::RoleNameConflict);
 }
