@@ -60,6 +60,13 @@ fn limits() -> Vec<Limit> {
     // s3://agree-bucket/ and a prefix, `len` characters in all.
     let s3_path = |len: usize| format!("s3://agree-bucket/{}", "p".repeat(len - "s3://agree-bucket/".len()));
     let image = |name: &str| format!("arn:aws:sagemaker:us-east-1:123456789012:image/{name}");
+    let docker_accounts = |n: usize| {
+        let accounts: Vec<String> = (0..n).map(|i| format!("{:012}", 210_987_654_300u64 + i as u64)).collect();
+        json!({
+            "network": {"accessType": "VpcOnly", "vpcId": "vpc-0abc1234", "subnetIds": ["subnet-0abc1234"], "securityGroupIds": ["sg-0abc1234"]},
+            "domainSettings": {"docker": {"enabled": true, "vpcOnlyTrustedAccounts": accounts}}
+        })
+    };
     let tag_key = |key: String| json!({"tags": Value::Object([(key, json!("v"))].into_iter().collect())});
     vec![
         Limit {
@@ -123,6 +130,7 @@ fn limits() -> Vec<Limit> {
             past: json!({"studio": {"hiddenInstanceTypes": ["ml.p5.96xlarge"]}}),
             aws_refuses_past: true,
         },
+        Limit { name: "Docker's trusted accounts", at: docker_accounts(20), past: docker_accounts(21), aws_refuses_past: true },
         Limit { name: "tag key length", at: tag_key("k".repeat(128)), past: tag_key("k".repeat(129)), aws_refuses_past: true },
         Limit { name: "tag key characters", at: tag_key("cost-center:team/a".into()), past: tag_key("cost!center".into()), aws_refuses_past: true },
         Limit {

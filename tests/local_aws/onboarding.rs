@@ -183,6 +183,12 @@ async fn vpc_only_example_in_a_prepared_network(s: &LocalSession) -> Result<()> 
     ensure!(ebs.default_ebs_volume_size_in_gb() == Some(20) && ebs.maximum_ebs_volume_size_in_gb() == Some(200));
     let hidden: Vec<&str> = user.studio_web_portal_settings().map(|p| p.hidden_app_types().iter().map(|a| a.as_str()).collect()).unwrap_or_default();
     ensure!(hidden.contains(&"Canvas") && !hidden.contains(&"CodeEditor"), "hidden {hidden:?}");
+    // Docker, as the CreateDomain body that reached SageMaker has it.
+    let bodies = s.aws.recorded("sagemaker:CreateDomain")?;
+    let body: Value =
+        bodies.iter().filter_map(|b| serde_json::from_str::<Value>(b).ok()).find(|b| b["DomainName"] == "fraud-models").context("no CreateDomain")?;
+    let docker = &body["DomainSettings"]["DockerSettings"];
+    ensure!(docker["EnableDockerAccess"] == "ENABLED" && docker["VpcOnlyTrustedAccounts"] == json!(["123456789012"]), "{body}");
 
     let tags = aws_sdk_sagemaker::Client::new(s.aws.sdk_config()).list_tags().resource_arn(field(&summary, "domainArn")?).send().await?;
     let tag = |k: &str| tags.tags().iter().find(|t| t.key() == Some(k)).and_then(|t| t.value()).map(str::to_string);

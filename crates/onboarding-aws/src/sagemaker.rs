@@ -7,8 +7,8 @@ use aws_sdk_sagemaker::operation::describe_domain::DescribeDomainError;
 use aws_sdk_sagemaker::operation::describe_user_profile::DescribeUserProfileError;
 use aws_sdk_sagemaker::types::{
     AppInstanceType, AppLifecycleManagement, AppNetworkAccessType, AppSecurityGroupManagement, AppType, AuthMode, CodeEditorAppSettings,
-    DefaultEbsStorageSettings, DefaultSpaceSettings, DefaultSpaceStorageSettings, DomainSettings, DomainStatus as SdkStatus, IdleSettings,
-    JupyterLabAppSettings, JupyterServerAppSettings, LifecycleManagement, MlTools, NotebookOutputOption, RStudioServerProAccessStatus,
+    DefaultEbsStorageSettings, DefaultSpaceSettings, DefaultSpaceStorageSettings, DockerSettings, DomainSettings, DomainStatus as SdkStatus, FeatureStatus,
+    IdleSettings, JupyterLabAppSettings, JupyterServerAppSettings, LifecycleManagement, MlTools, NotebookOutputOption, RStudioServerProAccessStatus,
     RStudioServerProAppSettings, RStudioServerProDomainSettings, RStudioServerProUserGroup, ResourceSpec, RetentionPolicy, RetentionType, SharingSettings,
     StudioWebPortal, StudioWebPortalSettings, Tag, TagPropagation, UserSettings,
 };
@@ -121,14 +121,26 @@ fn space_settings(spec: &DomainSpec) -> DefaultSpaceSettings {
 }
 
 fn domain_settings(spec: &DomainSpec) -> Option<DomainSettings> {
-    let rs = spec.rstudio.as_ref()?;
-    let rstudio = RStudioServerProDomainSettings::builder()
-        .domain_execution_role_arn(&rs.domain_execution_role_arn)
-        .set_r_studio_connect_url(rs.connect_url.clone())
-        .set_r_studio_package_manager_url(rs.package_manager_url.clone())
-        .default_resource_spec(ResourceSpec::builder().instance_type(rs.instance_type.as_str().into()).build())
-        .build();
-    Some(DomainSettings::builder().r_studio_server_pro_domain_settings(rstudio).build())
+    if spec.rstudio.is_none() && spec.docker.is_none() {
+        return None;
+    }
+    let rstudio = spec.rstudio.as_ref().map(|rs| {
+        RStudioServerProDomainSettings::builder()
+            .domain_execution_role_arn(&rs.domain_execution_role_arn)
+            .set_r_studio_connect_url(rs.connect_url.clone())
+            .set_r_studio_package_manager_url(rs.package_manager_url.clone())
+            .default_resource_spec(ResourceSpec::builder().instance_type(rs.instance_type.as_str().into()).build())
+            .build()
+    });
+    let status = |on: bool| if on { FeatureStatus::Enabled } else { FeatureStatus::Disabled };
+    let docker = spec.docker.as_ref().map(|d| {
+        DockerSettings::builder()
+            .enable_docker_access(status(d.enabled))
+            .set_rootless_docker(d.rootless.map(status))
+            .set_vpc_only_trusted_accounts((!d.vpc_only_trusted_accounts.is_empty()).then(|| d.vpc_only_trusted_accounts.clone()))
+            .build()
+    });
+    Some(DomainSettings::builder().set_r_studio_server_pro_domain_settings(rstudio).set_docker_settings(docker).build())
 }
 
 /// CreateDomain's ValidationException covers several causes that the workflow must tell apart.
@@ -279,7 +291,7 @@ mod tests {
     use aws_sdk_sagemaker::types::DomainDetails;
     use aws_sdk_sagemaker::Client;
     use aws_smithy_mocks::{mock, mock_client, RuleMode};
-    use onboarding_core::domain_spec::{RStudioDomainSpec, SharingSpec, UserSettingsSpec};
+    use onboarding_core::domain_spec::{DockerSpec, RStudioDomainSpec, SharingSpec, UserSettingsSpec};
 
     fn spec() -> DomainSpec {
         DomainSpec {
@@ -314,6 +326,7 @@ mod tests {
             tags: Tags::from([("team".to_string(), "a".to_string())]),
             tag_propagation: true,
             space_idle: Some(IdleSpec { idle_timeout: 120, min_idle_timeout: 120, max_idle_timeout: 120 }),
+            docker: Some(DockerSpec { enabled: true, rootless: None, vpc_only_trusted_accounts: vec!["210987654321".into()] }),
         }
     }
 
@@ -352,6 +365,11 @@ mod tests {
                     && r.default_space_settings().and_then(|s| s.execution_role()) == Some("arn:aws:iam::123456789012:role/exec")
                     && r.tags().len() == 1
                     && r.tag_propagation() == Some(&TagPropagation::Enabled)
+                    && r.domain_settings().and_then(|d| d.docker_settings()).is_some_and(|d| {
+                        d.enable_docker_access() == Some(&FeatureStatus::Enabled)
+                            && d.rootless_docker().is_none()
+                            && d.vpc_only_trusted_accounts() == ["210987654321"]
+                    })
                     && idle(u.jupyter_lab_app_settings().and_then(|a| a.app_lifecycle_management())) == Some((120, 60, 240))
                     && u.code_editor_app_settings().is_none()
                     && idle(r.default_space_settings().and_then(|s| s.jupyter_lab_app_settings()).and_then(|a| a.app_lifecycle_management()))

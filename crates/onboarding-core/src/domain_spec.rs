@@ -24,6 +24,15 @@ pub struct DomainSpec {
     pub tag_propagation: bool,
     /// Shared spaces' JupyterLab idle shutdown (`DefaultSpaceSettings`).
     pub space_idle: Option<IdleSpec>,
+    pub docker: Option<DockerSpec>,
+}
+
+/// `DomainSettings.DockerSettings`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DockerSpec {
+    pub enabled: bool,
+    pub rootless: Option<bool>,
+    pub vpc_only_trusted_accounts: Vec<String>,
 }
 
 /// `AppLifecycleManagement.IdleSettings`, in minutes.
@@ -163,6 +172,11 @@ pub fn domain_spec(state: &OnboardingState) -> Result<DomainSpec, OnboardingErro
         tags: resource_tags(r),
         tag_propagation: r.tag_propagation,
         space_idle: idle,
+        docker: r.domain_settings.docker.as_ref().map(|d| DockerSpec {
+            enabled: d.enabled,
+            rootless: d.rootless,
+            vpc_only_trusted_accounts: d.vpc_only_trusted_accounts.clone(),
+        }),
     })
 }
 
@@ -240,6 +254,7 @@ mod tests {
         assert_eq!(spec.user.code_editor_idle, None, "Code Editor is off");
         assert_eq!((spec.user.hidden_instance_types.len(), spec.user.hidden_ml_tools.len()), (1, 1));
         assert!(spec.tag_propagation);
+        assert_eq!(spec.docker, None);
     }
 
     #[test]

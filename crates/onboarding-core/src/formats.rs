@@ -131,7 +131,7 @@ pub fn is_tag_text(s: &str) -> bool {
     s.chars().all(|c| c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c))
 }
 
-fn is_account(s: &str) -> bool {
+pub fn is_account(s: &str) -> bool {
     s.len() == 12 && s.chars().all(|c| c.is_ascii_digit())
 }
 

@@ -45,6 +45,9 @@ pub struct OnboardingRequest {
     /// Step 5: encryption and space sizes.
     #[serde(default)]
     pub storage: Storage,
+    /// Domain-level settings beyond the guide's steps.
+    #[serde(default)]
+    pub domain_settings: DomainSettingsRequest,
     /// Who sends the invitations and who else receives them.
     #[serde(default)]
     pub notification: Notification,
@@ -201,6 +204,29 @@ pub struct Studio {
     /// `JumpStart`, `AutoMl`, `Endpoints`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hidden_ml_tools: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct DomainSettingsRequest {
+    /// Docker in Studio's apps (`DockerSettings`): off unless asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docker: Option<Docker>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct Docker {
+    /// Let users build and run containers from their spaces.
+    pub enabled: bool,
+    /// Run Docker rootless.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rootless: Option<bool>,
+    /// VpcOnly only: the accounts (at most 20) whose ECR repositories are trusted for images.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vpc_only_trusted_accounts: Vec<String>,
 }
 
 /// Idle shutdown (minutes, 60 to 525,600 each).

@@ -28,6 +28,8 @@ pub const MIN_SPACE_GB: u32 = 5;
 pub const MAX_SPACE_GB: u32 = 16384;
 /// SageMaker's `IdleTimeoutInMinutes`: an hour to a year.
 pub const IDLE_MINUTES: std::ops::RangeInclusive<u32> = 60..=525_600;
+/// SageMaker's `VpcOnlyTrustedAccounts`: at most 20.
+pub const MAX_TRUSTED_ACCOUNTS: usize = 20;
 /// SageMaker's `MlTools` (the tools Studio's web portal can hide); a test holds it to the SDK's.
 pub const ML_TOOLS: &[&str] = &[
     "DataWrangler",
@@ -263,6 +265,7 @@ pub fn validate(mut r: OnboardingRequest, ctx: &ValidationContext) -> Result<Onb
     check_network(&r, &mut p);
     check_storage(&r, &mut p);
     check_notification(&r, ctx, &mut p);
+    check_domain_settings(&r, &mut p);
     check_tags(&r, &mut p);
     check_requested_by(&r, &mut p);
     if !p.0.is_empty() {
@@ -625,6 +628,22 @@ fn check_notification(r: &OnboardingRequest, ctx: &ValidationContext, p: &mut Pr
         } else if !seen.insert(to.to_lowercase()) {
             p.add(at, "is named twice");
         }
+    }
+}
+
+fn check_domain_settings(r: &OnboardingRequest, p: &mut Problems) {
+    let Some(docker) = &r.domain_settings.docker else { return };
+    let accounts = &docker.vpc_only_trusted_accounts;
+    if !accounts.is_empty() {
+        p.check(r.network.access_type == NetworkAccessType::VpcOnly, "domainSettings.docker.vpcOnlyTrustedAccounts", "applies to VpcOnly domains only");
+        p.check(docker.enabled, "domainSettings.docker.vpcOnlyTrustedAccounts", "needs domainSettings.docker.enabled");
+        p.check(accounts.len() <= MAX_TRUSTED_ACCOUNTS, "domainSettings.docker.vpcOnlyTrustedAccounts", format!("at most {MAX_TRUSTED_ACCOUNTS} accounts"));
+    }
+    for (i, account) in accounts.iter().enumerate() {
+        p.check(is_account(account), format!("domainSettings.docker.vpcOnlyTrustedAccounts[{i}]"), "is not a 12-digit AWS account id");
+    }
+    if docker.rootless.is_some() {
+        p.check(docker.enabled, "domainSettings.docker.rootless", "needs domainSettings.docker.enabled");
     }
 }
 
