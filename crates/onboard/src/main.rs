@@ -165,13 +165,7 @@ async fn start(file: PathBuf, stack: Stack, follow: bool) -> Result<ExitCode> {
     let role_name_prefix = std::env::var("ROLE_NAME_PREFIX").unwrap_or_else(|_| "sagemaker-onboarding-".into());
     let request = match validate_json(&text, &ValidationContext { role_name_prefix, ..ValidationContext::from_env() }) {
         Ok(request) => request,
-        Err(problems) => {
-            eprintln!("{} is not a valid onboarding request:", file.display());
-            for p in &problems {
-                eprintln!("  {p}");
-            }
-            return Ok(ExitCode::FAILURE);
-        }
+        Err(problems) => return Ok(refused(&file, &problems)),
     };
     let (_, workflow) = stack.clients().await;
     let base = onboarding_core::naming::execution_name(&request);
@@ -224,13 +218,7 @@ fn validate(file: &PathBuf, role_name_prefix: String) -> Result<ExitCode> {
             println!("{}", serde_json::to_string_pretty(&request)?);
             Ok(ExitCode::SUCCESS)
         }
-        Err(problems) => {
-            eprintln!("{} is not a valid onboarding request:", file.display());
-            for p in &problems {
-                eprintln!("  {p}");
-            }
-            Ok(ExitCode::FAILURE)
-        }
+        Err(problems) => Ok(refused(file, &problems)),
     }
 }
 
@@ -239,13 +227,7 @@ async fn plan(file: PathBuf, role_name_prefix: String, instance_arn: Option<Stri
     let validation = ValidationContext { role_name_prefix, ..ValidationContext::from_env() };
     let request = match validate_json(&read(&file)?, &validation) {
         Ok(request) => request,
-        Err(problems) => {
-            eprintln!("{} is not a valid onboarding request:", file.display());
-            for p in &problems {
-                eprintln!("  {p}");
-            }
-            return Ok(ExitCode::FAILURE);
-        }
+        Err(problems) => return Ok(refused(&file, &problems)),
     };
     let config = sdk_config(profile.as_deref(), region.as_deref()).await;
     let region = onboarding_aws::config_region(&config);
@@ -267,6 +249,15 @@ async fn plan(file: PathBuf, role_name_prefix: String, instance_arn: Option<Stri
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// Prints every problem of a request that validation refused.
+fn refused(file: &std::path::Path, problems: &[onboarding_core::validate::Problem]) -> ExitCode {
+    eprintln!("{} is not a valid onboarding request:", file.display());
+    for p in problems {
+        eprintln!("  {p}");
+    }
+    ExitCode::FAILURE
 }
 
 fn schema() -> Result<ExitCode> {
