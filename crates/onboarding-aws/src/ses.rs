@@ -67,11 +67,15 @@ impl MailPort for SesAdapter {
     async fn send_quota(&self) -> PortResult<SendQuota> {
         let out = self.client.get_account().send().await.map_err(|e| classify("ses:GetAccount", &e))?;
         let quota = out.send_quota();
-        // -1 is SES's "unlimited"; an account without a quota answer is treated as the sandbox's.
-        Ok(SendQuota {
-            max_24_hour_send: quota.map(|q| q.max24_hour_send()).filter(|max| *max >= 0.0).or(Some(200.0).filter(|_| quota.is_none())),
-            max_send_rate: quota.map(|q| q.max_send_rate()).filter(|rate| *rate > 0.0).unwrap_or(1.0),
-            sent_last_24_hours: quota.map(|q| q.sent_last24_hours()).unwrap_or(0.0),
+        Ok(match quota {
+            // -1 is SES's "unlimited".
+            Some(q) => SendQuota {
+                max_24_hour_send: Some(q.max24_hour_send()).filter(|max| *max >= 0.0),
+                max_send_rate: q.max_send_rate(),
+                sent_last_24_hours: q.sent_last24_hours(),
+            },
+            // No answer: assume the sandbox's limits (200 a day, 1 a second).
+            None => SendQuota { max_24_hour_send: Some(200.0), max_send_rate: 1.0, sent_last_24_hours: 0.0 },
         })
     }
 }

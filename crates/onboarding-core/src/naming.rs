@@ -11,6 +11,16 @@ pub const TAG_DOMAIN: &str = "sagemaker-onboarding:domain";
 pub const TAG_TICKET: &str = "sagemaker-onboarding:ticket";
 /// The value of [`TAG_MANAGED_BY`].
 pub const MANAGED_BY: &str = "sagemaker-onboarding";
+
+/// Whether a resource with these tags was created by this workflow.
+pub fn managed_by_workflow(tags: &crate::ports::Tags) -> bool {
+    tags.get(TAG_MANAGED_BY).map(String::as_str) == Some(MANAGED_BY)
+}
+
+/// Whether a resource with these tags was created by this workflow for the domain `domain_name`.
+pub fn created_for_domain(tags: &crate::ports::Tags, domain_name: &str) -> bool {
+    managed_by_workflow(tags) && tags.get(TAG_DOMAIN).map(String::as_str) == Some(domain_name)
+}
 /// The prefix user tags may not use.
 pub const RESERVED_TAG_PREFIX: &str = "sagemaker-onboarding:";
 /// How many tags the workflow adds at most, out of the 50 a resource may carry.

@@ -5,7 +5,7 @@
 
 use lambda_runtime::LambdaEvent;
 use onboarding_core::domain_spec::domain_spec;
-use onboarding_core::naming::{MANAGED_BY, TAG_MANAGED_BY};
+use onboarding_core::naming::managed_by_workflow;
 use onboarding_core::ports::{DomainStatus, SageMakerPort};
 use onboarding_core::state::{DomainRecord, OnboardingState};
 use onboarding_core::{ErrorName, OnboardingError};
@@ -20,7 +20,7 @@ pub async fn handler<P: SageMakerPort>(sagemaker: &P, event: LambdaEvent<Onboard
         }
         Some(existing) => {
             let tags = sagemaker.list_tags(&existing.domain_arn).await?;
-            if tags.get(TAG_MANAGED_BY).map(String::as_str) != Some(MANAGED_BY) {
+            if !managed_by_workflow(&tags) {
                 return Err(OnboardingError::new(
                     ErrorName::DomainNameConflict,
                     format!("a domain named {} ({}) exists and was not created by this workflow", spec.domain_name, existing.domain_id),

@@ -11,7 +11,7 @@ use base64::Engine;
 use lambda_runtime::LambdaEvent;
 use onboarding_core::ports::{IamPort, IdentityCenterPort, NetworkPort, SageMakerPort};
 use onboarding_core::validate::{validate_json, ValidationContext};
-use onboarding_core::OnboardingError;
+use onboarding_core::{ErrorName, OnboardingError};
 use serde_json::{json, Value};
 
 pub use plan::{plan, Action, Deployment, PlanLine, Readers};
@@ -50,8 +50,8 @@ pub async fn handler<I: IdentityCenterPort, N: NetworkPort, R: IamPort, S: SageM
     let domain = request.domain_name.clone();
     match plan(readers, deployment, request).await {
         Ok(lines) => Ok(respond(200, json!({ "domainName": domain, "plan": lines.iter().map(PlanLine::to_json).collect::<Vec<_>>() }))),
-        Err(e) if e.name.is_retryable() => Err(e),
-        Err(e) if e.name.as_str().starts_with("Aws") => Err(e),
+        // The dry run could not read: not an answer about the onboarding.
+        Err(e) if e.name.is_retryable() || matches!(e.name, ErrorName::AwsAccessDenied | ErrorName::AwsRequestFailed) => Err(e),
         Err(e) => Ok(respond(422, json!({ "domainName": domain, "error": e.name.as_str(), "message": e.message }))),
     }
 }

@@ -4,7 +4,7 @@
 //! decided from what they read.
 
 use lambda_runtime::{Context, LambdaEvent};
-use onboarding_core::naming::{MANAGED_BY, TAG_MANAGED_BY};
+use onboarding_core::naming::managed_by_workflow;
 use onboarding_core::ports::{DomainStatus, IamPort, IdentityCenterPort, NetworkPort, SageMakerPort};
 use onboarding_core::state::OnboardingState;
 use onboarding_core::{ErrorName, OnboardingError, OnboardingRequest};
@@ -112,7 +112,7 @@ pub async fn plan<I: IdentityCenterPort, N: NetworkPort, R: IamPort, S: SageMake
     match readers.sagemaker.find_domain(&request.domain_name).await? {
         None => line(Action::Create, format!("domain {} ({}, Identity Center sign-in)", request.domain_name, deployment.region)),
         Some(existing) => {
-            if readers.sagemaker.list_tags(&existing.domain_arn).await?.get(TAG_MANAGED_BY).map(String::as_str) != Some(MANAGED_BY) {
+            if !managed_by_workflow(&readers.sagemaker.list_tags(&existing.domain_arn).await?) {
                 return Err(OnboardingError::new(
                     ErrorName::DomainNameConflict,
                     format!("a domain named {} ({}) exists and was not created by this workflow", request.domain_name, existing.domain_id),

@@ -4,7 +4,7 @@
 
 use lambda_runtime::LambdaEvent;
 use onboarding_core::domain_spec::resource_tags;
-use onboarding_core::naming::{role_name, MANAGED_BY, TAG_DOMAIN, TAG_MANAGED_BY};
+use onboarding_core::naming::{created_for_domain, role_name};
 use onboarding_core::partition::partition_of;
 use onboarding_core::policies::{
     ml_activities_policy, rstudio_policy, sagemaker_trust_policy, trusts_sagemaker, ML_ACTIVITIES_POLICY_NAME, RSTUDIO_POLICY_NAME,
@@ -66,7 +66,7 @@ pub async fn handler<P: IamPort>(
 
 /// Whether the workflow created `role` for the domain `domain_name` (its tags say so).
 pub fn created_for(role: &RoleInfo, domain_name: &str) -> bool {
-    role.tags.get(TAG_MANAGED_BY).map(String::as_str) == Some(MANAGED_BY) && role.tags.get(TAG_DOMAIN).map(String::as_str) == Some(domain_name)
+    created_for_domain(&role.tags, domain_name)
 }
 
 /// The roles the request has the workflow create, by name: the execution role unless an
