@@ -11,7 +11,7 @@ pub struct Ec2Adapter {
     client: aws_sdk_ec2::Client,
 }
 
-fn filter(name: &str, value: &str) -> Filter {
+pub(crate) fn filter(name: &str, value: &str) -> Filter {
     Filter::builder().name(name).values(value).build()
 }
 
@@ -22,6 +22,10 @@ impl Ec2Adapter {
 
     pub fn from_config(config: &aws_config::SdkConfig) -> Self {
         Self::new(aws_sdk_ec2::Client::new(config))
+    }
+
+    pub(crate) fn client(&self) -> &aws_sdk_ec2::Client {
+        &self.client
     }
 
     async fn first_vpc(&self, name: &str, value: &str) -> PortResult<Option<String>> {

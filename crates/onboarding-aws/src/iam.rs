@@ -1,9 +1,14 @@
 //! IAM roles for the execution role and the RStudio app role.
 
 use aws_sdk_iam::operation::create_role::CreateRoleError;
+use aws_sdk_iam::operation::delete_role::DeleteRoleError;
+use aws_sdk_iam::operation::delete_role_policy::DeleteRolePolicyError;
+use aws_sdk_iam::operation::detach_role_policy::DetachRolePolicyError;
 use aws_sdk_iam::operation::get_role::GetRoleError;
+use aws_sdk_iam::operation::list_attached_role_policies::ListAttachedRolePoliciesError;
+use aws_sdk_iam::operation::list_role_policies::ListRolePoliciesError;
 use aws_sdk_iam::types::Tag;
-use onboarding_core::ports::{IamPort, PortResult, RoleInfo, Tags};
+use onboarding_core::ports::{IamPort, PortResult, RoleInfo, RoleRemovalPort, Tags};
 use onboarding_core::{ErrorName, OnboardingError};
 use serde_json::Value;
 
@@ -140,6 +145,43 @@ impl IamPort for IamAdapter {
             .await
             .map_err(|e| classify("iam:PutRolePolicy", &e))?;
         Ok(())
+    }
+}
+
+impl RoleRemovalPort for IamAdapter {
+    async fn delete_role(&self, role_name: &str) -> PortResult<()> {
+        // IAM refuses to delete a role that still has policies: managed ones detached, inline ones deleted first.
+        let attached = match self.client.list_attached_role_policies().role_name(role_name).into_paginator().items().send().collect::<Result<Vec<_>, _>>().await
+        {
+            Ok(attached) => attached,
+            Err(e) if matches!(e.as_service_error(), Some(ListAttachedRolePoliciesError::NoSuchEntityException(_))) => return Ok(()),
+            Err(e) => return Err(classify("iam:ListAttachedRolePolicies", &e)),
+        };
+        for policy in attached.iter().filter_map(|p| p.policy_arn()) {
+            match self.client.detach_role_policy().role_name(role_name).policy_arn(policy).send().await {
+                Err(e) if !matches!(e.as_service_error(), Some(DetachRolePolicyError::NoSuchEntityException(_))) => {
+                    return Err(classify("iam:DetachRolePolicy", &e))
+                }
+                _ => {}
+            }
+        }
+        let inline = match self.client.list_role_policies().role_name(role_name).into_paginator().items().send().collect::<Result<Vec<_>, _>>().await {
+            Ok(inline) => inline,
+            Err(e) if matches!(e.as_service_error(), Some(ListRolePoliciesError::NoSuchEntityException(_))) => return Ok(()),
+            Err(e) => return Err(classify("iam:ListRolePolicies", &e)),
+        };
+        for name in &inline {
+            match self.client.delete_role_policy().role_name(role_name).policy_name(name).send().await {
+                Err(e) if !matches!(e.as_service_error(), Some(DeleteRolePolicyError::NoSuchEntityException(_))) => {
+                    return Err(classify("iam:DeleteRolePolicy", &e))
+                }
+                _ => {}
+            }
+        }
+        match self.client.delete_role().role_name(role_name).send().await {
+            Err(e) if !matches!(e.as_service_error(), Some(DeleteRoleError::NoSuchEntityException(_))) => Err(classify("iam:DeleteRole", &e)),
+            _ => Ok(()),
+        }
     }
 }
 

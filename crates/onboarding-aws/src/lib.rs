@@ -7,10 +7,12 @@ pub mod eventbridge;
 pub mod iam;
 pub mod identity_center;
 pub mod invitation_ledger;
+pub mod leftovers;
 pub mod sagemaker;
 pub mod ses;
 pub mod sso_assignments;
 pub mod step_functions;
+pub mod studio;
 
 pub use aws_error::classify;
 

@@ -35,6 +35,10 @@ impl SageMakerAdapter {
     pub fn from_config(config: &aws_config::SdkConfig) -> Self {
         Self::new(aws_sdk_sagemaker::Client::new(config))
     }
+
+    pub(crate) fn client(&self) -> &aws_sdk_sagemaker::Client {
+        &self.client
+    }
 }
 
 fn sdk_tags(tags: &Tags) -> Vec<Tag> {
@@ -169,7 +173,7 @@ fn create_domain_error(e: &SdkError<CreateDomainError, HttpResponse>) -> Onboard
     }
 }
 
-fn status(s: Option<&SdkStatus>) -> DomainStatus {
+pub(crate) fn domain_status(s: Option<&SdkStatus>) -> DomainStatus {
     match s {
         Some(SdkStatus::Pending) => DomainStatus::Pending,
         Some(SdkStatus::InService) => DomainStatus::InService,
@@ -190,7 +194,7 @@ impl SageMakerPort for SageMakerAdapter {
         Ok(items.iter().find(|d| d.domain_name() == Some(name)).map(|d| DomainSummary {
             domain_id: d.domain_id().unwrap_or_default().to_string(),
             domain_arn: d.domain_arn().unwrap_or_default().to_string(),
-            status: status(d.status()),
+            status: domain_status(d.status()),
         }))
     }
 
@@ -233,7 +237,7 @@ impl SageMakerPort for SageMakerAdapter {
     async fn describe_domain(&self, domain_id: &str) -> PortResult<Option<DomainDescription>> {
         match self.client.describe_domain().domain_id(domain_id).send().await {
             Ok(out) => Ok(Some(DomainDescription {
-                status: status(out.status()),
+                status: domain_status(out.status()),
                 failure_reason: out.failure_reason().map(str::to_string),
                 url: out.url().map(str::to_string),
                 sso_application_arn: out.single_sign_on_application_arn().map(str::to_string),

@@ -1,6 +1,7 @@
 //! Identity Center application assignments: what lets a user or group into an SSO domain.
 
 use aws_sdk_ssoadmin::operation::create_application_assignment::CreateApplicationAssignmentError;
+use aws_sdk_ssoadmin::operation::delete_application_assignment::DeleteApplicationAssignmentError;
 use aws_sdk_ssoadmin::types::PrincipalType as SdkPrincipalType;
 use onboarding_core::ports::{AssignmentPort, PortResult};
 use onboarding_core::state::PrincipalType;
@@ -65,6 +66,26 @@ impl AssignmentPort for AssignmentAdapter {
                 format!("sso:CreateApplicationAssignment: a previous write to {application_arn} has not propagated yet"),
             )),
             Err(e) => Err(classify("sso:CreateApplicationAssignment", &e)),
+        }
+    }
+
+    async fn delete_assignment(&self, application_arn: &str, principal_type: PrincipalType, principal_id: &str) -> PortResult<()> {
+        let sent = self
+            .client
+            .delete_application_assignment()
+            .application_arn(application_arn)
+            .principal_type(sdk_type(principal_type))
+            .principal_id(principal_id)
+            .send()
+            .await;
+        match sent {
+            Ok(_) => Ok(()),
+            Err(e) if matches!(e.as_service_error(), Some(DeleteApplicationAssignmentError::ResourceNotFoundException(_))) => Ok(()),
+            Err(e) if matches!(e.as_service_error(), Some(DeleteApplicationAssignmentError::ConflictException(_))) => Err(OnboardingError::new(
+                ErrorName::AssignmentConflict,
+                format!("sso:DeleteApplicationAssignment: a previous write to {application_arn} has not propagated yet"),
+            )),
+            Err(e) => Err(classify("sso:DeleteApplicationAssignment", &e)),
         }
     }
 }

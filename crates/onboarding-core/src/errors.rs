@@ -85,6 +85,15 @@ error_names! {
     DomainNotSso => retryable: false;
     /// The domain's Identity Center application belongs to another instance than the one resolved.
     DomainApplicationMismatch => retryable: false;
+    /// No domain of the requested name or id exists in the region: nothing to offboard.
+    DomainNotFound => retryable: false;
+    /// The domain to offboard was not created by this workflow: it is never deleted.
+    DomainNotManaged => retryable: false;
+    /// Apps, spaces, user profiles or the domain were still being deleted after the polling
+    /// bound; the message says what. A rerun continues where this one stopped.
+    TeardownTimedOut => retryable: false;
+    /// SageMaker could not delete the domain (Delete_Failed); the message carries its reason.
+    DomainDeleteFailed => retryable: false;
     /// IAM Identity Center has not propagated a previous write yet (ConflictException).
     AssignmentConflict => retryable: true;
     /// The invitation sender is not a verified SES identity.

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::domain_spec::DomainSpec;
 use crate::errors::{ErrorName, OnboardingError};
+use crate::offboarding::HomeEfsRetention;
 use crate::ports::*;
 use crate::state::{PrincipalType, ResolvedUser};
 
@@ -49,6 +50,18 @@ pub struct World {
     /// Pending polls each new domain starts with.
     pub new_domain_pending_polls: u32,
     pub profiles: Vec<(String, String, String)>,
+    /// Studio apps by domain id; a deleted app is `Deleting` for one listing, then `Deleted`.
+    pub apps: Vec<(String, StudioApp)>,
+    /// Apps that stay `Deleting` (an app stuck in deletion).
+    pub apps_stuck_deleting: bool,
+    /// Spaces by domain id; a deleted space is listed `Deleting` once, then gone.
+    pub spaces: Vec<(String, StudioResource)>,
+    /// DeleteDomain's retention choices: (domain id, choice).
+    pub domain_deletions: Vec<(String, HomeEfsRetention)>,
+    /// Each domain's home file system and VPC security groups (SageMaker's, by domain id).
+    pub domain_security_groups: Vec<(String, DomainSecurityGroup)>,
+    /// Network interfaces and the groups they use.
+    pub network_interfaces: Vec<(String, Vec<String>)>,
     pub assignments: Vec<(String, PrincipalType, String)>,
     pub sent: Vec<Email>,
     /// Messages SES accepts in its 24 hours (none: unlimited); past it, sends fail as SES's do.
@@ -349,6 +362,126 @@ impl AssignmentPort for FakeAws {
 
     async fn create_assignment(&self, application_arn: &str, principal_type: PrincipalType, principal_id: &str) -> PortResult<()> {
         self.enter("CreateApplicationAssignment")?.assignments.push((application_arn.to_string(), principal_type, principal_id.to_string()));
+        Ok(())
+    }
+
+    async fn delete_assignment(&self, application_arn: &str, principal_type: PrincipalType, principal_id: &str) -> PortResult<()> {
+        self.enter("DeleteApplicationAssignment")?.assignments.retain(|a| !(a.0 == application_arn && a.1 == principal_type && a.2 == principal_id));
+        Ok(())
+    }
+}
+
+impl StudioPort for FakeAws {
+    async fn domain_details(&self, domain_id: &str) -> PortResult<Option<DomainDetails>> {
+        let mut w = self.enter("DescribeDomain")?;
+        let Some(index) = w.domains.iter().position(|d| d.summary.domain_id == domain_id) else { return Ok(None) };
+        let d = w.domains[index].clone();
+        if d.status == DomainStatus::Deleting {
+            // Deleting for one answer, then gone.
+            w.domains.remove(index);
+        }
+        let mut role_arns = vec![d.spec.user.execution_role_arn.clone()];
+        role_arns.extend(d.spec.rstudio.as_ref().map(|r| r.domain_execution_role_arn.clone()));
+        role_arns.dedup();
+        Ok(Some(DomainDetails {
+            domain_id: d.summary.domain_id.clone(),
+            domain_arn: d.summary.domain_arn.clone(),
+            domain_name: d.spec.domain_name.clone(),
+            status: d.status.clone(),
+            failure_reason: d.failure_reason.clone(),
+            vpc_id: d.spec.vpc_id.clone(),
+            home_efs_file_system_id: Some(format!("fs-{domain_id}")),
+            sso_application_arn: d.sso_application_arn.clone(),
+            role_arns,
+        }))
+    }
+
+    async fn apps(&self, domain_id: &str) -> PortResult<Vec<StudioApp>> {
+        let mut w = self.enter("ListApps")?;
+        let listed: Vec<StudioApp> = w.apps.iter().filter(|a| a.0 == domain_id).map(|a| a.1.clone()).collect();
+        if !w.apps_stuck_deleting {
+            w.apps.iter_mut().filter(|a| a.1.status == "Deleting").for_each(|a| a.1.status = "Deleted".into());
+        }
+        Ok(listed)
+    }
+
+    async fn delete_app(&self, domain_id: &str, app: &StudioApp) -> PortResult<()> {
+        let mut w = self.enter("DeleteApp")?;
+        if let Some(a) = w.apps.iter_mut().find(|a| a.0 == domain_id && a.1.app_name == app.app_name && a.1.app_type == app.app_type) {
+            a.1.status = "Deleting".into();
+        }
+        Ok(())
+    }
+
+    async fn spaces(&self, domain_id: &str) -> PortResult<Vec<StudioResource>> {
+        let mut w = self.enter("ListSpaces")?;
+        let listed: Vec<StudioResource> = w.spaces.iter().filter(|s| s.0 == domain_id).map(|s| s.1.clone()).collect();
+        w.spaces.retain(|s| s.1.status != "Deleting");
+        Ok(listed)
+    }
+
+    async fn delete_space(&self, domain_id: &str, space_name: &str) -> PortResult<()> {
+        let mut w = self.enter("DeleteSpace")?;
+        if w.apps.iter().any(|a| a.0 == domain_id && a.1.space_name.as_deref() == Some(space_name) && a.1.status != "Deleted") {
+            return Err(OnboardingError::new(ErrorName::AwsRequestFailed, "ResourceInUse: the space has apps"));
+        }
+        if let Some(space) = w.spaces.iter_mut().find(|s| s.0 == domain_id && s.1.name == space_name) {
+            space.1.status = "Deleting".into();
+        }
+        Ok(())
+    }
+
+    async fn user_profiles(&self, domain_id: &str) -> PortResult<Vec<StudioResource>> {
+        let w = self.enter("ListUserProfiles")?;
+        Ok(w.profiles.iter().filter(|p| p.0 == domain_id).map(|p| StudioResource { name: p.1.clone(), status: "InService".into() }).collect())
+    }
+
+    async fn delete_user_profile(&self, domain_id: &str, profile_name: &str) -> PortResult<()> {
+        let mut w = self.enter("DeleteUserProfile")?;
+        w.profiles.retain(|p| !(p.0 == domain_id && p.1 == profile_name));
+        Ok(())
+    }
+
+    async fn delete_domain_retaining(&self, domain_id: &str, home_efs: HomeEfsRetention) -> PortResult<()> {
+        let mut w = self.enter("DeleteDomain")?;
+        let holds = w.apps.iter().any(|a| a.0 == domain_id && a.1.status != "Deleted")
+            || w.spaces.iter().any(|s| s.0 == domain_id)
+            || w.profiles.iter().any(|p| p.0 == domain_id);
+        if holds {
+            return Err(OnboardingError::new(ErrorName::AwsRequestFailed, "ResourceInUse: the domain still holds apps, spaces or user profiles"));
+        }
+        w.domain_deletions.push((domain_id.to_string(), home_efs));
+        if let Some(d) = w.domains.iter_mut().find(|d| d.summary.domain_id == domain_id) {
+            d.status = DomainStatus::Deleting;
+        }
+        Ok(())
+    }
+}
+
+impl RoleRemovalPort for FakeAws {
+    async fn delete_role(&self, role_name: &str) -> PortResult<()> {
+        self.enter("DeleteRole")?.roles.remove(role_name);
+        Ok(())
+    }
+}
+
+impl LeftoverNetworkPort for FakeAws {
+    async fn domain_security_groups(&self, _vpc_id: &str, domain_id: &str) -> PortResult<Vec<DomainSecurityGroup>> {
+        let w = self.enter("DescribeSecurityGroups")?;
+        Ok(w.domain_security_groups.iter().filter(|g| g.0 == domain_id).map(|g| g.1.clone()).collect())
+    }
+
+    async fn network_interfaces_using(&self, group_ids: &[String]) -> PortResult<Vec<String>> {
+        let w = self.enter("DescribeNetworkInterfaces")?;
+        Ok(w.network_interfaces.iter().filter(|(_, groups)| groups.iter().any(|g| group_ids.contains(g))).map(|(id, _)| id.clone()).collect())
+    }
+
+    async fn delete_security_group(&self, group_id: &str) -> PortResult<()> {
+        let mut w = self.enter("DeleteSecurityGroup")?;
+        if w.network_interfaces.iter().any(|(_, groups)| groups.iter().any(|g| g == group_id)) {
+            return Err(OnboardingError::new(ErrorName::AwsRequestFailed, format!("DependencyViolation: {group_id} has a dependent object")));
+        }
+        w.domain_security_groups.retain(|g| g.1.group_id != group_id);
         Ok(())
     }
 }

@@ -12,6 +12,13 @@ pub fn is_sagemaker_name(s: &str) -> bool {
     len_ok && chars_ok && s.starts_with(is_alnum) && s.ends_with(is_alnum)
 }
 
+/// A SageMaker domain id: `d-` and lower-case letters and digits (the model's `d-(-*[a-z0-9]){1,61}`).
+pub fn is_domain_id(s: &str) -> bool {
+    s.len() <= 63
+        && s.strip_prefix("d-")
+            .is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') && !rest.ends_with('-'))
+}
+
 /// A region name such as `us-east-1` or `us-gov-west-1`.
 pub fn is_region(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();

@@ -13,6 +13,7 @@ pub mod identity_center;
 pub mod instance_types;
 pub mod naming;
 pub mod network;
+pub mod offboarding;
 pub mod partition;
 pub mod policies;
 pub mod ports;

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::domain_spec::DomainSpec;
 use crate::errors::OnboardingError;
+use crate::offboarding::HomeEfsRetention;
 use crate::state::{PrincipalType, ResolvedUser};
 
 pub type PortResult<T> = Result<T, OnboardingError>;
@@ -190,10 +191,86 @@ pub trait SageMakerPort {
     fn create_user_profile(&self, domain_id: &str, profile_name: &str, sso_user_name: &str, tags: &Tags) -> impl Future<Output = PortResult<()>> + Send;
 }
 
+/// What offboarding needs to know of a domain before it deletes anything.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DomainDetails {
+    pub domain_id: String,
+    pub domain_arn: String,
+    pub domain_name: String,
+    pub status: DomainStatus,
+    pub failure_reason: Option<String>,
+    pub vpc_id: String,
+    pub home_efs_file_system_id: Option<String>,
+    pub sso_application_arn: Option<String>,
+    /// Every role the domain's settings name (users', spaces', RStudio's), without repeats.
+    pub role_arns: Vec<String>,
+}
+
+/// A Studio app (ListApps).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StudioApp {
+    pub app_type: String,
+    pub app_name: String,
+    pub user_profile_name: Option<String>,
+    pub space_name: Option<String>,
+    /// `Pending`, `InService`, `Deleting`, `Deleted`, `Failed`.
+    pub status: String,
+}
+
+/// A space or a user profile (ListSpaces, ListUserProfiles): its name and status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StudioResource {
+    pub name: String,
+    pub status: String,
+}
+
+/// What is inside a SageMaker domain, and deleting it. Deletions are asynchronous: a deleted
+/// resource is listed `Deleting` until it is gone.
+pub trait StudioPort {
+    /// `None` when no domain has that id.
+    fn domain_details(&self, domain_id: &str) -> impl Future<Output = PortResult<Option<DomainDetails>>> + Send;
+    fn apps(&self, domain_id: &str) -> impl Future<Output = PortResult<Vec<StudioApp>>> + Send;
+    fn delete_app(&self, domain_id: &str, app: &StudioApp) -> impl Future<Output = PortResult<()>> + Send;
+    fn spaces(&self, domain_id: &str) -> impl Future<Output = PortResult<Vec<StudioResource>>> + Send;
+    fn delete_space(&self, domain_id: &str, space_name: &str) -> impl Future<Output = PortResult<()>> + Send;
+    fn user_profiles(&self, domain_id: &str) -> impl Future<Output = PortResult<Vec<StudioResource>>> + Send;
+    fn delete_user_profile(&self, domain_id: &str, profile_name: &str) -> impl Future<Output = PortResult<()>> + Send;
+    /// DeleteDomain with the home file system's retention stated explicitly.
+    fn delete_domain_retaining(&self, domain_id: &str, home_efs: HomeEfsRetention) -> impl Future<Output = PortResult<()>> + Send;
+}
+
 /// sso-admin application assignments.
 pub trait AssignmentPort {
     fn list_assignments(&self, application_arn: &str) -> impl Future<Output = PortResult<Vec<(PrincipalType, String)>>> + Send;
     fn create_assignment(&self, application_arn: &str, principal_type: PrincipalType, principal_id: &str) -> impl Future<Output = PortResult<()>> + Send;
+    /// An assignment that is already gone is not an error.
+    fn delete_assignment(&self, application_arn: &str, principal_type: PrincipalType, principal_id: &str) -> impl Future<Output = PortResult<()>> + Send;
+}
+
+/// Deleting the roles the workflow created.
+pub trait RoleRemovalPort {
+    /// Detaches the role's managed policies, deletes its inline ones, then the role. A role that
+    /// is already gone is not an error.
+    fn delete_role(&self, role_name: &str) -> impl Future<Output = PortResult<()>> + Send;
+}
+
+/// A security group SageMaker created for a domain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DomainSecurityGroup {
+    pub group_id: String,
+    pub group_name: String,
+}
+
+/// What AWS leaves in the VPC when a domain is deleted.
+pub trait LeftoverNetworkPort {
+    /// The security groups SageMaker created for the domain (`security-group-for-inbound-nfs-<id>`
+    /// and `security-group-for-outbound-nfs-<id>`) in its VPC.
+    fn domain_security_groups(&self, vpc_id: &str, domain_id: &str) -> impl Future<Output = PortResult<Vec<DomainSecurityGroup>>> + Send;
+    /// Network interfaces that use any of the groups.
+    fn network_interfaces_using(&self, group_ids: &[String]) -> impl Future<Output = PortResult<Vec<String>>> + Send;
+    /// Removes the group's rules that name other groups, then the group. `Err` carries why it
+    /// stays (in use, not allowed).
+    fn delete_security_group(&self, group_id: &str) -> impl Future<Output = PortResult<()>> + Send;
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

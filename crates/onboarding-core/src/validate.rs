@@ -161,6 +161,16 @@ impl ValidationContext {
 
 /// Parses and validates a request given as JSON text.
 pub fn validate_json(text: &str, ctx: &ValidationContext) -> Result<OnboardingRequest, Vec<Problem>> {
+    parse_and_check(text, |request| validate(request, ctx))
+}
+
+/// Parses a request of any of the workflows (every unknown key and the first type error, each
+/// with its path), then runs `check` on it; the problems of both are reported together.
+pub fn parse_and_check<T, C>(text: &str, check: C) -> Result<T, Vec<Problem>>
+where
+    T: serde::de::DeserializeOwned + Clone,
+    C: Fn(T) -> Result<T, Vec<Problem>>,
+{
     if text.len() > MAX_REQUEST_BYTES {
         return Err(vec![too_large(text.len())]);
     }
@@ -168,15 +178,15 @@ pub fn validate_json(text: &str, ctx: &ValidationContext) -> Result<OnboardingRe
         return Err(vec![Problem { path: "$".into(), message: "the request must be a JSON object".into() }]);
     }
     let mut de = serde_json::Deserializer::from_str(text);
-    let (request, mut problems) = deserialize(&mut de);
+    let (request, mut problems) = deserialize::<T, _>(&mut de);
     if let Some(request) = &request {
         if let Err(e) = de.end() {
             problems.push(Problem { path: "$".into(), message: format!("trailing characters after the request: {e}") });
         }
         if problems.is_empty() {
-            return validate(request.clone(), ctx);
+            return check(request.clone());
         }
-        if let Err(mut more) = validate(request.clone(), ctx) {
+        if let Err(mut more) = check(request.clone()) {
             problems.append(&mut more);
         }
     }
@@ -190,11 +200,11 @@ pub fn validate_value(value: &serde_json::Value, ctx: &ValidationContext) -> Res
 }
 
 /// Reads the request, collecting unknown keys (all of them) and the first type error with its path.
-fn deserialize<'de, D: serde::Deserializer<'de, Error = serde_json::Error>>(de: D) -> (Option<OnboardingRequest>, Vec<Problem>) {
+fn deserialize<'de, T: Deserialize<'de>, D: serde::Deserializer<'de, Error = serde_json::Error>>(de: D) -> (Option<T>, Vec<Problem>) {
     let mut unknown = Vec::new();
     let mut record = |path: serde_ignored::Path<'_>| unknown.push(ignored_path(&path));
     let ignored = serde_ignored::Deserializer::new(de, &mut record);
-    let parsed = serde_path_to_error::deserialize::<_, OnboardingRequest>(ignored);
+    let parsed = serde_path_to_error::deserialize::<_, T>(ignored);
     let mut problems: Vec<Problem> = unknown.into_iter().map(|path| Problem { path, message: "unknown field".into() }).collect();
     match parsed {
         Ok(request) => (Some(request), problems),
@@ -276,14 +286,14 @@ pub fn validate(mut r: OnboardingRequest, ctx: &ValidationContext) -> Result<Onb
 }
 
 #[derive(Default)]
-struct Problems(Vec<Problem>);
+pub(crate) struct Problems(pub(crate) Vec<Problem>);
 
 impl Problems {
-    fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
         self.0.push(Problem { path: path.into(), message: message.into() });
     }
 
-    fn check(&mut self, ok: bool, path: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn check(&mut self, ok: bool, path: impl Into<String>, message: impl Into<String>) {
         if !ok {
             self.add(path, message);
         }
@@ -603,7 +613,11 @@ fn check_storage(r: &OnboardingRequest, p: &mut Problems) {
 }
 
 fn check_notification(r: &OnboardingRequest, ctx: &ValidationContext, p: &mut Problems) {
-    let n = &r.notification;
+    check_notification_of(&r.notification, ctx, p);
+}
+
+/// The sender and extra recipients of any workflow's e-mails.
+pub(crate) fn check_notification_of(n: &Notification, ctx: &ValidationContext, p: &mut Problems) {
     if let Some(sender) = &n.sender {
         if !is_email(sender) {
             p.add("notification.sender", "is not an e-mail address");

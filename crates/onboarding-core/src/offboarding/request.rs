@@ -1,0 +1,152 @@
+//! The offboarding request: which domain, and what to keep.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::formats::{is_domain_id, is_email, is_region, is_sagemaker_name, is_ticket_id};
+use crate::request::{Notification, Ticket, MAX_REQUESTED_BY, STARTED_DIRECTLY};
+use crate::validate::{parse_and_check, Problem, Problems, ValidationContext};
+
+/// Deleting a team's SageMaker domain and everything the onboarding created for it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct OffboardingRequest {
+    /// The domain, by the name it was onboarded with. Give this or `domainId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<String>,
+    /// The domain, by its id (`d-...`). Give this or `domainName`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_id: Option<String>,
+    /// The domain's region; defaults to the workflow's own region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// What becomes of the domain's home EFS file system (every user's home directory and the
+    /// private spaces' data): `Retain` keeps it (and the security groups its mount targets use),
+    /// `Delete` deletes it with the domain. Required: there is no default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home_efs_file_system: Option<HomeEfsRetention>,
+    /// The ticket this offboarding answers. `ticket.id` is the idempotency key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<Ticket>,
+    /// Who sends the report; `extraRecipients` receive a copy of it.
+    #[serde(default)]
+    pub notification: Notification,
+    /// Who asked, as for an onboarding: set by the entry point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_by: Option<String>,
+}
+
+/// SageMaker's `RetentionPolicy.HomeEfsFileSystem`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum HomeEfsRetention {
+    Retain,
+    Delete,
+}
+
+impl HomeEfsRetention {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HomeEfsRetention::Retain => "Retain",
+            HomeEfsRetention::Delete => "Delete",
+        }
+    }
+}
+
+impl OffboardingRequest {
+    /// Who asked: the entry point's record, or `console`.
+    pub fn requester_identity(&self) -> &str {
+        self.requested_by.as_deref().unwrap_or(STARTED_DIRECTLY)
+    }
+
+    /// The domain as the request names it (its name, else its id).
+    pub fn domain_label(&self) -> &str {
+        self.domain_name.as_deref().or(self.domain_id.as_deref()).unwrap_or_default()
+    }
+
+    /// The request's retention choice; validation guarantees it is there.
+    pub fn retention(&self) -> HomeEfsRetention {
+        self.home_efs_file_system.unwrap_or(HomeEfsRetention::Retain)
+    }
+}
+
+/// Parses and validates an offboarding request given as JSON text.
+pub fn validate_offboarding_json(text: &str, ctx: &ValidationContext) -> Result<OffboardingRequest, Vec<Problem>> {
+    parse_and_check(text, |request| check(request, ctx))
+}
+
+/// The same for a JSON value (the state machine's input).
+pub fn validate_offboarding_value(value: &serde_json::Value, ctx: &ValidationContext) -> Result<OffboardingRequest, Vec<Problem>> {
+    validate_offboarding_json(&value.to_string(), ctx)
+}
+
+fn check(r: OffboardingRequest, ctx: &ValidationContext) -> Result<OffboardingRequest, Vec<Problem>> {
+    let mut p = Problems::default();
+    match (&r.domain_name, &r.domain_id) {
+        (None, None) => p.add("domainName", "name the domain to offboard (domainName or domainId)"),
+        (Some(_), Some(_)) => p.add("domainId", "give domainName or domainId, not both"),
+        (Some(name), None) => {
+            p.check(is_sagemaker_name(name), "domainName", "may hold only letters, digits and hyphens (1-63), starting and ending with a letter or digit")
+        }
+        (None, Some(id)) => p.check(is_domain_id(id), "domainId", "is not a domain id such as d-abcdef123456"),
+    }
+    if let Some(region) = &r.region {
+        p.check(is_region(region), "region", format!("{region:?} is not a region name such as us-east-1"));
+    }
+    p.check(
+        r.home_efs_file_system.is_some(),
+        "homeEfsFileSystem",
+        "is required: Retain keeps the users' home directories, Delete deletes them with the domain",
+    );
+    if let Some(ticket) = &r.ticket {
+        p.check(is_ticket_id(&ticket.id), "ticket.id", "must be 1-64 characters of letters, digits, '.', '_' and '-'");
+        if let Some(requester) = &ticket.requester {
+            p.check(is_email(requester), "ticket.requester", "is not an e-mail address");
+        }
+    }
+    crate::validate::check_notification_of(&r.notification, ctx, &mut p);
+    if let Some(who) = &r.requested_by {
+        p.check(
+            !who.is_empty() && who.len() <= MAX_REQUESTED_BY && !who.chars().any(char::is_control),
+            "requestedBy",
+            format!("must be 1-{MAX_REQUESTED_BY} characters, without control characters"),
+        );
+    }
+    if p.0.is_empty() {
+        Ok(r)
+    } else {
+        Err(p.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> ValidationContext {
+        ValidationContext::new("sagemaker-onboarding-")
+    }
+
+    fn paths(text: &str) -> Vec<String> {
+        validate_offboarding_json(text, &ctx()).err().unwrap_or_default().into_iter().map(|p| p.path).collect()
+    }
+
+    #[test]
+    fn a_domain_and_a_retention_choice_are_required() {
+        assert_eq!(paths("{}"), vec!["domainName", "homeEfsFileSystem"]);
+        assert_eq!(paths(r#"{"domainName":"a","domainId":"d-abc123","homeEfsFileSystem":"Delete"}"#), vec!["domainId"]);
+        assert_eq!(paths(r#"{"domainName":"a","homeEfsFileSystem":"Keep"}"#), vec!["homeEfsFileSystem"]);
+        assert_eq!(paths(r#"{"domainName":"a_b","homeEfsFileSystem":"Retain","extra":1}"#), vec!["extra", "domainName"]);
+        assert_eq!(paths(r#"{"domainId":"x-1","homeEfsFileSystem":"Retain","ticket":{"id":"a b"}}"#), vec!["domainId", "ticket.id"]);
+    }
+
+    #[test]
+    fn a_valid_request_round_trips() {
+        let r =
+            validate_offboarding_json(r#"{"domainName":"team-a","homeEfsFileSystem":"Delete","ticket":{"id":"OPS-9","requester":"lead@example.com"}}"#, &ctx())
+                .expect("valid");
+        assert_eq!(r.retention(), HomeEfsRetention::Delete);
+        assert_eq!(r.domain_label(), "team-a");
+        assert_eq!(r.requester_identity(), STARTED_DIRECTLY);
+    }
+}

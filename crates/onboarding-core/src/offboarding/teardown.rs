@@ -1,0 +1,133 @@
+//! One pass of the teardown: deletes what the current phase still holds and says whether to
+//! come back. The state machine waits between passes (a Wait state, never a sleeping Lambda);
+//! each phase is bounded by `settings.maxPolls` passes. SageMaker refuses to delete a user
+//! profile or a space while apps run in it, and a domain while it holds any of them: the phases
+//! follow that order, and a pass starts the next phase only when the current one is empty.
+
+use crate::errors::{ErrorName, OnboardingError};
+use crate::offboarding::request::HomeEfsRetention;
+use crate::offboarding::state::Teardown;
+use crate::ports::{DomainStatus, PortResult, StudioPort, StudioResource};
+use crate::state::Settings;
+
+/// Statuses in which a deletion may be asked for; the others are waited out.
+const DELETABLE: &[&str] = &["InService", "Failed", "Update_Failed", "Delete_Failed"];
+
+/// What one pass found: something still there (`remaining`), and what it asked to delete.
+struct PhaseResult {
+    remaining: u32,
+    deleted: u32,
+}
+
+pub async fn pass<S: StudioPort>(studio: &S, domain_id: &str, retention: HomeEfsRetention, settings: &Settings, mut t: Teardown) -> PortResult<Teardown> {
+    if t.phase.is_empty() {
+        t.phase = "apps".into();
+    }
+    loop {
+        let found = match t.phase.as_str() {
+            "apps" => apps(studio, domain_id).await?,
+            "spaces" => resources(studio, domain_id, Kind::Space).await?,
+            "userProfiles" => resources(studio, domain_id, Kind::UserProfile).await?,
+            "domain" => domain(studio, domain_id, retention).await?,
+            _ => {
+                t.complete = true;
+                t.remaining = 0;
+                return Ok(t);
+            }
+        };
+        match t.phase.as_str() {
+            "apps" => t.apps_deleted += found.deleted,
+            "spaces" => t.spaces_deleted += found.deleted,
+            "userProfiles" => t.user_profiles_deleted += found.deleted,
+            _ => t.domain_deleted |= found.deleted > 0,
+        }
+        if found.remaining == 0 {
+            // This phase is empty: on to the next one in the same pass.
+            t.phase = next_phase(&t.phase).into();
+            t.polls = 0;
+            continue;
+        }
+        t.polls += 1;
+        if t.polls > settings.max_polls {
+            return Err(OnboardingError::new(
+                ErrorName::TeardownTimedOut,
+                format!(
+                    "{domain_id}: {} {} still being deleted after {} polls {} s apart; run the offboarding again to continue",
+                    found.remaining,
+                    phase_noun(&t.phase),
+                    settings.max_polls,
+                    settings.poll_interval_seconds
+                ),
+            ));
+        }
+        t.remaining = found.remaining;
+        t.complete = false;
+        return Ok(t);
+    }
+}
+
+fn next_phase(phase: &str) -> &'static str {
+    match phase {
+        "apps" => "spaces",
+        "spaces" => "userProfiles",
+        "userProfiles" => "domain",
+        _ => "done",
+    }
+}
+
+fn phase_noun(phase: &str) -> &'static str {
+    match phase {
+        "apps" => "app(s)",
+        "spaces" => "space(s)",
+        "userProfiles" => "user profile(s)",
+        _ => "domain",
+    }
+}
+
+async fn apps<S: StudioPort>(studio: &S, domain_id: &str) -> PortResult<PhaseResult> {
+    let live: Vec<_> = studio.apps(domain_id).await?.into_iter().filter(|a| a.status != "Deleted").collect();
+    let mut deleted = 0;
+    for app in live.iter().filter(|a| DELETABLE.contains(&a.status.as_str())) {
+        studio.delete_app(domain_id, app).await?;
+        deleted += 1;
+    }
+    Ok(PhaseResult { remaining: live.len() as u32, deleted })
+}
+
+enum Kind {
+    Space,
+    UserProfile,
+}
+
+async fn resources<S: StudioPort>(studio: &S, domain_id: &str, kind: Kind) -> PortResult<PhaseResult> {
+    let listed: Vec<StudioResource> = match kind {
+        Kind::Space => studio.spaces(domain_id).await?,
+        Kind::UserProfile => studio.user_profiles(domain_id).await?,
+    };
+    let mut deleted = 0;
+    for resource in listed.iter().filter(|r| DELETABLE.contains(&r.status.as_str())) {
+        match kind {
+            Kind::Space => studio.delete_space(domain_id, &resource.name).await?,
+            Kind::UserProfile => studio.delete_user_profile(domain_id, &resource.name).await?,
+        }
+        deleted += 1;
+    }
+    Ok(PhaseResult { remaining: listed.len() as u32, deleted })
+}
+
+async fn domain<S: StudioPort>(studio: &S, domain_id: &str, retention: HomeEfsRetention) -> PortResult<PhaseResult> {
+    let Some(details) = studio.domain_details(domain_id).await? else {
+        return Ok(PhaseResult { remaining: 0, deleted: 0 });
+    };
+    match details.status {
+        DomainStatus::Deleting | DomainStatus::Pending | DomainStatus::Updating => Ok(PhaseResult { remaining: 1, deleted: 0 }),
+        DomainStatus::DeleteFailed => {
+            let reason = details.failure_reason.unwrap_or_else(|| "SageMaker gave no reason".into());
+            Err(OnboardingError::new(ErrorName::DomainDeleteFailed, format!("{domain_id} is Delete_Failed: {reason}")))
+        }
+        _ => {
+            studio.delete_domain_retaining(domain_id, retention).await?;
+            Ok(PhaseResult { remaining: 1, deleted: 1 })
+        }
+    }
+}

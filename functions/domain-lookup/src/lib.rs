@@ -1,0 +1,75 @@
+//! The offboarding's first state: checks the request (the same checks for console, API and
+//! ticket starts), finds the domain, refuses one this workflow did not create, and records what
+//! later steps need once the domain is gone (its VPC, home file system, application and roles).
+
+use lambda_runtime::LambdaEvent;
+use onboarding_core::naming::created_for_domain;
+use onboarding_core::offboarding::state::OffboardingTarget;
+use onboarding_core::offboarding::{validate_offboarding_value, OffboardingState};
+use onboarding_core::ports::{IamPort, SageMakerPort, StudioPort};
+use onboarding_core::request::STARTED_DIRECTLY;
+use onboarding_core::state::Settings;
+use onboarding_core::validate::{problems_error, ValidationContext};
+use onboarding_core::{ErrorName, OnboardingError};
+use serde::Deserialize;
+
+/// What the state machine passes: the request as submitted.
+#[derive(Debug, Deserialize)]
+pub struct LookupInput {
+    pub request: serde_json::Value,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub validation: ValidationContext,
+    pub domain_region: String,
+    pub settings: Settings,
+}
+
+pub async fn handler<S, I>(sagemaker: &S, iam: &I, config: &Config, event: LambdaEvent<LookupInput>) -> Result<OffboardingState, OnboardingError>
+where
+    S: SageMakerPort + StudioPort,
+    I: IamPort,
+{
+    let mut request = validate_offboarding_value(&event.payload.request, &config.validation).map_err(|problems| problems_error(&problems))?;
+    request.region.get_or_insert_with(|| config.domain_region.clone());
+    request.requested_by.get_or_insert_with(|| STARTED_DIRECTLY.to_string());
+    let not_found =
+        || OnboardingError::new(ErrorName::DomainNotFound, format!("no domain {} in {}: nothing to offboard", request.domain_label(), config.domain_region));
+    let domain_id = match (&request.domain_id, &request.domain_name) {
+        (Some(id), _) => id.clone(),
+        (None, Some(name)) => sagemaker.find_domain(name).await?.map(|d| d.domain_id).ok_or_else(not_found)?,
+        (None, None) => return Err(not_found()),
+    };
+    let details = sagemaker.domain_details(&domain_id).await?.ok_or_else(not_found)?;
+    let tags = sagemaker.list_tags(&details.domain_arn).await?;
+    if !created_for_domain(&tags, &details.domain_name) {
+        return Err(OnboardingError::new(
+            ErrorName::DomainNotManaged,
+            format!("{} ({domain_id}) was not created by this workflow: it is not offboarded", details.domain_name),
+        ));
+    }
+    let mut target = OffboardingTarget {
+        domain_id: details.domain_id.clone(),
+        domain_arn: details.domain_arn.clone(),
+        domain_name: details.domain_name.clone(),
+        status: details.status.as_str().to_string(),
+        vpc_id: details.vpc_id.clone(),
+        home_efs_file_system_id: details.home_efs_file_system_id.clone(),
+        sso_application_arn: details.sso_application_arn.clone(),
+        ..Default::default()
+    };
+    for arn in &details.role_arns {
+        // A role ARN ends in its name (after any path).
+        let name = arn.rsplit('/').next().unwrap_or_default().to_string();
+        let own = iam.get_role(&name).await?.is_some_and(|role| created_for_domain(&role.tags, &details.domain_name));
+        if own {
+            target.own_roles.push(name);
+        } else {
+            target.other_roles.push(name);
+        }
+    }
+    tracing::info!(domain_id = %target.domain_id, status = %target.status, own_roles = target.own_roles.len(), "domain to offboard found");
+    let ticket_id = request.ticket.as_ref().map(|t| t.id.clone());
+    Ok(OffboardingState { request, ticket_id, settings: config.settings.clone(), target: Some(target), ..Default::default() })
+}
