@@ -83,11 +83,23 @@ def iam_role(call):
     return f"arn:aws:iam::{call.account}:role/{call.params.get('RoleName', '')}"
 
 
-def iam_needs(call, role_boundary):
+def resource_tags(tags):
+    """A resource's tags as the condition keys IAM evaluates them with."""
+    return {f"aws:ResourceTag/{k}": v for k, v in tags.items()}
+
+
+def iam_needs(call, account):
     """IAM: the role named in the call; iam:PermissionsBoundary is the boundary the call sets, or
-    else the one the role carries (`role_boundary(name)`)."""
+    else the one the role carries (`account.role_boundary(name)`); deletions carry the role's tags."""
+    role_boundary = account.role_boundary
     action = call.op
     name = call.params.get("RoleName", "")
+    if action in ("iam:DetachRolePolicy", "iam:ListRolePolicies", "iam:DeleteRolePolicy", "iam:DeleteRole"):
+        tags = account.role_tags(name)
+        context = dict(resource_tags(tags), **{f"iam:ResourceTag/{k}": v for k, v in tags.items()})
+        if action == "iam:DetachRolePolicy":
+            context["iam:PolicyARN"] = call.params.get("PolicyArn")
+        return [Need(action, iam_role(call), context)]
     if action in ("iam:CreateRole", "iam:PutRolePermissionsBoundary"):
         boundary = call.params.get("PermissionsBoundary")
     elif action in ("iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:GetRole"):
@@ -102,15 +114,28 @@ def iam_needs(call, role_boundary):
     return [Need(action, iam_role(call), context)]
 
 
-def sagemaker_needs(call):
+def sagemaker_needs(call, account):
     p = call.params
     action = call.op
+    if action == "sagemaker:DeleteDomain":
+        domain = p.get("DomainId", "")
+        return [Need(action, call.arn("sagemaker", f"domain/{domain}"), resource_tags(account.domain_tags(domain)))]
     if action == "sagemaker:ListDomains":
         return [Need(action, "*")]
     if action in ("sagemaker:ListTags", "sagemaker:AddTags"):
         return [Need(action, p.get("ResourceArn", ""))]
     if action in ("sagemaker:DescribeDomain", "sagemaker:DeleteDomain"):
         return [Need(action, call.arn("sagemaker", f"domain/{p.get('DomainId', '')}"))]
+    if action in ("sagemaker:ListApps", "sagemaker:ListSpaces", "sagemaker:ListUserProfiles"):
+        # The List actions take no resource-level permissions.
+        return [Need(action, "*")]
+    if action == "sagemaker:DeleteApp":
+        owner = f"{p.get('UserProfileName')}" if p.get("UserProfileName") else p.get("SpaceName", "")
+        return [Need(action, call.arn("sagemaker", f"app/{p.get('DomainId', '')}/{owner}/{p.get('AppType', '').lower()}/{p.get('AppName', '')}"))]
+    if action == "sagemaker:DeleteSpace":
+        return [Need(action, call.arn("sagemaker", f"space/{p.get('DomainId', '')}/{p.get('SpaceName', '')}"))]
+    if action == "sagemaker:DeleteUserProfile":
+        return [Need(action, call.arn("sagemaker", f"user-profile/{p.get('DomainId', '')}/{p.get('UserProfileName', '')}"))]
     if action in ("sagemaker:DescribeUserProfile", "sagemaker:CreateUserProfile"):
         needs = [Need(action, call.arn("sagemaker", f"user-profile/{p.get('DomainId', '')}/{p.get('UserProfileName', '')}"))]
         return needs + pass_roles(call, "sagemaker.amazonaws.com")
@@ -149,7 +174,7 @@ def identitystore_needs(call):
 def sso_needs(call):
     if call.op in ("sso:ListInstances", "sso:DeleteManagedApplicationInstance"):
         return [Need(call.op, "*")]
-    if call.op in ("sso:CreateApplicationAssignment", "sso:ListApplicationAssignments"):
+    if call.op in ("sso:CreateApplicationAssignment", "sso:ListApplicationAssignments", "sso:DeleteApplicationAssignment"):
         # The domain's application belongs to the account that created the domain.
         return [Need(call.op, call.params.get("ApplicationArn", ""), {"sso:ApplicationAccount": call.account})]
     return None
@@ -181,10 +206,13 @@ def states_needs(call):
     return None
 
 
-def ec2_needs(call):
+def ec2_needs(call, account):
     # The Describe actions take no resource-level permissions.
-    if call.op in ("ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeVpcEndpoints", "ec2:DescribeSecurityGroups"):
+    if call.op in ("ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeVpcEndpoints", "ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces"):
         return [Need(call.op, "*")]
+    if call.op in ("ec2:DeleteSecurityGroup", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"):
+        group = call.params.get("GroupId", "")
+        return [Need(call.op, call.arn("ec2", f"security-group/{group}"), resource_tags(account.security_group_tags(group)))]
     return None
 
 
@@ -194,20 +222,36 @@ def dynamodb_needs(call):
     return None
 
 
-def needs_of(call, role_boundary):
-    """The authorizations a call needs, or None when this module does not know the operation."""
+def needs_of(call, account):
+    """The authorizations a call needs, or None when this module does not know the operation.
+    `account` answers what the account holds now: `role_boundary(name)`, `role_tags(name)`,
+    `security_group_tags(id)`, `domain_tags(id)`."""
     service = call.op.split(":", 1)[0]
     if service == "iam":
-        known = ("iam:GetRole", "iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary", "iam:TagRole", "iam:ListAttachedRolePolicies", "iam:AttachRolePolicy")
-        return iam_needs(call, role_boundary) if call.op in known else None
+        known = (
+            "iam:GetRole",
+            "iam:CreateRole",
+            "iam:PutRolePolicy",
+            "iam:PutRolePermissionsBoundary",
+            "iam:TagRole",
+            "iam:ListAttachedRolePolicies",
+            "iam:AttachRolePolicy",
+            "iam:DetachRolePolicy",
+            "iam:ListRolePolicies",
+            "iam:DeleteRolePolicy",
+            "iam:DeleteRole",
+        )
+        return iam_needs(call, account) if call.op in known else None
+    if service == "ec2":
+        return ec2_needs(call, account)
+    if service == "sagemaker":
+        return sagemaker_needs(call, account)
     handler = {
-        "sagemaker": sagemaker_needs,
         "identitystore": identitystore_needs,
         "sso": sso_needs,
         "ses": ses_needs,
         "events": events_needs,
         "states": states_needs,
-        "ec2": ec2_needs,
         "dynamodb": dynamodb_needs,
     }.get(service)
     return handler(call) if handler else None

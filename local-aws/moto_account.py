@@ -4,6 +4,7 @@ tags)."""
 
 import html
 import http.client
+import json
 import re
 from urllib.parse import unquote, urlencode
 
@@ -44,3 +45,45 @@ class MotoAccount:
 
     def role_tag_keys(self, role):
         return re.findall(r"<Key>([^<]+)</Key>", self.iam("ListRoleTags", RoleName=role))
+
+    def role_tags(self, role):
+        """The role's tags, as a dict."""
+        answer = self.iam("ListRoleTags", RoleName=role)
+        return dict(re.findall(r"<Key>([^<]+)</Key>\s*<Value>([^<]*)</Value>", answer))
+
+    def ec2(self, action, **params):
+        conn = http.client.HTTPConnection("127.0.0.1", self.moto_port, timeout=30)
+        body = urlencode(dict(Action=action, Version="2016-11-15", **params))
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Authorization": f"AWS4-HMAC-SHA256 Credential=testing/20260101/{self.region}/ec2/aws4_request, SignedHeaders=host, Signature=0",
+        }
+        conn.request("POST", "/", body=body, headers=headers)
+        answer = conn.getresponse().read().decode("utf-8", "replace")
+        conn.close()
+        return answer
+
+    def security_group_tags(self, group_id):
+        """A security group's tags, as a dict."""
+        answer = self.ec2("DescribeTags", **{"Filter.1.Name": "resource-id", "Filter.1.Value.1": group_id})
+        return {html.unescape(k): html.unescape(v) for k, v in re.findall(r"<key>([^<]+)</key>\s*<value>([^<]*)</value>", answer)}
+
+    def domain_tags(self, domain_id):
+        """A SageMaker domain's tags (the id in the callers' format), as a dict."""
+        from real_formats import domain_ids_for_moto
+
+        moto_id = json.loads(domain_ids_for_moto(json.dumps({"DomainId": domain_id}).encode()))["DomainId"]
+        conn = http.client.HTTPConnection("127.0.0.1", self.moto_port, timeout=30)
+        headers = {
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": "SageMaker.ListTags",
+            "Authorization": f"AWS4-HMAC-SHA256 Credential=testing/20260101/{self.region}/sagemaker/aws4_request, SignedHeaders=host, Signature=0",
+        }
+        arn = f"arn:aws:sagemaker:{self.region}:123456789012:domain/{moto_id}"
+        conn.request("POST", "/", body=json.dumps({"ResourceArn": arn}).encode(), headers=headers)
+        answer = conn.getresponse()
+        data = answer.read()
+        conn.close()
+        if answer.status != 200:
+            return {}
+        return {t.get("Key"): t.get("Value", "") for t in json.loads(data).get("Tags", [])}

@@ -8,7 +8,13 @@ exists (they see an AWS endpoint). It fills exactly the gaps moto leaves for thi
   becomes what real Lambda answers: HTTP 200, `X-Amz-Function-Error: Unhandled`, the
   `{errorType, errorMessage}` body. That is how named errors reach Retry/Catch in the engine.
 * IAM Identity Center application assignments (moto answers 500) are served here.
-* SageMaker user profiles (moto answers 500) are served here.
+* SageMaker user profiles, apps and spaces (moto answers 500) are served here, with SageMaker's
+  deletion rules: an app is Deleting for a configured number of ListApps answers (or, for the
+  domains named in `stuckApps`, until that is lifted), then Deleted; a space with live apps, a
+  user profile with live apps or spaces, and a domain holding any of them are ResourceInUse.
+* CreateDomain also creates what SageMaker creates in the VPC: the home file system's NFS
+  security groups (tagged with the domain's ARN) and a mount target's network interface, which
+  DeleteDomain removes only when `RetentionPolicy.HomeEfsFileSystem` is `Delete`.
 * DescribeDomain: moto's domains are always InService; here a new domain is held Pending for a
   configured number of polls, or reported Failed with a reason. ListDomains reports the same
   statuses, and a deleted domain as Deleting for a few answers before it is gone. A missing domain answers
@@ -74,6 +80,16 @@ STATE = {
     "assignments": {},
     # (domain id, profile name) -> profile.
     "profiles": {},
+    # (domain id, owner, app type, app name) -> app (with "deletingLeft" once deleted).
+    "apps": {},
+    # (domain id, space name) -> space.
+    "spaces": {},
+    # ListApps (and ListSpaces) answers that show a deleted app (space) as Deleting.
+    "appDeletingPolls": 1,
+    # Domain name -> true: its apps stay Deleting (an app stuck in deletion).
+    "stuckApps": {},
+    # Domain id (moto's) -> {"groups": [ids], "interfaces": [ids]} that CreateDomain made in the VPC.
+    "domainNetwork": {},
     # Operation key ("service:Action") -> list of fault dicts, consumed one per call.
     "faults": {},
     # Operation key -> number of calls seen.
@@ -111,7 +127,13 @@ RECORDED = {
     "sagemaker:CreateDomain",
     "sagemaker:CreateUserProfile",
     "sagemaker:DeleteDomain",
+    "sagemaker:DeleteApp",
+    "sagemaker:DeleteSpace",
+    "sagemaker:DeleteUserProfile",
     "sso:CreateApplicationAssignment",
+    "sso:DeleteApplicationAssignment",
+    "iam:DeleteRole",
+    "ec2:DeleteSecurityGroup",
     "ses:SendEmail",
 }
 
@@ -314,7 +336,7 @@ class Router(BaseHTTPRequestHandler):
         role_arn = function["roleArn"]
         principal = f"arn:aws:sts::{ACCOUNT}:assumed-role/{role_arn.rsplit('/', 1)[-1]}/{key}"
         call = authorization.Call(op, self.command, self.path, body, region, ACCOUNT)
-        needs = authorization.needs_of(call, self.role_boundary)
+        needs = authorization.needs_of(call, MotoAccount(self.moto_port, self.region))
         if needs is None:
             return self.deny(key, service, op, "*", "Unknown", f"User: {principal} is not authorized to perform: {op}: the local AWS does not know what it authorizes (local-aws/authorization.py)")
         for need in needs:
@@ -362,10 +384,6 @@ class Router(BaseHTTPRequestHandler):
             STATE["denied"].append({"function": function, "action": action, "resource": resource, "decision": decision})
         print(message, file=sys.stderr, flush=True)
         return access_denied(service, message)
-
-    def role_boundary(self, role_name):
-        """The permissions boundary the role carries now, as IAM knows it (moto)."""
-        return MotoAccount(self.moto_port, self.region).role_boundary(role_name)
 
     def break_documented_rule(self, op, body):
         """None, or the answer to a call that breaks a rule of local-aws/documented_rules.py."""
@@ -417,6 +435,8 @@ class Router(BaseHTTPRequestHandler):
             return self.list_domains(body)
         if op == "sagemaker:DeleteDomain":
             return self.delete_domain(body)
+        if op == "sagemaker:CreateDomain":
+            return self.create_domain(body)
         if op.startswith(("sso:", "identitystore:")):
             status, headers, data = self.forward(self.moto_port, store_ids_for_moto(body))
             return status, headers, store_ids_for_callers(data)
@@ -494,10 +514,19 @@ class Router(BaseHTTPRequestHandler):
     def describe_domain(self, body):
         status, headers, data = self.forward(self.moto_port, body)
         if status != 200:
+            domain_id = json.loads(body or b"{}").get("DomainId", "")
+            with LOCK:
+                entry = STATE["deleting"].get(domain_id)
+            if entry:
+                # Deleted in moto at once; SageMaker shows it Deleting for minutes.
+                return json_response(dict(entry["summary"], Status="Deleting"))
             # moto says ValidationException for an unknown id; the API says ResourceNotFound.
             return aws_error("sagemaker", 400, "ResourceNotFound", "Cannot find the requested domain")
         domain = json.loads(data)
         domain_id = domain.get("DomainId")
+        if domain.get("HomeEfsFileSystemId"):
+            # moto's is `NAME-efs-id`; EFS's are `fs-` and 17 hex digits.
+            domain["HomeEfsFileSystemId"] = "fs-" + hashlib.sha256(domain["HomeEfsFileSystemId"].encode()).hexdigest()[:17]
         application = domain.get("SingleSignOnApplicationArn")
         if application and not application.startswith("arn:aws:sso::"):
             # moto names the application in SageMaker's namespace; Identity Center names it
@@ -535,10 +564,64 @@ class Router(BaseHTTPRequestHandler):
                     del STATE["deleting"][domain_id]
         return json_response(listed)
 
+    def create_domain(self, body):
+        """Creates in moto, then what SageMaker creates in the VPC for the home file system."""
+        status, headers, data = self.forward(self.moto_port, body)
+        if status == 200:
+            req = json.loads(body or b"{}")
+            moto_id = json.loads(data).get("DomainArn", "").rsplit("/", 1)[-1]
+            try:
+                self.create_domain_network(moto_id, req.get("VpcId", ""), req.get("SubnetIds", []))
+            except Exception as exc:  # the domain exists; only its VPC resources are missing
+                print(f"CreateDomain: the NFS security groups were not created: {exc}", file=sys.stderr, flush=True)
+        return status, headers, data
+
+    def create_domain_network(self, moto_id, vpc_id, subnet_ids):
+        real = json.loads(domain_ids_for_callers(json.dumps({"DomainId": moto_id}).encode()))["DomainId"]
+        arn = f"arn:aws:sagemaker:{self.region}:{ACCOUNT}:domain/{real}"
+        account = MotoAccount(self.moto_port, self.region)
+        tag = {"TagSpecification.1.ResourceType": "security-group", "TagSpecification.1.Tag.1.Key": "ManagedByAmazonSageMakerResource", "TagSpecification.1.Tag.1.Value": arn}
+        groups = {}
+        for direction in ("inbound", "outbound"):
+            answer = account.ec2("CreateSecurityGroup", GroupName=f"security-group-for-{direction}-nfs-{real}", GroupDescription=f"NFS {direction} for {real}", VpcId=vpc_id, **tag)
+            found = re.search(r"<groupId>([^<]+)</groupId>", answer)
+            if not found:
+                raise RuntimeError(answer[:300])
+            groups[direction] = found.group(1)
+        # The inbound group admits NFS from the outbound one, as SageMaker's does.
+        account.ec2("AuthorizeSecurityGroupIngress", GroupId=groups["inbound"], **{
+            "IpPermissions.1.IpProtocol": "tcp", "IpPermissions.1.FromPort": "2049", "IpPermissions.1.ToPort": "2049", "IpPermissions.1.Groups.1.GroupId": groups["outbound"]})
+        interfaces = []
+        if subnet_ids:
+            answer = account.ec2("CreateNetworkInterface", SubnetId=subnet_ids[0], Description=f"EFS mount target of {real}", **{"SecurityGroupId.1": groups["inbound"]})
+            found = re.search(r"<networkInterfaceId>([^<]+)</networkInterfaceId>", answer)
+            interfaces = [found.group(1)] if found else []
+        with LOCK:
+            STATE["domainNetwork"][moto_id] = {"groups": list(groups.values()), "interfaces": interfaces}
+
+    def holds(self, domain_id):
+        """What keeps a domain from being deleted: live apps, spaces, user profiles."""
+        with LOCK:
+            apps = [a for a in STATE["apps"].values() if a["DomainId"] == domain_id and a["Status"] != "Deleted"]
+            spaces = [k for k in STATE["spaces"] if k[0] == domain_id]
+            profiles = [k for k in STATE["profiles"] if k[0] == domain_id]
+        return apps, spaces, profiles
+
     def delete_domain(self, body):
         """Deletes in moto; the domain then shows as Deleting in a few ListDomains answers, as a
-        real deletion takes minutes."""
-        domain_id = json.loads(body or b"{}").get("DomainId", "")
+        real deletion takes minutes. A domain that still holds apps, spaces or user profiles is
+        ResourceInUse; the home file system's network interface goes unless it is retained."""
+        req = json.loads(body or b"{}")
+        domain_id = req.get("DomainId", "")
+        apps, spaces, profiles = self.holds(domain_id)
+        if apps or spaces or profiles:
+            return aws_error("sagemaker", 400, "ResourceInUse", f"The domain still has {len(apps)} app(s), {len(spaces)} space(s) and {len(profiles)} user profile(s): delete them first")
+        if (req.get("RetentionPolicy") or {}).get("HomeEfsFileSystem") == "Delete":
+            with LOCK:
+                network = STATE["domainNetwork"].get(domain_id, {})
+                interfaces, network["interfaces"] = network.get("interfaces", []), []
+            for eni in interfaces:
+                MotoAccount(self.moto_port, self.region).ec2("DeleteNetworkInterface", NetworkInterfaceId=eni)
         summary = self.moto_json("SageMaker.DescribeDomain", "sagemaker", {"DomainId": domain_id})
         status, headers, data = self.forward(self.moto_port, body)
         if status != 200:
@@ -604,6 +687,92 @@ class Router(BaseHTTPRequestHandler):
             STATE["profiles"].pop((req["DomainId"], req["UserProfileName"].lower()), None)
         return json_response({})
 
+    def delete_user_profile_checked(self, req):
+        domain_id, name = req["DomainId"], req["UserProfileName"]
+        with LOCK:
+            apps = [a for a in STATE["apps"].values() if a["DomainId"] == domain_id and a.get("UserProfileName") == name and a["Status"] != "Deleted"]
+            spaces = [k for k, v in STATE["spaces"].items() if k[0] == domain_id and v.get("OwnerUserProfileName") == name]
+            if (domain_id, name.lower()) not in STATE["profiles"]:
+                return aws_error("sagemaker", 400, "ResourceNotFound", "User profile does not exist")
+        if apps or spaces:
+            return aws_error("sagemaker", 400, "ResourceInUse", f"The user profile still has {len(apps)} app(s) and {len(spaces)} private space(s)")
+        return self.delete_user_profile(req)
+
+    # --- SageMaker apps and spaces ------------------------------------------------------
+    @staticmethod
+    def app_key(req):
+        return (req["DomainId"], req.get("UserProfileName") or req.get("SpaceName") or "", req["AppType"], req["AppName"])
+
+    def create_app(self, req):
+        key = self.app_key(req)
+        with LOCK:
+            if key in STATE["apps"] and STATE["apps"][key]["Status"] != "Deleted":
+                return aws_error("sagemaker", 400, "ResourceInUse", "App already exists")
+            owner = f"{req.get('UserProfileName') or req.get('SpaceName')}"
+            arn = f"arn:aws:sagemaker:{self.region}:{ACCOUNT}:app/{req['DomainId']}/{owner}/{req['AppType'].lower()}/{req['AppName']}"
+            STATE["apps"][key] = {k: req[k] for k in ("DomainId", "UserProfileName", "SpaceName", "AppType", "AppName") if req.get(k)}
+            STATE["apps"][key].update(Status="InService", AppArn=arn)
+        return json_response({"AppArn": arn})
+
+    def list_apps(self, req):
+        domain = req.get("DomainIdEquals")
+        with LOCK:
+            listed = [dict(a) for a in STATE["apps"].values() if not domain or a["DomainId"] == domain]
+            stuck = STATE["stuckApps"]
+            for app in STATE["apps"].values():
+                if app["Status"] == "Deleting" and not stuck.get(app["DomainId"][2:]):
+                    app["deletingLeft"] = app.get("deletingLeft", 0) - 1
+                    if app["deletingLeft"] < 0:
+                        app["Status"] = "Deleted"
+        return json_response({"Apps": [{k: v for k, v in a.items() if k != "deletingLeft"} for a in listed]})
+
+    def delete_app(self, req):
+        key = self.app_key(req)
+        with LOCK:
+            app = STATE["apps"].get(key)
+            if not app or app["Status"] == "Deleted":
+                return aws_error("sagemaker", 400, "ResourceNotFound", "App does not exist")
+            if app["Status"] == "Deleting":
+                return aws_error("sagemaker", 400, "ResourceInUse", "App is being deleted")
+            app["Status"], app["deletingLeft"] = "Deleting", STATE["appDeletingPolls"] - 1
+        return json_response({})
+
+    def create_space(self, req):
+        key = (req["DomainId"], req["SpaceName"])
+        with LOCK:
+            if key in STATE["spaces"]:
+                return aws_error("sagemaker", 400, "ResourceInUse", "Space already exists")
+            arn = f"arn:aws:sagemaker:{self.region}:{ACCOUNT}:space/{req['DomainId']}/{req['SpaceName']}"
+            owner = (req.get("OwnershipSettings") or {}).get("OwnerUserProfileName")
+            STATE["spaces"][key] = {"DomainId": req["DomainId"], "SpaceName": req["SpaceName"], "Status": "InService", "SpaceArn": arn, "OwnerUserProfileName": owner}
+        return json_response({"SpaceArn": arn})
+
+    def list_spaces(self, req):
+        domain = req.get("DomainIdEquals")
+        with LOCK:
+            listed = [dict(v) for k, v in STATE["spaces"].items() if not domain or k[0] == domain]
+            for key, space in list(STATE["spaces"].items()):
+                if space["Status"] == "Deleting":
+                    space["deletingLeft"] = space.get("deletingLeft", 0) - 1
+                    if space["deletingLeft"] < 0:
+                        del STATE["spaces"][key]
+        summary = lambda v: dict({k: v[k] for k in ("DomainId", "SpaceName", "Status")}, OwnershipSettingsSummary={"OwnerUserProfileName": v["OwnerUserProfileName"]} if v.get("OwnerUserProfileName") else {})
+        return json_response({"Spaces": [summary(v) for v in listed]})
+
+    def delete_space(self, req):
+        key = (req["DomainId"], req["SpaceName"])
+        with LOCK:
+            space = STATE["spaces"].get(key)
+            if not space:
+                return aws_error("sagemaker", 400, "ResourceNotFound", "Space does not exist")
+            live = [a for a in STATE["apps"].values() if a["DomainId"] == key[0] and a.get("SpaceName") == key[1] and a["Status"] != "Deleted"]
+            if live:
+                return aws_error("sagemaker", 400, "ResourceInUse", f"The space still has {len(live)} app(s)")
+            if space["Status"] == "Deleting":
+                return aws_error("sagemaker", 400, "ResourceInUse", "Space is being deleted")
+            space["Status"], space["deletingLeft"] = "Deleting", STATE["appDeletingPolls"] - 1
+        return json_response({})
+
     # --- Identity Center application assignments -----------------------------------------
     def create_application_assignment(self, req):
         with LOCK:
@@ -644,6 +813,8 @@ class Router(BaseHTTPRequestHandler):
                 snapshot = {
                     "assignments": STATE["assignments"],
                     "profiles": list(STATE["profiles"].values()),
+                    "apps": list(STATE["apps"].values()),
+                    "spaces": list(STATE["spaces"].values()),
                     "calls": STATE["calls"],
                     "faults": STATE["faults"],
                     "recorded": STATE["recorded"],
@@ -655,10 +826,10 @@ class Router(BaseHTTPRequestHandler):
         req = json.loads(body or b"{}")
         with LOCK:
             if path == "/_local/config":
-                for key in ("domainPendingPolls", "deletingListings"):
+                for key in ("domainPendingPolls", "deletingListings", "appDeletingPolls"):
                     if key in req:
                         STATE[key] = req[key]
-                for key in ("failDomains", "pendingPollsByName", "asyncInvoke"):
+                for key in ("failDomains", "pendingPollsByName", "asyncInvoke", "stuckApps"):
                     for name, value in req.get(key, {}).items():
                         # null removes a setting.
                         if value is None:
@@ -675,10 +846,11 @@ class Router(BaseHTTPRequestHandler):
                 fault = {k: req[k] for k in ("status", "code", "message", "delayMs", "match", "matchDomain", "lambdaError") if k in req}
                 STATE["faults"].setdefault(req["op"], []).extend([fault] * int(req.get("count", 1)))
             elif path == "/_local/reset":
-                for key, empty in (("pending", {}), ("assignments", {}), ("profiles", {}), ("faults", {}), ("calls", {}), ("failDomains", {}), ("pendingPollsByName", {}), ("recorded", {}), ("denied", []), ("invalid", []), ("sesQuotas", [])):
+                for key, empty in (("pending", {}), ("assignments", {}), ("profiles", {}), ("apps", {}), ("spaces", {}), ("stuckApps", {}), ("domainNetwork", {}), ("faults", {}), ("calls", {}), ("failDomains", {}), ("pendingPollsByName", {}), ("recorded", {}), ("denied", []), ("invalid", []), ("sesQuotas", [])):
                     STATE[key] = empty
                 STATE["domainPendingPolls"] = 0
                 STATE["deletingListings"] = 1
+                STATE["appDeletingPolls"] = 1
                 STATE["domainStatus"], STATE["deleting"] = {}, {}
             else:
                 return 404, {"Content-Type": "application/json"}, b'{"error":"unknown control path"}'
@@ -689,7 +861,13 @@ LOCAL_OPERATIONS = {
     "sagemaker:CreateUserProfile": Router.create_user_profile,
     "sagemaker:DescribeUserProfile": Router.describe_user_profile,
     "sagemaker:ListUserProfiles": Router.list_user_profiles,
-    "sagemaker:DeleteUserProfile": Router.delete_user_profile,
+    "sagemaker:DeleteUserProfile": Router.delete_user_profile_checked,
+    "sagemaker:CreateApp": Router.create_app,
+    "sagemaker:ListApps": Router.list_apps,
+    "sagemaker:DeleteApp": Router.delete_app,
+    "sagemaker:CreateSpace": Router.create_space,
+    "sagemaker:ListSpaces": Router.list_spaces,
+    "sagemaker:DeleteSpace": Router.delete_space,
     "sso:CreateApplicationAssignment": Router.create_application_assignment,
     "sso:ListApplicationAssignments": Router.list_application_assignments,
     "sso:DescribeApplicationAssignment": Router.describe_application_assignment,

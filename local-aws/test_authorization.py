@@ -18,8 +18,27 @@ def call(op, params, form=False):
     return Call(op, "POST", "/", body.encode(), "eu-west-1", ACCOUNT)
 
 
-def needs(op, params, form=False, boundaries=None):
-    found = needs_of(call(op, params, form), lambda name: (boundaries or {}).get(name))
+class Account:
+    """What the account holds, as the tests arrange it."""
+
+    def __init__(self, boundaries=None, role_tags=None, group_tags=None):
+        self.boundaries, self.tags, self.groups = boundaries or {}, role_tags or {}, group_tags or {}
+
+    def role_boundary(self, name):
+        return self.boundaries.get(name)
+
+    def role_tags(self, name):
+        return self.tags.get(name, {})
+
+    def security_group_tags(self, group_id):
+        return self.groups.get(group_id, {})
+
+    def domain_tags(self, domain_id):
+        return {}
+
+
+def needs(op, params, form=False, boundaries=None, role_tags=None, group_tags=None):
+    found = needs_of(call(op, params, form), Account(boundaries, role_tags, group_tags))
     return None if found is None else [(n.action, n.resource, n.context) for n in found]
 
 
@@ -36,7 +55,7 @@ class SageMaker(unittest.TestCase):
                     "DefaultSpaceSettings": {"ExecutionRole": ROLE},
                 },
             ),
-            lambda name: None,
+            Account(),
         )
         actions = [(n.action, n.resource, n.context) for n in found]
         self.assertEqual(actions[0], ("sagemaker:CreateDomain", f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:domain/team-a", {}))
@@ -75,7 +94,7 @@ class Iam(unittest.TestCase):
         self.assertEqual(needs("iam:PutRolePolicy", {"RoleName": "r"}, form=True)[0][2], {})
 
     def test_an_operation_not_described_is_unknown(self):
-        self.assertIsNone(needs("iam:DeleteRole", {"RoleName": "r"}, form=True))
+        self.assertIsNone(needs("iam:DeleteUser", {"UserName": "u"}, form=True))
         self.assertIsNone(needs("s3:GetObject", {}))
 
 
@@ -110,3 +129,21 @@ class IdentityCenterMailAndEvents(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Offboarding(unittest.TestCase):
+    def test_role_deletions_carry_the_roles_tags(self):
+        tags = {"sagemaker-onboarding:managed-by": "sagemaker-onboarding"}
+        found = needs("iam:DeleteRole", {"RoleName": "r"}, form=True, role_tags={"r": tags})
+        self.assertEqual(found[0][0], "iam:DeleteRole")
+        self.assertEqual(found[0][2]["iam:ResourceTag/sagemaker-onboarding:managed-by"], "sagemaker-onboarding")
+        self.assertEqual(found[0][2]["aws:ResourceTag/sagemaker-onboarding:managed-by"], "sagemaker-onboarding")
+
+    def test_security_group_deletions_carry_the_groups_tags(self):
+        tags = {"ManagedByAmazonSageMakerResource": f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:domain/d-1"}
+        found = needs("ec2:DeleteSecurityGroup", {"GroupId": "sg-1"}, form=True, group_tags={"sg-1": tags})
+        self.assertEqual(found, [("ec2:DeleteSecurityGroup", f"arn:aws:ec2:eu-west-1:{ACCOUNT}:security-group/sg-1", {"aws:ResourceTag/ManagedByAmazonSageMakerResource": tags["ManagedByAmazonSageMakerResource"]})])
+
+    def test_apps_are_deleted_by_their_arn(self):
+        found = needs("sagemaker:DeleteApp", {"DomainId": "d-1", "SpaceName": "s", "AppType": "JupyterLab", "AppName": "default"})
+        self.assertEqual(found[0][1], f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:app/d-1/s/jupyterlab/default")

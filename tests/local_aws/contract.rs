@@ -47,14 +47,22 @@ fn definition() -> Result<Value> {
     serde_json::from_str(&read("statemachine/onboarding.asl.json")).context("the definition is not JSON")
 }
 
+/// Every workflow's definition: (path, definition).
+fn definitions() -> Result<Vec<(String, Value)>> {
+    local_aws::deploy::DEFINITIONS
+        .iter()
+        .map(|(path, _)| Ok((path.to_string(), serde_json::from_str(&read(path)).with_context(|| format!("{path} is not JSON"))?)))
+        .collect()
+}
+
 fn states(def: &Value) -> Result<&serde_json::Map<String, Value>> {
     def["States"].as_object().context("no States")
 }
 
 fn error_names() -> Result<()> {
-    let def = definition()?;
+    let all = definitions()?;
     let ours: BTreeSet<&str> = ErrorName::ALL.iter().map(|n| n.as_str()).collect();
-    for (name, state) in states(&def)? {
+    for (name, state) in all.iter().map(|(_, def)| states(def)).collect::<Result<Vec<_>>>()?.into_iter().flatten() {
         for list in ["Retry", "Catch"] {
             for rule in state[list].as_array().into_iter().flatten() {
                 for error in rule["ErrorEquals"].as_array().into_iter().flatten().filter_map(Value::as_str) {
@@ -67,7 +75,7 @@ fn error_names() -> Result<()> {
         }
     }
     // Every retryable name is retried somewhere.
-    let text = def.to_string();
+    let text: String = all.iter().map(|(_, def)| def.to_string()).collect();
     for name in ErrorName::ALL.iter().filter(|n| n.is_retryable()) {
         ensure!(text.contains(&format!("\"{}\"", name.as_str())), "{name} is retryable but no Retry names it");
     }
@@ -75,8 +83,14 @@ fn error_names() -> Result<()> {
 }
 
 fn next_states() -> Result<()> {
-    let def = definition()?;
-    let all = states(&def)?;
+    for (path, def) in definitions()? {
+        next_states_of(&def).with_context(|| path.clone())?;
+    }
+    Ok(())
+}
+
+fn next_states_of(def: &Value) -> Result<()> {
+    let all = states(def)?;
     let mut reachable = BTreeSet::new();
     let mut queue = vec![def["StartAt"].as_str().context("no StartAt")?.to_string()];
     while let Some(name) = queue.pop() {
@@ -100,8 +114,8 @@ fn next_states() -> Result<()> {
 }
 
 fn service_retrier() -> Result<()> {
-    let def = definition()?;
-    for (name, state) in states(&def)? {
+    let all = definitions()?;
+    for (name, state) in all.iter().map(|(_, def)| states(def)).collect::<Result<Vec<_>>>()?.into_iter().flatten() {
         if state["Resource"] != "arn:aws:states:::lambda:invoke" {
             continue;
         }
@@ -118,7 +132,7 @@ fn service_retrier() -> Result<()> {
 }
 
 fn substitutions() -> Result<()> {
-    let text = read("statemachine/onboarding.asl.json");
+    let text: String = local_aws::deploy::DEFINITIONS.iter().map(|(path, _)| read(path)).collect();
     let values = local_substitutions(&root())?;
     let needed: BTreeSet<String> = placeholders(&text).into_iter().collect();
     let provided: BTreeSet<String> = values.keys().cloned().collect();
@@ -136,12 +150,19 @@ fn asl_validator() -> Result<()> {
     if !validator.exists() {
         bail!("asl-validator is not installed: run scripts/setup");
     }
-    // Validate the definition as deployed (substituted): placeholders stand where numbers may not.
-    let filled = substitute(&read("statemachine/onboarding.asl.json"), &local_substitutions(&root())?)?;
-    let path = std::env::temp_dir().join(format!("onboarding-{}.asl.json", std::process::id()));
+    // Validate each definition as deployed (substituted): placeholders stand where numbers may not.
+    for (definition, _) in local_aws::deploy::DEFINITIONS {
+        asl_validator_on(&validator, definition)?;
+    }
+    Ok(())
+}
+
+fn asl_validator_on(validator: &std::path::Path, definition: &str) -> Result<()> {
+    let filled = substitute(&read(definition), &local_substitutions(&root())?)?;
+    let path = std::env::temp_dir().join(format!("{}-{}.asl.json", definition.replace('/', "-"), std::process::id()));
     std::fs::write(&path, filled)?;
-    for file in [path.clone(), root().join("statemachine/onboarding.asl.json")] {
-        let out = Command::new(&validator).arg("--json-path").arg(&file).output().context("running asl-validator")?;
+    for file in [path.clone(), root().join(definition)] {
+        let out = Command::new(validator).arg("--json-path").arg(&file).output().context("running asl-validator")?;
         ensure!(
             out.status.success(),
             "asl-validator rejected {}: {}{}",

@@ -65,29 +65,34 @@ fn functions_match() -> Result<()> {
 
 fn substitutions_match() -> Result<()> {
     let t = template()?;
-    let machine = t["Resources"]
-        .as_mapping()
-        .context("Resources")?
-        .values()
-        .find(|r| r["Type"].as_str() == Some("AWS::Serverless::StateMachine"))
-        .context("no state machine")?;
-    ensure!(machine["Properties"]["DefinitionUri"].as_str() == Some("../statemachine/onboarding.asl.json"));
-    ensure!(machine["Properties"]["Type"].as_str() == Some("STANDARD"));
-    let given: BTreeSet<String> =
-        machine["Properties"]["DefinitionSubstitutions"].as_mapping().context("substitutions")?.keys().filter_map(|k| k.as_str().map(str::to_string)).collect();
-    let needed: BTreeSet<String> = placeholders(&read("statemachine/onboarding.asl.json")).into_iter().collect();
-    ensure!(given == needed, "the template gives {given:?}, the definition needs {needed:?}");
-    // Each function substitution points at the function of the same name.
-    for (key, value) in machine["Properties"]["DefinitionSubstitutions"].as_mapping().into_iter().flatten() {
-        let key = key.as_str().unwrap_or_default();
-        if key.ends_with("Function") {
-            let target = format!("{value:?}");
-            ensure!(target.contains(&format!("{key}.Arn")), "{key} is {target}");
+    let machines: Vec<&Value> =
+        t["Resources"].as_mapping().context("Resources")?.values().filter(|r| r["Type"].as_str() == Some("AWS::Serverless::StateMachine")).collect();
+    let deployed: BTreeSet<String> = machines.iter().filter_map(|m| m["Properties"]["DefinitionUri"].as_str().map(str::to_string)).collect();
+    let defined: BTreeSet<String> = local_aws::deploy::DEFINITIONS.iter().map(|(path, _)| format!("../{path}")).collect();
+    ensure!(deployed == defined, "the template deploys {deployed:?}, the definitions are {defined:?}");
+    for machine in machines {
+        let uri = machine["Properties"]["DefinitionUri"].as_str().unwrap_or_default();
+        ensure!(machine["Properties"]["Type"].as_str() == Some("STANDARD"));
+        let given: BTreeSet<String> = machine["Properties"]["DefinitionSubstitutions"]
+            .as_mapping()
+            .context("substitutions")?
+            .keys()
+            .filter_map(|k| k.as_str().map(str::to_string))
+            .collect();
+        let needed: BTreeSet<String> = placeholders(&read(uri.trim_start_matches("../"))).into_iter().collect();
+        ensure!(given == needed, "{uri}: the template gives {given:?}, the definition needs {needed:?}");
+        // Each function substitution points at the function of the same name.
+        for (key, value) in machine["Properties"]["DefinitionSubstitutions"].as_mapping().into_iter().flatten() {
+            let key = key.as_str().unwrap_or_default();
+            if key.ends_with("Function") {
+                let target = format!("{value:?}");
+                ensure!(target.contains(&format!("{key}.Arn")), "{key} is {target}");
+            }
         }
+        let logging = &machine["Properties"]["Logging"];
+        ensure!(logging["IncludeExecutionData"].as_bool() == Some(false), "{uri}: execution data (e-mail addresses) must stay out of the logs");
+        ensure!(machine["Properties"]["Tracing"]["Enabled"].as_bool() == Some(true));
     }
-    let logging = &machine["Properties"]["Logging"];
-    ensure!(logging["IncludeExecutionData"].as_bool() == Some(false), "execution data (e-mail addresses) must stay out of the logs");
-    ensure!(machine["Properties"]["Tracing"]["Enabled"].as_bool() == Some(true));
     Ok(())
 }
 

@@ -32,6 +32,7 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
 pub(crate) struct Entry<'a> {
     session: &'a LocalSession,
     workflow: StepFunctionsAdapter,
+    offboarding: StepFunctionsAdapter,
     events: EventBridgeAdapter,
     config: Config,
 }
@@ -44,13 +45,20 @@ impl<'a> Entry<'a> {
         Entry {
             session,
             workflow: StepFunctionsAdapter::from_config(cfg, &session.state_machine_arn),
+            offboarding: StepFunctionsAdapter::from_config(cfg, &session.offboarding_state_machine_arn),
             events: EventBridgeAdapter::from_config(cfg, local_aws::deploy::LOCAL_EVENT_BUS, onboarding_core::config::EVENT_SOURCE_VALUE),
-            config: Config { state_machine_arn: session.state_machine_arn.clone(), validation: local_aws::validation_context() },
+            config: Config {
+                state_machine_arn: session.state_machine_arn.clone(),
+                offboarding_state_machine_arn: session.offboarding_state_machine_arn.clone(),
+                offboarding_detail_type: start_onboarding::OFFBOARDING_REQUESTED.into(),
+                validation: local_aws::validation_context(),
+            },
         }
     }
 
     pub(crate) async fn call(&self, payload: Value) -> Result<Value> {
-        Ok(start_onboarding::handler(&self.workflow, &self.events, &self.config, LambdaEvent::new(payload, LambdaContext::default())).await?)
+        let workflows = start_onboarding::Workflows { onboarding: &self.workflow, offboarding: &self.offboarding };
+        Ok(start_onboarding::handler(&workflows, &self.events, &self.config, LambdaEvent::new(payload, LambdaContext::default())).await?)
     }
 
     async fn post(&self, request: &Value) -> Result<(u64, Value)> {

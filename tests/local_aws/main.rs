@@ -9,6 +9,7 @@ mod entry_points;
 mod handlers;
 mod invitations;
 mod least_privilege;
+mod offboarding;
 mod onboarding;
 mod one_build;
 mod plan;
@@ -51,6 +52,7 @@ fn main() {
     trials.extend(entry_points::trials(&env));
     trials.extend(resilience::trials(&env));
     trials.extend(invitations::trials(&env));
+    trials.extend(offboarding::trials(&env));
     trials.extend(plan::trials(&env));
     trials.extend(bad_input::trials(&env));
     trials.extend(router::trials(&env));

@@ -1,4 +1,4 @@
-//! Creates the state machine from `statemachine/onboarding.asl.json`, filling its `${...}`
+//! Creates the state machines from `statemachine/*.asl.json`, filling their `${...}`
 //! substitutions as the deployment template does, with local values.
 
 use std::collections::BTreeMap;
@@ -56,9 +56,22 @@ pub const LOCAL_EVENT_BUS: &str = "tickets";
 /// The local state machine's name.
 pub const LOCAL_STATE_MACHINE: &str = "sagemaker-onboarding";
 
-/// The ARN the local state machine gets in `region` (the entry point's `STATE_MACHINE_ARN`).
+/// The local offboarding state machine's name.
+pub const LOCAL_OFFBOARDING_STATE_MACHINE: &str = "sagemaker-offboarding";
+
+/// The definitions and the names their local state machines get.
+pub const DEFINITIONS: &[(&str, &str)] =
+    &[("statemachine/onboarding.asl.json", LOCAL_STATE_MACHINE), ("statemachine/offboarding.asl.json", LOCAL_OFFBOARDING_STATE_MACHINE)];
+
+/// The ARN the local state machine `name` gets in `region` (the entry point's `STATE_MACHINE_ARN`
+/// and `OFFBOARDING_STATE_MACHINE_ARN`).
+pub fn local_state_machine_arn_named(region: &str, name: &str) -> String {
+    format!("arn:aws:states:{region}:{ACCOUNT_ID}:stateMachine:{name}")
+}
+
+/// The ARN the local onboarding state machine gets in `region`.
 pub fn local_state_machine_arn(region: &str) -> String {
-    format!("arn:aws:states:{region}:{ACCOUNT_ID}:stateMachine:{LOCAL_STATE_MACHINE}")
+    local_state_machine_arn_named(region, LOCAL_STATE_MACHINE)
 }
 
 /// The workflow's tunables (the same settings the deployed validate function reads); locally they
@@ -76,9 +89,14 @@ pub fn local_substitutions(root: &Path) -> Result<BTreeMap<String, String>> {
     Ok(values)
 }
 
-/// Creates the state machine (Standard) and returns its ARN.
+/// Creates the onboarding state machine (Standard) and returns its ARN.
 pub async fn deploy_state_machine(config: &aws_config::SdkConfig, root: &Path, name: &str) -> Result<String> {
-    let definition = std::fs::read_to_string(root.join("statemachine/onboarding.asl.json")).context("reading the definition")?;
+    deploy_definition(config, root, "statemachine/onboarding.asl.json", name).await
+}
+
+/// Creates the state machine `name` from the definition at `path` (under `root`) and returns its ARN.
+pub async fn deploy_definition(config: &aws_config::SdkConfig, root: &Path, path: &str, name: &str) -> Result<String> {
+    let definition = std::fs::read_to_string(root.join(path)).with_context(|| format!("reading {path}"))?;
     let definition = substitute(&definition, &local_substitutions(root)?)?;
     let sfn = aws_sdk_sfn::Client::new(config);
     let out = sfn

@@ -10,6 +10,16 @@ use onboarding_core::OnboardingRequest;
 /// The execution name for a request as submitted: derived from its ticket id (or a digest of the
 /// request), so that the same onboarding started twice is one execution. A request that does
 /// not even parse gets a digest of its text, and fails in the Validate state.
+/// The offboarding's execution name for a request as submitted (the entry point's rule).
+pub fn offboarding_execution_name_for(request_json: &str) -> String {
+    match serde_json::from_str::<onboarding_core::offboarding::OffboardingRequest>(request_json) {
+        Ok(request) if onboarding_core::formats::is_ticket_id(request.ticket.as_ref().map(|t| t.id.as_str()).unwrap_or("x")) => {
+            onboarding_core::naming::offboarding_execution_name(&request)
+        }
+        _ => format!("unparsed-{}", short_digest(request_json.as_bytes())),
+    }
+}
+
 pub fn execution_name_for(request_json: &str) -> String {
     match serde_json::from_str::<OnboardingRequest>(request_json) {
         Ok(request) if onboarding_core::formats::is_ticket_id(request.ticket.as_ref().map(|t| t.id.as_str()).unwrap_or("x")) => execution_name(&request),

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Result;
-use local_aws::deploy::{deploy_state_machine, Tunables, LOCAL_STATE_MACHINE};
+use local_aws::deploy::{deploy_definition, deploy_state_machine, Tunables, LOCAL_OFFBOARDING_STATE_MACHINE, LOCAL_STATE_MACHINE};
 use local_aws::seed::{seed_demo, Seeded};
 use local_aws::{LocalAws, Options, SENDER_ADDRESS};
 use onboarding_aws::step_functions::StepFunctionsAdapter;
@@ -15,6 +15,7 @@ use crate::execution::{self, Outcome, Step};
 pub struct LocalSession {
     pub aws: LocalAws,
     pub state_machine_arn: String,
+    pub offboarding_state_machine_arn: String,
     pub seeded: Seeded,
     pub sfn: aws_sdk_sfn::Client,
 }
@@ -34,13 +35,27 @@ impl LocalSession {
         aws.set_up_async_invocations().await?;
         local_aws::ledger::create_invitation_ledger(aws.sdk_config(), &template).await?;
         let state_machine_arn = deploy_state_machine(aws.sdk_config(), &root, LOCAL_STATE_MACHINE).await?;
+        let offboarding_state_machine_arn =
+            deploy_definition(aws.sdk_config(), &root, "statemachine/offboarding.asl.json", LOCAL_OFFBOARDING_STATE_MACHINE).await?;
         let sfn = aws_sdk_sfn::Client::new(aws.sdk_config());
-        Ok(LocalSession { aws, state_machine_arn, seeded, sfn })
+        Ok(LocalSession { aws, state_machine_arn, offboarding_state_machine_arn, seeded, sfn })
     }
 
     /// Starts executions the way the entry point does.
     pub fn workflow(&self) -> StepFunctionsAdapter {
         StepFunctionsAdapter::new(self.sfn.clone(), &self.state_machine_arn)
+    }
+
+    /// Starts offboardings the way the entry point does.
+    pub fn offboarding_workflow(&self) -> StepFunctionsAdapter {
+        StepFunctionsAdapter::new(self.sfn.clone(), &self.offboarding_state_machine_arn)
+    }
+
+    /// Runs one offboarding to its end, calling `on_step` as each state ends.
+    pub async fn offboard(&self, request_json: &str, on_step: impl FnMut(&Step)) -> Result<Outcome> {
+        let name = crate::offboarding_execution_name_for(request_json);
+        let (_, started) = onboarding_core::start::start_or_resume(&self.offboarding_workflow(), &name, request_json).await?;
+        execution::follow(&self.sfn, &started.execution_arn, Duration::from_millis(250), on_step).await
     }
 
     /// Runs one onboarding to its end, calling `on_step` as each state ends.

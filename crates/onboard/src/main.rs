@@ -49,8 +49,11 @@ enum Command {
         #[arg(long, env = "IDENTITY_CENTER_REGION")]
         region: Option<String>,
     },
-    /// Print the request's JSON Schema.
-    Schema,
+    /// Print the request's JSON Schema (with --offboarding, the offboarding request's).
+    Schema {
+        #[arg(long)]
+        offboarding: bool,
+    },
     /// Draw state machine definitions as Mermaid flowcharts; with --readme, rewrite the file's
     /// `<!-- diagram: FILE -->` blocks (with --check, only say whether they are current).
     Diagram {
@@ -74,6 +77,26 @@ enum Command {
         /// Seconds between status polls.
         #[arg(long, default_value_t = 1)]
         poll_interval: u32,
+        /// Then offboard the team with this offboarding request (the whole life of a team).
+        #[arg(long)]
+        then_offboard: Option<PathBuf>,
+    },
+    /// Start an offboarding on a deployed stack and print its id: deletes the domain's apps,
+    /// spaces, user profiles, Identity Center assignments, the domain (with the request's home
+    /// file system retention) and the roles the workflow created for it.
+    Offboard {
+        file: PathBuf,
+        /// The offboarding state machine (the stack's OffboardingStateMachineArn output).
+        #[arg(long, env = "OFFBOARDING_STATE_MACHINE_ARN")]
+        offboarding_state_machine_arn: String,
+        /// A named profile from the AWS config files.
+        #[arg(long, env = "AWS_PROFILE")]
+        profile: Option<String>,
+        #[arg(long, env = "AWS_REGION")]
+        region: Option<String>,
+        /// Follow it until it ends.
+        #[arg(long)]
+        watch: bool,
     },
     /// Start an onboarding on a deployed stack and print its id.
     Start {
@@ -140,9 +163,15 @@ fn main() -> ExitCode {
         Command::Plan { file, role_name_prefix, identity_center_instance_arn, profile, region } => {
             block_on(plan(file, role_name_prefix, identity_center_instance_arn, profile, region))
         }
-        Command::Schema => schema(),
+        Command::Schema { offboarding } => schema(offboarding),
         Command::Diagram { files, readme, check } => diagram(&files, readme.as_deref(), check),
-        Command::Local { file, keep, pending_polls, poll_interval } => local(&file, keep, pending_polls, poll_interval),
+        Command::Local { file, keep, pending_polls, poll_interval, then_offboard } => {
+            local(&file, keep, pending_polls, poll_interval, then_offboard.as_deref())
+        }
+        Command::Offboard { file, offboarding_state_machine_arn, profile, region, watch } => {
+            let stack = Stack { state_machine_arn: offboarding_state_machine_arn, profile, region };
+            block_on(offboard(file, stack, watch))
+        }
         Command::Start { file, stack, watch } => block_on(start(file, stack, watch)),
         Command::Status { id, stack } => block_on(status(id, stack)),
         Command::Watch { id, stack } => block_on(watch(id, stack)),
@@ -169,6 +198,22 @@ async fn start(file: PathBuf, stack: Stack, follow: bool) -> Result<ExitCode> {
     };
     let (_, workflow) = stack.clients().await;
     let base = onboarding_core::naming::execution_name(&request);
+    let (name, started) = onboarding_core::start::start_or_resume(&workflow, &base, &text).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("{name}{}", if started.existing { " (already started)" } else { "" });
+    if follow {
+        return watch(name, stack).await;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn offboard(file: PathBuf, stack: Stack, follow: bool) -> Result<ExitCode> {
+    let text = read(&file)?;
+    let request = match onboarding_core::offboarding::validate_offboarding_json(&text, &ValidationContext::from_env()) {
+        Ok(request) => request,
+        Err(problems) => return Ok(refused(&file, &problems)),
+    };
+    let (_, workflow) = stack.clients().await;
+    let base = onboarding_core::naming::offboarding_execution_name(&request);
     let (name, started) = onboarding_core::start::start_or_resume(&workflow, &base, &text).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("{name}{}", if started.existing { " (already started)" } else { "" });
     if follow {
@@ -260,8 +305,9 @@ fn refused(file: &std::path::Path, problems: &[onboarding_core::validate::Proble
     ExitCode::FAILURE
 }
 
-fn schema() -> Result<ExitCode> {
-    println!("{}", serde_json::to_string_pretty(&onboarding_core::request_schema())?);
+fn schema(offboarding: bool) -> Result<ExitCode> {
+    let schema = if offboarding { onboarding_core::offboarding_request_schema() } else { onboarding_core::request_schema() };
+    println!("{}", serde_json::to_string_pretty(&schema)?);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -287,7 +333,8 @@ fn diagram(files: &[PathBuf], readme: Option<&std::path::Path>, check: bool) -> 
     Ok(ExitCode::SUCCESS)
 }
 
-fn local(file: &PathBuf, keep: bool, pending_polls: u32, poll_interval: u32) -> Result<ExitCode> {
+fn local(file: &PathBuf, keep: bool, pending_polls: u32, poll_interval: u32, then_offboard: Option<&std::path::Path>) -> Result<ExitCode> {
+    let offboarding = then_offboard.map(|f| std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))).transpose()?;
     let request = read(file)?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
@@ -303,7 +350,18 @@ fn local(file: &PathBuf, keep: bool, pending_polls: u32, poll_interval: u32) -> 
         print_path(&outcome);
         print_outcome(&outcome);
         print_emails(&session)?;
-        let code = if outcome.succeeded() { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+        let mut code = if outcome.succeeded() { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+        if let (Some(offboarding), true) = (&offboarding, outcome.succeeded()) {
+            println!("\nThe team's last day: offboarding with {}", then_offboard.map(|f| f.display().to_string()).unwrap_or_default());
+            let started = std::time::Instant::now();
+            let offboarded = session.offboard(offboarding, print_step).await?;
+            println!("\n{} in {:.1} s ({} state transitions)", offboarded.status, started.elapsed().as_secs_f64(), offboarded.transitions);
+            print_path(&offboarded);
+            print_outcome(&offboarded);
+            if !offboarded.succeeded() {
+                code = ExitCode::FAILURE;
+            }
+        }
         if keep {
             println!("\nThe local AWS keeps running at {} (region {}). For example:", session.aws.endpoint(), session.aws.region);
             println!(

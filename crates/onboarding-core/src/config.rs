@@ -37,6 +37,10 @@ pub fn domain_region() -> String {
 }
 /// The state machine the entry point starts.
 pub const STATE_MACHINE_ARN: &str = "STATE_MACHINE_ARN";
+/// The offboarding state machine the entry point starts.
+pub const OFFBOARDING_STATE_MACHINE_ARN: &str = "OFFBOARDING_STATE_MACHINE_ARN";
+/// The detail-type of ticket events that ask for an offboarding.
+pub const OFFBOARDING_DETAIL_TYPE: &str = "OFFBOARDING_DETAIL_TYPE";
 /// The ticket system's event bus, where result events are published.
 pub const EVENT_BUS_NAME: &str = "EVENT_BUS_NAME";
 /// The `source` of the events this workflow publishes.

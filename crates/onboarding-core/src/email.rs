@@ -79,6 +79,8 @@ pub fn invitation(i: &Invitation<'_>) -> Email {
 }
 
 pub struct FailureNotice<'a> {
+    /// `onboarding` or `offboarding`.
+    pub workflow: &'a str,
     pub from: &'a str,
     pub to: &'a str,
     pub domain_name: &'a str,
@@ -90,14 +92,24 @@ pub struct FailureNotice<'a> {
     pub requested_by: &'a str,
 }
 
+/// What the requester can do after a failure.
+fn next_step(workflow: &str) -> &'static str {
+    if workflow == "offboarding" {
+        "Nothing more is deleted for this request. Fix the cause and submit the request again: it continues with what is still there."
+    } else {
+        "Nothing more is created for this request. Fix the cause and submit the request again: what already exists is reused."
+    }
+}
+
 pub fn failure_notice(f: &FailureNotice<'_>) -> Email {
     let ticket = f.ticket_id.map(|t| format!(" (ticket {})", one_line(t))).unwrap_or_default();
-    let subject = one_line(&format!("SageMaker onboarding of {} failed", f.domain_name));
+    let subject = one_line(&format!("SageMaker {} of {} failed", f.workflow, f.domain_name));
     let text = format!(
-        "The onboarding of the SageMaker domain \"{domain}\"{ticket} failed.\n\n\
+        "The {workflow} of the SageMaker domain \"{domain}\"{ticket} failed.\n\n\
          Step: {step}\nError: {error}\nCause: {message}\nRequested by: {who}\n\n\
-         Nothing more is created for this request. Fix the cause and submit the request again: \
-         what already exists is reused.\n",
+         {next}\n",
+        workflow = one_line(f.workflow),
+        next = next_step(f.workflow),
         domain = one_line(f.domain_name),
         step = one_line(f.step),
         error = one_line(f.error),
@@ -106,13 +118,15 @@ pub fn failure_notice(f: &FailureNotice<'_>) -> Email {
     );
     let html = format!(
         "<!DOCTYPE html><html><body>\
-         <p>The onboarding of the SageMaker domain <strong>{domain}</strong>{ticket} failed.</p>\
+         <p>The {workflow} of the SageMaker domain <strong>{domain}</strong>{ticket} failed.</p>\
          <table><tr><th align=\"left\">Step</th><td>{step}</td></tr>\
          <tr><th align=\"left\">Error</th><td>{error}</td></tr>\
          <tr><th align=\"left\">Cause</th><td>{message}</td></tr>\
          <tr><th align=\"left\">Requested by</th><td>{who}</td></tr></table>\
-         <p>Nothing more is created for this request. Fix the cause and submit the request again: what already exists is reused.</p>\
+         <p>{next}</p>\
          </body></html>",
+        workflow = escape_html(f.workflow),
+        next = next_step(f.workflow),
         domain = escape_html(f.domain_name),
         ticket = escape_html(&ticket),
         step = escape_html(f.step),
@@ -156,6 +170,7 @@ mod tests {
     #[test]
     fn failure_notice_names_step_error_and_cause() {
         let e = failure_notice(&FailureNotice {
+            workflow: "onboarding",
             from: "ops@example.com",
             to: "lead@example.com",
             domain_name: "team-a",

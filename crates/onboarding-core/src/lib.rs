@@ -30,3 +30,8 @@ pub use state::OnboardingState;
 pub fn request_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(OnboardingRequest)).unwrap_or_default()
 }
+
+/// The offboarding request's JSON Schema.
+pub fn offboarding_request_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(offboarding::OffboardingRequest)).unwrap_or_default()
+}

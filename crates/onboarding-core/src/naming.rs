@@ -79,6 +79,17 @@ pub fn execution_name(request: &OnboardingRequest) -> String {
     }
 }
 
+/// The offboarding's execution name, on the same rule as the onboarding's (in its own state machine).
+pub fn offboarding_execution_name(request: &crate::offboarding::OffboardingRequest) -> String {
+    match &request.ticket {
+        Some(ticket) => format!("ticket-{}", ticket.id),
+        None => {
+            let canonical = serde_json::to_vec(request).unwrap_or_default();
+            format!("request-{}-{}", request.domain_label().chars().take(40).collect::<String>(), short_digest(&canonical))
+        }
+    }
+}
+
 /// The ARN of an execution, from its state machine's ARN and its name.
 pub fn execution_arn(state_machine_arn: &str, name: &str) -> String {
     format!("{}:{name}", state_machine_arn.replacen(":stateMachine:", ":execution:", 1))

@@ -5,6 +5,7 @@
 use lambda_runtime::LambdaEvent;
 use onboarding_core::email::{failure_notice, one_line, FailureNotice};
 use onboarding_core::formats::is_email;
+use onboarding_core::offboarding::{OffboardingRequest, OffboardingState};
 use onboarding_core::ports::{MailPort, SendOutcome};
 use onboarding_core::request::{MAX_REQUESTED_BY, STARTED_DIRECTLY};
 use onboarding_core::state::{Failure, OnboardingState};
@@ -12,6 +13,21 @@ use onboarding_core::OnboardingError;
 use onboarding_core::OnboardingRequest;
 use serde::Serialize;
 use serde_json::Value;
+
+#[derive(Clone, Copy)]
+enum Workflow {
+    Onboarding,
+    Offboarding,
+}
+
+impl Workflow {
+    fn noun(self) -> &'static str {
+        match self {
+            Workflow::Onboarding => "onboarding",
+            Workflow::Offboarding => "offboarding",
+        }
+    }
+}
 
 /// What the state machine records under `$.failureNotice.result`; the result event and the
 /// execution's final error are read from it.
@@ -33,24 +49,71 @@ pub struct NoticeResult {
     pub not_sent_because: Option<String>,
 }
 
-/// The input: `state` is the workflow state with its `failure` (or, when Validate failed, the
-/// failure itself), `input` is the execution's input (the request as submitted).
+/// What the notice needs of a request, whichever workflow it belongs to.
+struct Requested {
+    ticket_id: Option<String>,
+    domain_name: String,
+    requested_by: String,
+    requester: Option<String>,
+    sender: Option<String>,
+}
+
+impl From<&OnboardingRequest> for Requested {
+    fn from(r: &OnboardingRequest) -> Self {
+        Requested {
+            ticket_id: r.ticket.as_ref().map(|t| t.id.clone()),
+            domain_name: r.domain_name.clone(),
+            requested_by: r.requester_identity().to_string(),
+            requester: r.ticket.as_ref().and_then(|t| t.requester.clone()),
+            sender: r.notification.sender.clone(),
+        }
+    }
+}
+
+impl From<&OffboardingRequest> for Requested {
+    fn from(r: &OffboardingRequest) -> Self {
+        Requested {
+            ticket_id: r.ticket.as_ref().map(|t| t.id.clone()),
+            domain_name: r.domain_label().to_string(),
+            requested_by: r.requester_identity().to_string(),
+            requester: r.ticket.as_ref().and_then(|t| t.requester.clone()),
+            sender: r.notification.sender.clone(),
+        }
+    }
+}
+
+/// The request and the failed step from the state; when the first step failed, the request is
+/// only the execution's input (perhaps not even one).
+fn requested(workflow: Workflow, state: &Value, input: &Value) -> (Option<Requested>, &'static str) {
+    let has_request = state.get("request").is_some();
+    match workflow {
+        Workflow::Onboarding => match serde_json::from_value::<OnboardingState>(state.clone()) {
+            Ok(s) if has_request => (Some((&s.request).into()), s.failed_step()),
+            _ => (serde_json::from_value::<OnboardingRequest>(input.clone()).ok().map(|r| (&r).into()), "Validate"),
+        },
+        Workflow::Offboarding => match serde_json::from_value::<OffboardingState>(state.clone()) {
+            Ok(s) if has_request => (Some((&s.request).into()), s.failed_step()),
+            _ => (serde_json::from_value::<OffboardingRequest>(input.clone()).ok().map(|r| (&r).into()), "FindDomain"),
+        },
+    }
+}
+
+/// The input: `state` is the workflow state with its `failure` (or, when the first step failed,
+/// the failure itself), `input` is the execution's input (the request as submitted), `workflow`
+/// says which workflow failed (`onboarding` when absent).
 pub async fn handler<M: MailPort>(mail: &M, default_sender: Option<&str>, event: LambdaEvent<Value>) -> Result<NoticeResult, OnboardingError> {
     let state = &event.payload["state"];
     let input = &event.payload["input"];
+    let workflow = if event.payload["workflow"] == "offboarding" { Workflow::Offboarding } else { Workflow::Onboarding };
     let failure: Failure = serde_json::from_value(state.get("failure").unwrap_or(state).clone()).unwrap_or_default();
-    let (request, step) = match serde_json::from_value::<OnboardingState>(state.clone()) {
-        Ok(s) if state.get("request").is_some() => (Some(s.request.clone()), s.failed_step()),
-        // Validate failed: the request is only the execution's input, perhaps not even one.
-        _ => (serde_json::from_value::<OnboardingRequest>(input.clone()).ok(), "Validate"),
-    };
+    let (request, step) = requested(workflow, state, input);
     let text = |v: &Value| v.as_str().map(str::to_string);
     let mut result = NoticeResult {
-        ticket_id: request.as_ref().and_then(|r| r.ticket.as_ref().map(|t| t.id.clone())).or_else(|| text(&input["ticket"]["id"])),
+        ticket_id: request.as_ref().and_then(|r| r.ticket_id.clone()).or_else(|| text(&input["ticket"]["id"])),
         domain_name: request.as_ref().map(|r| r.domain_name.clone()).or_else(|| text(&input["domainName"])),
         requested_by: request
             .as_ref()
-            .map(|r| r.requester_identity().to_string())
+            .map(|r| r.requested_by.clone())
             .or_else(|| text(&input["requestedBy"]).filter(|who| who.len() <= MAX_REQUESTED_BY).map(|who| one_line(&who)))
             .unwrap_or_else(|| STARTED_DIRECTLY.into()),
         step: step.to_string(),
@@ -59,8 +122,8 @@ pub async fn handler<M: MailPort>(mail: &M, default_sender: Option<&str>, event:
         ..Default::default()
     };
     // The request may have failed validation: only well-formed addresses are used.
-    let requester = request.as_ref().and_then(|r| r.ticket.as_ref()).and_then(|t| t.requester.clone()).filter(|r| is_email(r));
-    let sender = request.as_ref().and_then(|r| r.notification.sender.clone()).filter(|s| is_email(s)).or_else(|| default_sender.map(str::to_string));
+    let requester = request.as_ref().and_then(|r| r.requester.clone()).filter(|r| is_email(r));
+    let sender = request.as_ref().and_then(|r| r.sender.clone()).filter(|s| is_email(s)).or_else(|| default_sender.map(str::to_string));
     let (Some(to), Some(from), Some(request)) = (requester, sender, request.as_ref()) else {
         result.not_sent_because = Some("no valid requester address in the request, or no sender configured".into());
         return Ok(result);
@@ -69,8 +132,9 @@ pub async fn handler<M: MailPort>(mail: &M, default_sender: Option<&str>, event:
     let email = failure_notice(&FailureNotice {
         from: &from,
         to: &to,
+        workflow: workflow.noun(),
         domain_name: &request.domain_name,
-        ticket_id: request.ticket.as_ref().map(|t| t.id.as_str()),
+        ticket_id: request.ticket_id.as_deref(),
         step: &result.step,
         error: &failure.error,
         message: &message,

@@ -75,3 +75,36 @@ async fn never_fails_the_error_path() {
     let result = handler(&fake, None, LambdaEvent::new(not_an_object, Context::default())).await.expect("never fails");
     assert_eq!((result.ticket_id, result.domain_name), (None, None));
 }
+
+#[tokio::test]
+async fn an_offboarding_failure_names_its_step_and_says_offboarding() {
+    use onboarding_core::offboarding::state::{OffboardingTarget, RemovedAccess, Teardown};
+    use onboarding_core::offboarding::OffboardingState;
+    let fake = FakeAws::new();
+    let mut s = OffboardingState {
+        target: Some(OffboardingTarget { domain_id: "d-1".into(), domain_name: "team-a".into(), ..Default::default() }),
+        access: Some(RemovedAccess::default()),
+        teardown: Some(Teardown { phase: "apps".into(), ..Default::default() }),
+        failure: Some(Failure {
+            error: "TeardownTimedOut".into(),
+            cause: r#"{"errorType":"TeardownTimedOut","errorMessage":"1 app(s) still being deleted"}"#.into(),
+        }),
+        ..Default::default()
+    };
+    s.request.domain_name = Some("team-a".into());
+    s.request.ticket = Some(Ticket { id: "OFF-1".into(), requester: Some("lead@example.com".into()) });
+    let payload = serde_json::json!({"workflow": "offboarding", "state": s, "input": {}});
+    let result = handler(&fake, Some("onboarding@example.com"), LambdaEvent::new(payload, Context::default())).await.expect("never fails");
+    assert!(result.sent);
+    assert_eq!((result.step.as_str(), result.ticket_id.as_deref(), result.domain_name.as_deref()), ("TearDownDomain", Some("OFF-1"), Some("team-a")));
+    {
+        let w = fake.world();
+        assert!(w.sent[0].subject.contains("offboarding of team-a failed"), "{}", w.sent[0].subject);
+        assert!(w.sent[0].text.contains("Nothing more is deleted"));
+    }
+
+    // The first step failed: the request is the execution's input.
+    let payload = serde_json::json!({"workflow": "offboarding", "state": {"Error": "RequestInvalid", "Cause": "x"}, "input": {"domainName": "team-b", "ticket": {"id": "OFF-2", "requester": "lead@example.com"}}});
+    let result = handler(&fake, Some("onboarding@example.com"), LambdaEvent::new(payload, Context::default())).await.expect("never fails");
+    assert_eq!((result.step.as_str(), result.domain_name.as_deref()), ("FindDomain", Some("team-b")));
+}

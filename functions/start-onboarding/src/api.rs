@@ -1,18 +1,19 @@
-//! `POST /onboardings` and `GET /onboardings/{id}` (API Gateway HTTP API, payload format 2.0,
-//! in `aws_lambda_events`' types).
+//! `POST /onboardings`, `GET /onboardings/{id}`, `POST /offboardings` and
+//! `GET /offboardings/{id}` (API Gateway HTTP API, payload format 2.0, in `aws_lambda_events`' types).
 
 use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
 use aws_lambda_events::encodings::Body;
 use aws_lambda_events::http::header::{HeaderValue, CONTENT_TYPE};
 use base64::Engine;
-use onboarding_core::naming::{execution_arn, execution_name, is_onboarding_id};
+use onboarding_core::naming::{execution_arn, execution_name, is_onboarding_id, offboarding_execution_name};
+use onboarding_core::offboarding::validate_offboarding_json;
 use onboarding_core::ports::WorkflowPort;
 use onboarding_core::start::start_or_resume;
 use onboarding_core::validate::{validate_json, Problem};
 use onboarding_core::OnboardingError;
 use serde_json::{json, Value};
 
-use crate::Config;
+use crate::{Config, Workflows};
 
 /// The request API Gateway (HTTP API, payload format 2.0) sends for `route_key` (`METHOD /path`),
 /// with `id` as the `{id}` path parameter: for callers that invoke the handler as API Gateway
@@ -63,12 +64,64 @@ fn problems_body(problems: &[Problem]) -> Value {
     json!({ "message": "the request is not valid", "problems": problems })
 }
 
-pub async fn handle<W: WorkflowPort>(workflow: &W, config: &Config, request: &ApiGatewayV2httpRequest) -> Result<ApiGatewayV2httpResponse, OnboardingError> {
+pub async fn handle<W: WorkflowPort>(
+    workflows: &Workflows<'_, W>,
+    config: &Config,
+    request: &ApiGatewayV2httpRequest,
+) -> Result<ApiGatewayV2httpResponse, OnboardingError> {
+    let id = || request.path_parameters.get("id").map(String::as_str).unwrap_or_default();
     match request.route_key.as_deref().unwrap_or_default() {
-        "POST /onboardings" => start(workflow, config, request).await,
-        "GET /onboardings/{id}" => status(workflow, config, request.path_parameters.get("id").map(String::as_str).unwrap_or_default()).await,
+        "POST /onboardings" => start(workflows.onboarding, config, request).await,
+        "GET /onboardings/{id}" => status(workflows.onboarding, &config.state_machine_arn, Kind::Onboarding, id()).await,
+        "POST /offboardings" => start_offboarding(workflows.offboarding, config, request).await,
+        "GET /offboardings/{id}" => status(workflows.offboarding, &config.offboarding_state_machine_arn, Kind::Offboarding, id()).await,
         other => Ok(respond(404, json!({ "message": format!("no route {other}") }))),
     }
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Onboarding,
+    Offboarding,
+}
+
+impl Kind {
+    /// The noun in messages and the key of the id in answers.
+    fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Kind::Onboarding => ("onboarding", "onboardingId"),
+            Kind::Offboarding => ("offboarding", "offboardingId"),
+        }
+    }
+}
+
+/// The body as text, with `requestedBy` set to the SigV4 caller API Gateway authenticated
+/// (replacing anything the body says).
+fn signed_body(request: &ApiGatewayV2httpRequest) -> Result<String, ApiGatewayV2httpResponse> {
+    let text = body_text(request)?;
+    Ok(match serde_json::from_str::<Value>(&text) {
+        Ok(body) => crate::with_requester(&body, &caller(request)).to_string(),
+        Err(_) => text,
+    })
+}
+
+async fn start_offboarding<W: WorkflowPort>(
+    workflow: &W,
+    config: &Config,
+    request: &ApiGatewayV2httpRequest,
+) -> Result<ApiGatewayV2httpResponse, OnboardingError> {
+    let text = match signed_body(request) {
+        Ok(text) => text,
+        Err(response) => return Ok(response),
+    };
+    let normalised = match validate_offboarding_json(&text, &config.validation) {
+        Ok(r) => r,
+        Err(problems) => return Ok(respond(400, problems_body(&problems))),
+    };
+    let (name, started) = start_or_resume(workflow, &offboarding_execution_name(&normalised), &text).await?;
+    tracing::info!(offboarding = %name, existing = started.existing, "offboarding requested");
+    let status = if started.existing { 200 } else { 202 };
+    Ok(respond(status, json!({ "offboardingId": name, "existing": started.existing, "statusUrl": format!("/offboardings/{name}") })))
 }
 
 fn body_text(request: &ApiGatewayV2httpRequest) -> Result<String, ApiGatewayV2httpResponse> {
@@ -82,14 +135,9 @@ fn body_text(request: &ApiGatewayV2httpRequest) -> Result<String, ApiGatewayV2ht
 }
 
 async fn start<W: WorkflowPort>(workflow: &W, config: &Config, request: &ApiGatewayV2httpRequest) -> Result<ApiGatewayV2httpResponse, OnboardingError> {
-    let text = match body_text(request) {
+    let text = match signed_body(request) {
         Ok(text) => text,
         Err(response) => return Ok(response),
-    };
-    // Who asked: the SigV4 caller API Gateway authenticated, replacing anything the body says.
-    let text = match serde_json::from_str::<Value>(&text) {
-        Ok(body) => crate::with_requester(&body, &caller(request)).to_string(),
-        Err(_) => text,
     };
     let normalised = match validate_json(&text, &config.validation) {
         Ok(r) => r,
@@ -102,21 +150,26 @@ async fn start<W: WorkflowPort>(workflow: &W, config: &Config, request: &ApiGate
     Ok(respond(status, json!({ "onboardingId": name, "existing": started.existing, "statusUrl": format!("/onboardings/{name}") })))
 }
 
-async fn status<W: WorkflowPort>(workflow: &W, config: &Config, id: &str) -> Result<ApiGatewayV2httpResponse, OnboardingError> {
+async fn status<W: WorkflowPort>(workflow: &W, state_machine_arn: &str, kind: Kind, id: &str) -> Result<ApiGatewayV2httpResponse, OnboardingError> {
+    let (noun, id_key) = kind.words();
     if !is_onboarding_id(id) {
-        return Ok(respond(400, json!({ "message": "an onboarding id is 1-80 of letters, digits, '.', '_' and '-'" })));
+        return Ok(respond(400, json!({ "message": format!("an {noun} id is 1-80 of letters, digits, '.', '_' and '-'") })));
     }
-    let Some(view) = workflow.describe(&execution_arn(&config.state_machine_arn, id)).await? else {
-        return Ok(respond(404, json!({ "message": format!("no onboarding {id}") })));
+    let Some(view) = workflow.describe(&execution_arn(state_machine_arn, id)).await? else {
+        return Ok(respond(404, json!({ "message": format!("no {noun} {id}") })));
     };
     let output: Value = view.output.as_deref().and_then(|o| serde_json::from_str(o).ok()).unwrap_or(Value::Null);
-    let mut body = json!({ "onboardingId": id, "status": view.status });
+    let mut body = json!({ id_key: id, "status": view.status });
     if view.status == "RUNNING" {
         body["step"] = json!(view.current_state);
     }
     if let Some(url) = output["domainUrl"].as_str() {
         body["domainUrl"] = json!(url);
         body["domainId"] = output["domainId"].clone();
+    }
+    if matches!(kind, Kind::Offboarding) && output.is_object() {
+        // What was deleted, kept and left: the report's content.
+        body["summary"] = output;
     }
     if let Some(error) = view.error {
         body["error"] = json!(error);

@@ -19,21 +19,39 @@ pub use events::EventResult;
 #[derive(Clone, Debug)]
 pub struct Config {
     pub state_machine_arn: String,
+    /// The offboarding state machine (`POST /offboardings`, offboarding ticket events).
+    pub offboarding_state_machine_arn: String,
+    /// The detail-type of ticket events that ask for an offboarding; any other starts an onboarding.
+    pub offboarding_detail_type: String,
     pub validation: ValidationContext,
+}
+
+/// The detail-type of ticket events that ask for an offboarding, unless the deployment says otherwise.
+pub const OFFBOARDING_REQUESTED: &str = "Offboarding Requested";
+
+/// The state machines the entry point starts.
+pub struct Workflows<'a, W> {
+    pub onboarding: &'a W,
+    pub offboarding: &'a W,
 }
 
 /// Dispatches on the event's shape: an EventBridge event (it has `detail-type`), or an API Gateway
 /// HTTP API request (payload format 2.0).
-pub async fn handler<W: WorkflowPort, E: EventPort>(workflow: &W, events: &E, config: &Config, event: LambdaEvent<Value>) -> Result<Value, OnboardingError> {
+pub async fn handler<W: WorkflowPort, E: EventPort>(
+    workflows: &Workflows<'_, W>,
+    events: &E,
+    config: &Config,
+    event: LambdaEvent<Value>,
+) -> Result<Value, OnboardingError> {
     let payload = event.payload;
     if payload.get("detail-type").is_some() {
         let event: EventBridgeEvent = serde_json::from_value(payload).map_err(|e| OnboardingError::state(format!("not an EventBridge event: {e}")))?;
-        let result = events::handle(workflow, events, config, &event).await?;
+        let result = events::handle(workflows, events, config, &event).await?;
         return to_value(&result);
     }
     let request: ApiGatewayV2httpRequest = serde_json::from_value(payload)
         .map_err(|e| OnboardingError::state(format!("neither an API Gateway HTTP API request nor an EventBridge event: {e}")))?;
-    let response = api::handle(workflow, config, &request).await?;
+    let response = api::handle(workflows, config, &request).await?;
     to_value(&response)
 }
 

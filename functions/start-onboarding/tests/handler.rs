@@ -3,13 +3,25 @@
 use lambda_runtime::LambdaEvent;
 use onboarding_core::validate::ValidationContext;
 use serde_json::Value;
-use start_onboarding::{handler, Config};
+use start_onboarding::{handler, Config, Workflows, OFFBOARDING_REQUESTED};
 
 const CALLER: &str = "arn:aws:sts::123456789012:assumed-role/ticket-bridge/session";
 
 /// What API Gateway sends for `route_key`, signed by `CALLER`, as JSON.
 fn api_event(route_key: &str, id: Option<&str>, body: Option<&str>, base64: bool) -> Value {
     serde_json::to_value(start_onboarding::signed_by(start_onboarding::api_request(route_key, id, body, base64), CALLER)).unwrap_or_default()
+}
+
+const SM: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:onboarding";
+const OFF: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:offboarding";
+
+fn config() -> Config {
+    Config {
+        state_machine_arn: SM.into(),
+        offboarding_state_machine_arn: OFF.into(),
+        offboarding_detail_type: OFFBOARDING_REQUESTED.into(),
+        validation: ValidationContext::new("so-"),
+    }
 }
 
 mod handler {
@@ -19,20 +31,14 @@ mod handler {
     use onboarding_core::ports::ExecutionView;
     use serde_json::json;
 
-    const SM: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:onboarding";
-
-    fn config() -> Config {
-        Config { state_machine_arn: SM.into(), validation: ValidationContext::new("so-") }
-    }
-
-    fn fake() -> FakeAws {
+    pub(crate) fn fake() -> FakeAws {
         let fake = FakeAws::new();
         fake.world().state_machine_arn = SM.into();
         fake
     }
 
-    async fn call(fake: &FakeAws, payload: Value) -> Value {
-        handler(fake, fake, &config(), LambdaEvent::new(payload, Context::default())).await.expect("handled")
+    pub(crate) async fn call(fake: &FakeAws, payload: Value) -> Value {
+        handler(&Workflows { onboarding: fake, offboarding: fake }, fake, &config(), LambdaEvent::new(payload, Context::default())).await.expect("handled")
     }
 
     fn post(body: &Value) -> Value {
@@ -166,7 +172,9 @@ mod handler {
     async fn throttling_surfaces_for_the_caller_to_retry() {
         let fake = fake();
         fake.fail_next("StartExecution", onboarding_core::ErrorName::AwsThrottled, 1);
-        let e = handler(&fake, &fake, &config(), LambdaEvent::new(post(&request()), Context::default())).await.expect_err("throttled");
+        let e = handler(&Workflows { onboarding: &fake, offboarding: &fake }, &fake, &config(), LambdaEvent::new(post(&request()), Context::default()))
+            .await
+            .expect_err("throttled");
         assert_eq!(e.name, onboarding_core::ErrorName::AwsThrottled);
     }
 }
@@ -212,9 +220,9 @@ mod openapi {
     }
 
     async fn check(fake: &FakeAws, doc: &Value, path: &str, method: &str, event: Value) -> u16 {
-        let config =
-            Config { state_machine_arn: "arn:aws:states:us-east-1:123456789012:stateMachine:onboarding".into(), validation: ValidationContext::new("") };
-        let response = handler(fake, fake, &config, LambdaEvent::new(event, Context::default())).await.expect("handled");
+        let config = Config { validation: ValidationContext::new(""), ..config() };
+        let response =
+            handler(&Workflows { onboarding: fake, offboarding: fake }, fake, &config, LambdaEvent::new(event, Context::default())).await.expect("handled");
         let status = response["statusCode"].as_u64().expect("status") as u16;
         let documented = &doc["paths"][path][method]["responses"][status.to_string()];
         assert!(documented.is_object(), "{method} {path} answered {status}, which the document does not list");
@@ -233,10 +241,10 @@ mod openapi {
             .expect("paths")
             .iter()
             .flat_map(|(p, ops)| ops.as_object().into_iter().flatten().map(move |(m, _)| format!("{} {p}", m.to_uppercase())))
-            .filter(|route| route.contains("/onboardings"))
+            .filter(|route| route.contains("/onboardings") || route.contains("/offboardings"))
             .collect();
         // The entry point's routes (POST /plans is the dry run's function: its own tests).
-        assert_eq!(routes, vec!["POST /onboardings", "GET /onboardings/{id}"]);
+        assert_eq!(routes, vec!["POST /onboardings", "GET /onboardings/{id}", "POST /offboardings", "GET /offboardings/{id}"]);
 
         let request = json!({"domainName": "team-a", "ticket": {"id": "OPS-1"}, "identityCenter": {"users": ["jane"]}}).to_string();
         let post = |body: &str| api_event("POST /onboardings", None, Some(body), false);
@@ -255,5 +263,37 @@ mod openapi {
         ];
         seen.sort();
         assert_eq!(seen, vec![200, 400, 404]);
+
+        // The offboarding's routes, against the offboarding state machine.
+        let fake = FakeAws::new();
+        fake.world().state_machine_arn = OFF.into();
+        let request = json!({"domainName": "team-a", "homeEfsFileSystem": "Retain", "ticket": {"id": "OFF-1"}}).to_string();
+        let post = |body: &str| api_event("POST /offboardings", None, Some(body), false);
+        let get = |id: &str| api_event("GET /offboardings/{id}", Some(id), None, false);
+        let mut seen = vec![
+            check(&fake, &doc, "/offboardings", "post", post(&request)).await,
+            check(&fake, &doc, "/offboardings", "post", post(&request)).await,
+            check(&fake, &doc, "/offboardings", "post", post("{\"domainName\": \"team-a\"}")).await,
+            check(&fake, &doc, "/offboardings/{id}", "get", get("ticket-OFF-1")).await,
+            check(&fake, &doc, "/offboardings/{id}", "get", get("nope")).await,
+        ];
+        seen.sort();
+        assert_eq!(seen, vec![200, 200, 202, 400, 404]);
+        let input: Value = serde_json::from_str(&fake.world().executions.values().next().expect("started").0).expect("input");
+        assert_eq!(input["requestedBy"], CALLER, "the caller is who asked");
+    }
+
+    #[tokio::test]
+    async fn an_offboarding_ticket_event_starts_an_offboarding_and_a_bad_one_is_answered() {
+        use crate::handler::{call, fake};
+        let fake = fake();
+        let event = |detail: Value| json!({"version": "0", "id": "e-1", "detail-type": OFFBOARDING_REQUESTED, "source": "tickets", "account": "123456789012", "time": "2026-12-01T00:00:00Z", "region": "us-east-1", "resources": [], "detail": detail});
+        let out = call(&fake, event(json!({"domainName": "team-a", "homeEfsFileSystem": "Delete", "ticket": {"id": "OFF-7"}}))).await;
+        assert_eq!(out["onboardingId"], "ticket-OFF-7");
+        let out = call(&fake, event(json!({"domainName": "team-a", "ticket": {"id": "OFF-8"}}))).await;
+        assert_eq!(out["rejected"], true);
+        let w = fake.world();
+        assert_eq!(w.events[0].0, "Offboarding Failed");
+        assert!(w.events[0].1["cause"].as_str().unwrap_or_default().contains("homeEfsFileSystem"));
     }
 }

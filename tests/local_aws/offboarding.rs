@@ -1,0 +1,187 @@
+//! A team's last day, through the offboarding state machine and the real functions: what exists
+//! before and after, read back through the AWS APIs; the home file system kept or deleted as the
+//! request says; a domain the workflow did not create refused by name; an app stuck deleting past
+//! the bound, then a rerun that finishes. Each test offboards only the domain it onboarded.
+
+use std::sync::Arc;
+
+use anyhow::{ensure, Context, Result};
+use aws_sdk_sagemaker::types::{AppType, OwnershipSettings, SharingType, SpaceSharingSettings};
+use libtest_mimic::Trial;
+use onboard::execution::Outcome;
+use onboard::local::LocalSession;
+use serde_json::{json, Value};
+use tests::Env;
+
+use crate::local_test;
+
+pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
+    vec![
+        local_test!(env, a_used_domain_is_offboarded_and_nothing_of_it_is_left),
+        local_test!(env, a_retained_home_file_system_is_kept_with_its_security_groups),
+        local_test!(env, a_domain_the_workflow_did_not_create_is_refused_by_name),
+        local_test!(env, an_app_stuck_deleting_fails_by_name_and_a_rerun_finishes),
+    ]
+}
+
+/// Onboards `domain` for a two-person group and one named member (who gets a user profile);
+/// returns the domain id and the member's profile name.
+async fn onboarded(s: &LocalSession, domain: &str) -> Result<(String, String)> {
+    let groups = local_aws::seed::seed_team(s.aws.sdk_config(), &s.seeded.identity_store_id, domain, 2, 1).await?;
+    let user = format!("{domain}-user00000");
+    let request = json!({
+        "domainName": domain,
+        "ticket": {"id": format!("ON-{domain}"), "requester": "lead@example.com"},
+        "identityCenter": {"users": [user], "groups": groups},
+    });
+    let outcome = s.onboard(&request.to_string(), |_| {}).await?;
+    ensure!(outcome.succeeded(), "{domain} was not onboarded: {:?} {:?}", outcome.error, outcome.cause);
+    let id = outcome.output.as_ref().and_then(|o| o["domainId"].as_str()).context("no domainId")?.to_string();
+    Ok((id, onboarding_core::naming::user_profile_name(&user)))
+}
+
+/// What a team does in Studio: a private space with a JupyterLab app, and a Studio Classic app of
+/// the member's own.
+async fn use_studio(s: &LocalSession, domain_id: &str, profile: &str) -> Result<()> {
+    let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
+    let space = format!("{profile}-space");
+    sm.create_space()
+        .domain_id(domain_id)
+        .space_name(&space)
+        .ownership_settings(OwnershipSettings::builder().owner_user_profile_name(profile).build()?)
+        .space_sharing_settings(SpaceSharingSettings::builder().sharing_type(SharingType::Private).build()?)
+        .send()
+        .await?;
+    sm.create_app().domain_id(domain_id).space_name(&space).app_type(AppType::JupyterLab).app_name("default").send().await?;
+    sm.create_app().domain_id(domain_id).user_profile_name(profile).app_type(AppType::JupyterServer).app_name("default").send().await?;
+    Ok(())
+}
+
+fn offboarding(domain: &str, retention: &str, ticket: &str) -> Value {
+    json!({"domainName": domain, "homeEfsFileSystem": retention, "ticket": {"id": ticket, "requester": "lead@example.com"}})
+}
+
+async fn offboard(s: &LocalSession, request: &Value) -> Result<Outcome> {
+    s.offboard(&request.to_string(), |_| {}).await
+}
+
+/// The domain's NFS security groups that are still in the VPC.
+async fn nfs_groups(s: &LocalSession, domain_id: &str) -> Result<Vec<String>> {
+    let ec2 = aws_sdk_ec2::Client::new(s.aws.sdk_config());
+    let names = [format!("security-group-for-inbound-nfs-{domain_id}"), format!("security-group-for-outbound-nfs-{domain_id}")];
+    let out = ec2
+        .describe_security_groups()
+        .filters(aws_sdk_ec2::types::Filter::builder().name("group-name").set_values(Some(names.to_vec())).build())
+        .send()
+        .await?;
+    Ok(out.security_groups().iter().filter_map(|g| g.group_id().map(str::to_string)).collect())
+}
+
+async fn a_used_domain_is_offboarded_and_nothing_of_it_is_left(s: &LocalSession) -> Result<()> {
+    let d = "team-offboarded";
+    let (id, profile) = onboarded(s, d).await?;
+    use_studio(s, &id, &profile).await?;
+    ensure!(nfs_groups(s, &id).await?.len() == 2, "CreateDomain made the NFS security groups");
+    let role = format!("{}{d}-execution", local_aws::ROLE_NAME_PREFIX);
+    let iam = aws_sdk_iam::Client::new(s.aws.sdk_config());
+    ensure!(iam.get_role().role_name(&role).send().await.is_ok(), "the onboarding created {role}");
+
+    let outcome = offboard(s, &offboarding(d, "Delete", "OFF-offboarded")).await?;
+    ensure!(outcome.succeeded(), "{:?} {:?}", outcome.error, outcome.cause);
+    let summary = outcome.output.clone().context("summary")?;
+    let deleted = &summary["deleted"];
+    ensure!(deleted["appsDeleted"] == json!(2) && deleted["spacesDeleted"] == json!(1) && deleted["userProfilesDeleted"] == json!(1), "{deleted}");
+    ensure!(summary["removedAccess"] == json!({"users": 1, "groups": 1}), "{}", summary["removedAccess"]);
+    ensure!(summary["cleanup"]["rolesDeleted"] == json!([role]), "{}", summary["cleanup"]);
+
+    // Through the AWS APIs: nothing of the domain is left.
+    let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
+    let described = sm.describe_domain().domain_id(&id).send().await;
+    ensure!(described.as_ref().err().and_then(|e| e.as_service_error()).is_some_and(|e| e.is_resource_not_found()), "the domain is still there: {described:?}");
+    let apps = sm.list_apps().domain_id_equals(&id).send().await?;
+    ensure!(apps.apps().iter().all(|a| a.status().map(|s| s.as_str()) == Some("Deleted")), "{:?}", apps.apps());
+    ensure!(sm.list_spaces().domain_id_equals(&id).send().await?.spaces().is_empty());
+    ensure!(sm.list_user_profiles().domain_id_equals(&id).send().await?.user_profiles().is_empty());
+    ensure!(iam.get_role().role_name(&role).send().await.is_err(), "{role} is still there");
+    ensure!(nfs_groups(s, &id).await?.is_empty(), "the NFS security groups are still there");
+    let deletion = s.aws.recorded("sagemaker:DeleteDomain")?.into_iter().find(|b| b.contains(&id)).context("no DeleteDomain")?;
+    let deletion: Value = serde_json::from_str(&deletion)?;
+    ensure!(deletion["RetentionPolicy"]["HomeEfsFileSystem"] == "Delete", "{deletion}");
+
+    // The requester's report, and the result event.
+    let reports: Vec<_> = s.aws.emails_about(d)?.into_iter().filter(|e| e.subject.contains("offboarded")).collect();
+    ensure!(reports.len() == 1 && reports[0].destinations == ["lead@example.com"], "{reports:?}");
+    ensure!(reports[0].body.contains("Apps: 2"), "{}", reports[0].body);
+    let events = s.aws.published_events()?;
+    ensure!(events.iter().any(|(t, e)| t == "Offboarding Succeeded" && e["ticketId"] == "OFF-offboarded"), "no result event");
+
+    // The same ticket again is the same offboarding: nothing runs twice.
+    let again = offboard(s, &offboarding(d, "Delete", "OFF-offboarded")).await?;
+    ensure!(again.execution_arn == outcome.execution_arn, "a second execution for the same ticket");
+    Ok(())
+}
+
+async fn a_retained_home_file_system_is_kept_with_its_security_groups(s: &LocalSession) -> Result<()> {
+    let d = "team-retained";
+    let (id, _) = onboarded(s, d).await?;
+    let outcome = offboard(s, &offboarding(d, "Retain", "OFF-retained")).await?;
+    ensure!(outcome.succeeded(), "{:?} {:?}", outcome.error, outcome.cause);
+    let cleanup = &outcome.output.as_ref().context("summary")?["cleanup"];
+    ensure!(cleanup["homeEfsFileSystemRetained"].as_str().is_some_and(|fs| fs.starts_with("fs-")), "{cleanup}");
+    ensure!(cleanup["securityGroupsKept"].as_array().map(Vec::len) == Some(2), "{cleanup}");
+    ensure!(cleanup["networkInterfacesLeft"].as_array().map(Vec::len) == Some(1), "{cleanup}");
+    ensure!(nfs_groups(s, &id).await?.len() == 2, "the retained file system's groups were deleted");
+    let deletion = s.aws.recorded("sagemaker:DeleteDomain")?.into_iter().find(|b| b.contains(&id)).context("no DeleteDomain")?;
+    ensure!(serde_json::from_str::<Value>(&deletion)?["RetentionPolicy"]["HomeEfsFileSystem"] == "Retain", "{deletion}");
+    let report = s.aws.emails_about(d)?.into_iter().find(|e| e.subject.contains("offboarded")).context("no report")?;
+    ensure!(report.body.contains("retained as requested"), "{}", report.body);
+    Ok(())
+}
+
+async fn a_domain_the_workflow_did_not_create_is_refused_by_name(s: &LocalSession) -> Result<()> {
+    let d = "team-not-ours";
+    let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
+    let ec2 = aws_sdk_ec2::Client::new(s.aws.sdk_config());
+    let vpc = ec2.describe_vpcs().send().await?.vpcs().first().and_then(|v| v.vpc_id().map(str::to_string)).context("no VPC")?;
+    let subnets = ec2.describe_subnets().filters(aws_sdk_ec2::types::Filter::builder().name("vpc-id").values(&vpc).build()).send().await?;
+    let subnet = subnets.subnets().first().and_then(|s| s.subnet_id().map(str::to_string)).context("no subnet")?;
+    let created = sm
+        .create_domain()
+        .domain_name(d)
+        .auth_mode(aws_sdk_sagemaker::types::AuthMode::Sso)
+        .vpc_id(&vpc)
+        .subnet_ids(subnet)
+        .default_user_settings(aws_sdk_sagemaker::types::UserSettings::builder().execution_role("arn:aws:iam::123456789012:role/someone-elses").build())
+        .send()
+        .await?;
+    let id = created.domain_arn().and_then(|a| a.rsplit('/').next()).context("no id")?.to_string();
+    let outcome = offboard(s, &offboarding(d, "Delete", "OFF-not-ours")).await?;
+    ensure!(outcome.error.as_deref() == Some("DomainNotManaged"), "{:?} {:?}", outcome.error, outcome.cause);
+    ensure!(sm.describe_domain().domain_id(&id).send().await.is_ok(), "the domain was deleted");
+    ensure!(!s.aws.recorded("sagemaker:DeleteDomain")?.iter().any(|b| b.contains(&id)), "DeleteDomain was called");
+    let notice = s.aws.emails_about(d)?.into_iter().find(|e| e.subject.contains("failed")).context("no failure notice")?;
+    ensure!(notice.subject.contains("offboarding"), "{}", notice.subject);
+    Ok(())
+}
+
+async fn an_app_stuck_deleting_fails_by_name_and_a_rerun_finishes(s: &LocalSession) -> Result<()> {
+    let d = "team-stuck-app";
+    let (id, profile) = onboarded(s, d).await?;
+    use_studio(s, &id, &profile).await?;
+    // The router's domain names are moto's (`d-` and the name): its apps stay Deleting.
+    s.aws.configure(json!({"stuckApps": {d: true}}))?;
+    let request = offboarding(d, "Delete", "OFF-stuck");
+    let outcome = offboard(s, &request).await?;
+    ensure!(outcome.error.as_deref() == Some("TeardownTimedOut"), "{:?} {:?}", outcome.error, outcome.cause);
+    let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
+    ensure!(sm.describe_domain().domain_id(&id).send().await.is_ok(), "the domain went before its apps");
+    ensure!(!sm.list_user_profiles().domain_id_equals(&id).send().await?.user_profiles().is_empty(), "profiles went before the apps");
+
+    // The apps finish deleting; the same request again continues and finishes.
+    s.aws.configure(json!({"stuckApps": {d: null}}))?;
+    let rerun = offboard(s, &request).await?;
+    ensure!(rerun.succeeded(), "{:?} {:?}", rerun.error, rerun.cause);
+    ensure!(rerun.execution_arn != outcome.execution_arn, "the rerun is a new attempt");
+    ensure!(sm.describe_domain().domain_id(&id).send().await.is_err(), "the domain is still there");
+    Ok(())
+}
