@@ -66,7 +66,12 @@ class MotoAccount:
     def security_group_tags(self, group_id):
         """A security group's tags, as a dict."""
         answer = self.ec2("DescribeTags", **{"Filter.1.Name": "resource-id", "Filter.1.Value.1": group_id})
-        return {html.unescape(k): html.unescape(v) for k, v in re.findall(r"<key>([^<]+)</key>\s*<value>([^<]*)</value>", answer)}
+        tags = {}
+        for item in re.findall(r"<item>(.*?)</item>", answer, re.S):
+            key, value = re.search(r"<key>([^<]*)</key>", item), re.search(r"<value>([^<]*)</value>", item)
+            if key:
+                tags[html.unescape(key.group(1))] = html.unescape(value.group(1)) if value else ""
+        return tags
 
     def domain_tags(self, domain_id):
         """A SageMaker domain's tags (the id in the callers' format), as a dict."""

@@ -437,6 +437,10 @@ class Router(BaseHTTPRequestHandler):
             return self.delete_domain(body)
         if op == "sagemaker:CreateDomain":
             return self.create_domain(body)
+        if op == "sagemaker:ListTags":
+            status, headers, data = self.forward(self.moto_port, body)
+            # moto fails (500) on a domain created without tags; SageMaker answers none.
+            return json_response({"Tags": []}) if status >= 500 else (status, headers, data)
         if op.startswith(("sso:", "identitystore:")):
             status, headers, data = self.forward(self.moto_port, store_ids_for_moto(body))
             return status, headers, store_ids_for_callers(data)
@@ -517,6 +521,10 @@ class Router(BaseHTTPRequestHandler):
             domain_id = json.loads(body or b"{}").get("DomainId", "")
             with LOCK:
                 entry = STATE["deleting"].get(domain_id)
+                if entry:
+                    entry["remaining"] -= 1
+                    if entry["remaining"] <= 0:
+                        del STATE["deleting"][domain_id]
             if entry:
                 # Deleted in moto at once; SageMaker shows it Deleting for minutes.
                 return json_response(dict(entry["summary"], Status="Deleting"))
@@ -583,7 +591,11 @@ class Router(BaseHTTPRequestHandler):
         tag = {"TagSpecification.1.ResourceType": "security-group", "TagSpecification.1.Tag.1.Key": "ManagedByAmazonSageMakerResource", "TagSpecification.1.Tag.1.Value": arn}
         groups = {}
         for direction in ("inbound", "outbound"):
-            answer = account.ec2("CreateSecurityGroup", GroupName=f"security-group-for-{direction}-nfs-{real}", GroupDescription=f"NFS {direction} for {real}", VpcId=vpc_id, **tag)
+            name = f"security-group-for-{direction}-nfs-{real}"
+            answer = account.ec2("CreateSecurityGroup", GroupName=name, GroupDescription=f"NFS {direction} for {real}", VpcId=vpc_id, **tag)
+            if "InvalidGroup.Duplicate" in answer:
+                # A domain of the same name (hence id) made it before: SageMaker reuses it.
+                answer = account.ec2("DescribeSecurityGroups", **{"Filter.1.Name": "group-name", "Filter.1.Value.1": name})
             found = re.search(r"<groupId>([^<]+)</groupId>", answer)
             if not found:
                 raise RuntimeError(answer[:300])

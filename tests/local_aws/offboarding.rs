@@ -17,10 +17,10 @@ use crate::local_test;
 
 pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
     vec![
-        local_test!(env, a_used_domain_is_offboarded_and_nothing_of_it_is_left),
-        local_test!(env, a_retained_home_file_system_is_kept_with_its_security_groups),
-        local_test!(env, a_domain_the_workflow_did_not_create_is_refused_by_name),
-        local_test!(env, an_app_stuck_deleting_fails_by_name_and_a_rerun_finishes),
+        local_test!(env, offboarding_deletes_everything_of_a_used_domain),
+        local_test!(env, offboarding_keeps_a_retained_home_file_system_and_its_security_groups),
+        local_test!(env, offboarding_refuses_a_domain_the_workflow_did_not_create),
+        local_test!(env, offboarding_fails_by_name_on_an_app_stuck_deleting_and_a_rerun_finishes),
     ]
 }
 
@@ -48,8 +48,8 @@ async fn use_studio(s: &LocalSession, domain_id: &str, profile: &str) -> Result<
     sm.create_space()
         .domain_id(domain_id)
         .space_name(&space)
-        .ownership_settings(OwnershipSettings::builder().owner_user_profile_name(profile).build()?)
-        .space_sharing_settings(SpaceSharingSettings::builder().sharing_type(SharingType::Private).build()?)
+        .ownership_settings(OwnershipSettings::builder().owner_user_profile_name(profile).build())
+        .space_sharing_settings(SpaceSharingSettings::builder().sharing_type(SharingType::Private).build())
         .send()
         .await?;
     sm.create_app().domain_id(domain_id).space_name(&space).app_type(AppType::JupyterLab).app_name("default").send().await?;
@@ -77,7 +77,7 @@ async fn nfs_groups(s: &LocalSession, domain_id: &str) -> Result<Vec<String>> {
     Ok(out.security_groups().iter().filter_map(|g| g.group_id().map(str::to_string)).collect())
 }
 
-async fn a_used_domain_is_offboarded_and_nothing_of_it_is_left(s: &LocalSession) -> Result<()> {
+async fn offboarding_deletes_everything_of_a_used_domain(s: &LocalSession) -> Result<()> {
     let d = "team-offboarded";
     let (id, profile) = onboarded(s, d).await?;
     use_studio(s, &id, &profile).await?;
@@ -109,7 +109,7 @@ async fn a_used_domain_is_offboarded_and_nothing_of_it_is_left(s: &LocalSession)
     ensure!(deletion["RetentionPolicy"]["HomeEfsFileSystem"] == "Delete", "{deletion}");
 
     // The requester's report, and the result event.
-    let reports: Vec<_> = s.aws.emails_about(d)?.into_iter().filter(|e| e.subject.contains("offboarded")).collect();
+    let reports: Vec<_> = s.aws.emails_about(d)?.into_iter().filter(|e| e.subject.ends_with(" offboarded")).collect();
     ensure!(reports.len() == 1 && reports[0].destinations == ["lead@example.com"], "{reports:?}");
     ensure!(reports[0].body.contains("Apps: 2"), "{}", reports[0].body);
     let events = s.aws.published_events()?;
@@ -121,7 +121,7 @@ async fn a_used_domain_is_offboarded_and_nothing_of_it_is_left(s: &LocalSession)
     Ok(())
 }
 
-async fn a_retained_home_file_system_is_kept_with_its_security_groups(s: &LocalSession) -> Result<()> {
+async fn offboarding_keeps_a_retained_home_file_system_and_its_security_groups(s: &LocalSession) -> Result<()> {
     let d = "team-retained";
     let (id, _) = onboarded(s, d).await?;
     let outcome = offboard(s, &offboarding(d, "Retain", "OFF-retained")).await?;
@@ -133,12 +133,12 @@ async fn a_retained_home_file_system_is_kept_with_its_security_groups(s: &LocalS
     ensure!(nfs_groups(s, &id).await?.len() == 2, "the retained file system's groups were deleted");
     let deletion = s.aws.recorded("sagemaker:DeleteDomain")?.into_iter().find(|b| b.contains(&id)).context("no DeleteDomain")?;
     ensure!(serde_json::from_str::<Value>(&deletion)?["RetentionPolicy"]["HomeEfsFileSystem"] == "Retain", "{deletion}");
-    let report = s.aws.emails_about(d)?.into_iter().find(|e| e.subject.contains("offboarded")).context("no report")?;
+    let report = s.aws.emails_about(d)?.into_iter().find(|e| e.subject.ends_with(" offboarded")).context("no report")?;
     ensure!(report.body.contains("retained as requested"), "{}", report.body);
     Ok(())
 }
 
-async fn a_domain_the_workflow_did_not_create_is_refused_by_name(s: &LocalSession) -> Result<()> {
+async fn offboarding_refuses_a_domain_the_workflow_did_not_create(s: &LocalSession) -> Result<()> {
     let d = "team-not-ours";
     let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
     let ec2 = aws_sdk_ec2::Client::new(s.aws.sdk_config());
@@ -164,7 +164,7 @@ async fn a_domain_the_workflow_did_not_create_is_refused_by_name(s: &LocalSessio
     Ok(())
 }
 
-async fn an_app_stuck_deleting_fails_by_name_and_a_rerun_finishes(s: &LocalSession) -> Result<()> {
+async fn offboarding_fails_by_name_on_an_app_stuck_deleting_and_a_rerun_finishes(s: &LocalSession) -> Result<()> {
     let d = "team-stuck-app";
     let (id, profile) = onboarded(s, d).await?;
     use_studio(s, &id, &profile).await?;
