@@ -21,6 +21,7 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
         local_test!(env, offboarding_keeps_a_retained_home_file_system_and_its_security_groups),
         local_test!(env, offboarding_refuses_a_domain_the_workflow_did_not_create),
         local_test!(env, offboarding_fails_by_name_on_an_app_stuck_deleting_and_a_rerun_finishes),
+        Trial::test("every_offboarding_example_runs_end_to_end", || every_offboarding_example_runs_end_to_end().map_err(crate::failed)),
     ]
 }
 
@@ -61,6 +62,25 @@ fn offboarding(domain: &str, retention: &str, ticket: &str) -> Value {
     json!({"domainName": domain, "homeEfsFileSystem": retention, "ticket": {"id": ticket, "requester": "lead@example.com"}})
 }
 
+/// `examples/offboarding/NAME.json` for this test's domain and ticket.
+fn example(name: &str, domain: &str, ticket: &str) -> Result<Value> {
+    let mut request: Value = serde_json::from_str(&tests::read(&format!("examples/offboarding/{name}.json")))?;
+    request["domainName"] = json!(domain);
+    request["ticket"]["id"] = json!(ticket);
+    Ok(request)
+}
+
+/// Every offboarding example runs in one of these tests.
+fn every_offboarding_example_runs_end_to_end() -> Result<()> {
+    let this = tests::read("tests/local_aws/offboarding.rs");
+    for entry in std::fs::read_dir(tests::root().join("examples/offboarding"))? {
+        let path = entry?.path();
+        let name = path.file_stem().and_then(|n| n.to_str()).context("a file name")?;
+        ensure!(this.contains(&format!("example(\"{name}\"")), "examples/offboarding/{name}.json runs in no test");
+    }
+    Ok(())
+}
+
 async fn offboard(s: &LocalSession, request: &Value) -> Result<Outcome> {
     s.offboard(&request.to_string(), |_| {}).await
 }
@@ -86,7 +106,7 @@ async fn offboarding_deletes_everything_of_a_used_domain(s: &LocalSession) -> Re
     let iam = aws_sdk_iam::Client::new(s.aws.sdk_config());
     ensure!(iam.get_role().role_name(&role).send().await.is_ok(), "the onboarding created {role}");
 
-    let outcome = offboard(s, &offboarding(d, "Delete", "OFF-offboarded")).await?;
+    let outcome = offboard(s, &example("delete-everything", d, "OFF-offboarded")?).await?;
     ensure!(outcome.succeeded(), "{:?} {:?}", outcome.error, outcome.cause);
     let summary = outcome.output.clone().context("summary")?;
     let deleted = &summary["deleted"];
@@ -110,13 +130,15 @@ async fn offboarding_deletes_everything_of_a_used_domain(s: &LocalSession) -> Re
 
     // The requester's report, and the result event.
     let reports: Vec<_> = s.aws.emails_about(d)?.into_iter().filter(|e| e.subject.ends_with(" offboarded")).collect();
-    ensure!(reports.len() == 1 && reports[0].destinations == ["lead@example.com"], "{reports:?}");
+    let mut to: Vec<String> = reports.iter().flat_map(|r| r.destinations.clone()).collect();
+    to.sort();
+    ensure!(to == ["finops@example.com", "lead@example.com"], "the requester and the extra recipient each get the report once: {reports:?}");
     ensure!(reports[0].body.contains("Apps: 2"), "{}", reports[0].body);
     let events = s.aws.published_events()?;
     ensure!(events.iter().any(|(t, e)| t == "Offboarding Succeeded" && e["ticketId"] == "OFF-offboarded"), "no result event");
 
     // The same ticket again is the same offboarding: nothing runs twice.
-    let again = offboard(s, &offboarding(d, "Delete", "OFF-offboarded")).await?;
+    let again = offboard(s, &example("delete-everything", d, "OFF-offboarded")?).await?;
     ensure!(again.execution_arn == outcome.execution_arn, "a second execution for the same ticket");
     Ok(())
 }
@@ -124,7 +146,7 @@ async fn offboarding_deletes_everything_of_a_used_domain(s: &LocalSession) -> Re
 async fn offboarding_keeps_a_retained_home_file_system_and_its_security_groups(s: &LocalSession) -> Result<()> {
     let d = "team-retained";
     let (id, _) = onboarded(s, d).await?;
-    let outcome = offboard(s, &offboarding(d, "Retain", "OFF-retained")).await?;
+    let outcome = offboard(s, &example("keep-home", d, "OFF-retained")?).await?;
     ensure!(outcome.succeeded(), "{:?} {:?}", outcome.error, outcome.cause);
     let cleanup = &outcome.output.as_ref().context("summary")?["cleanup"];
     ensure!(cleanup["homeEfsFileSystemRetained"].as_str().is_some_and(|fs| fs.starts_with("fs-")), "{cleanup}");

@@ -308,6 +308,14 @@ fn the_examples_are_valid() {
         }
     }
     assert!(seen >= 3, "expected the three example requests, found {seen}");
+    let mut offboardings = 0;
+    for entry in std::fs::read_dir(format!("{dir}/offboarding")).expect("offboarding examples") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("read");
+        onboarding_core::offboarding::validate_offboarding_json(&text, &ctx()).unwrap_or_else(|p| panic!("{} is invalid: {p:?}", path.display()));
+        offboardings += 1;
+    }
+    assert!(offboardings >= 2, "expected the offboarding examples, found {offboardings}");
 }
 
 #[test]
