@@ -1,6 +1,7 @@
 //! The dry run (`POST /plans`, `onboard plan`) against the local AWS, signed as its function (its
 //! calls are authorized by its policy in the template): the read-only checks run and nothing is
-//! created; after the onboarding, the same plan finds and reuses what it made.
+//! created; after the onboarding, the same plan finds and reuses what it made, and the
+//! offboarding's plan (`POST /offboarding-plans`) says what it would delete, deleting nothing.
 
 use std::sync::Arc;
 
@@ -14,6 +15,7 @@ use onboarding_aws::ec2::Ec2Adapter;
 use onboarding_aws::iam::IamAdapter;
 use onboarding_aws::identity_center::IdentityCenterAdapter;
 use onboarding_aws::sagemaker::SageMakerAdapter;
+use onboarding_aws::sso_assignments::AssignmentAdapter;
 use plan_onboarding::{handler, Deployment, Readers};
 use serde_json::{json, Value};
 use tests::Env;
@@ -26,17 +28,23 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
 
 /// `POST /plans` with `request`: the status and the body.
 async fn post_plan(s: &LocalSession, request: &Value) -> Result<(i64, Value)> {
+    post_to(s, "POST /plans", request).await
+}
+
+/// `route` (a plan route) with `request`: the status and the body.
+async fn post_to(s: &LocalSession, route: &str, request: &Value) -> Result<(i64, Value)> {
     let config = s.aws.sdk_config_as("plan-onboarding");
-    let (identity, network, iam, sagemaker) = (
+    let (identity, network, iam, sagemaker, sso) = (
         IdentityCenterAdapter::from_config(&config),
         Ec2Adapter::from_config(&config),
         IamAdapter::from_config(&config),
         SageMakerAdapter::from_config(&config),
+        AssignmentAdapter::from_config(&config),
     );
     let validation = local_aws::validation_context();
     let deployment = Deployment { role_name_prefix: local_aws::ROLE_NAME_PREFIX, region: &s.aws.region, identity_center_instance_arn: None };
-    let event: ApiGatewayV2httpRequest = serde_json::from_value(tests::api_event("POST /plans", None, Some(&request.to_string()), false))?;
-    let readers = Readers { identity: &identity, network: &network, iam: &iam, sagemaker: &sagemaker };
+    let event: ApiGatewayV2httpRequest = serde_json::from_value(tests::api_event(route, None, Some(&request.to_string()), false))?;
+    let readers = Readers { identity: &identity, network: &network, iam: &iam, sagemaker: &sagemaker, sso: &sso };
     let response = handler(readers, &deployment, &validation, LambdaEvent::new(event, LambdaContext::default())).await?;
     let Some(Body::Text(text)) = response.body else { anyhow::bail!("no body") };
     Ok((response.status_code, serde_json::from_str(&text)?))
@@ -84,5 +92,22 @@ async fn a_plan_creates_nothing_and_a_second_plan_reuses_what_the_onboarding_mad
     ensure!(after.iter().any(|l| l.starts_with(&format!("reuse domain {d}"))), "{after:#?}");
     let domain_id = outcome.output.as_ref().and_then(|o| o["domainId"].as_str()).context("domainId")?;
     ensure!(after.iter().any(|l| l.contains(domain_id)), "{after:#?}");
+
+    let offboarding = json!({"domainName": d, "homeEfsFileSystem": "Delete", "ticket": {"id": format!("OFF-{d}"), "requester": "lead@example.com"}});
+    let (status, body) = post_to(s, "POST /offboarding-plans", &offboarding).await?;
+    ensure!(status == 200, "{status} {body}");
+    let last_day = lines(&body);
+    for expected in [
+        "remove 1 users and 1 groups".to_string(),
+        "delete 0 apps, then 0 spaces, then 1 user profiles".to_string(),
+        format!("delete domain {domain_id} with its home EFS file system fs-"),
+        format!("delete role {role}"),
+        "send the report to 1 people".to_string(),
+    ] {
+        ensure!(last_day.iter().any(|l| l.starts_with(&expected)), "no '{expected}' in {last_day:#?}");
+    }
+    ensure!(!s.aws.recorded("sagemaker:DeleteDomain")?.iter().any(|b| b.contains(domain_id)), "the offboarding's plan deleted the domain");
+    let (status, body) = post_to(s, "POST /offboarding-plans", &json!({"domainName": "nobody-has-this", "homeEfsFileSystem": "Retain"})).await?;
+    ensure!(status == 422 && body["error"] == "DomainNotFound", "{status} {body}");
     Ok(())
 }

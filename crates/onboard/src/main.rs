@@ -48,6 +48,10 @@ enum Command {
         /// IAM Identity Center's region, where the domain is created (default: the profile's or the environment's).
         #[arg(long, env = "IDENTITY_CENTER_REGION")]
         region: Option<String>,
+        /// The file is an offboarding request: print what the offboarding would remove, delete,
+        /// keep and send (deleting nothing).
+        #[arg(long)]
+        offboarding: bool,
     },
     /// Print the request's JSON Schema (with --offboarding, the offboarding request's).
     Schema {
@@ -160,8 +164,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate { file, role_name_prefix } => validate(&file, role_name_prefix),
-        Command::Plan { file, role_name_prefix, identity_center_instance_arn, profile, region } => {
-            block_on(plan(file, role_name_prefix, identity_center_instance_arn, profile, region))
+        Command::Plan { file, role_name_prefix, identity_center_instance_arn, profile, region, offboarding } => {
+            block_on(plan(file, role_name_prefix, identity_center_instance_arn, profile, region, offboarding))
         }
         Command::Schema { offboarding } => schema(offboarding),
         Command::Diagram { files, readme, check } => diagram(&files, readme.as_deref(), check),
@@ -267,13 +271,17 @@ fn validate(file: &PathBuf, role_name_prefix: String) -> Result<ExitCode> {
     }
 }
 
-async fn plan(file: PathBuf, role_name_prefix: String, instance_arn: Option<String>, profile: Option<String>, region: Option<String>) -> Result<ExitCode> {
-    use plan_onboarding::{plan, Deployment, Readers};
+async fn plan(
+    file: PathBuf,
+    role_name_prefix: String,
+    instance_arn: Option<String>,
+    profile: Option<String>,
+    region: Option<String>,
+    offboarding: bool,
+) -> Result<ExitCode> {
+    use plan_onboarding::{plan, plan_offboarding, Deployment, Readers};
     let validation = ValidationContext { role_name_prefix, ..ValidationContext::from_env() };
-    let request = match validate_json(&read(&file)?, &validation) {
-        Ok(request) => request,
-        Err(problems) => return Ok(refused(&file, &problems)),
-    };
+    let text = read(&file)?;
     let config = sdk_config(profile.as_deref(), region.as_deref()).await;
     let region = onboarding_aws::config_region(&config);
     let deployment = Deployment { role_name_prefix: &validation.role_name_prefix, region: &region, identity_center_instance_arn: instance_arn.as_deref() };
@@ -281,16 +289,31 @@ async fn plan(file: PathBuf, role_name_prefix: String, instance_arn: Option<Stri
     let network = onboarding_aws::ec2::Ec2Adapter::from_config(&config);
     let iam = onboarding_aws::iam::IamAdapter::from_config(&config);
     let sagemaker = onboarding_aws::sagemaker::SageMakerAdapter::from_config(&config);
-    match plan(Readers { identity: &identity, network: &network, iam: &iam, sagemaker: &sagemaker }, &deployment, request).await {
+    let sso = onboarding_aws::sso_assignments::AssignmentAdapter::from_config(&config);
+    let readers = Readers { identity: &identity, network: &network, iam: &iam, sagemaker: &sagemaker, sso: &sso };
+    let (workflow, planned) = if offboarding {
+        let request = match onboarding_core::offboarding::validate_offboarding_json(&text, &validation) {
+            Ok(request) => request,
+            Err(problems) => return Ok(refused(&file, &problems)),
+        };
+        ("offboarding", plan_offboarding(readers, &region, &validation, &request).await)
+    } else {
+        let request = match validate_json(&text, &validation) {
+            Ok(request) => request,
+            Err(problems) => return Ok(refused(&file, &problems)),
+        };
+        ("onboarding", plan(readers, &deployment, request).await)
+    };
+    match planned {
         Ok(lines) => {
-            println!("The onboarding of {} would (nothing was created):", file.display());
+            println!("The {workflow} of {} would (nothing was changed):", file.display());
             for line in lines {
                 println!("  {:<8} {}", line.action.as_str(), line.what);
             }
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            eprintln!("{}: the onboarding would fail with {}: {}", file.display(), e.name, e.message);
+            eprintln!("{}: the {workflow} would fail with {}: {}", file.display(), e.name, e.message);
             Ok(ExitCode::FAILURE)
         }
     }

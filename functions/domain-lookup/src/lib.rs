@@ -62,7 +62,9 @@ where
     for arn in &details.role_arns {
         // A role ARN ends in its name (after any path).
         let name = arn.rsplit('/').next().unwrap_or_default().to_string();
-        let own = iam.get_role(&name).await?.is_some_and(|role| created_for_domain(&role.tags, &details.domain_name));
+        // The workflow creates roles only under the deployment's prefix: others are not read.
+        let prefixed = name.starts_with(&config.validation.role_name_prefix);
+        let own = prefixed && iam.get_role(&name).await?.is_some_and(|role| created_for_domain(&role.tags, &details.domain_name));
         if own {
             target.own_roles.push(name);
         } else {

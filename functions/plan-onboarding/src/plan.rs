@@ -18,12 +18,14 @@ pub struct Deployment<'a> {
     pub identity_center_instance_arn: Option<&'a str>,
 }
 
-/// The AWS services the plan reads.
-pub struct Readers<'a, I, N, R, S> {
+/// The AWS services the plans read.
+pub struct Readers<'a, I, N, R, S, A> {
     pub identity: &'a I,
     pub network: &'a N,
     pub iam: &'a R,
     pub sagemaker: &'a S,
+    /// The domains' Identity Center assignments (what an offboarding would remove).
+    pub sso: &'a A,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +39,11 @@ pub enum Action {
     Replace,
     Assign,
     Send,
+    /// Offboarding: access taken away.
+    Remove,
+    Delete,
+    /// Offboarding: left in place, with the reason.
+    Keep,
 }
 
 impl Action {
@@ -48,6 +55,9 @@ impl Action {
             Action::Replace => "replace",
             Action::Assign => "assign",
             Action::Send => "send",
+            Action::Remove => "remove",
+            Action::Delete => "delete",
+            Action::Keep => "keep",
         }
     }
 }
@@ -66,8 +76,8 @@ impl PlanLine {
 
 /// What the onboarding of a validated request would do, in the order of its steps, or the first
 /// check that fails (with the name the workflow would fail with).
-pub async fn plan<I: IdentityCenterPort, N: NetworkPort, R: IamPort, S: SageMakerPort>(
-    readers: Readers<'_, I, N, R, S>,
+pub async fn plan<I: IdentityCenterPort, N: NetworkPort, R: IamPort, S: SageMakerPort, A>(
+    readers: Readers<'_, I, N, R, S, A>,
     deployment: &Deployment<'_>,
     request: OnboardingRequest,
 ) -> Result<Vec<PlanLine>, OnboardingError> {

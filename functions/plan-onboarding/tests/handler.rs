@@ -13,6 +13,12 @@ use plan_onboarding::{handler, plan, Deployment, PlanLine, Readers};
 use serde_json::{json, Value};
 
 const WRITES: &[&str] = &[
+    "DeleteApp",
+    "DeleteSpace",
+    "DeleteUserProfile",
+    "DeleteApplicationAssignment",
+    "DeleteRole",
+    "DeleteSecurityGroup",
     "CreateRole",
     "AttachRolePolicy",
     "PutRolePolicy",
@@ -35,7 +41,7 @@ async fn post(fake: &FakeAws, body: &str) -> (i64, Value) {
     request.route_key = Some("POST /plans".into());
     request.body = Some(body.to_string());
     let deployment = Deployment { role_name_prefix: "so-", region: "us-east-1", identity_center_instance_arn: None };
-    let readers = Readers { identity: fake, network: fake, iam: fake, sagemaker: fake };
+    let readers = Readers { identity: fake, network: fake, iam: fake, sagemaker: fake, sso: fake };
     let response: ApiGatewayV2httpResponse =
         handler(readers, &deployment, &ValidationContext::new("so-"), LambdaEvent::new(request, Context::default())).await.expect("answered");
     for write in WRITES {
@@ -81,7 +87,7 @@ async fn plan_of(fake: &FakeAws, request: Value) -> Result<Vec<PlanLine>, Onboar
     let request = onboarding_core::validate::validate_json(&request.to_string(), &ValidationContext::new("so-"))
         .map_err(|p| OnboardingError::new(ErrorName::RequestInvalid, format!("{p:?}")))?;
     let deployment = Deployment { role_name_prefix: "so-", region: "us-east-1", identity_center_instance_arn: None };
-    let readers = Readers { identity: fake, network: fake, iam: fake, sagemaker: fake };
+    let readers = Readers { identity: fake, network: fake, iam: fake, sagemaker: fake, sso: fake };
     let lines = plan(readers, &deployment, request).await;
     for write in WRITES {
         assert_eq!(fake.calls(write), 0, "the plan made a {write} call");
@@ -115,4 +121,54 @@ async fn a_role_name_taken_by_someone_else_fails_the_plan_by_name() {
     };
     fake.world().roles.insert("so-team-a-execution".into(), FakeRole { info, managed: vec![], inline: Default::default() });
     assert_eq!(plan_of(&fake, team_a()).await.expect_err("taken").name, ErrorName::RoleNameConflict);
+}
+
+#[tokio::test]
+async fn an_offboarding_plan_says_what_goes_and_what_stays_and_deletes_nothing() {
+    use onboarding_core::naming::{MANAGED_BY, TAG_DOMAIN, TAG_MANAGED_BY};
+    use onboarding_core::ports::{IamPort, SageMakerPort, StudioApp, Tags};
+    use onboarding_core::state::{OnboardingState, ResolvedNetwork, Roles};
+    let fake = FakeAws::standard();
+    let tags = Tags::from([(TAG_MANAGED_BY.to_string(), MANAGED_BY.to_string()), (TAG_DOMAIN.to_string(), "team-a".to_string())]);
+    fake.create_role("so-team-a-execution", &json!({}), &tags).await.expect("role");
+    let state = OnboardingState {
+        request: onboarding_core::OnboardingRequest { domain_name: "team-a".into(), ..Default::default() },
+        roles: Some(Roles { execution_role_arn: "arn:aws:iam::123456789012:role/so-team-a-execution".into(), ..Default::default() }),
+        network: Some(ResolvedNetwork { vpc_id: "vpc-0default".into(), ..Default::default() }),
+        ..Default::default()
+    };
+    let id = fake.create_domain(&onboarding_core::domain_spec::domain_spec(&state).expect("spec")).await.expect("domain").domain_id;
+    fake.world().apps.push((
+        id.clone(),
+        StudioApp {
+            app_type: "JupyterLab".into(),
+            app_name: "default".into(),
+            user_profile_name: None,
+            space_name: Some("s".into()),
+            status: "InService".into(),
+        },
+    ));
+    let mut request = ApiGatewayV2httpRequest::default();
+    request.route_key = Some("POST /offboarding-plans".into());
+    request.body = Some(json!({"domainName": "team-a", "homeEfsFileSystem": "Retain"}).to_string());
+    let deployment = Deployment { role_name_prefix: "so-", region: "us-east-1", identity_center_instance_arn: None };
+    let readers = Readers { identity: &fake, network: &fake, iam: &fake, sagemaker: &fake, sso: &fake };
+    let response = handler(readers, &deployment, &ValidationContext::new("so-"), LambdaEvent::new(request, Context::default())).await.expect("answered");
+    assert_eq!(response.status_code, 200);
+    let Some(Body::Text(text)) = response.body else { panic!("no body") };
+    let body: Value = serde_json::from_str(&text).expect("JSON");
+    let shown: Vec<String> = body["plan"]
+        .as_array()
+        .expect("plan")
+        .iter()
+        .map(|l| format!("{} {}", l["action"].as_str().unwrap_or_default(), l["what"].as_str().unwrap_or_default()))
+        .collect();
+    assert!(shown.iter().any(|l| l.starts_with("delete 1 apps")), "{shown:#?}");
+    assert!(shown.iter().any(|l| l.starts_with("keep home EFS file system fs-")), "{shown:#?}");
+    assert!(shown.iter().any(|l| l.starts_with("delete role so-team-a-execution")), "{shown:#?}");
+    // The test itself created the role and the domain; the plan deleted and sent nothing.
+    for write in WRITES.iter().filter(|w| w.starts_with("Delete") || **w == "SendEmail") {
+        assert_eq!(fake.calls(write), 0, "the plan made a {write} call");
+    }
+    assert!(documented_answers()["200"].is_object());
 }
