@@ -21,6 +21,7 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
         local_test!(env, offboarding_keeps_a_retained_home_file_system_and_its_security_groups),
         local_test!(env, offboarding_refuses_a_domain_the_workflow_did_not_create),
         local_test!(env, offboarding_fails_by_name_on_an_app_stuck_deleting_and_a_rerun_finishes),
+        local_test!(env, offboarding_rides_out_throttling_and_a_crashed_step_deleting_each_thing_once),
         Trial::test("every_offboarding_example_runs_end_to_end", || every_offboarding_example_runs_end_to_end().map_err(crate::failed)),
     ]
 }
@@ -205,5 +206,29 @@ async fn offboarding_fails_by_name_on_an_app_stuck_deleting_and_a_rerun_finishes
     ensure!(rerun.succeeded(), "{:?} {:?}", rerun.error, rerun.cause);
     ensure!(rerun.execution_arn != outcome.execution_arn, "the rerun is a new attempt");
     ensure!(sm.describe_domain().domain_id(&id).send().await.is_err(), "the domain is still there");
+    Ok(())
+}
+
+async fn offboarding_rides_out_throttling_and_a_crashed_step_deleting_each_thing_once(s: &LocalSession) -> Result<()> {
+    let d = "team-offboard-faults";
+    let (id, profile) = onboarded(s, d).await?;
+    use_studio(s, &id, &profile).await?;
+    // Four throttled DeleteApp calls: the SDK's three attempts, then the definition's Retry.
+    s.aws.inject_fault("sagemaker:DeleteApp", 4, json!({"status": 400, "code": "ThrottlingException", "message": "Rate exceeded", "match": id}))?;
+    // The clean-up step crashes once (its Lambda killed) before it does anything.
+    s.aws.inject_fault(
+        "lambda:Invoke:leftover-cleanup",
+        1,
+        json!({"lambdaError": "Runtime.ExitError", "message": "Runtime exited with error: signal: killed", "match": d}),
+    )?;
+    let outcome = offboard(s, &offboarding(d, "Delete", "OFF-faults")).await?;
+    ensure!(outcome.succeeded(), "{:?} {:?}", outcome.error, outcome.cause);
+    let retried = |state: &str| outcome.steps.iter().filter(|st| st.state == state).flat_map(|st| st.retried.clone()).collect::<Vec<_>>();
+    ensure!(retried("TearDownDomain").contains(&"AwsThrottled".to_string()), "TearDownDomain retried {:?}", retried("TearDownDomain"));
+    ensure!(retried("CleanUpLeftovers") == ["Runtime.ExitError"], "CleanUpLeftovers retried {:?}", retried("CleanUpLeftovers"));
+    ensure!(s.aws.count_calls("sagemaker:DeleteDomain", &id)? == 1, "DeleteDomain reached the service more than once");
+    ensure!(s.aws.count_calls("iam:DeleteRole", &format!("{d}-execution"))? == 1, "the role was deleted more than once");
+    let summary = outcome.output.as_ref().context("summary")?;
+    ensure!(summary["deleted"]["appsDeleted"] == json!(2), "{}", summary["deleted"]);
     Ok(())
 }
