@@ -37,6 +37,7 @@ impl StudioPort for SageMakerAdapter {
             vpc_id: out.vpc_id().unwrap_or_default().to_string(),
             home_efs_file_system_id: out.home_efs_file_system_id().map(str::to_string),
             sso_application_arn: out.single_sign_on_application_arn().map(str::to_string),
+            url: out.url().map(str::to_string),
             role_arns,
         }))
     }
@@ -83,6 +84,7 @@ impl StudioPort for SageMakerAdapter {
             .map(|s| StudioResource {
                 name: s.space_name().unwrap_or_default().to_string(),
                 status: s.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+                owner: s.ownership_settings_summary().and_then(|o| o.owner_user_profile_name()).map(str::to_string),
             })
             .collect())
     }
@@ -103,6 +105,7 @@ impl StudioPort for SageMakerAdapter {
             .map(|p| StudioResource {
                 name: p.user_profile_name().unwrap_or_default().to_string(),
                 status: p.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+                owner: None,
             })
             .collect())
     }

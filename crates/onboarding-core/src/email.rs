@@ -137,6 +137,43 @@ pub fn failure_notice(f: &FailureNotice<'_>) -> Email {
     Email { from: f.from.to_string(), to: f.to.to_string(), subject, text, html }
 }
 
+pub struct AccessRemoved<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
+    pub greeting_name: Option<&'a str>,
+    pub domain_name: &'a str,
+    pub ticket_id: Option<&'a str>,
+    /// Whether the person's private spaces and profile were kept; `None` for members of a removed
+    /// group (their work is not touched).
+    pub data_kept: Option<bool>,
+    pub requested_by: &'a str,
+}
+
+/// Tells a person their access to a domain has ended, and what became of their work.
+pub fn access_removed(a: &AccessRemoved<'_>) -> Email {
+    let name = a.greeting_name.map(one_line).unwrap_or_else(|| "there".into());
+    let ticket = a.ticket_id.map(|t| format!(" (ticket {})", one_line(t))).unwrap_or_default();
+    let subject = one_line(&format!("Your access to the SageMaker domain {} has ended", a.domain_name));
+    let data = match a.data_kept {
+        Some(true) => "Your user profile and private spaces are kept: if your access is given back, your work is there.",
+        Some(false) => "Your apps, private spaces and user profile in the domain are deleted.",
+        None => "Access through your group has ended; your work in the domain is not touched.",
+    };
+    let text = format!(
+        "Hello {name},\n\nYour access to the Amazon SageMaker domain \"{domain}\"{ticket} has ended.\n{data}\n\nRequested by: {who}\n",
+        domain = one_line(a.domain_name),
+        who = one_line(a.requested_by),
+    );
+    let html = format!(
+        "<!DOCTYPE html><html><body><p>Hello {name},</p><p>Your access to the Amazon SageMaker domain <strong>{domain}</strong>{ticket} has ended.</p><p>{data}</p><p>Requested by: {who}</p></body></html>",
+        name = escape_html(&name),
+        domain = escape_html(a.domain_name),
+        ticket = escape_html(&ticket),
+        who = escape_html(a.requested_by),
+    );
+    Email { from: a.from.to_string(), to: a.to.to_string(), subject, text, html }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -89,6 +89,8 @@ error_names! {
     DomainNotFound => retryable: false;
     /// The domain to offboard was not created by this workflow: it is never deleted.
     DomainNotManaged => retryable: false;
+    /// The domain to amend is not InService (still being created, failed, or being deleted).
+    DomainNotInService => retryable: false;
     /// Apps, spaces, user profiles or the domain were still being deleted after the polling
     /// bound; the message says what. A rerun continues where this one stopped.
     TeardownTimedOut => retryable: false;

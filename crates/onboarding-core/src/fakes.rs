@@ -392,6 +392,7 @@ impl StudioPort for FakeAws {
             vpc_id: d.spec.vpc_id.clone(),
             home_efs_file_system_id: Some(format!("fs-{domain_id}")),
             sso_application_arn: d.sso_application_arn.clone(),
+            url: Some(format!("https://{domain_id}.studio.us-east-1.sagemaker.aws")),
             role_arns,
         }))
     }
@@ -433,7 +434,7 @@ impl StudioPort for FakeAws {
 
     async fn user_profiles(&self, domain_id: &str) -> PortResult<Vec<StudioResource>> {
         let w = self.enter("ListUserProfiles")?;
-        Ok(w.profiles.iter().filter(|p| p.0 == domain_id).map(|p| StudioResource { name: p.1.clone(), status: "InService".into() }).collect())
+        Ok(w.profiles.iter().filter(|p| p.0 == domain_id).map(|p| StudioResource { name: p.1.clone(), status: "InService".into(), owner: None }).collect())
     }
 
     async fn delete_user_profile(&self, domain_id: &str, profile_name: &str) -> PortResult<()> {

@@ -2,6 +2,7 @@
 //! flows through the state machine, the named errors, and the pure decisions each step makes.
 //! Nothing here talks to AWS; the ports say what the steps need and `onboarding-aws` provides it.
 
+pub mod amendment;
 pub mod config;
 pub mod domain_spec;
 pub mod email;
@@ -34,4 +35,9 @@ pub fn request_schema() -> serde_json::Value {
 /// The offboarding request's JSON Schema.
 pub fn offboarding_request_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(offboarding::OffboardingRequest)).unwrap_or_default()
+}
+
+/// The amendment request's JSON Schema.
+pub fn amendment_request_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(amendment::AmendmentRequest)).unwrap_or_default()
 }

@@ -202,6 +202,8 @@ pub struct DomainDetails {
     pub vpc_id: String,
     pub home_efs_file_system_id: Option<String>,
     pub sso_application_arn: Option<String>,
+    /// The Studio URL.
+    pub url: Option<String>,
     /// Every role the domain's settings name (users', spaces', RStudio's), without repeats.
     pub role_arns: Vec<String>,
 }
@@ -218,10 +220,12 @@ pub struct StudioApp {
 }
 
 /// A space or a user profile (ListSpaces, ListUserProfiles): its name and status.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StudioResource {
     pub name: String,
     pub status: String,
+    /// A private space's owner (its user profile); none for shared spaces and for profiles.
+    pub owner: Option<String>,
 }
 
 /// What is inside a SageMaker domain, and deleting it. Deletions are asynchronous: a deleted

@@ -347,7 +347,7 @@ fn check_identity_center(r: &OnboardingRequest, p: &mut Problems) {
     }
 }
 
-fn check_principals(path: &str, names: &[String], p: &mut Problems) {
+pub(crate) fn check_principals(path: &str, names: &[String], p: &mut Problems) {
     let mut seen = HashSet::new();
     for (i, name) in names.iter().enumerate() {
         let at = format!("{path}[{i}]");

@@ -12,7 +12,8 @@ pub async fn handler<S: StudioPort>(studio: &S, event: LambdaEvent<OffboardingSt
     let mut state = event.payload;
     let target = require(&state.target, "target")?;
     let progress = state.teardown.take().unwrap_or_default();
-    let progress = teardown::pass(studio, &target.domain_id, state.request.retention(), &state.settings, progress).await?;
+    let scope = teardown::Scope::Domain(state.request.retention());
+    let progress = teardown::pass(studio, &target.domain_id, scope, &state.settings, progress).await?;
     tracing::info!(domain_id = %target.domain_id, phase = %progress.phase, remaining = progress.remaining, "teardown pass");
     state.teardown = Some(progress);
     Ok(state)

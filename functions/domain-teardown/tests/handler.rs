@@ -31,7 +31,7 @@ async fn team(fake: &FakeAws, retention: HomeEfsRetention) -> OffboardingState {
         };
         w.apps.push((id.clone(), app("default", Some("jane-space"), None)));
         w.apps.push((id.clone(), app("classic", None, Some("jane"))));
-        w.spaces.push((id.clone(), StudioResource { name: "jane-space".into(), status: "InService".into() }));
+        w.spaces.push((id.clone(), StudioResource { name: "jane-space".into(), status: "InService".into(), owner: Some("jane".into()) }));
     }
     let mut state = OffboardingState {
         settings: Settings { poll_interval_seconds: 1, max_polls: 3, quota_wait_seconds: 1 },

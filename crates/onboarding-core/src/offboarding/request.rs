@@ -82,40 +82,56 @@ pub fn validate_offboarding_value(value: &serde_json::Value, ctx: &ValidationCon
 
 fn check(r: OffboardingRequest, ctx: &ValidationContext) -> Result<OffboardingRequest, Vec<Problem>> {
     let mut p = Problems::default();
-    match (&r.domain_name, &r.domain_id) {
-        (None, None) => p.add("domainName", "name the domain to offboard (domainName or domainId)"),
+    check_existing_domain(&r.domain_name, &r.domain_id, &r.region, &mut p);
+    p.check(
+        r.home_efs_file_system.is_some(),
+        "homeEfsFileSystem",
+        "is required: Retain keeps the users' home directories, Delete deletes them with the domain",
+    );
+    check_ticket_and_mail(r.ticket.as_ref(), &r.notification, r.requested_by.as_deref(), ctx, &mut p);
+    if p.0.is_empty() {
+        Ok(r)
+    } else {
+        Err(p.0)
+    }
+}
+
+/// A request about an existing domain names it by `domainName` or `domainId` (one of them).
+pub(crate) fn check_existing_domain(name: &Option<String>, id: &Option<String>, region: &Option<String>, p: &mut Problems) {
+    match (name, id) {
+        (None, None) => p.add("domainName", "name the domain (domainName or domainId)"),
         (Some(_), Some(_)) => p.add("domainId", "give domainName or domainId, not both"),
         (Some(name), None) => {
             p.check(is_sagemaker_name(name), "domainName", "may hold only letters, digits and hyphens (1-63), starting and ending with a letter or digit")
         }
         (None, Some(id)) => p.check(is_domain_id(id), "domainId", "is not a domain id such as d-abcdef123456"),
     }
-    if let Some(region) = &r.region {
+    if let Some(region) = region {
         p.check(is_region(region), "region", format!("{region:?} is not a region name such as us-east-1"));
     }
-    p.check(
-        r.home_efs_file_system.is_some(),
-        "homeEfsFileSystem",
-        "is required: Retain keeps the users' home directories, Delete deletes them with the domain",
-    );
-    if let Some(ticket) = &r.ticket {
+}
+
+/// The ticket, the e-mail settings and who asked, as every workflow's request carries them.
+pub(crate) fn check_ticket_and_mail(
+    ticket: Option<&Ticket>,
+    notification: &Notification,
+    requested_by: Option<&str>,
+    ctx: &ValidationContext,
+    p: &mut Problems,
+) {
+    if let Some(ticket) = ticket {
         p.check(is_ticket_id(&ticket.id), "ticket.id", "must be 1-64 characters of letters, digits, '.', '_' and '-'");
         if let Some(requester) = &ticket.requester {
             p.check(is_email(requester), "ticket.requester", "is not an e-mail address");
         }
     }
-    crate::validate::check_notification_of(&r.notification, ctx, &mut p);
-    if let Some(who) = &r.requested_by {
+    crate::validate::check_notification_of(notification, ctx, p);
+    if let Some(who) = requested_by {
         p.check(
             !who.is_empty() && who.len() <= MAX_REQUESTED_BY && !who.chars().any(char::is_control),
             "requestedBy",
             format!("must be 1-{MAX_REQUESTED_BY} characters, without control characters"),
         );
-    }
-    if p.0.is_empty() {
-        Ok(r)
-    } else {
-        Err(p.0)
     }
 }
 

@@ -1,17 +1,58 @@
-//! One pass of the teardown: deletes what the current phase still holds and says whether to
-//! come back. The state machine waits between passes (a Wait state, never a sleeping Lambda);
-//! each phase is bounded by `settings.maxPolls` passes. SageMaker refuses to delete a user
-//! profile or a space while apps run in it, and a domain while it holds any of them: the phases
-//! follow that order, and a pass starts the next phase only when the current one is empty.
+//! One pass of a teardown: deletes what the current phase still holds and says whether to come
+//! back. The state machine waits between passes (a Wait state, never a sleeping Lambda); each
+//! phase is bounded by `settings.maxPolls` passes. SageMaker refuses to delete a user profile or
+//! a space while apps run in it, and a domain while it holds any of them: the phases follow that
+//! order, and a pass starts the next phase only when the current one is empty.
+//!
+//! The scope is a whole domain (offboarding) or some of its users (an amendment removing them:
+//! their apps, and with `delete_data` their private spaces and their profile).
 
 use crate::errors::{ErrorName, OnboardingError};
 use crate::offboarding::request::HomeEfsRetention;
 use crate::offboarding::state::Teardown;
-use crate::ports::{DomainStatus, PortResult, StudioPort, StudioResource};
+use crate::ports::{DomainStatus, PortResult, StudioApp, StudioPort, StudioResource};
 use crate::state::Settings;
 
 /// Statuses in which a deletion may be asked for; the others are waited out.
 const DELETABLE: &[&str] = &["InService", "Failed", "Update_Failed", "Delete_Failed"];
+
+/// What a teardown takes apart.
+#[derive(Clone, Copy, Debug)]
+pub enum Scope<'a> {
+    /// Everything in the domain, then the domain with this retention of its home file system.
+    Domain(HomeEfsRetention),
+    /// These user profiles' apps (their own and their private spaces'), then, with
+    /// `delete_data`, their private spaces and the profiles themselves.
+    Users { profiles: &'a [String], delete_data: bool },
+}
+
+impl Scope<'_> {
+    fn next_phase(&self, phase: &str) -> &'static str {
+        match (self, phase) {
+            (_, "apps") => match self {
+                Scope::Users { delete_data: false, .. } => "done",
+                _ => "spaces",
+            },
+            (_, "spaces") => "userProfiles",
+            (Scope::Domain(_), "userProfiles") => "domain",
+            _ => "done",
+        }
+    }
+
+    fn owns_space(&self, space: &StudioResource) -> bool {
+        match self {
+            Scope::Domain(_) => true,
+            Scope::Users { profiles, .. } => space.owner.as_ref().is_some_and(|o| profiles.contains(o)),
+        }
+    }
+
+    fn owns_profile(&self, profile: &StudioResource) -> bool {
+        match self {
+            Scope::Domain(_) => true,
+            Scope::Users { profiles, .. } => profiles.contains(&profile.name),
+        }
+    }
+}
 
 /// What one pass found: something still there (`remaining`), and what it asked to delete.
 struct PhaseResult {
@@ -19,16 +60,19 @@ struct PhaseResult {
     deleted: u32,
 }
 
-pub async fn pass<S: StudioPort>(studio: &S, domain_id: &str, retention: HomeEfsRetention, settings: &Settings, mut t: Teardown) -> PortResult<Teardown> {
+pub async fn pass<S: StudioPort>(studio: &S, domain_id: &str, scope: Scope<'_>, settings: &Settings, mut t: Teardown) -> PortResult<Teardown> {
     if t.phase.is_empty() {
         t.phase = "apps".into();
     }
     loop {
         let found = match t.phase.as_str() {
-            "apps" => apps(studio, domain_id).await?,
-            "spaces" => resources(studio, domain_id, Kind::Space).await?,
-            "userProfiles" => resources(studio, domain_id, Kind::UserProfile).await?,
-            "domain" => domain(studio, domain_id, retention).await?,
+            "apps" => apps(studio, domain_id, scope).await?,
+            "spaces" => resources(studio, domain_id, scope, Kind::Space).await?,
+            "userProfiles" => resources(studio, domain_id, scope, Kind::UserProfile).await?,
+            "domain" => match scope {
+                Scope::Domain(retention) => domain(studio, domain_id, retention).await?,
+                Scope::Users { .. } => PhaseResult { remaining: 0, deleted: 0 },
+            },
             _ => {
                 t.complete = true;
                 t.remaining = 0;
@@ -43,7 +87,7 @@ pub async fn pass<S: StudioPort>(studio: &S, domain_id: &str, retention: HomeEfs
         }
         if found.remaining == 0 {
             // This phase is empty: on to the next one in the same pass.
-            t.phase = next_phase(&t.phase).into();
+            t.phase = scope.next_phase(&t.phase).into();
             t.polls = 0;
             continue;
         }
@@ -52,7 +96,7 @@ pub async fn pass<S: StudioPort>(studio: &S, domain_id: &str, retention: HomeEfs
             return Err(OnboardingError::new(
                 ErrorName::TeardownTimedOut,
                 format!(
-                    "{domain_id}: {} {} still being deleted after {} polls {} s apart; run the offboarding again to continue",
+                    "{domain_id}: {} {} still being deleted after {} polls {} s apart; run the request again to continue",
                     found.remaining,
                     phase_noun(&t.phase),
                     settings.max_polls,
@@ -66,15 +110,6 @@ pub async fn pass<S: StudioPort>(studio: &S, domain_id: &str, retention: HomeEfs
     }
 }
 
-fn next_phase(phase: &str) -> &'static str {
-    match phase {
-        "apps" => "spaces",
-        "spaces" => "userProfiles",
-        "userProfiles" => "domain",
-        _ => "done",
-    }
-}
-
 fn phase_noun(phase: &str) -> &'static str {
     match phase {
         "apps" => "app(s)",
@@ -84,8 +119,18 @@ fn phase_noun(phase: &str) -> &'static str {
     }
 }
 
-async fn apps<S: StudioPort>(studio: &S, domain_id: &str) -> PortResult<PhaseResult> {
-    let live: Vec<_> = studio.apps(domain_id).await?.into_iter().filter(|a| a.status != "Deleted").collect();
+async fn apps<S: StudioPort>(studio: &S, domain_id: &str, scope: Scope<'_>) -> PortResult<PhaseResult> {
+    let in_scope: Box<dyn Fn(&StudioApp) -> bool> = match scope {
+        Scope::Domain(_) => Box::new(|_| true),
+        Scope::Users { profiles, .. } => {
+            // A user's apps run in their profile or in their private spaces.
+            let spaces: Vec<String> = studio.spaces(domain_id).await?.into_iter().filter(|s| scope.owns_space(s)).map(|s| s.name).collect();
+            Box::new(move |a: &StudioApp| {
+                a.user_profile_name.as_ref().is_some_and(|p| profiles.contains(p)) || a.space_name.as_ref().is_some_and(|s| spaces.contains(s))
+            })
+        }
+    };
+    let live: Vec<_> = studio.apps(domain_id).await?.into_iter().filter(|a| a.status != "Deleted" && in_scope(a)).collect();
     let mut deleted = 0;
     for app in live.iter().filter(|a| DELETABLE.contains(&a.status.as_str())) {
         studio.delete_app(domain_id, app).await?;
@@ -99,10 +144,10 @@ enum Kind {
     UserProfile,
 }
 
-async fn resources<S: StudioPort>(studio: &S, domain_id: &str, kind: Kind) -> PortResult<PhaseResult> {
+async fn resources<S: StudioPort>(studio: &S, domain_id: &str, scope: Scope<'_>, kind: Kind) -> PortResult<PhaseResult> {
     let listed: Vec<StudioResource> = match kind {
-        Kind::Space => studio.spaces(domain_id).await?,
-        Kind::UserProfile => studio.user_profiles(domain_id).await?,
+        Kind::Space => studio.spaces(domain_id).await?.into_iter().filter(|s| scope.owns_space(s)).collect(),
+        Kind::UserProfile => studio.user_profiles(domain_id).await?.into_iter().filter(|p| scope.owns_profile(p)).collect(),
     };
     let mut deleted = 0;
     for resource in listed.iter().filter(|r| DELETABLE.contains(&r.status.as_str())) {

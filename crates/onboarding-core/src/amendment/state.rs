@@ -1,0 +1,82 @@
+//! The JSON state of an amendment. The additions are an onboarding's state (`grant`), so that
+//! the onboarding's own steps assign and invite; the removals have their own section.
+
+use serde::{Deserialize, Serialize};
+
+use crate::amendment::request::AmendmentRequest;
+use crate::offboarding::state::Teardown;
+use crate::state::{Failure, OnboardingState, ResolvedGroup, ResolvedUser, Settings};
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AmendmentState {
+    pub request: AmendmentRequest,
+    #[serde(default)]
+    pub ticket_id: Option<String>,
+    #[serde(default)]
+    pub settings: Settings,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<AmendmentTarget>,
+    /// The additions: the access and invitation steps run on `grant.state`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant: Option<Grant>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoke: Option<Revocation>,
+    /// Set by the state machine's Catch.
+    #[serde(default, rename = "failure", skip_serializing_if = "Option::is_none")]
+    pub failure: Option<Failure>,
+}
+
+/// The additions, as an onboarding of the added users and groups to the existing domain (its
+/// `identities` and `domain` filled in). Wrapped, because the definition puts each step's
+/// result here with `ResultSelector: {"state.$": "$.Payload"}`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Grant {
+    pub state: Box<OnboardingState>,
+}
+
+/// The domain being amended.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AmendmentTarget {
+    pub domain_id: String,
+    pub domain_arn: String,
+    pub domain_name: String,
+    pub url: String,
+    pub sso_application_arn: String,
+    pub identity_store_id: String,
+}
+
+/// The removals and their progress.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Revocation {
+    pub users: Vec<ResolvedUser>,
+    pub groups: Vec<ResolvedGroup>,
+    /// The removed users' profile names.
+    pub profiles: Vec<String>,
+    /// Assignments deleted (users and groups).
+    #[serde(default)]
+    pub assignments_removed: u32,
+    /// The removed users' apps, then (with `Delete`) their private spaces and profiles.
+    #[serde(default)]
+    pub teardown: Teardown,
+    /// "Access removed" notices sent, and why others were not.
+    #[serde(default)]
+    pub notices_sent: u32,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices_not_sent: Vec<String>,
+}
+
+impl AmendmentState {
+    /// Which step failed, judged by the sections.
+    pub fn failed_step(&self) -> &'static str {
+        match self {
+            s if s.target.is_none() => "FindTeam",
+            s if s.grant.as_ref().is_some_and(|g| g.state.access.is_none()) => "AssignAccess",
+            s if s.grant.as_ref().is_some_and(|g| !g.state.invitations.as_ref().is_some_and(|i| i.complete)) => "SendInvitations",
+            s if !s.revoke.as_ref().is_none_or(|r| r.teardown.complete) => "RevokeAccess",
+            _ => "NotifyRemoved",
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! The amendment's first state: checks the request, finds the domain (the workflow's own, and
+//! InService), and resolves who joins and who leaves in IAM Identity Center. The additions become
+//! an onboarding's state of the existing domain (`grant`), on which the onboarding's own access
+//! and invitation steps run.
+
+use lambda_runtime::{Context, LambdaEvent};
+use onboarding_core::amendment::state::{AmendmentTarget, Grant, Revocation};
+use onboarding_core::amendment::{validate_amendment_value, AmendmentState, Principals};
+use onboarding_core::naming::{created_for_domain, user_profile_name};
+use onboarding_core::ports::{DomainStatus, IdentityCenterPort, SageMakerPort, StudioPort};
+use onboarding_core::request::{IdentityCenterSelection, STARTED_DIRECTLY};
+use onboarding_core::state::{DomainRecord, Identities, OnboardingState, Settings};
+use onboarding_core::validate::{problems_error, ValidationContext};
+use onboarding_core::{ErrorName, OnboardingError, OnboardingRequest};
+use serde::Deserialize;
+
+/// What the state machine passes: the request as submitted.
+#[derive(Debug, Deserialize)]
+pub struct LookupInput {
+    pub request: serde_json::Value,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub validation: ValidationContext,
+    pub domain_region: String,
+    pub identity_center_instance_arn: Option<String>,
+    pub settings: Settings,
+}
+
+pub async fn handler<S, I>(sagemaker: &S, identity: &I, config: &Config, event: LambdaEvent<LookupInput>) -> Result<AmendmentState, OnboardingError>
+where
+    S: SageMakerPort + StudioPort,
+    I: IdentityCenterPort,
+{
+    let mut request = validate_amendment_value(&event.payload.request, &config.validation).map_err(|problems| problems_error(&problems))?;
+    request.region.get_or_insert_with(|| config.domain_region.clone());
+    request.requested_by.get_or_insert_with(|| STARTED_DIRECTLY.to_string());
+    let not_found = || OnboardingError::new(ErrorName::DomainNotFound, format!("no domain {} in {}", request.domain_label(), config.domain_region));
+    let domain_id = match (&request.domain_id, &request.domain_name) {
+        (Some(id), _) => id.clone(),
+        (None, Some(name)) => sagemaker.find_domain(name).await?.map(|d| d.domain_id).ok_or_else(not_found)?,
+        (None, None) => return Err(not_found()),
+    };
+    let details = sagemaker.domain_details(&domain_id).await?.ok_or_else(not_found)?;
+    if !created_for_domain(&sagemaker.list_tags(&details.domain_arn).await?, &details.domain_name) {
+        return Err(OnboardingError::new(
+            ErrorName::DomainNotManaged,
+            format!("{} ({domain_id}) was not created by this workflow: it is not amended", details.domain_name),
+        ));
+    }
+    if details.status != DomainStatus::InService {
+        return Err(OnboardingError::new(
+            ErrorName::DomainNotInService,
+            format!("{} ({domain_id}) is {}: amend it once it is InService", details.domain_name, details.status.as_str()),
+        ));
+    }
+    let application = details
+        .sso_application_arn
+        .clone()
+        .ok_or_else(|| OnboardingError::new(ErrorName::DomainNotSso, format!("{domain_id} has no IAM Identity Center application")))?;
+    let url = details.url.clone().unwrap_or_default();
+
+    // Who joins and who leaves, resolved as an onboarding resolves its principals.
+    let onboarding = |who: &Principals| OnboardingState {
+        request: OnboardingRequest {
+            domain_name: details.domain_name.clone(),
+            region: request.region.clone(),
+            ticket: request.ticket.clone(),
+            identity_center: IdentityCenterSelection { users: who.users.clone(), groups: who.groups.clone() },
+            notification: request.notification.clone(),
+            requested_by: request.requested_by.clone(),
+            ..Default::default()
+        },
+        ticket_id: request.ticket.as_ref().map(|t| t.id.clone()),
+        settings: config.settings.clone(),
+        ..Default::default()
+    };
+    let resolve = |state: OnboardingState| {
+        identity_resolution::handler(
+            identity,
+            &config.domain_region,
+            config.identity_center_instance_arn.as_deref(),
+            LambdaEvent::new(state, Context::default()),
+        )
+    };
+    let added = if request.add.is_empty() { None } else { Some(resolve(onboarding(&request.add)).await?) };
+    let removed = if request.remove.is_empty() { None } else { Some(resolve(onboarding(&request.remove)).await?) };
+    let store = added.as_ref().or(removed.as_ref()).and_then(|s| s.identities.as_ref()).map(|i| i.identity_store_id.clone()).unwrap_or_default();
+
+    let grant = added.map(|mut state| {
+        state.domain = Some(DomainRecord {
+            domain_id: details.domain_id.clone(),
+            domain_arn: details.domain_arn.clone(),
+            url: url.clone(),
+            created: false,
+            status: "InService".into(),
+            sso_application_arn: Some(application.clone()),
+            ..Default::default()
+        });
+        Grant { state: Box::new(state) }
+    });
+    let revoke = removed.and_then(|state| state.identities).map(|Identities { users, groups, .. }| Revocation {
+        profiles: users.iter().map(|u| user_profile_name(&u.user_name)).collect(),
+        users,
+        groups,
+        ..Default::default()
+    });
+    tracing::info!(domain_id = %domain_id, adds = grant.is_some(), removes = revoke.is_some(), "team found");
+    let ticket_id = request.ticket.as_ref().map(|t| t.id.clone());
+    let target = AmendmentTarget {
+        domain_id: details.domain_id,
+        domain_arn: details.domain_arn,
+        domain_name: details.domain_name,
+        url,
+        sso_application_arn: application,
+        identity_store_id: store,
+    };
+    Ok(AmendmentState { request, ticket_id, settings: config.settings.clone(), target: Some(target), grant, revoke, failure: None })
+}

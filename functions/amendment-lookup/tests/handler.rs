@@ -1,0 +1,64 @@
+//! The handler of `amendment-lookup` with in-memory fakes.
+
+use amendment_lookup::*;
+use lambda_runtime::{Context, LambdaEvent};
+use onboarding_core::fakes::FakeAws;
+use onboarding_core::ports::{DomainStatus, SageMakerPort};
+use onboarding_core::request::OnboardingRequest;
+use onboarding_core::state::{OnboardingState, ResolvedNetwork, Roles, Settings};
+use onboarding_core::validate::ValidationContext;
+use onboarding_core::{ErrorName, OnboardingError};
+use serde_json::json;
+
+fn config() -> Config {
+    Config { validation: ValidationContext::new("so-"), domain_region: "us-east-1".into(), identity_center_instance_arn: None, settings: Settings::default() }
+}
+
+async fn domain(fake: &FakeAws, name: &str) -> String {
+    let s = OnboardingState {
+        request: OnboardingRequest { domain_name: name.into(), ..Default::default() },
+        roles: Some(Roles::default()),
+        network: Some(ResolvedNetwork::default()),
+        ..Default::default()
+    };
+    fake.create_domain(&onboarding_core::domain_spec::domain_spec(&s).expect("spec")).await.expect("domain").domain_id
+}
+
+async fn lookup(fake: &FakeAws, request: serde_json::Value) -> Result<onboarding_core::amendment::AmendmentState, OnboardingError> {
+    handler(fake, fake, &config(), LambdaEvent::new(LookupInput { request }, Context::default())).await
+}
+
+#[tokio::test]
+async fn additions_become_an_onboarding_of_the_domain_and_removals_a_revocation() {
+    let fake = FakeAws::standard();
+    let id = domain(&fake, "team-a").await;
+    let request =
+        json!({"domainName": "team-a", "add": {"groups": ["ml-team"]}, "remove": {"users": ["jane"]}, "removedUserData": "Delete", "ticket": {"id": "AM-1"}});
+    let state = lookup(&fake, request).await.expect("found");
+    let grant = state.grant.expect("grant").state;
+    assert_eq!(grant.request.identity_center.groups, vec!["ml-team"]);
+    assert_eq!(grant.identities.as_ref().map(|i| i.groups.len()), Some(1));
+    let record = grant.domain.expect("domain");
+    assert_eq!((record.domain_id.as_str(), record.status.as_str(), record.created), (id.as_str(), "InService", false));
+    assert!(record.url.contains(&id) && record.sso_application_arn.is_some());
+    let revoke = state.revoke.expect("revoke");
+    assert_eq!(revoke.profiles, vec!["jane"]);
+    assert_eq!(revoke.users[0].user_id, "u-jane");
+    assert_eq!(state.ticket_id.as_deref(), Some("AM-1"));
+}
+
+#[tokio::test]
+async fn a_domain_not_ours_not_ready_or_unknown_is_refused_by_name() {
+    let fake = FakeAws::standard();
+    domain(&fake, "team-a").await;
+    fake.world().domains[0].status = DomainStatus::Updating;
+    let e = lookup(&fake, json!({"domainName": "team-a", "add": {"users": ["omar"]}})).await.expect_err("not ready");
+    assert_eq!(e.name, ErrorName::DomainNotInService);
+    fake.world().domains[0].tags.clear();
+    let e = lookup(&fake, json!({"domainName": "team-a", "add": {"users": ["omar"]}})).await.expect_err("not ours");
+    assert_eq!(e.name, ErrorName::DomainNotManaged);
+    let e = lookup(&fake, json!({"domainName": "team-b", "add": {"users": ["omar"]}})).await.expect_err("unknown");
+    assert_eq!(e.name, ErrorName::DomainNotFound);
+    let e = lookup(&fake, json!({"domainName": "team-a", "remove": {"users": ["omar"]}})).await.expect_err("invalid");
+    assert_eq!(e.name, ErrorName::RequestInvalid);
+}

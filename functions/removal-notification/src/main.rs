@@ -1,0 +1,16 @@
+use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
+use onboarding_aws::identity_center::IdentityCenterAdapter;
+use onboarding_aws::ses::SesAdapter;
+use onboarding_core::amendment::AmendmentState;
+use onboarding_core::config;
+use removal_notification::handler;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    tracing::init_default_subscriber();
+    let aws = onboarding_aws::load_config().await;
+    let identity = IdentityCenterAdapter::from_config(&onboarding_aws::domain_region_config(&aws));
+    let ses = SesAdapter::from_config(&aws);
+    let sender = config::var(config::SENDER_ADDRESS);
+    run(service_fn(|event: LambdaEvent<AmendmentState>| handler(&identity, &ses, sender.as_deref(), event))).await
+}
