@@ -33,6 +33,7 @@ pub(crate) struct Entry<'a> {
     session: &'a LocalSession,
     workflow: StepFunctionsAdapter,
     offboarding: StepFunctionsAdapter,
+    amendment: StepFunctionsAdapter,
     events: EventBridgeAdapter,
     config: Config,
 }
@@ -46,18 +47,21 @@ impl<'a> Entry<'a> {
             session,
             workflow: StepFunctionsAdapter::from_config(cfg, &session.state_machine_arn),
             offboarding: StepFunctionsAdapter::from_config(cfg, &session.offboarding_state_machine_arn),
+            amendment: StepFunctionsAdapter::from_config(cfg, &session.amendment_state_machine_arn),
             events: EventBridgeAdapter::from_config(cfg, local_aws::deploy::LOCAL_EVENT_BUS, onboarding_core::config::EVENT_SOURCE_VALUE),
             config: Config {
                 state_machine_arn: session.state_machine_arn.clone(),
                 offboarding_state_machine_arn: session.offboarding_state_machine_arn.clone(),
+                amendment_state_machine_arn: session.amendment_state_machine_arn.clone(),
                 offboarding_detail_type: start_onboarding::OFFBOARDING_REQUESTED.into(),
+                amendment_detail_type: start_onboarding::AMENDMENT_REQUESTED.into(),
                 validation: local_aws::validation_context(),
             },
         }
     }
 
     pub(crate) async fn call(&self, payload: Value) -> Result<Value> {
-        let workflows = start_onboarding::Workflows { onboarding: &self.workflow, offboarding: &self.offboarding };
+        let workflows = start_onboarding::Workflows { onboarding: &self.workflow, offboarding: &self.offboarding, amendment: &self.amendment };
         Ok(start_onboarding::handler(&workflows, &self.events, &self.config, LambdaEvent::new(payload, LambdaContext::default())).await?)
     }
 

@@ -2,6 +2,7 @@
 //! custom harness so that the local AWS starts once and stops when the tests end.
 
 mod agreement;
+mod amendment;
 mod bad_input;
 mod contract;
 mod deployment;
@@ -53,6 +54,7 @@ fn main() {
     trials.extend(resilience::trials(&env));
     trials.extend(invitations::trials(&env));
     trials.extend(offboarding::trials(&env));
+    trials.extend(amendment::trials(&env));
     trials.extend(plan::trials(&env));
     trials.extend(bad_input::trials(&env));
     trials.extend(router::trials(&env));

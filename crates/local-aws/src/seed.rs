@@ -1,18 +1,19 @@
 //! Demo data, created through the AWS APIs as a user would: IAM Identity Center users with
-//! e-mail addresses, a group, a verified SES sender, and the ticket system's event bus.
+//! e-mail addresses, groups, a verified SES sender, and the ticket system's event bus.
 
 use anyhow::{Context, Result};
 use aws_sdk_identitystore::types::{Email, MemberId, Name};
 
 /// (user name, given name, family name); each gets `<user name>@example.com`.
-pub const DEMO_USERS: &[(&str, &str, &str)] = &[("jane", "Jane", "Doe"), ("omar", "Omar", "Haddad"), ("li", "Li", "Wei")];
-/// The demo group and its members.
-pub const DEMO_GROUP: (&str, &[&str]) = ("ml-team", &["omar", "li"]);
+pub const DEMO_USERS: &[(&str, &str, &str)] = &[("jane", "Jane", "Doe"), ("omar", "Omar", "Haddad"), ("li", "Li", "Wei"), ("sam", "Sam", "Rivera")];
+/// The demo groups and their members: the team, and the group an amendment adds.
+pub const DEMO_GROUPS: &[(&str, &[&str])] = &[("ml-team", &["omar", "li"]), ("data-eng", &["sam"])];
 
 #[derive(Clone, Debug)]
 pub struct Seeded {
     pub identity_store_id: String,
     pub user_ids: Vec<(String, String)>,
+    /// The team's group (`ml-team`).
     pub group_id: String,
 }
 
@@ -37,23 +38,26 @@ pub async fn seed_demo(config: &aws_config::SdkConfig, sender: &str) -> Result<S
             .with_context(|| format!("creating user {user_name}"))?;
         user_ids.push((user_name.to_string(), out.user_id().to_string()));
     }
-    let (group_name, members) = DEMO_GROUP;
-    let group = store.create_group().identity_store_id(&store_id).display_name(group_name).send().await.context("creating the group")?;
-    for member in members {
-        let Some((_, user_id)) = user_ids.iter().find(|(name, _)| name == member) else { continue };
-        store
-            .create_group_membership()
-            .identity_store_id(&store_id)
-            .group_id(group.group_id())
-            .member_id(MemberId::UserId(user_id.clone()))
-            .send()
-            .await
-            .context("adding a group member")?;
+    let mut group_ids = Vec::new();
+    for (group_name, members) in DEMO_GROUPS {
+        let group = store.create_group().identity_store_id(&store_id).display_name(*group_name).send().await.context("creating a group")?;
+        for member in *members {
+            let Some((_, user_id)) = user_ids.iter().find(|(name, _)| name == member) else { continue };
+            store
+                .create_group_membership()
+                .identity_store_id(&store_id)
+                .group_id(group.group_id())
+                .member_id(MemberId::UserId(user_id.clone()))
+                .send()
+                .await
+                .context("adding a group member")?;
+        }
+        group_ids.push(group.group_id().to_string());
     }
     seed_permissions_boundary(config).await?;
     aws_sdk_eventbridge::Client::new(config).create_event_bus().name(crate::deploy::LOCAL_EVENT_BUS).send().await.context("creating the ticket bus")?;
     aws_sdk_sesv2::Client::new(config).create_email_identity().email_identity(sender).send().await.context("verifying the sender")?;
-    Ok(Seeded { identity_store_id: store_id, user_ids, group_id: group.group_id().to_string() })
+    Ok(Seeded { identity_store_id: store_id, user_ids, group_id: group_ids.first().cloned().unwrap_or_default() })
 }
 
 /// The permissions boundary the stack creates (`TeamPermissionsBoundary` in infra/template.yaml,

@@ -20,6 +20,16 @@ pub fn offboarding_execution_name_for(request_json: &str) -> String {
     }
 }
 
+/// The amendment's execution name for a request as submitted (the entry point's rule).
+pub fn amendment_execution_name_for(request_json: &str) -> String {
+    match serde_json::from_str::<onboarding_core::amendment::AmendmentRequest>(request_json) {
+        Ok(request) if onboarding_core::formats::is_ticket_id(request.ticket.as_ref().map(|t| t.id.as_str()).unwrap_or("x")) => {
+            onboarding_core::naming::amendment_execution_name(&request)
+        }
+        _ => format!("unparsed-{}", short_digest(request_json.as_bytes())),
+    }
+}
+
 pub fn execution_name_for(request_json: &str) -> String {
     match serde_json::from_str::<OnboardingRequest>(request_json) {
         Ok(request) if onboarding_core::formats::is_ticket_id(request.ticket.as_ref().map(|t| t.id.as_str()).unwrap_or("x")) => execution_name(&request),

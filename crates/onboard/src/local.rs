@@ -5,7 +5,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Result;
-use local_aws::deploy::{deploy_definition, deploy_state_machine, Tunables, LOCAL_OFFBOARDING_STATE_MACHINE, LOCAL_STATE_MACHINE};
+use local_aws::deploy::{
+    deploy_definition, deploy_state_machine, Tunables, LOCAL_AMENDMENT_STATE_MACHINE, LOCAL_OFFBOARDING_STATE_MACHINE, LOCAL_STATE_MACHINE,
+};
 use local_aws::seed::{seed_demo, Seeded};
 use local_aws::{LocalAws, Options, SENDER_ADDRESS};
 use onboarding_aws::step_functions::StepFunctionsAdapter;
@@ -16,6 +18,7 @@ pub struct LocalSession {
     pub aws: LocalAws,
     pub state_machine_arn: String,
     pub offboarding_state_machine_arn: String,
+    pub amendment_state_machine_arn: String,
     pub seeded: Seeded,
     pub sfn: aws_sdk_sfn::Client,
 }
@@ -37,8 +40,9 @@ impl LocalSession {
         let state_machine_arn = deploy_state_machine(aws.sdk_config(), &root, LOCAL_STATE_MACHINE).await?;
         let offboarding_state_machine_arn =
             deploy_definition(aws.sdk_config(), &root, "statemachine/offboarding.asl.json", LOCAL_OFFBOARDING_STATE_MACHINE).await?;
+        let amendment_state_machine_arn = deploy_definition(aws.sdk_config(), &root, "statemachine/amendment.asl.json", LOCAL_AMENDMENT_STATE_MACHINE).await?;
         let sfn = aws_sdk_sfn::Client::new(aws.sdk_config());
-        Ok(LocalSession { aws, state_machine_arn, offboarding_state_machine_arn, seeded, sfn })
+        Ok(LocalSession { aws, state_machine_arn, offboarding_state_machine_arn, amendment_state_machine_arn, seeded, sfn })
     }
 
     /// Starts executions the way the entry point does.
@@ -49,6 +53,14 @@ impl LocalSession {
     /// Starts offboardings the way the entry point does.
     pub fn offboarding_workflow(&self) -> StepFunctionsAdapter {
         StepFunctionsAdapter::new(self.sfn.clone(), &self.offboarding_state_machine_arn)
+    }
+
+    /// Runs one amendment to its end, calling `on_step` as each state ends.
+    pub async fn amend(&self, request_json: &str, on_step: impl FnMut(&Step)) -> Result<Outcome> {
+        let name = crate::amendment_execution_name_for(request_json);
+        let workflow = StepFunctionsAdapter::new(self.sfn.clone(), &self.amendment_state_machine_arn);
+        let (_, started) = onboarding_core::start::start_or_resume(&workflow, &name, request_json).await?;
+        execution::follow(&self.sfn, &started.execution_arn, Duration::from_millis(250), on_step).await
     }
 
     /// Runs one offboarding to its end, calling `on_step` as each state ends.

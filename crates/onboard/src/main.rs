@@ -53,10 +53,12 @@ enum Command {
         #[arg(long)]
         offboarding: bool,
     },
-    /// Print the request's JSON Schema (with --offboarding, the offboarding request's).
+    /// Print the request's JSON Schema (with --offboarding or --amendment, that request's).
     Schema {
-        #[arg(long)]
+        #[arg(long, conflicts_with = "amendment")]
         offboarding: bool,
+        #[arg(long)]
+        amendment: bool,
     },
     /// Draw state machine definitions as Mermaid flowcharts; with --readme, rewrite the file's
     /// `<!-- diagram: FILE -->` blocks (with --check, only say whether they are current).
@@ -81,9 +83,28 @@ enum Command {
         /// Seconds between status polls.
         #[arg(long, default_value_t = 1)]
         poll_interval: u32,
+        /// Then amend the team's access with this amendment request.
+        #[arg(long)]
+        then_amend: Option<PathBuf>,
         /// Then offboard the team with this offboarding request (the whole life of a team).
         #[arg(long)]
         then_offboard: Option<PathBuf>,
+    },
+    /// Start an amendment of a team's access on a deployed stack and print its id: adds and
+    /// removes Identity Center users and groups of an onboarded domain.
+    Amend {
+        file: PathBuf,
+        /// The amendment state machine (the stack's AmendmentStateMachineArn output).
+        #[arg(long, env = "AMENDMENT_STATE_MACHINE_ARN")]
+        amendment_state_machine_arn: String,
+        /// A named profile from the AWS config files.
+        #[arg(long, env = "AWS_PROFILE")]
+        profile: Option<String>,
+        #[arg(long, env = "AWS_REGION")]
+        region: Option<String>,
+        /// Follow it until it ends.
+        #[arg(long)]
+        watch: bool,
     },
     /// Start an offboarding on a deployed stack and print its id: deletes the domain's apps,
     /// spaces, user profiles, Identity Center assignments, the domain (with the request's home
@@ -167,10 +188,14 @@ fn main() -> ExitCode {
         Command::Plan { file, role_name_prefix, identity_center_instance_arn, profile, region, offboarding } => {
             block_on(plan(file, role_name_prefix, identity_center_instance_arn, profile, region, offboarding))
         }
-        Command::Schema { offboarding } => schema(offboarding),
+        Command::Schema { offboarding, amendment } => schema(offboarding, amendment),
         Command::Diagram { files, readme, check } => diagram(&files, readme.as_deref(), check),
-        Command::Local { file, keep, pending_polls, poll_interval, then_offboard } => {
-            local(&file, keep, pending_polls, poll_interval, then_offboard.as_deref())
+        Command::Local { file, keep, pending_polls, poll_interval, then_amend, then_offboard } => {
+            local(&file, keep, pending_polls, poll_interval, then_amend.as_deref(), then_offboard.as_deref())
+        }
+        Command::Amend { file, amendment_state_machine_arn, profile, region, watch } => {
+            let stack = Stack { state_machine_arn: amendment_state_machine_arn, profile, region };
+            block_on(amend(file, stack, watch))
         }
         Command::Offboard { file, offboarding_state_machine_arn, profile, region, watch } => {
             let stack = Stack { state_machine_arn: offboarding_state_machine_arn, profile, region };
@@ -189,6 +214,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// What `onboard local` runs after the onboarding.
+#[derive(Clone, Copy)]
+enum Later {
+    Amend,
+    Offboard,
+}
+
 fn block_on<F: std::future::Future<Output = Result<ExitCode>>>(f: F) -> Result<ExitCode> {
     tokio::runtime::Runtime::new()?.block_on(f)
 }
@@ -202,6 +234,22 @@ async fn start(file: PathBuf, stack: Stack, follow: bool) -> Result<ExitCode> {
     };
     let (_, workflow) = stack.clients().await;
     let base = onboarding_core::naming::execution_name(&request);
+    let (name, started) = onboarding_core::start::start_or_resume(&workflow, &base, &text).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("{name}{}", if started.existing { " (already started)" } else { "" });
+    if follow {
+        return watch(name, stack).await;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn amend(file: PathBuf, stack: Stack, follow: bool) -> Result<ExitCode> {
+    let text = read(&file)?;
+    let request = match onboarding_core::amendment::validate_amendment_json(&text, &ValidationContext::from_env()) {
+        Ok(request) => request,
+        Err(problems) => return Ok(refused(&file, &problems)),
+    };
+    let (_, workflow) = stack.clients().await;
+    let base = onboarding_core::naming::amendment_execution_name(&request);
     let (name, started) = onboarding_core::start::start_or_resume(&workflow, &base, &text).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("{name}{}", if started.existing { " (already started)" } else { "" });
     if follow {
@@ -328,8 +376,12 @@ fn refused(file: &std::path::Path, problems: &[onboarding_core::validate::Proble
     ExitCode::FAILURE
 }
 
-fn schema(offboarding: bool) -> Result<ExitCode> {
-    let schema = if offboarding { onboarding_core::offboarding_request_schema() } else { onboarding_core::request_schema() };
+fn schema(offboarding: bool, amendment: bool) -> Result<ExitCode> {
+    let schema = match (offboarding, amendment) {
+        (true, _) => onboarding_core::offboarding_request_schema(),
+        (_, true) => onboarding_core::amendment_request_schema(),
+        _ => onboarding_core::request_schema(),
+    };
     println!("{}", serde_json::to_string_pretty(&schema)?);
     Ok(ExitCode::SUCCESS)
 }
@@ -356,8 +408,16 @@ fn diagram(files: &[PathBuf], readme: Option<&std::path::Path>, check: bool) -> 
     Ok(ExitCode::SUCCESS)
 }
 
-fn local(file: &PathBuf, keep: bool, pending_polls: u32, poll_interval: u32, then_offboard: Option<&std::path::Path>) -> Result<ExitCode> {
-    let offboarding = then_offboard.map(|f| std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))).transpose()?;
+fn local(
+    file: &PathBuf,
+    keep: bool,
+    pending_polls: u32,
+    poll_interval: u32,
+    then_amend: Option<&std::path::Path>,
+    then_offboard: Option<&std::path::Path>,
+) -> Result<ExitCode> {
+    let read_later = |f: Option<&std::path::Path>| f.map(|f| std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))).transpose();
+    let (amendment, offboarding) = (read_later(then_amend)?, read_later(then_offboard)?);
     let request = read(file)?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
@@ -374,16 +434,31 @@ fn local(file: &PathBuf, keep: bool, pending_polls: u32, poll_interval: u32, the
         print_outcome(&outcome);
         print_emails(&session)?;
         let mut code = if outcome.succeeded() { ExitCode::SUCCESS } else { ExitCode::FAILURE };
-        if let (Some(offboarding), true) = (&offboarding, outcome.succeeded()) {
-            println!("\nThe team's last day: offboarding with {}", then_offboard.map(|f| f.display().to_string()).unwrap_or_default());
+        // The team's later days, each only after the one before succeeded.
+        let later = [(Later::Amend, amendment.as_deref(), then_amend), (Later::Offboard, offboarding.as_deref(), then_offboard)];
+        for (kind, text, path) in later {
+            let (Some(text), ExitCode::SUCCESS) = (text, code) else { continue };
+            let what = path.map(|f| f.display().to_string()).unwrap_or_default();
             let started = std::time::Instant::now();
-            let offboarded = session.offboard(offboarding, print_step).await?;
-            println!("\n{} in {:.1} s ({} state transitions)", offboarded.status, started.elapsed().as_secs_f64(), offboarded.transitions);
-            print_path(&offboarded);
-            print_outcome(&offboarded);
-            if !offboarded.succeeded() {
+            let outcome = match kind {
+                Later::Amend => {
+                    println!("\nDay two: amending the team's access with {what}");
+                    session.amend(text, print_step).await?
+                }
+                Later::Offboard => {
+                    println!("\nThe team's last day: offboarding with {what}");
+                    session.offboard(text, print_step).await?
+                }
+            };
+            println!("\n{} in {:.1} s ({} state transitions)", outcome.status, started.elapsed().as_secs_f64(), outcome.transitions);
+            print_path(&outcome);
+            print_outcome(&outcome);
+            if !outcome.succeeded() {
                 code = ExitCode::FAILURE;
             }
+        }
+        if then_amend.is_some() || then_offboard.is_some() {
+            print_emails(&session)?;
         }
         if keep {
             println!("\nThe local AWS keeps running at {} (region {}). For example:", session.aws.endpoint(), session.aws.region);

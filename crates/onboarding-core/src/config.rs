@@ -41,6 +41,10 @@ pub const STATE_MACHINE_ARN: &str = "STATE_MACHINE_ARN";
 pub const OFFBOARDING_STATE_MACHINE_ARN: &str = "OFFBOARDING_STATE_MACHINE_ARN";
 /// The detail-type of ticket events that ask for an offboarding.
 pub const OFFBOARDING_DETAIL_TYPE: &str = "OFFBOARDING_DETAIL_TYPE";
+/// The amendment state machine the entry point starts.
+pub const AMENDMENT_STATE_MACHINE_ARN: &str = "AMENDMENT_STATE_MACHINE_ARN";
+/// The detail-type of ticket events that ask for an amendment.
+pub const AMENDMENT_DETAIL_TYPE: &str = "AMENDMENT_DETAIL_TYPE";
 /// The ticket system's event bus, where result events are published.
 pub const EVENT_BUS_NAME: &str = "EVENT_BUS_NAME";
 /// The `source` of the events this workflow publishes.

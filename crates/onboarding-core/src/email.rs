@@ -79,7 +79,7 @@ pub fn invitation(i: &Invitation<'_>) -> Email {
 }
 
 pub struct FailureNotice<'a> {
-    /// `onboarding` or `offboarding`.
+    /// `onboarding`, `offboarding` or `amendment`.
     pub workflow: &'a str,
     pub from: &'a str,
     pub to: &'a str,
@@ -96,6 +96,8 @@ pub struct FailureNotice<'a> {
 fn next_step(workflow: &str) -> &'static str {
     if workflow == "offboarding" {
         "Nothing more is deleted for this request. Fix the cause and submit the request again: it continues with what is still there."
+    } else if workflow == "amendment" {
+        "Nothing more is changed for this request. Fix the cause and submit the request again: what is already done is not done twice."
     } else {
         "Nothing more is created for this request. Fix the cause and submit the request again: what already exists is reused."
     }

@@ -70,22 +70,26 @@ pub fn role_name(prefix: &str, requested: Option<&str>, domain_name: &str, purpo
 /// The Step Functions execution name: the ticket id when there is one, otherwise a digest of the
 /// normalised request, so that the same onboarding started twice is one execution.
 pub fn execution_name(request: &OnboardingRequest) -> String {
-    match &request.ticket {
-        Some(ticket) => format!("ticket-{}", ticket.id),
-        None => {
-            let canonical = serde_json::to_vec(request).unwrap_or_default();
-            format!("request-{}-{}", request.domain_name.chars().take(40).collect::<String>(), short_digest(&canonical))
-        }
-    }
+    named_after(request.ticket.as_ref(), &request.domain_name, request)
 }
 
 /// The offboarding's execution name, on the same rule as the onboarding's (in its own state machine).
 pub fn offboarding_execution_name(request: &crate::offboarding::OffboardingRequest) -> String {
-    match &request.ticket {
+    named_after(request.ticket.as_ref(), request.domain_label(), request)
+}
+
+/// The amendment's execution name, on the same rule (in its own state machine).
+pub fn amendment_execution_name(request: &crate::amendment::AmendmentRequest) -> String {
+    named_after(request.ticket.as_ref(), request.domain_label(), request)
+}
+
+/// `ticket-<id>`, or `request-<domain>-<digest of the request>` without a ticket.
+fn named_after(ticket: Option<&crate::request::Ticket>, domain: &str, request: &impl serde::Serialize) -> String {
+    match ticket {
         Some(ticket) => format!("ticket-{}", ticket.id),
         None => {
             let canonical = serde_json::to_vec(request).unwrap_or_default();
-            format!("request-{}-{}", request.domain_label().chars().take(40).collect::<String>(), short_digest(&canonical))
+            format!("request-{}-{}", domain.chars().take(40).collect::<String>(), short_digest(&canonical))
         }
     }
 }

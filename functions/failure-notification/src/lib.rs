@@ -3,6 +3,7 @@
 //! itself: a notice that cannot be sent is reported in its result instead.
 
 use lambda_runtime::LambdaEvent;
+use onboarding_core::amendment::{AmendmentRequest, AmendmentState};
 use onboarding_core::email::{failure_notice, one_line, FailureNotice};
 use onboarding_core::formats::is_email;
 use onboarding_core::offboarding::{OffboardingRequest, OffboardingState};
@@ -18,6 +19,7 @@ use serde_json::Value;
 enum Workflow {
     Onboarding,
     Offboarding,
+    Amendment,
 }
 
 impl Workflow {
@@ -25,6 +27,7 @@ impl Workflow {
         match self {
             Workflow::Onboarding => "onboarding",
             Workflow::Offboarding => "offboarding",
+            Workflow::Amendment => "amendment",
         }
     }
 }
@@ -70,6 +73,18 @@ impl From<&OnboardingRequest> for Requested {
     }
 }
 
+impl From<&AmendmentRequest> for Requested {
+    fn from(r: &AmendmentRequest) -> Self {
+        Requested {
+            ticket_id: r.ticket.as_ref().map(|t| t.id.clone()),
+            domain_name: r.domain_label().to_string(),
+            requested_by: r.requester_identity().to_string(),
+            requester: r.ticket.as_ref().and_then(|t| t.requester.clone()),
+            sender: r.notification.sender.clone(),
+        }
+    }
+}
+
 impl From<&OffboardingRequest> for Requested {
     fn from(r: &OffboardingRequest) -> Self {
         Requested {
@@ -95,6 +110,10 @@ fn requested(workflow: Workflow, state: &Value, input: &Value) -> (Option<Reques
             Ok(s) if has_request => (Some((&s.request).into()), s.failed_step()),
             _ => (serde_json::from_value::<OffboardingRequest>(input.clone()).ok().map(|r| (&r).into()), "FindDomain"),
         },
+        Workflow::Amendment => match serde_json::from_value::<AmendmentState>(state.clone()) {
+            Ok(s) if has_request => (Some((&s.request).into()), s.failed_step()),
+            _ => (serde_json::from_value::<AmendmentRequest>(input.clone()).ok().map(|r| (&r).into()), "FindTeam"),
+        },
     }
 }
 
@@ -104,7 +123,11 @@ fn requested(workflow: Workflow, state: &Value, input: &Value) -> (Option<Reques
 pub async fn handler<M: MailPort>(mail: &M, default_sender: Option<&str>, event: LambdaEvent<Value>) -> Result<NoticeResult, OnboardingError> {
     let state = &event.payload["state"];
     let input = &event.payload["input"];
-    let workflow = if event.payload["workflow"] == "offboarding" { Workflow::Offboarding } else { Workflow::Onboarding };
+    let workflow = match event.payload["workflow"].as_str() {
+        Some("offboarding") => Workflow::Offboarding,
+        Some("amendment") => Workflow::Amendment,
+        _ => Workflow::Onboarding,
+    };
     let failure: Failure = serde_json::from_value(state.get("failure").unwrap_or(state).clone()).unwrap_or_default();
     let (request, step) = requested(workflow, state, input);
     let text = |v: &Value| v.as_str().map(str::to_string);

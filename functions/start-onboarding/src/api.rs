@@ -1,18 +1,18 @@
-//! `POST /onboardings`, `GET /onboardings/{id}`, `POST /offboardings` and
-//! `GET /offboardings/{id}` (API Gateway HTTP API, payload format 2.0, in `aws_lambda_events`' types).
+//! `POST` and `GET .../{id}` of `/onboardings`, `/offboardings` and `/amendments` (API Gateway
+//! HTTP API, payload format 2.0, in `aws_lambda_events`' types).
 
 use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
 use aws_lambda_events::encodings::Body;
 use aws_lambda_events::http::header::{HeaderValue, CONTENT_TYPE};
 use base64::Engine;
-use onboarding_core::naming::{execution_arn, execution_name, is_onboarding_id, offboarding_execution_name};
-use onboarding_core::offboarding::validate_offboarding_json;
+use onboarding_core::naming::{execution_arn, is_onboarding_id};
 use onboarding_core::ports::WorkflowPort;
 use onboarding_core::start::start_or_resume;
-use onboarding_core::validate::{validate_json, Problem};
+use onboarding_core::validate::Problem;
 use onboarding_core::OnboardingError;
 use serde_json::{json, Value};
 
+use crate::kinds::Kind;
 use crate::{Config, Workflows};
 
 /// The request API Gateway (HTTP API, payload format 2.0) sends for `route_key` (`METHOD /path`),
@@ -69,30 +69,17 @@ pub async fn handle<W: WorkflowPort>(
     config: &Config,
     request: &ApiGatewayV2httpRequest,
 ) -> Result<ApiGatewayV2httpResponse, OnboardingError> {
-    let id = || request.path_parameters.get("id").map(String::as_str).unwrap_or_default();
-    match request.route_key.as_deref().unwrap_or_default() {
-        "POST /onboardings" => start(workflows.onboarding, config, request).await,
-        "GET /onboardings/{id}" => status(workflows.onboarding, &config.state_machine_arn, Kind::Onboarding, id()).await,
-        "POST /offboardings" => start_offboarding(workflows.offboarding, config, request).await,
-        "GET /offboardings/{id}" => status(workflows.offboarding, &config.offboarding_state_machine_arn, Kind::Offboarding, id()).await,
-        other => Ok(respond(404, json!({ "message": format!("no route {other}") }))),
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Kind {
-    Onboarding,
-    Offboarding,
-}
-
-impl Kind {
-    /// The noun in messages and the key of the id in answers.
-    fn words(self) -> (&'static str, &'static str) {
-        match self {
-            Kind::Onboarding => ("onboarding", "onboardingId"),
-            Kind::Offboarding => ("offboarding", "offboardingId"),
+    let route = request.route_key.as_deref().unwrap_or_default();
+    let id = request.path_parameters.get("id").map(String::as_str).unwrap_or_default();
+    for kind in Kind::ALL {
+        if route == format!("POST {}", kind.path()) {
+            return start(kind, workflows, config, request).await;
+        }
+        if route == format!("GET {}/{{id}}", kind.path()) {
+            return status(kind, workflows, config, id).await;
         }
     }
+    Ok(respond(404, json!({ "message": format!("no route {route}") })))
 }
 
 /// The body as text, with `requestedBy` set to the SigV4 caller API Gateway authenticated
@@ -105,25 +92,6 @@ fn signed_body(request: &ApiGatewayV2httpRequest) -> Result<String, ApiGatewayV2
     })
 }
 
-async fn start_offboarding<W: WorkflowPort>(
-    workflow: &W,
-    config: &Config,
-    request: &ApiGatewayV2httpRequest,
-) -> Result<ApiGatewayV2httpResponse, OnboardingError> {
-    let text = match signed_body(request) {
-        Ok(text) => text,
-        Err(response) => return Ok(response),
-    };
-    let normalised = match validate_offboarding_json(&text, &config.validation) {
-        Ok(r) => r,
-        Err(problems) => return Ok(respond(400, problems_body(&problems))),
-    };
-    let (name, started) = start_or_resume(workflow, &offboarding_execution_name(&normalised), &text).await?;
-    tracing::info!(offboarding = %name, existing = started.existing, "offboarding requested");
-    let status = if started.existing { 200 } else { 202 };
-    Ok(respond(status, json!({ "offboardingId": name, "existing": started.existing, "statusUrl": format!("/offboardings/{name}") })))
-}
-
 fn body_text(request: &ApiGatewayV2httpRequest) -> Result<String, ApiGatewayV2httpResponse> {
     let raw = request.body.clone().unwrap_or_default();
     if !request.is_base64_encoded {
@@ -134,32 +102,37 @@ fn body_text(request: &ApiGatewayV2httpRequest) -> Result<String, ApiGatewayV2ht
     String::from_utf8(bytes).map_err(|_| respond(400, json!({"message": "the body is not UTF-8"})))
 }
 
-async fn start<W: WorkflowPort>(workflow: &W, config: &Config, request: &ApiGatewayV2httpRequest) -> Result<ApiGatewayV2httpResponse, OnboardingError> {
+async fn start<W: WorkflowPort>(
+    kind: Kind,
+    workflows: &Workflows<'_, W>,
+    config: &Config,
+    request: &ApiGatewayV2httpRequest,
+) -> Result<ApiGatewayV2httpResponse, OnboardingError> {
     let text = match signed_body(request) {
         Ok(text) => text,
         Err(response) => return Ok(response),
     };
-    let normalised = match validate_json(&text, &config.validation) {
-        Ok(r) => r,
+    let base = match kind.check(&text, config) {
+        Ok(name) => name,
         Err(problems) => return Ok(respond(400, problems_body(&problems))),
     };
-    // The state machine gets the request as submitted, as from the console: Validate checks it again.
-    let (name, started) = start_or_resume(workflow, &execution_name(&normalised), &text).await?;
-    tracing::info!(onboarding = %name, existing = started.existing, "onboarding requested");
+    // The state machine gets the request as submitted, as from the console: its first state checks it again.
+    let (name, started) = start_or_resume(kind.workflow(workflows), &base, &text).await?;
+    tracing::info!(workflow = kind.noun(), execution = %name, existing = started.existing, "requested");
     let status = if started.existing { 200 } else { 202 };
-    Ok(respond(status, json!({ "onboardingId": name, "existing": started.existing, "statusUrl": format!("/onboardings/{name}") })))
+    Ok(respond(status, json!({ kind.id_key(): name, "existing": started.existing, "statusUrl": format!("{}/{name}", kind.path()) })))
 }
 
-async fn status<W: WorkflowPort>(workflow: &W, state_machine_arn: &str, kind: Kind, id: &str) -> Result<ApiGatewayV2httpResponse, OnboardingError> {
-    let (noun, id_key) = kind.words();
+async fn status<W: WorkflowPort>(kind: Kind, workflows: &Workflows<'_, W>, config: &Config, id: &str) -> Result<ApiGatewayV2httpResponse, OnboardingError> {
+    let noun = kind.noun();
     if !is_onboarding_id(id) {
         return Ok(respond(400, json!({ "message": format!("an {noun} id is 1-80 of letters, digits, '.', '_' and '-'") })));
     }
-    let Some(view) = workflow.describe(&execution_arn(state_machine_arn, id)).await? else {
+    let Some(view) = kind.workflow(workflows).describe(&execution_arn(kind.state_machine_arn(config), id)).await? else {
         return Ok(respond(404, json!({ "message": format!("no {noun} {id}") })));
     };
     let output: Value = view.output.as_deref().and_then(|o| serde_json::from_str(o).ok()).unwrap_or(Value::Null);
-    let mut body = json!({ id_key: id, "status": view.status });
+    let mut body = json!({ kind.id_key(): id, "status": view.status });
     if view.status == "RUNNING" {
         body["step"] = json!(view.current_state);
     }
@@ -167,7 +140,7 @@ async fn status<W: WorkflowPort>(workflow: &W, state_machine_arn: &str, kind: Ki
         body["domainUrl"] = json!(url);
         body["domainId"] = output["domainId"].clone();
     }
-    if matches!(kind, Kind::Offboarding) && output.is_object() {
+    if kind != Kind::Onboarding && output.is_object() {
         // What was deleted, kept and left: the report's content.
         body["summary"] = output;
     }

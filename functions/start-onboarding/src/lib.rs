@@ -4,6 +4,7 @@
 
 mod api;
 mod events;
+mod kinds;
 
 use aws_lambda_events::apigw::ApiGatewayV2httpRequest;
 use aws_lambda_events::eventbridge::EventBridgeEvent;
@@ -21,18 +22,25 @@ pub struct Config {
     pub state_machine_arn: String,
     /// The offboarding state machine (`POST /offboardings`, offboarding ticket events).
     pub offboarding_state_machine_arn: String,
+    /// The amendment state machine (`POST /amendments`, amendment ticket events).
+    pub amendment_state_machine_arn: String,
     /// The detail-type of ticket events that ask for an offboarding; any other starts an onboarding.
     pub offboarding_detail_type: String,
+    /// The detail-type of ticket events that ask for an amendment.
+    pub amendment_detail_type: String,
     pub validation: ValidationContext,
 }
 
 /// The detail-type of ticket events that ask for an offboarding, unless the deployment says otherwise.
 pub const OFFBOARDING_REQUESTED: &str = "Offboarding Requested";
+/// The detail-type of ticket events that ask for an amendment, unless the deployment says otherwise.
+pub const AMENDMENT_REQUESTED: &str = "Access Amendment Requested";
 
 /// The state machines the entry point starts.
 pub struct Workflows<'a, W> {
     pub onboarding: &'a W,
     pub offboarding: &'a W,
+    pub amendment: &'a W,
 }
 
 /// Dispatches on the event's shape: an EventBridge event (it has `detail-type`), or an API Gateway

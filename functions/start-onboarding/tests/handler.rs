@@ -3,7 +3,7 @@
 use lambda_runtime::LambdaEvent;
 use onboarding_core::validate::ValidationContext;
 use serde_json::Value;
-use start_onboarding::{handler, Config, Workflows, OFFBOARDING_REQUESTED};
+use start_onboarding::{handler, Config, Workflows, AMENDMENT_REQUESTED, OFFBOARDING_REQUESTED};
 
 const CALLER: &str = "arn:aws:sts::123456789012:assumed-role/ticket-bridge/session";
 
@@ -14,12 +14,15 @@ fn api_event(route_key: &str, id: Option<&str>, body: Option<&str>, base64: bool
 
 const SM: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:onboarding";
 const OFF: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:offboarding";
+const AMEND: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:amendment";
 
 fn config() -> Config {
     Config {
         state_machine_arn: SM.into(),
         offboarding_state_machine_arn: OFF.into(),
+        amendment_state_machine_arn: AMEND.into(),
         offboarding_detail_type: OFFBOARDING_REQUESTED.into(),
+        amendment_detail_type: AMENDMENT_REQUESTED.into(),
         validation: ValidationContext::new("so-"),
     }
 }
@@ -38,7 +41,9 @@ mod handler {
     }
 
     pub(crate) async fn call(fake: &FakeAws, payload: Value) -> Value {
-        handler(&Workflows { onboarding: fake, offboarding: fake }, fake, &config(), LambdaEvent::new(payload, Context::default())).await.expect("handled")
+        handler(&Workflows { onboarding: fake, offboarding: fake, amendment: fake }, fake, &config(), LambdaEvent::new(payload, Context::default()))
+            .await
+            .expect("handled")
     }
 
     fn post(body: &Value) -> Value {
@@ -172,9 +177,14 @@ mod handler {
     async fn throttling_surfaces_for_the_caller_to_retry() {
         let fake = fake();
         fake.fail_next("StartExecution", onboarding_core::ErrorName::AwsThrottled, 1);
-        let e = handler(&Workflows { onboarding: &fake, offboarding: &fake }, &fake, &config(), LambdaEvent::new(post(&request()), Context::default()))
-            .await
-            .expect_err("throttled");
+        let e = handler(
+            &Workflows { onboarding: &fake, offboarding: &fake, amendment: &fake },
+            &fake,
+            &config(),
+            LambdaEvent::new(post(&request()), Context::default()),
+        )
+        .await
+        .expect_err("throttled");
         assert_eq!(e.name, onboarding_core::ErrorName::AwsThrottled);
     }
 }
@@ -221,8 +231,9 @@ mod openapi {
 
     async fn check(fake: &FakeAws, doc: &Value, path: &str, method: &str, event: Value) -> u16 {
         let config = Config { validation: ValidationContext::new(""), ..config() };
-        let response =
-            handler(&Workflows { onboarding: fake, offboarding: fake }, fake, &config, LambdaEvent::new(event, Context::default())).await.expect("handled");
+        let response = handler(&Workflows { onboarding: fake, offboarding: fake, amendment: fake }, fake, &config, LambdaEvent::new(event, Context::default()))
+            .await
+            .expect("handled");
         let status = response["statusCode"].as_u64().expect("status") as u16;
         let documented = &doc["paths"][path][method]["responses"][status.to_string()];
         assert!(documented.is_object(), "{method} {path} answered {status}, which the document does not list");
@@ -241,10 +252,13 @@ mod openapi {
             .expect("paths")
             .iter()
             .flat_map(|(p, ops)| ops.as_object().into_iter().flatten().map(move |(m, _)| format!("{} {p}", m.to_uppercase())))
-            .filter(|route| route.contains("/onboardings") || route.contains("/offboardings"))
+            .filter(|route| ["/onboardings", "/offboardings", "/amendments"].iter().any(|p| route.contains(p)))
             .collect();
-        // The entry point's routes (POST /plans is the dry run's function: its own tests).
-        assert_eq!(routes, vec!["POST /onboardings", "GET /onboardings/{id}", "POST /offboardings", "GET /offboardings/{id}"]);
+        // The entry point's routes (the plans are the dry run's function: its own tests).
+        assert_eq!(
+            routes,
+            vec!["POST /onboardings", "GET /onboardings/{id}", "POST /offboardings", "GET /offboardings/{id}", "POST /amendments", "GET /amendments/{id}"]
+        );
 
         let request = json!({"domainName": "team-a", "ticket": {"id": "OPS-1"}, "identityCenter": {"users": ["jane"]}}).to_string();
         let post = |body: &str| api_event("POST /onboardings", None, Some(body), false);
@@ -281,6 +295,21 @@ mod openapi {
         assert_eq!(seen, vec![200, 200, 202, 400, 404]);
         let input: Value = serde_json::from_str(&fake.world().executions.values().next().expect("started").0).expect("input");
         assert_eq!(input["requestedBy"], CALLER, "the caller is who asked");
+
+        // The amendment's routes, against the amendment state machine.
+        let fake = FakeAws::new();
+        fake.world().state_machine_arn = AMEND.into();
+        let request = json!({"domainName": "team-a", "add": {"groups": ["data-eng"]}, "ticket": {"id": "AM-1"}}).to_string();
+        let post = |body: &str| api_event("POST /amendments", None, Some(body), false);
+        let get = |id: &str| api_event("GET /amendments/{id}", Some(id), None, false);
+        let mut seen = vec![
+            check(&fake, &doc, "/amendments", "post", post(&request)).await,
+            check(&fake, &doc, "/amendments", "post", post("{\"domainName\": \"team-a\"}")).await,
+            check(&fake, &doc, "/amendments/{id}", "get", get("ticket-AM-1")).await,
+            check(&fake, &doc, "/amendments/{id}", "get", get("nope")).await,
+        ];
+        seen.sort();
+        assert_eq!(seen, vec![200, 202, 400, 404]);
     }
 
     #[tokio::test]

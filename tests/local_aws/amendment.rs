@@ -1,0 +1,180 @@
+//! Day two through the amendment state machine and the real functions: a team onboarded, then
+//! amended (a group added, a user removed with their data), then offboarded. After each step the
+//! test reads back, through the AWS APIs, the assignments, the user profiles, the apps and spaces,
+//! and who received which e-mail. Each test works only on the domain and people it created.
+
+use std::sync::Arc;
+
+use anyhow::{ensure, Context, Result};
+use aws_sdk_sagemaker::types::{AppType, OwnershipSettings, SharingType, SpaceSharingSettings};
+use libtest_mimic::Trial;
+use onboard::local::LocalSession;
+use serde_json::{json, Value};
+use tests::Env;
+
+use crate::local_test;
+
+pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
+    vec![
+        local_test!(env, amendment_adds_a_group_removes_a_user_and_the_team_is_offboarded_after),
+        local_test!(env, amendment_keeping_a_removed_users_data_deletes_only_their_apps),
+        Trial::test("every_amendment_example_runs_end_to_end", || every_amendment_example_runs_end_to_end().map_err(crate::failed)),
+    ]
+}
+
+/// `examples/amendment/NAME.json` for this test's domain, ticket and people.
+fn example(name: &str, domain: &str, ticket: &str, add_group: &str, remove_user: &str) -> Result<Value> {
+    let mut request: Value = serde_json::from_str(&tests::read(&format!("examples/amendment/{name}.json")))?;
+    request["domainName"] = json!(domain);
+    request["ticket"]["id"] = json!(ticket);
+    request["add"] = json!({"groups": [add_group]});
+    request["remove"] = json!({"users": [remove_user]});
+    Ok(request)
+}
+
+fn every_amendment_example_runs_end_to_end() -> Result<()> {
+    let this = tests::read("tests/local_aws/amendment.rs");
+    for entry in std::fs::read_dir(tests::root().join("examples/amendment"))? {
+        let path = entry?.path();
+        let name = path.file_stem().and_then(|n| n.to_str()).context("a file name")?;
+        ensure!(this.contains(&format!("example(\"{name}\"")), "examples/amendment/{name}.json runs in no test");
+    }
+    Ok(())
+}
+
+/// The team: `<domain>-group00` (two people) and `<domain>-user00000` by name; a second group
+/// `<domain>-group01` (one person) to add later. Returns (domain id, the named user).
+async fn onboarded(s: &LocalSession, domain: &str) -> Result<(String, String)> {
+    local_aws::seed::seed_team(s.aws.sdk_config(), &s.seeded.identity_store_id, domain, 3, 2).await?;
+    let user = format!("{domain}-user00000");
+    let request = json!({
+        "domainName": domain,
+        "ticket": {"id": format!("ON-{domain}"), "requester": "lead@example.com"},
+        "identityCenter": {"users": [user], "groups": [format!("{domain}-group00")]},
+    });
+    let outcome = s.onboard(&request.to_string(), |_| {}).await?;
+    ensure!(outcome.succeeded(), "{domain}: {:?} {:?}", outcome.error, outcome.cause);
+    Ok((outcome.output.as_ref().and_then(|o| o["domainId"].as_str()).context("domainId")?.to_string(), user))
+}
+
+/// The user's private space with an app in it, and an app of their own.
+async fn use_studio(s: &LocalSession, domain_id: &str, profile: &str) -> Result<()> {
+    let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
+    let space = format!("{profile}-space");
+    sm.create_space()
+        .domain_id(domain_id)
+        .space_name(&space)
+        .ownership_settings(OwnershipSettings::builder().owner_user_profile_name(profile).build())
+        .space_sharing_settings(SpaceSharingSettings::builder().sharing_type(SharingType::Private).build())
+        .send()
+        .await?;
+    sm.create_app().domain_id(domain_id).space_name(&space).app_type(AppType::JupyterLab).app_name("default").send().await?;
+    sm.create_app().domain_id(domain_id).user_profile_name(profile).app_type(AppType::JupyterServer).app_name("default").send().await?;
+    Ok(())
+}
+
+/// Who received e-mails about `domain` whose subject contains `subject` (and not `but_not`), sorted.
+fn recipients(s: &LocalSession, domain: &str, subject: &str, but_not: &str) -> Result<Vec<String>> {
+    let mut to: Vec<String> =
+        s.aws.emails_about(domain)?.into_iter().filter(|e| e.subject.contains(subject) && !e.subject.contains(but_not)).flat_map(|e| e.destinations).collect();
+    to.sort();
+    Ok(to)
+}
+
+/// The principal ids assigned to the domain's Identity Center application.
+async fn assigned(s: &LocalSession, domain_id: &str) -> Result<Vec<String>> {
+    let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
+    let application = sm.describe_domain().domain_id(domain_id).send().await?.single_sign_on_application_arn().context("application")?.to_string();
+    let sso = aws_sdk_ssoadmin::Client::new(s.aws.sdk_config());
+    let out = sso.list_application_assignments().application_arn(application).send().await?;
+    let mut ids: Vec<String> = out.application_assignments().iter().map(|a| a.principal_id().to_string()).collect();
+    ids.sort();
+    Ok(ids)
+}
+
+async fn user_id(s: &LocalSession, user_name: &str) -> Result<String> {
+    let store = aws_sdk_identitystore::Client::new(s.aws.sdk_config());
+    let id = store
+        .get_user_id()
+        .identity_store_id(&s.seeded.identity_store_id)
+        .alternate_identifier(aws_sdk_identitystore::types::AlternateIdentifier::UniqueAttribute(
+            aws_sdk_identitystore::types::UniqueAttribute::builder()
+                .attribute_path("userName")
+                .attribute_value(aws_smithy_types::Document::from(user_name))
+                .build()?,
+        ))
+        .send()
+        .await?;
+    Ok(id.user_id().to_string())
+}
+
+async fn amendment_adds_a_group_removes_a_user_and_the_team_is_offboarded_after(s: &LocalSession) -> Result<()> {
+    let d = "team-amended";
+    let (id, user) = onboarded(s, d).await?;
+    let profile = onboarding_core::naming::user_profile_name(&user);
+    use_studio(s, &id, &profile).await?;
+    let removed_id = user_id(s, &user).await?;
+    ensure!(assigned(s, &id).await?.contains(&removed_id), "the onboarding assigned {user}");
+    let invited_before = recipients(s, d, "Your access", "has ended")?;
+
+    let request = example("add-a-group-remove-a-user", d, "AM-amended", &format!("{d}-group01"), &user)?;
+    let outcome = s.amend(&request.to_string(), |_| {}).await?;
+    ensure!(outcome.succeeded(), "{:?} {:?}", outcome.error, outcome.cause);
+
+    // Access: the removed user's assignment is gone, the added group's is there.
+    let now = assigned(s, &id).await?;
+    ensure!(!now.contains(&removed_id), "{user} is still assigned");
+    ensure!(now.len() == 2, "the team's group and the added group: {now:?}");
+    // The removed user's apps, private space and profile are gone; nobody else's.
+    let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
+    let apps = sm.list_apps().domain_id_equals(&id).send().await?;
+    ensure!(apps.apps().iter().all(|a| a.status().map(|s| s.as_str()) == Some("Deleted")), "{:?}", apps.apps());
+    ensure!(sm.list_spaces().domain_id_equals(&id).send().await?.spaces().is_empty(), "the private space is still there");
+    ensure!(sm.list_user_profiles().domain_id_equals(&id).send().await?.user_profiles().is_empty(), "the profile is still there");
+    // E-mails: one invitation for the added group's member only (everyone else was invited by the
+    // onboarding), and one notice for the removed user.
+    let mut invitations = recipients(s, d, "Your access", "has ended")?;
+    for earlier in &invited_before {
+        if let Some(at) = invitations.iter().position(|to| to == earlier) {
+            invitations.remove(at);
+        }
+    }
+    ensure!(invitations == [format!("{d}-user00002@example.com")], "invitations the amendment sent: {invitations:?}");
+    ensure!(recipients(s, d, "has ended", "\u{0}")? == [format!("{user}@example.com")], "removal notices");
+    let events = s.aws.published_events()?;
+    ensure!(events.iter().any(|(t, e)| t == "Amendment Succeeded" && e["ticketId"] == "AM-amended"), "no result event");
+
+    // The same ticket again changes nothing.
+    let again = s.amend(&request.to_string(), |_| {}).await?;
+    ensure!(again.execution_arn == outcome.execution_arn, "a second execution for the same ticket");
+
+    // The team's last day.
+    let off = json!({"domainName": d, "homeEfsFileSystem": "Delete", "ticket": {"id": "OFF-amended", "requester": "lead@example.com"}});
+    let offboarded = s.offboard(&off.to_string(), |_| {}).await?;
+    ensure!(offboarded.succeeded(), "{:?} {:?}", offboarded.error, offboarded.cause);
+    ensure!(sm.describe_domain().domain_id(&id).send().await.is_err(), "the domain is still there");
+    Ok(())
+}
+
+async fn amendment_keeping_a_removed_users_data_deletes_only_their_apps(s: &LocalSession) -> Result<()> {
+    let d = "team-amended-keep";
+    let (id, user) = onboarded(s, d).await?;
+    let profile = onboarding_core::naming::user_profile_name(&user);
+    use_studio(s, &id, &profile).await?;
+    let request = json!({
+        "domainName": d,
+        "remove": {"users": [user]},
+        "removedUserData": "Keep",
+        "ticket": {"id": "AM-keep", "requester": "lead@example.com"},
+    });
+    let outcome = s.amend(&request.to_string(), |_| {}).await?;
+    ensure!(outcome.succeeded(), "{:?} {:?}", outcome.error, outcome.cause);
+    let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
+    ensure!(sm.list_spaces().domain_id_equals(&id).send().await?.spaces().len() == 1, "the private space was deleted");
+    ensure!(sm.list_user_profiles().domain_id_equals(&id).send().await?.user_profiles().len() == 1, "the profile was deleted");
+    let apps = sm.list_apps().domain_id_equals(&id).send().await?;
+    ensure!(apps.apps().iter().all(|a| a.status().map(|s| s.as_str()) == Some("Deleted")), "{:?}", apps.apps());
+    let notice = s.aws.emails_about(d)?.into_iter().find(|e| e.subject.contains("has ended")).context("no notice")?;
+    ensure!(notice.body.contains("are kept"), "{}", notice.body);
+    Ok(())
+}
