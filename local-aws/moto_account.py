@@ -16,17 +16,21 @@ class MotoAccount:
         self.moto_port = moto_port
         self.region = region
 
-    def iam(self, action, **params):
+    def query(self, service, version, action, **params):
+        """A query-protocol call to moto (IAM, EC2); the answer's XML text."""
         conn = http.client.HTTPConnection("127.0.0.1", self.moto_port, timeout=30)
-        body = urlencode(dict(Action=action, Version="2010-05-08", **params))
+        body = urlencode(dict(Action=action, Version=version, **params))
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
-            "Authorization": f"AWS4-HMAC-SHA256 Credential=testing/20260101/{self.region}/iam/aws4_request, SignedHeaders=host, Signature=0",
+            "Authorization": f"AWS4-HMAC-SHA256 Credential=testing/20260101/{self.region}/{service}/aws4_request, SignedHeaders=host, Signature=0",
         }
         conn.request("POST", "/", body=body, headers=headers)
         answer = conn.getresponse().read().decode("utf-8", "replace")
         conn.close()
         return answer
+
+    def iam(self, action, **params):
+        return self.query("iam", "2010-05-08", action, **params)
 
     def role_boundary(self, role):
         found = re.search(r"<PermissionsBoundaryArn>([^<]+)</PermissionsBoundaryArn>", self.iam("GetRole", RoleName=role))
@@ -52,16 +56,7 @@ class MotoAccount:
         return dict(re.findall(r"<Key>([^<]+)</Key>\s*<Value>([^<]*)</Value>", answer))
 
     def ec2(self, action, **params):
-        conn = http.client.HTTPConnection("127.0.0.1", self.moto_port, timeout=30)
-        body = urlencode(dict(Action=action, Version="2016-11-15", **params))
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Authorization": f"AWS4-HMAC-SHA256 Credential=testing/20260101/{self.region}/ec2/aws4_request, SignedHeaders=host, Signature=0",
-        }
-        conn.request("POST", "/", body=body, headers=headers)
-        answer = conn.getresponse().read().decode("utf-8", "replace")
-        conn.close()
-        return answer
+        return self.query("ec2", "2016-11-15", action, **params)
 
     def security_group_tags(self, group_id):
         """A security group's tags, as a dict."""

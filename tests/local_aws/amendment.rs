@@ -6,13 +6,13 @@
 use std::sync::Arc;
 
 use anyhow::{ensure, Context, Result};
-use aws_sdk_sagemaker::types::{AppType, OwnershipSettings, SharingType, SpaceSharingSettings};
 use libtest_mimic::Trial;
 use onboard::local::LocalSession;
 use serde_json::{json, Value};
 use tests::Env;
 
 use crate::local_test;
+use crate::team::{onboarded, use_studio};
 
 pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
     vec![
@@ -39,37 +39,6 @@ fn every_amendment_example_runs_end_to_end() -> Result<()> {
         let name = path.file_stem().and_then(|n| n.to_str()).context("a file name")?;
         ensure!(this.contains(&format!("example(\"{name}\"")), "examples/amendment/{name}.json runs in no test");
     }
-    Ok(())
-}
-
-/// The team: `<domain>-group00` (two people) and `<domain>-user00000` by name; a second group
-/// `<domain>-group01` (one person) to add later. Returns (domain id, the named user).
-async fn onboarded(s: &LocalSession, domain: &str) -> Result<(String, String)> {
-    local_aws::seed::seed_team(s.aws.sdk_config(), &s.seeded.identity_store_id, domain, 3, 2).await?;
-    let user = format!("{domain}-user00000");
-    let request = json!({
-        "domainName": domain,
-        "ticket": {"id": format!("ON-{domain}"), "requester": "lead@example.com"},
-        "identityCenter": {"users": [user], "groups": [format!("{domain}-group00")]},
-    });
-    let outcome = s.onboard(&request.to_string(), |_| {}).await?;
-    ensure!(outcome.succeeded(), "{domain}: {:?} {:?}", outcome.error, outcome.cause);
-    Ok((outcome.output.as_ref().and_then(|o| o["domainId"].as_str()).context("domainId")?.to_string(), user))
-}
-
-/// The user's private space with an app in it, and an app of their own.
-async fn use_studio(s: &LocalSession, domain_id: &str, profile: &str) -> Result<()> {
-    let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
-    let space = format!("{profile}-space");
-    sm.create_space()
-        .domain_id(domain_id)
-        .space_name(&space)
-        .ownership_settings(OwnershipSettings::builder().owner_user_profile_name(profile).build())
-        .space_sharing_settings(SpaceSharingSettings::builder().sharing_type(SharingType::Private).build())
-        .send()
-        .await?;
-    sm.create_app().domain_id(domain_id).space_name(&space).app_type(AppType::JupyterLab).app_name("default").send().await?;
-    sm.create_app().domain_id(domain_id).user_profile_name(profile).app_type(AppType::JupyterServer).app_name("default").send().await?;
     Ok(())
 }
 
@@ -110,7 +79,7 @@ async fn user_id(s: &LocalSession, user_name: &str) -> Result<String> {
 
 async fn amendment_adds_a_group_removes_a_user_and_the_team_is_offboarded_after(s: &LocalSession) -> Result<()> {
     let d = "team-amended";
-    let (id, user) = onboarded(s, d).await?;
+    let (id, user) = onboarded(s, d, 3, 2).await?;
     let profile = onboarding_core::naming::user_profile_name(&user);
     use_studio(s, &id, &profile).await?;
     let removed_id = user_id(s, &user).await?;
@@ -158,7 +127,7 @@ async fn amendment_adds_a_group_removes_a_user_and_the_team_is_offboarded_after(
 
 async fn amendment_keeping_a_removed_users_data_deletes_only_their_apps(s: &LocalSession) -> Result<()> {
     let d = "team-amended-keep";
-    let (id, user) = onboarded(s, d).await?;
+    let (id, user) = onboarded(s, d, 3, 2).await?;
     let profile = onboarding_core::naming::user_profile_name(&user);
     use_studio(s, &id, &profile).await?;
     let request = json!({

@@ -16,6 +16,7 @@ mod one_build;
 mod plan;
 mod resilience;
 mod router;
+mod team;
 
 use std::sync::Arc;
 

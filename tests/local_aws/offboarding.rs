@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use anyhow::{ensure, Context, Result};
-use aws_sdk_sagemaker::types::{AppType, OwnershipSettings, SharingType, SpaceSharingSettings};
 use libtest_mimic::Trial;
 use onboard::execution::Outcome;
 use onboard::local::LocalSession;
@@ -14,6 +13,7 @@ use serde_json::{json, Value};
 use tests::Env;
 
 use crate::local_test;
+use crate::team::{onboarded, use_studio};
 
 pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
     vec![
@@ -24,39 +24,6 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
         local_test!(env, offboarding_rides_out_throttling_and_a_crashed_step_deleting_each_thing_once),
         Trial::test("every_offboarding_example_runs_end_to_end", || every_offboarding_example_runs_end_to_end().map_err(crate::failed)),
     ]
-}
-
-/// Onboards `domain` for a two-person group and one named member (who gets a user profile);
-/// returns the domain id and the member's profile name.
-async fn onboarded(s: &LocalSession, domain: &str) -> Result<(String, String)> {
-    let groups = local_aws::seed::seed_team(s.aws.sdk_config(), &s.seeded.identity_store_id, domain, 2, 1).await?;
-    let user = format!("{domain}-user00000");
-    let request = json!({
-        "domainName": domain,
-        "ticket": {"id": format!("ON-{domain}"), "requester": "lead@example.com"},
-        "identityCenter": {"users": [user], "groups": groups},
-    });
-    let outcome = s.onboard(&request.to_string(), |_| {}).await?;
-    ensure!(outcome.succeeded(), "{domain} was not onboarded: {:?} {:?}", outcome.error, outcome.cause);
-    let id = outcome.output.as_ref().and_then(|o| o["domainId"].as_str()).context("no domainId")?.to_string();
-    Ok((id, onboarding_core::naming::user_profile_name(&user)))
-}
-
-/// What a team does in Studio: a private space with a JupyterLab app, and a Studio Classic app of
-/// the member's own.
-async fn use_studio(s: &LocalSession, domain_id: &str, profile: &str) -> Result<()> {
-    let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
-    let space = format!("{profile}-space");
-    sm.create_space()
-        .domain_id(domain_id)
-        .space_name(&space)
-        .ownership_settings(OwnershipSettings::builder().owner_user_profile_name(profile).build())
-        .space_sharing_settings(SpaceSharingSettings::builder().sharing_type(SharingType::Private).build())
-        .send()
-        .await?;
-    sm.create_app().domain_id(domain_id).space_name(&space).app_type(AppType::JupyterLab).app_name("default").send().await?;
-    sm.create_app().domain_id(domain_id).user_profile_name(profile).app_type(AppType::JupyterServer).app_name("default").send().await?;
-    Ok(())
 }
 
 fn offboarding(domain: &str, retention: &str, ticket: &str) -> Value {
@@ -100,7 +67,8 @@ async fn nfs_groups(s: &LocalSession, domain_id: &str) -> Result<Vec<String>> {
 
 async fn offboarding_deletes_everything_of_a_used_domain(s: &LocalSession) -> Result<()> {
     let d = "team-offboarded";
-    let (id, profile) = onboarded(s, d).await?;
+    let (id, user) = onboarded(s, d, 2, 1).await?;
+    let profile = onboarding_core::naming::user_profile_name(&user);
     use_studio(s, &id, &profile).await?;
     ensure!(nfs_groups(s, &id).await?.len() == 2, "CreateDomain made the NFS security groups");
     let role = format!("{}{d}-execution", local_aws::ROLE_NAME_PREFIX);
@@ -146,7 +114,7 @@ async fn offboarding_deletes_everything_of_a_used_domain(s: &LocalSession) -> Re
 
 async fn offboarding_keeps_a_retained_home_file_system_and_its_security_groups(s: &LocalSession) -> Result<()> {
     let d = "team-retained";
-    let (id, _) = onboarded(s, d).await?;
+    let (id, _) = onboarded(s, d, 2, 1).await?;
     let outcome = offboard(s, &example("keep-home", d, "OFF-retained")?).await?;
     ensure!(outcome.succeeded(), "{:?} {:?}", outcome.error, outcome.cause);
     let cleanup = &outcome.output.as_ref().context("summary")?["cleanup"];
@@ -189,7 +157,8 @@ async fn offboarding_refuses_a_domain_the_workflow_did_not_create(s: &LocalSessi
 
 async fn offboarding_fails_by_name_on_an_app_stuck_deleting_and_a_rerun_finishes(s: &LocalSession) -> Result<()> {
     let d = "team-stuck-app";
-    let (id, profile) = onboarded(s, d).await?;
+    let (id, user) = onboarded(s, d, 2, 1).await?;
+    let profile = onboarding_core::naming::user_profile_name(&user);
     use_studio(s, &id, &profile).await?;
     // The router's domain names are moto's (`d-` and the name): its apps stay Deleting.
     s.aws.configure(json!({"stuckApps": {d: true}}))?;
@@ -211,7 +180,8 @@ async fn offboarding_fails_by_name_on_an_app_stuck_deleting_and_a_rerun_finishes
 
 async fn offboarding_rides_out_throttling_and_a_crashed_step_deleting_each_thing_once(s: &LocalSession) -> Result<()> {
     let d = "team-offboard-faults";
-    let (id, profile) = onboarded(s, d).await?;
+    let (id, user) = onboarded(s, d, 2, 1).await?;
+    let profile = onboarding_core::naming::user_profile_name(&user);
     use_studio(s, &id, &profile).await?;
     // Four throttled DeleteApp calls: the SDK's three attempts, then the definition's Retry.
     s.aws.inject_fault("sagemaker:DeleteApp", 4, json!({"status": 400, "code": "ThrottlingException", "message": "Rate exceeded", "match": id}))?;

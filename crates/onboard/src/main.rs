@@ -226,46 +226,41 @@ fn block_on<F: std::future::Future<Output = Result<ExitCode>>>(f: F) -> Result<E
 }
 
 async fn start(file: PathBuf, stack: Stack, follow: bool) -> Result<ExitCode> {
-    let text = read(&file)?;
     let role_name_prefix = std::env::var("ROLE_NAME_PREFIX").unwrap_or_else(|_| "sagemaker-onboarding-".into());
-    let request = match validate_json(&text, &ValidationContext { role_name_prefix, ..ValidationContext::from_env() }) {
-        Ok(request) => request,
-        Err(problems) => return Ok(refused(&file, &problems)),
-    };
-    let (_, workflow) = stack.clients().await;
-    let base = onboarding_core::naming::execution_name(&request);
-    let (name, started) = onboarding_core::start::start_or_resume(&workflow, &base, &text).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    println!("{name}{}", if started.existing { " (already started)" } else { "" });
-    if follow {
-        return watch(name, stack).await;
-    }
-    Ok(ExitCode::SUCCESS)
+    let ctx = ValidationContext { role_name_prefix, ..ValidationContext::from_env() };
+    start_checked(file, stack, follow, |text| validate_json(text, &ctx).map(|r| onboarding_core::naming::execution_name(&r))).await
 }
 
 async fn amend(file: PathBuf, stack: Stack, follow: bool) -> Result<ExitCode> {
-    let text = read(&file)?;
-    let request = match onboarding_core::amendment::validate_amendment_json(&text, &ValidationContext::from_env()) {
-        Ok(request) => request,
-        Err(problems) => return Ok(refused(&file, &problems)),
-    };
-    let (_, workflow) = stack.clients().await;
-    let base = onboarding_core::naming::amendment_execution_name(&request);
-    let (name, started) = onboarding_core::start::start_or_resume(&workflow, &base, &text).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    println!("{name}{}", if started.existing { " (already started)" } else { "" });
-    if follow {
-        return watch(name, stack).await;
-    }
-    Ok(ExitCode::SUCCESS)
+    let ctx = ValidationContext::from_env();
+    start_checked(file, stack, follow, |text| {
+        onboarding_core::amendment::validate_amendment_json(text, &ctx).map(|r| onboarding_core::naming::amendment_execution_name(&r))
+    })
+    .await
 }
 
 async fn offboard(file: PathBuf, stack: Stack, follow: bool) -> Result<ExitCode> {
+    let ctx = ValidationContext::from_env();
+    start_checked(file, stack, follow, |text| {
+        onboarding_core::offboarding::validate_offboarding_json(text, &ctx).map(|r| onboarding_core::naming::offboarding_execution_name(&r))
+    })
+    .await
+}
+
+/// Validates the file with `check` (which names the execution), starts it on the stack's state
+/// machine (or finds it started) and prints its id; with `follow`, watches it to its end.
+async fn start_checked(
+    file: PathBuf,
+    stack: Stack,
+    follow: bool,
+    check: impl Fn(&str) -> Result<String, Vec<onboarding_core::validate::Problem>>,
+) -> Result<ExitCode> {
     let text = read(&file)?;
-    let request = match onboarding_core::offboarding::validate_offboarding_json(&text, &ValidationContext::from_env()) {
-        Ok(request) => request,
+    let base = match check(&text) {
+        Ok(base) => base,
         Err(problems) => return Ok(refused(&file, &problems)),
     };
     let (_, workflow) = stack.clients().await;
-    let base = onboarding_core::naming::offboarding_execution_name(&request);
     let (name, started) = onboarding_core::start::start_or_resume(&workflow, &base, &text).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("{name}{}", if started.existing { " (already started)" } else { "" });
     if follow {
@@ -369,7 +364,7 @@ async fn plan(
 
 /// Prints every problem of a request that validation refused.
 fn refused(file: &std::path::Path, problems: &[onboarding_core::validate::Problem]) -> ExitCode {
-    eprintln!("{} is not a valid onboarding request:", file.display());
+    eprintln!("{} is not a valid request:", file.display());
     for p in problems {
         eprintln!("  {p}");
     }

@@ -31,6 +31,11 @@ fn sdk_type(t: PrincipalType) -> SdkPrincipalType {
     }
 }
 
+/// What the model documents ConflictException as: a previous write has not propagated yet.
+fn not_propagated(op: &str, application_arn: &str) -> OnboardingError {
+    OnboardingError::new(ErrorName::AssignmentConflict, format!("{op}: a previous write to {application_arn} has not propagated yet"))
+}
+
 impl AssignmentPort for AssignmentAdapter {
     async fn list_assignments(&self, application_arn: &str) -> PortResult<Vec<(PrincipalType, String)>> {
         let items =
@@ -61,10 +66,9 @@ impl AssignmentPort for AssignmentAdapter {
         match sent {
             Ok(_) => Ok(()),
             // The model documents ConflictException as "a previous write has not propagated yet".
-            Err(e) if matches!(e.as_service_error(), Some(CreateApplicationAssignmentError::ConflictException(_))) => Err(OnboardingError::new(
-                ErrorName::AssignmentConflict,
-                format!("sso:CreateApplicationAssignment: a previous write to {application_arn} has not propagated yet"),
-            )),
+            Err(e) if matches!(e.as_service_error(), Some(CreateApplicationAssignmentError::ConflictException(_))) => {
+                Err(not_propagated("sso:CreateApplicationAssignment", application_arn))
+            }
             Err(e) => Err(classify("sso:CreateApplicationAssignment", &e)),
         }
     }
@@ -81,10 +85,9 @@ impl AssignmentPort for AssignmentAdapter {
         match sent {
             Ok(_) => Ok(()),
             Err(e) if matches!(e.as_service_error(), Some(DeleteApplicationAssignmentError::ResourceNotFoundException(_))) => Ok(()),
-            Err(e) if matches!(e.as_service_error(), Some(DeleteApplicationAssignmentError::ConflictException(_))) => Err(OnboardingError::new(
-                ErrorName::AssignmentConflict,
-                format!("sso:DeleteApplicationAssignment: a previous write to {application_arn} has not propagated yet"),
-            )),
+            Err(e) if matches!(e.as_service_error(), Some(DeleteApplicationAssignmentError::ConflictException(_))) => {
+                Err(not_propagated("sso:DeleteApplicationAssignment", application_arn))
+            }
             Err(e) => Err(classify("sso:DeleteApplicationAssignment", &e)),
         }
     }

@@ -12,6 +12,7 @@ pub mod fakes;
 pub mod formats;
 pub mod identity_center;
 pub mod instance_types;
+pub mod managed_domain;
 pub mod naming;
 pub mod network;
 pub mod offboarding;

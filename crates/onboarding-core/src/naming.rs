@@ -1,6 +1,7 @@
 //! Names and tags derived from the request, in one place so that every step (and every rerun)
 //! derives the same ones.
 
+use crate::request::WorkflowRequest;
 use sha2::{Digest, Sha256};
 
 use crate::request::OnboardingRequest;

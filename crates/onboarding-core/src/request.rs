@@ -74,12 +74,44 @@ pub const STARTED_DIRECTLY: &str = "console";
 /// The longest `requestedBy` (an IAM ARN is at most 2,048 characters).
 pub const MAX_REQUESTED_BY: usize = 2048;
 
-impl OnboardingRequest {
+/// What every workflow's request carries besides its subject: the domain, the ticket, the
+/// e-mail settings and who asked.
+pub trait WorkflowRequest {
+    /// The domain as the request names it.
+    fn domain_label(&self) -> &str;
+    fn ticket(&self) -> Option<&Ticket>;
+    fn notification(&self) -> &Notification;
+    fn requested_by(&self) -> Option<&str>;
+
     /// Who asked: the entry point's record, or `console`.
-    pub fn requester_identity(&self) -> &str {
-        self.requested_by.as_deref().unwrap_or(STARTED_DIRECTLY)
+    fn requester_identity(&self) -> &str {
+        self.requested_by().unwrap_or(STARTED_DIRECTLY)
     }
 }
+
+/// The accessors of [`WorkflowRequest`] for a request type with the usual fields.
+#[macro_export]
+macro_rules! workflow_request {
+    ($type:ty, |$r:ident| $label:expr) => {
+        impl $crate::request::WorkflowRequest for $type {
+            fn domain_label(&self) -> &str {
+                let $r = self;
+                $label
+            }
+            fn ticket(&self) -> Option<&$crate::request::Ticket> {
+                self.ticket.as_ref()
+            }
+            fn notification(&self) -> &$crate::request::Notification {
+                &self.notification
+            }
+            fn requested_by(&self) -> Option<&str> {
+                self.requested_by.as_deref()
+            }
+        }
+    };
+}
+
+workflow_request!(OnboardingRequest, |r| &r.domain_name);
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

@@ -6,7 +6,8 @@
 use lambda_runtime::{Context, LambdaEvent};
 use onboarding_core::amendment::state::{AmendmentTarget, Grant, Revocation};
 use onboarding_core::amendment::{validate_amendment_value, AmendmentState, Principals};
-use onboarding_core::naming::{created_for_domain, user_profile_name};
+use onboarding_core::managed_domain::find_managed_domain;
+use onboarding_core::naming::user_profile_name;
 use onboarding_core::ports::{DomainStatus, IdentityCenterPort, SageMakerPort, StudioPort};
 use onboarding_core::request::{IdentityCenterSelection, STARTED_DIRECTLY};
 use onboarding_core::state::{DomainRecord, Identities, OnboardingState, Settings};
@@ -36,19 +37,8 @@ where
     let mut request = validate_amendment_value(&event.payload.request, &config.validation).map_err(|problems| problems_error(&problems))?;
     request.region.get_or_insert_with(|| config.domain_region.clone());
     request.requested_by.get_or_insert_with(|| STARTED_DIRECTLY.to_string());
-    let not_found = || OnboardingError::new(ErrorName::DomainNotFound, format!("no domain {} in {}", request.domain_label(), config.domain_region));
-    let domain_id = match (&request.domain_id, &request.domain_name) {
-        (Some(id), _) => id.clone(),
-        (None, Some(name)) => sagemaker.find_domain(name).await?.map(|d| d.domain_id).ok_or_else(not_found)?,
-        (None, None) => return Err(not_found()),
-    };
-    let details = sagemaker.domain_details(&domain_id).await?.ok_or_else(not_found)?;
-    if !created_for_domain(&sagemaker.list_tags(&details.domain_arn).await?, &details.domain_name) {
-        return Err(OnboardingError::new(
-            ErrorName::DomainNotManaged,
-            format!("{} ({domain_id}) was not created by this workflow: it is not amended", details.domain_name),
-        ));
-    }
+    let details = find_managed_domain(sagemaker, request.domain_name.as_deref(), request.domain_id.as_deref(), &config.domain_region, "amended").await?;
+    let domain_id = details.domain_id.clone();
     if details.status != DomainStatus::InService {
         return Err(OnboardingError::new(
             ErrorName::DomainNotInService,

@@ -3,6 +3,7 @@
 //! later steps need once the domain is gone (its VPC, home file system, application and roles).
 
 use lambda_runtime::LambdaEvent;
+use onboarding_core::managed_domain::find_managed_domain;
 use onboarding_core::naming::created_for_domain;
 use onboarding_core::offboarding::state::OffboardingTarget;
 use onboarding_core::offboarding::{validate_offboarding_value, OffboardingState};
@@ -10,7 +11,7 @@ use onboarding_core::ports::{IamPort, SageMakerPort, StudioPort};
 use onboarding_core::request::STARTED_DIRECTLY;
 use onboarding_core::state::Settings;
 use onboarding_core::validate::{problems_error, ValidationContext};
-use onboarding_core::{ErrorName, OnboardingError};
+use onboarding_core::OnboardingError;
 use serde::Deserialize;
 
 /// What the state machine passes: the request as submitted.
@@ -34,21 +35,7 @@ where
     let mut request = validate_offboarding_value(&event.payload.request, &config.validation).map_err(|problems| problems_error(&problems))?;
     request.region.get_or_insert_with(|| config.domain_region.clone());
     request.requested_by.get_or_insert_with(|| STARTED_DIRECTLY.to_string());
-    let not_found =
-        || OnboardingError::new(ErrorName::DomainNotFound, format!("no domain {} in {}: nothing to offboard", request.domain_label(), config.domain_region));
-    let domain_id = match (&request.domain_id, &request.domain_name) {
-        (Some(id), _) => id.clone(),
-        (None, Some(name)) => sagemaker.find_domain(name).await?.map(|d| d.domain_id).ok_or_else(not_found)?,
-        (None, None) => return Err(not_found()),
-    };
-    let details = sagemaker.domain_details(&domain_id).await?.ok_or_else(not_found)?;
-    let tags = sagemaker.list_tags(&details.domain_arn).await?;
-    if !created_for_domain(&tags, &details.domain_name) {
-        return Err(OnboardingError::new(
-            ErrorName::DomainNotManaged,
-            format!("{} ({domain_id}) was not created by this workflow: it is not offboarded", details.domain_name),
-        ));
-    }
+    let details = find_managed_domain(sagemaker, request.domain_name.as_deref(), request.domain_id.as_deref(), &config.domain_region, "offboarded").await?;
     let mut target = OffboardingTarget {
         domain_id: details.domain_id.clone(),
         domain_arn: details.domain_arn.clone(),

@@ -8,7 +8,7 @@ use onboarding_core::email::{failure_notice, one_line, FailureNotice};
 use onboarding_core::formats::is_email;
 use onboarding_core::offboarding::{OffboardingRequest, OffboardingState};
 use onboarding_core::ports::{MailPort, SendOutcome};
-use onboarding_core::request::{MAX_REQUESTED_BY, STARTED_DIRECTLY};
+use onboarding_core::request::{WorkflowRequest, MAX_REQUESTED_BY, STARTED_DIRECTLY};
 use onboarding_core::state::{Failure, OnboardingState};
 use onboarding_core::OnboardingError;
 use onboarding_core::OnboardingRequest;
@@ -61,38 +61,14 @@ struct Requested {
     sender: Option<String>,
 }
 
-impl From<&OnboardingRequest> for Requested {
-    fn from(r: &OnboardingRequest) -> Self {
+impl<R: WorkflowRequest> From<&R> for Requested {
+    fn from(r: &R) -> Self {
         Requested {
-            ticket_id: r.ticket.as_ref().map(|t| t.id.clone()),
-            domain_name: r.domain_name.clone(),
-            requested_by: r.requester_identity().to_string(),
-            requester: r.ticket.as_ref().and_then(|t| t.requester.clone()),
-            sender: r.notification.sender.clone(),
-        }
-    }
-}
-
-impl From<&AmendmentRequest> for Requested {
-    fn from(r: &AmendmentRequest) -> Self {
-        Requested {
-            ticket_id: r.ticket.as_ref().map(|t| t.id.clone()),
+            ticket_id: r.ticket().map(|t| t.id.clone()),
             domain_name: r.domain_label().to_string(),
             requested_by: r.requester_identity().to_string(),
-            requester: r.ticket.as_ref().and_then(|t| t.requester.clone()),
-            sender: r.notification.sender.clone(),
-        }
-    }
-}
-
-impl From<&OffboardingRequest> for Requested {
-    fn from(r: &OffboardingRequest) -> Self {
-        Requested {
-            ticket_id: r.ticket.as_ref().map(|t| t.id.clone()),
-            domain_name: r.domain_label().to_string(),
-            requested_by: r.requester_identity().to_string(),
-            requester: r.ticket.as_ref().and_then(|t| t.requester.clone()),
-            sender: r.notification.sender.clone(),
+            requester: r.ticket().and_then(|t| t.requester.clone()),
+            sender: r.notification().sender.clone(),
         }
     }
 }

@@ -10,6 +10,7 @@ mod ledger_view;
 mod pacing;
 mod recipients;
 
+use onboarding_core::request::WorkflowRequest;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use lambda_runtime::LambdaEvent;

@@ -13,6 +13,7 @@ use base64::Engine;
 use lambda_runtime::LambdaEvent;
 use onboarding_core::offboarding::validate_offboarding_json;
 use onboarding_core::ports::{AssignmentPort, IamPort, IdentityCenterPort, LeftoverNetworkPort, NetworkPort, SageMakerPort, StudioPort};
+use onboarding_core::request::WorkflowRequest;
 use onboarding_core::validate::{validate_json, Problem, ValidationContext};
 use onboarding_core::{ErrorName, OnboardingError};
 use serde_json::{json, Value};

@@ -2,6 +2,7 @@
 //! members of removed groups (read page by page), each address once. A notice that cannot be
 //! sent does not undo the amendment: the reason is recorded.
 
+use onboarding_core::request::WorkflowRequest;
 use std::collections::BTreeSet;
 
 use lambda_runtime::LambdaEvent;

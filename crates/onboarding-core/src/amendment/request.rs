@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::offboarding::request::{check_existing_domain, check_ticket_and_mail};
-use crate::request::{Notification, Ticket, STARTED_DIRECTLY};
+use crate::request::{Notification, Ticket};
 use crate::validate::{check_principals, parse_and_check, Problem, Problems, ValidationContext, MAX_GROUPS, MAX_USERS};
 
 /// Adding and removing Identity Center users and groups of an onboarded domain.
@@ -71,15 +71,9 @@ pub enum RemovedUserData {
     Delete,
 }
 
+crate::workflow_request!(AmendmentRequest, |r| r.domain_name.as_deref().or(r.domain_id.as_deref()).unwrap_or_default());
+
 impl AmendmentRequest {
-    pub fn requester_identity(&self) -> &str {
-        self.requested_by.as_deref().unwrap_or(STARTED_DIRECTLY)
-    }
-
-    pub fn domain_label(&self) -> &str {
-        self.domain_name.as_deref().or(self.domain_id.as_deref()).unwrap_or_default()
-    }
-
     /// Whether removed users' spaces and profiles go too.
     pub fn deletes_user_data(&self) -> bool {
         self.removed_user_data == Some(RemovedUserData::Delete)

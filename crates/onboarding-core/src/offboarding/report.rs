@@ -4,6 +4,7 @@
 use crate::email::{escape_html, one_line};
 use crate::offboarding::state::{Cleanup, Kept, OffboardingState, RemovedAccess, Teardown};
 use crate::ports::Email;
+use crate::request::WorkflowRequest;
 
 /// The report's lines, grouped: (heading, lines). The text and HTML parts render the same lines.
 pub fn report_sections(state: &OffboardingState) -> Vec<(&'static str, Vec<String>)> {

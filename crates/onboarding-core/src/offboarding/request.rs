@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::formats::{is_domain_id, is_email, is_region, is_sagemaker_name, is_ticket_id};
-use crate::request::{Notification, Ticket, MAX_REQUESTED_BY, STARTED_DIRECTLY};
+use crate::request::{Notification, Ticket, MAX_REQUESTED_BY};
 use crate::validate::{parse_and_check, Problem, Problems, ValidationContext};
 
 /// Deleting a team's SageMaker domain and everything the onboarding created for it.
@@ -53,17 +53,9 @@ impl HomeEfsRetention {
     }
 }
 
+crate::workflow_request!(OffboardingRequest, |r| r.domain_name.as_deref().or(r.domain_id.as_deref()).unwrap_or_default());
+
 impl OffboardingRequest {
-    /// Who asked: the entry point's record, or `console`.
-    pub fn requester_identity(&self) -> &str {
-        self.requested_by.as_deref().unwrap_or(STARTED_DIRECTLY)
-    }
-
-    /// The domain as the request names it (its name, else its id).
-    pub fn domain_label(&self) -> &str {
-        self.domain_name.as_deref().or(self.domain_id.as_deref()).unwrap_or_default()
-    }
-
     /// The request's retention choice; validation guarantees it is there.
     pub fn retention(&self) -> HomeEfsRetention {
         self.home_efs_file_system.unwrap_or(HomeEfsRetention::Retain)
@@ -138,6 +130,7 @@ pub(crate) fn check_ticket_and_mail(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::request::{WorkflowRequest, STARTED_DIRECTLY};
 
     fn ctx() -> ValidationContext {
         ValidationContext::new("sagemaker-onboarding-")

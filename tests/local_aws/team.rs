@@ -1,0 +1,40 @@
+//! A team for the day-two and last-day tests: onboarded through the workflow, then using Studio.
+
+use anyhow::{ensure, Context, Result};
+use aws_sdk_sagemaker::types::{AppType, OwnershipSettings, SharingType, SpaceSharingSettings};
+use onboard::local::LocalSession;
+use serde_json::json;
+
+/// Seeds `people` users `<domain>-user<n>` in `groups` groups `<domain>-group<nn>` and onboards
+/// `domain` for the first group and the first user by name (who gets a user profile). Returns the
+/// domain id and that user's name.
+pub async fn onboarded(s: &LocalSession, domain: &str, people: usize, groups: usize) -> Result<(String, String)> {
+    local_aws::seed::seed_team(s.aws.sdk_config(), &s.seeded.identity_store_id, domain, people, groups).await?;
+    let user = format!("{domain}-user00000");
+    let request = json!({
+        "domainName": domain,
+        "ticket": {"id": format!("ON-{domain}"), "requester": "lead@example.com"},
+        "identityCenter": {"users": [user], "groups": [format!("{domain}-group00")]},
+    });
+    let outcome = s.onboard(&request.to_string(), |_| {}).await?;
+    ensure!(outcome.succeeded(), "{domain} was not onboarded: {:?} {:?}", outcome.error, outcome.cause);
+    let id = outcome.output.as_ref().and_then(|o| o["domainId"].as_str()).context("no domainId")?.to_string();
+    Ok((id, user))
+}
+
+/// What a team member does in Studio: a private space with a JupyterLab app, and a Studio
+/// Classic app of their own.
+pub async fn use_studio(s: &LocalSession, domain_id: &str, profile: &str) -> Result<()> {
+    let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
+    let space = format!("{profile}-space");
+    sm.create_space()
+        .domain_id(domain_id)
+        .space_name(&space)
+        .ownership_settings(OwnershipSettings::builder().owner_user_profile_name(profile).build())
+        .space_sharing_settings(SpaceSharingSettings::builder().sharing_type(SharingType::Private).build())
+        .send()
+        .await?;
+    sm.create_app().domain_id(domain_id).space_name(&space).app_type(AppType::JupyterLab).app_name("default").send().await?;
+    sm.create_app().domain_id(domain_id).user_profile_name(profile).app_type(AppType::JupyterServer).app_name("default").send().await?;
+    Ok(())
+}
