@@ -5,12 +5,14 @@ use aws_sdk_sagemaker::types::{AppType, OwnershipSettings, SharingType, SpaceSha
 use onboard::local::LocalSession;
 use serde_json::json;
 
-/// Seeds `people` users `<domain>-user<n>` in `groups` groups `<domain>-group<nn>` and onboards
-/// `domain` for the first group and the first user by name (who gets a user profile). Returns the
-/// domain id and that user's name.
+/// Seeds `people` users `<domain>-user<n>` in `groups` groups `<domain>-group<nn>`, and one more
+/// user `<domain>-solo-user00000` in no assigned group, and onboards `domain` for the first group
+/// and that user by name (who gets a user profile). Returns the domain id and that user's name.
 pub async fn onboarded(s: &LocalSession, domain: &str, people: usize, groups: usize) -> Result<(String, String)> {
     local_aws::seed::seed_team(s.aws.sdk_config(), &s.seeded.identity_store_id, domain, people, groups).await?;
-    let user = format!("{domain}-user00000");
+    let solo = format!("{domain}-solo");
+    local_aws::seed::seed_team(s.aws.sdk_config(), &s.seeded.identity_store_id, &solo, 1, 1).await?;
+    let user = format!("{solo}-user00000");
     let request = json!({
         "domainName": domain,
         "ticket": {"id": format!("ON-{domain}"), "requester": "lead@example.com"},

@@ -8,12 +8,37 @@ use onboarding_core::amendment::state::{AmendmentTarget, Grant, Revocation};
 use onboarding_core::amendment::{validate_amendment_value, AmendmentState, Principals};
 use onboarding_core::managed_domain::find_managed_domain;
 use onboarding_core::naming::user_profile_name;
-use onboarding_core::ports::{DomainStatus, IdentityCenterPort, SageMakerPort, StudioPort};
+use onboarding_core::ports::{AssignmentPort, DomainStatus, IdentityCenterPort, SageMakerPort, StudioPort};
 use onboarding_core::request::{IdentityCenterSelection, STARTED_DIRECTLY};
-use onboarding_core::state::{DomainRecord, Identities, OnboardingState, Settings};
+use onboarding_core::state::{DomainRecord, Identities, OnboardingState, PrincipalType, Settings};
 use onboarding_core::validate::{problems_error, ValidationContext};
 use onboarding_core::{ErrorName, OnboardingError, OnboardingRequest};
 use serde::Deserialize;
+
+/// The users removed by name who are members of a group that stays assigned to the application:
+/// removing their own assignment does not end their access.
+async fn kept_through_groups<I: IdentityCenterPort, A: AssignmentPort>(
+    identity: &I,
+    sso: &A,
+    application: &str,
+    store: &str,
+    revoke: &Revocation,
+) -> Result<Vec<String>, OnboardingError> {
+    let removed_groups: Vec<&str> = revoke.groups.iter().map(|g| g.group_id.as_str()).collect();
+    let mut kept = Vec::new();
+    for (kind, group) in sso.list_assignments(application).await? {
+        if kind != PrincipalType::Group || removed_groups.contains(&group.as_str()) {
+            continue;
+        }
+        let members = identity.group_member_ids(store, &group).await?;
+        for user in revoke.users.iter().filter(|u| members.contains(&u.user_id)) {
+            if !kept.contains(&user.user_name) {
+                kept.push(user.user_name.clone());
+            }
+        }
+    }
+    Ok(kept)
+}
 
 /// What the state machine passes: the request as submitted.
 #[derive(Debug, Deserialize)]
@@ -29,10 +54,11 @@ pub struct Config {
     pub settings: Settings,
 }
 
-pub async fn handler<S, I>(sagemaker: &S, identity: &I, config: &Config, event: LambdaEvent<LookupInput>) -> Result<AmendmentState, OnboardingError>
+pub async fn handler<S, I, A>(sagemaker: &S, identity: &I, sso: &A, config: &Config, event: LambdaEvent<LookupInput>) -> Result<AmendmentState, OnboardingError>
 where
     S: SageMakerPort + StudioPort,
     I: IdentityCenterPort,
+    A: AssignmentPort,
 {
     let mut request = validate_amendment_value(&event.payload.request, &config.validation).map_err(|problems| problems_error(&problems))?;
     request.region.get_or_insert_with(|| config.domain_region.clone());
@@ -90,13 +116,20 @@ where
         });
         Grant { state: Box::new(state) }
     });
-    let revoke = removed.and_then(|state| state.identities).map(|Identities { users, groups, .. }| Revocation {
-        profiles: users.iter().map(|u| user_profile_name(&u.user_name)).collect(),
-        users,
-        groups,
-        ..Default::default()
-    });
-    tracing::info!(domain_id = %domain_id, adds = grant.is_some(), removes = revoke.is_some(), "team found");
+    // Always present (empty when nobody leaves): the definition's summary reads it.
+    let mut revoke = removed
+        .and_then(|state| state.identities)
+        .map(|Identities { users, groups, .. }| Revocation {
+            profiles: users.iter().map(|u| user_profile_name(&u.user_name)).collect(),
+            users,
+            groups,
+            ..Default::default()
+        })
+        .unwrap_or_default();
+    if !revoke.users.is_empty() {
+        revoke.still_in_assigned_groups = kept_through_groups(identity, sso, &application, &store, &revoke).await?;
+    }
+    tracing::info!(domain_id = %domain_id, adds = grant.is_some(), removed_users = revoke.users.len(), removed_groups = revoke.groups.len(), "team found");
     let ticket_id = request.ticket.as_ref().map(|t| t.id.clone());
     let target = AmendmentTarget {
         domain_id: details.domain_id,
@@ -106,5 +139,5 @@ where
         sso_application_arn: application,
         identity_store_id: store,
     };
-    Ok(AmendmentState { request, ticket_id, settings: config.settings.clone(), target: Some(target), grant, revoke, failure: None })
+    Ok(AmendmentState { request, ticket_id, settings: config.settings.clone(), target: Some(target), grant, revoke: Some(revoke), failure: None })
 }

@@ -25,7 +25,7 @@ async fn domain(fake: &FakeAws, name: &str) -> String {
 }
 
 async fn lookup(fake: &FakeAws, request: serde_json::Value) -> Result<onboarding_core::amendment::AmendmentState, OnboardingError> {
-    handler(fake, fake, &config(), LambdaEvent::new(LookupInput { request }, Context::default())).await
+    handler(fake, fake, fake, &config(), LambdaEvent::new(LookupInput { request }, Context::default())).await
 }
 
 #[tokio::test]
@@ -61,4 +61,18 @@ async fn a_domain_not_ours_not_ready_or_unknown_is_refused_by_name() {
     assert_eq!(e.name, ErrorName::DomainNotFound);
     let e = lookup(&fake, json!({"domainName": "team-a", "remove": {"users": ["omar"]}})).await.expect_err("invalid");
     assert_eq!(e.name, ErrorName::RequestInvalid);
+}
+
+#[tokio::test]
+async fn a_user_removed_by_name_who_is_in_an_assigned_group_is_listed_as_keeping_access() {
+    use onboarding_core::ports::AssignmentPort;
+    use onboarding_core::state::PrincipalType;
+    let fake = FakeAws::standard();
+    let id = domain(&fake, "team-a").await;
+    let application = fake.world().domains.iter().find(|d| d.summary.domain_id == id).and_then(|d| d.sso_application_arn.clone()).expect("application");
+    // li is a member of ml-team, which stays assigned.
+    fake.create_assignment(&application, PrincipalType::Group, "g-ml").await.expect("assigned");
+    let request = json!({"domainName": "team-a", "remove": {"users": ["li", "jane"]}, "removedUserData": "Keep"});
+    let state = lookup(&fake, request).await.expect("found");
+    assert_eq!(state.revoke.expect("revoke").still_in_assigned_groups, vec!["li"]);
 }

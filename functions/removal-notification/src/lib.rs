@@ -21,13 +21,13 @@ pub async fn handler<I: IdentityCenterPort, M: MailPort>(
     let mut state = event.payload;
     let target = require(&state.target, "target")?.clone();
     let Some(mut revoke) = state.revoke.take() else { return Ok(state) };
-    let Some(sender) = state.request.notification.sender.clone().or_else(|| default_sender.map(str::to_string)) else {
-        revoke.notices_not_sent.push("no sender configured".into());
-        state.revoke = Some(revoke);
-        return Ok(state);
-    };
-    // (person, whether their data was kept: None for group members)
-    let mut people: Vec<(ResolvedUser, Option<bool>)> = revoke.users.iter().map(|u| (u.clone(), Some(!state.request.deletes_user_data()))).collect();
+    // Whoever keeps access through an assigned group is not told it ended.
+    let mut people: Vec<(ResolvedUser, Option<bool>)> = revoke
+        .users
+        .iter()
+        .filter(|u| !revoke.still_in_assigned_groups.contains(&u.user_name))
+        .map(|u| (u.clone(), Some(!state.request.deletes_user_data())))
+        .collect();
     for group in &revoke.groups {
         for member in identity.group_member_ids(&target.identity_store_id, &group.group_id).await? {
             if !people.iter().any(|(p, _)| p.user_id == member) {
@@ -35,6 +35,16 @@ pub async fn handler<I: IdentityCenterPort, M: MailPort>(
             }
         }
     }
+    if people.is_empty() {
+        state.revoke = Some(revoke);
+        return Ok(state);
+    }
+    let Some(sender) = state.request.notification.sender.clone().or_else(|| default_sender.map(str::to_string)) else {
+        revoke.notices_not_sent.push("no sender configured".into());
+        state.revoke = Some(revoke);
+        return Ok(state);
+    };
+    // (person, whether their data was kept: None for group members)
     let mut told = BTreeSet::new();
     for (person, data_kept) in people {
         let Some(address) = person.email.clone().filter(|a| told.insert(a.to_lowercase())) else { continue };

@@ -61,6 +61,10 @@ pub struct Revocation {
     /// The removed users' apps, then (with `Delete`) their private spaces and profiles.
     #[serde(default)]
     pub teardown: Teardown,
+    /// Users removed by name who keep access through a group still assigned to the domain: not
+    /// told their access ended; the summary lists them.
+    #[serde(default)]
+    pub still_in_assigned_groups: Vec<String>,
     /// "Access removed" notices sent, and why others were not.
     #[serde(default)]
     pub notices_sent: u32,
