@@ -1,7 +1,8 @@
 //! The dry run (`POST /plans`, `onboard plan`) against the local AWS, signed as its function (its
 //! calls are authorized by its policy in the template): the read-only checks run and nothing is
 //! created; after the onboarding, the same plan finds and reuses what it made, and the
-//! offboarding's plan (`POST /offboarding-plans`) says what it would delete, deleting nothing.
+//! amendment's and the offboarding's plans (`POST /amendment-plans`, `POST /offboarding-plans`)
+//! say what they would change, changing nothing.
 
 use std::sync::Arc;
 
@@ -107,6 +108,31 @@ async fn a_plan_creates_nothing_and_a_second_plan_reuses_what_the_onboarding_mad
         ensure!(last_day.iter().any(|l| l.starts_with(&expected)), "no '{expected}' in {last_day:#?}");
     }
     ensure!(!s.aws.recorded("sagemaker:DeleteDomain")?.iter().any(|b| b.contains(domain_id)), "the offboarding's plan deleted the domain");
+    let application = aws_sdk_sagemaker::Client::new(s.aws.sdk_config())
+        .describe_domain()
+        .domain_id(domain_id)
+        .send()
+        .await?
+        .single_sign_on_application_arn()
+        .context("application")?
+        .to_string();
+    let sso = aws_sdk_ssoadmin::Client::new(s.aws.sdk_config());
+    let assigned_before = sso.list_application_assignments().application_arn(&application).send().await?.application_assignments().len();
+    let amendment = json!({"domainName": d, "add": {"users": ["omar"]}, "remove": {"users": ["jane"]}, "removedUserData": "Keep"});
+    let (status, body) = post_to(s, "POST /amendment-plans", &amendment).await?;
+    ensure!(status == 200, "{status} {body}");
+    let day_two = lines(&body);
+    for expected in [
+        "assign 1 users and 0 groups",
+        "create user profiles [omar]",
+        "remove 1 users and 0 groups",
+        "delete the apps of [jane]",
+        "keep the private spaces and user profiles of [jane]",
+    ] {
+        ensure!(day_two.iter().any(|l| l.starts_with(expected)), "no '{expected}' in {day_two:#?}");
+    }
+    let assigned_after = sso.list_application_assignments().application_arn(&application).send().await?.application_assignments().len();
+    ensure!(assigned_after == assigned_before && assigned_before == 2, "the amendment's plan changed the assignments: {assigned_before} -> {assigned_after}");
     let (status, body) = post_to(s, "POST /offboarding-plans", &json!({"domainName": "nobody-has-this", "homeEfsFileSystem": "Retain"})).await?;
     ensure!(status == 422 && body["error"] == "DomainNotFound", "{status} {body}");
     Ok(())

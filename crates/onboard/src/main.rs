@@ -50,8 +50,12 @@ enum Command {
         region: Option<String>,
         /// The file is an offboarding request: print what the offboarding would remove, delete,
         /// keep and send (deleting nothing).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "amendment")]
         offboarding: bool,
+        /// The file is an amendment request: print what the amendment would assign, remove,
+        /// delete, keep and send (changing nothing).
+        #[arg(long)]
+        amendment: bool,
     },
     /// Print the request's JSON Schema (with --offboarding or --amendment, that request's).
     Schema {
@@ -185,8 +189,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate { file, role_name_prefix } => validate(&file, role_name_prefix),
-        Command::Plan { file, role_name_prefix, identity_center_instance_arn, profile, region, offboarding } => {
-            block_on(plan(file, role_name_prefix, identity_center_instance_arn, profile, region, offboarding))
+        Command::Plan { file, role_name_prefix, identity_center_instance_arn, profile, region, offboarding, amendment } => {
+            let workflow = if offboarding {
+                "offboarding"
+            } else if amendment {
+                "amendment"
+            } else {
+                "onboarding"
+            };
+            block_on(plan(file, role_name_prefix, identity_center_instance_arn, profile, region, workflow))
         }
         Command::Schema { offboarding, amendment } => schema(offboarding, amendment),
         Command::Diagram { files, readme, check } => diagram(&files, readme.as_deref(), check),
@@ -320,9 +331,9 @@ async fn plan(
     instance_arn: Option<String>,
     profile: Option<String>,
     region: Option<String>,
-    offboarding: bool,
+    workflow: &'static str,
 ) -> Result<ExitCode> {
-    use plan_onboarding::{plan, plan_offboarding, Deployment, Readers};
+    use plan_onboarding::{plan, plan_amendment, plan_offboarding, Deployment, Readers};
     let validation = ValidationContext { role_name_prefix, ..ValidationContext::from_env() };
     let text = read(&file)?;
     let config = sdk_config(profile.as_deref(), region.as_deref()).await;
@@ -334,18 +345,19 @@ async fn plan(
     let sagemaker = onboarding_aws::sagemaker::SageMakerAdapter::from_config(&config);
     let sso = onboarding_aws::sso_assignments::AssignmentAdapter::from_config(&config);
     let readers = Readers { identity: &identity, network: &network, iam: &iam, sagemaker: &sagemaker, sso: &sso };
-    let (workflow, planned) = if offboarding {
-        let request = match onboarding_core::offboarding::validate_offboarding_json(&text, &validation) {
-            Ok(request) => request,
+    let planned = match workflow {
+        "offboarding" => match onboarding_core::offboarding::validate_offboarding_json(&text, &validation) {
+            Ok(request) => plan_offboarding(readers, &region, &validation, &request).await,
             Err(problems) => return Ok(refused(&file, &problems)),
-        };
-        ("offboarding", plan_offboarding(readers, &region, &validation, &request).await)
-    } else {
-        let request = match validate_json(&text, &validation) {
-            Ok(request) => request,
+        },
+        "amendment" => match onboarding_core::amendment::validate_amendment_json(&text, &validation) {
+            Ok(request) => plan_amendment(readers, &deployment, &validation, &request).await,
             Err(problems) => return Ok(refused(&file, &problems)),
-        };
-        ("onboarding", plan(readers, &deployment, request).await)
+        },
+        _ => match validate_json(&text, &validation) {
+            Ok(request) => plan(readers, &deployment, request).await,
+            Err(problems) => return Ok(refused(&file, &problems)),
+        },
     };
     match planned {
         Ok(lines) => {

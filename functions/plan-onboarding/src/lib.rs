@@ -1,8 +1,9 @@
-//! `POST /plans` and `POST /offboarding-plans`: the dry runs of an onboarding and an
-//! offboarding. The body is the request; the answer is what the workflow would do (200), the
+//! `POST /plans`, `POST /amendment-plans` and `POST /offboarding-plans`: the dry runs of the
+//! three workflows. The body is the request; the answer is what the workflow would do (200), the
 //! request's problems (400), or the check that would fail it, with the workflow's error name
 //! (422). Nothing is created or deleted.
 
+mod amendment_plan;
 mod offboarding_plan;
 mod plan;
 
@@ -11,6 +12,7 @@ use aws_lambda_events::encodings::Body;
 use aws_lambda_events::http::header::{HeaderValue, CONTENT_TYPE};
 use base64::Engine;
 use lambda_runtime::LambdaEvent;
+use onboarding_core::amendment::validate_amendment_json;
 use onboarding_core::offboarding::validate_offboarding_json;
 use onboarding_core::ports::{AssignmentPort, IamPort, IdentityCenterPort, LeftoverNetworkPort, NetworkPort, SageMakerPort, StudioPort};
 use onboarding_core::request::WorkflowRequest;
@@ -18,6 +20,7 @@ use onboarding_core::validate::{validate_json, Problem, ValidationContext};
 use onboarding_core::{ErrorName, OnboardingError};
 use serde_json::{json, Value};
 
+pub use amendment_plan::plan_amendment;
 pub use offboarding_plan::plan_offboarding;
 pub use plan::{plan, Action, Deployment, PlanLine, Readers};
 
@@ -68,6 +71,14 @@ where
     let Some(text) = body_text(&event.payload) else {
         return Ok(respond(400, json!({ "message": "the body is not valid base64-encoded UTF-8" })));
     };
+    if event.payload.route_key.as_deref() == Some("POST /amendment-plans") {
+        let request = match validate_amendment_json(&text, validation) {
+            Ok(request) => request,
+            Err(problems) => return Ok(invalid(&problems)),
+        };
+        let planned = plan_amendment(readers, deployment, validation, &request).await;
+        return answer(request.domain_label(), planned);
+    }
     if event.payload.route_key.as_deref() == Some("POST /offboarding-plans") {
         let request = match validate_offboarding_json(&text, validation) {
             Ok(request) => request,

@@ -172,3 +172,38 @@ async fn an_offboarding_plan_says_what_goes_and_what_stays_and_deletes_nothing()
     }
     assert!(documented_answers()["200"].is_object());
 }
+
+#[tokio::test]
+async fn an_amendment_plan_says_who_joins_and_who_leaves_and_changes_nothing() {
+    use onboarding_core::ports::SageMakerPort;
+    use onboarding_core::state::{OnboardingState, ResolvedNetwork, Roles};
+    let fake = FakeAws::standard();
+    let state = OnboardingState {
+        request: onboarding_core::OnboardingRequest { domain_name: "team-a".into(), ..Default::default() },
+        roles: Some(Roles::default()),
+        network: Some(ResolvedNetwork::default()),
+        ..Default::default()
+    };
+    fake.create_domain(&onboarding_core::domain_spec::domain_spec(&state).expect("spec")).await.expect("domain");
+    let mut request = ApiGatewayV2httpRequest::default();
+    request.route_key = Some("POST /amendment-plans".into());
+    request.body =
+        Some(json!({"domainName": "team-a", "add": {"groups": ["ml-team"]}, "remove": {"users": ["jane"]}, "removedUserData": "Delete"}).to_string());
+    let deployment = Deployment { role_name_prefix: "so-", region: "us-east-1", identity_center_instance_arn: None };
+    let readers = Readers { identity: &fake, network: &fake, iam: &fake, sagemaker: &fake, sso: &fake };
+    let response = handler(readers, &deployment, &ValidationContext::new("so-"), LambdaEvent::new(request, Context::default())).await.expect("answered");
+    assert_eq!(response.status_code, 200);
+    let Some(Body::Text(text)) = response.body else { panic!("no body") };
+    let body: Value = serde_json::from_str(&text).expect("JSON");
+    let shown: Vec<String> = body["plan"]
+        .as_array()
+        .expect("plan")
+        .iter()
+        .map(|l| format!("{} {}", l["action"].as_str().unwrap_or_default(), l["what"].as_str().unwrap_or_default()))
+        .collect();
+    assert!(shown.iter().any(|l| l.starts_with("assign 0 users and 1 groups")), "{shown:#?}");
+    assert!(shown.iter().any(|l| l.starts_with("delete the private spaces and user profiles of [jane]")), "{shown:#?}");
+    for write in WRITES.iter().filter(|w| **w != "CreateDomain") {
+        assert_eq!(fake.calls(write), 0, "the plan made a {write} call");
+    }
+}
