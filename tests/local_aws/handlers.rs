@@ -50,7 +50,7 @@ async fn validated(request: serde_json::Value) -> Result<OnboardingState> {
         domain_region: REGION.into(),
         settings: onboarding_core::state::Settings { poll_interval_seconds: 1, max_polls: 5, quota_wait_seconds: 2 },
     };
-    let input: validate_request::ValidateInput = serde_json::from_value(json!({"request": request}))?;
+    let input: validate_request::RequestInput = serde_json::from_value(json!({"request": request}))?;
     Ok(validate_request::handler(&config, event(input)).await?)
 }
 

@@ -274,7 +274,7 @@ async fn a_rerun_creates_nothing_twice(s: &LocalSession) -> Result<()> {
     ensure!(emails == 2, "jane and the requester, got {emails}");
 
     // The same ticket again is the same onboarding: the existing execution answers.
-    let name = onboard::execution_name_for(&request.to_string());
+    let name = onboard::execution_name_for::<onboarding_core::OnboardingRequest>(&request.to_string());
     let again = s.workflow().start(&name, &request.to_string()).await?;
     ensure!(again.existing && again.execution_arn == first.execution_arn);
 

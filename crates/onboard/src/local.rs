@@ -57,7 +57,7 @@ impl LocalSession {
 
     /// Runs one amendment to its end, calling `on_step` as each state ends.
     pub async fn amend(&self, request_json: &str, on_step: impl FnMut(&Step)) -> Result<Outcome> {
-        let name = crate::amendment_execution_name_for(request_json);
+        let name = crate::execution_name_for::<onboarding_core::amendment::AmendmentRequest>(request_json);
         let workflow = StepFunctionsAdapter::new(self.sfn.clone(), &self.amendment_state_machine_arn);
         let (_, started) = onboarding_core::start::start_or_resume(&workflow, &name, request_json).await?;
         execution::follow(&self.sfn, &started.execution_arn, Duration::from_millis(250), on_step).await
@@ -65,14 +65,19 @@ impl LocalSession {
 
     /// Runs one offboarding to its end, calling `on_step` as each state ends.
     pub async fn offboard(&self, request_json: &str, on_step: impl FnMut(&Step)) -> Result<Outcome> {
-        let name = crate::offboarding_execution_name_for(request_json);
+        let name = crate::execution_name_for::<onboarding_core::offboarding::OffboardingRequest>(request_json);
         let (_, started) = onboarding_core::start::start_or_resume(&self.offboarding_workflow(), &name, request_json).await?;
         execution::follow(&self.sfn, &started.execution_arn, Duration::from_millis(250), on_step).await
     }
 
     /// Runs one onboarding to its end, calling `on_step` as each state ends.
     pub async fn onboard(&self, request_json: &str, on_step: impl FnMut(&Step)) -> Result<Outcome> {
-        let (_, started) = onboarding_core::start::start_or_resume(&self.workflow(), &crate::execution_name_for(request_json), request_json).await?;
+        let (_, started) = onboarding_core::start::start_or_resume(
+            &self.workflow(),
+            &crate::execution_name_for::<onboarding_core::OnboardingRequest>(request_json),
+            request_json,
+        )
+        .await?;
         execution::follow(&self.sfn, &started.execution_arn, Duration::from_millis(250), on_step).await
     }
 }

@@ -245,7 +245,7 @@ async fn start(file: PathBuf, stack: Stack, follow: bool) -> Result<ExitCode> {
 async fn amend(file: PathBuf, stack: Stack, follow: bool) -> Result<ExitCode> {
     let ctx = ValidationContext::from_env();
     start_checked(file, stack, follow, |text| {
-        onboarding_core::amendment::validate_amendment_json(text, &ctx).map(|r| onboarding_core::naming::amendment_execution_name(&r))
+        onboarding_core::amendment::validate_amendment_json(text, &ctx).map(|r| onboarding_core::naming::execution_name(&r))
     })
     .await
 }
@@ -253,7 +253,7 @@ async fn amend(file: PathBuf, stack: Stack, follow: bool) -> Result<ExitCode> {
 async fn offboard(file: PathBuf, stack: Stack, follow: bool) -> Result<ExitCode> {
     let ctx = ValidationContext::from_env();
     start_checked(file, stack, follow, |text| {
-        onboarding_core::offboarding::validate_offboarding_json(text, &ctx).map(|r| onboarding_core::naming::offboarding_execution_name(&r))
+        onboarding_core::offboarding::validate_offboarding_json(text, &ctx).map(|r| onboarding_core::naming::execution_name(&r))
     })
     .await
 }

@@ -10,6 +10,8 @@ pub mod errors;
 #[cfg(feature = "fakes")]
 pub mod fakes;
 pub mod formats;
+#[cfg(feature = "api")]
+pub mod http_api;
 pub mod identity_center;
 pub mod instance_types;
 pub mod managed_domain;

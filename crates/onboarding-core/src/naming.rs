@@ -1,10 +1,9 @@
 //! Names and tags derived from the request, in one place so that every step (and every rerun)
 //! derives the same ones.
 
-use crate::request::WorkflowRequest;
 use sha2::{Digest, Sha256};
 
-use crate::request::OnboardingRequest;
+use crate::request::WorkflowRequest;
 
 /// Tag keys the workflow puts on what it creates; a rerun recognises its own resources by them.
 pub const TAG_MANAGED_BY: &str = "sagemaker-onboarding:managed-by";
@@ -68,29 +67,15 @@ pub fn role_name(prefix: &str, requested: Option<&str>, domain_name: &str, purpo
     format!("{prefix}{head}-{}", &digest[..8])
 }
 
-/// The Step Functions execution name: the ticket id when there is one, otherwise a digest of the
-/// normalised request, so that the same onboarding started twice is one execution.
-pub fn execution_name(request: &OnboardingRequest) -> String {
-    named_after(request.ticket.as_ref(), &request.domain_name, request)
-}
-
-/// The offboarding's execution name, on the same rule as the onboarding's (in its own state machine).
-pub fn offboarding_execution_name(request: &crate::offboarding::OffboardingRequest) -> String {
-    named_after(request.ticket.as_ref(), request.domain_label(), request)
-}
-
-/// The amendment's execution name, on the same rule (in its own state machine).
-pub fn amendment_execution_name(request: &crate::amendment::AmendmentRequest) -> String {
-    named_after(request.ticket.as_ref(), request.domain_label(), request)
-}
-
-/// `ticket-<id>`, or `request-<domain>-<digest of the request>` without a ticket.
-fn named_after(ticket: Option<&crate::request::Ticket>, domain: &str, request: &impl serde::Serialize) -> String {
-    match ticket {
+/// The Step Functions execution name of any workflow's request: the ticket id when there is one,
+/// otherwise a digest of the normalised request, so that the same request started twice is one
+/// execution (each workflow has its own state machine, so their names do not meet).
+pub fn execution_name<R: WorkflowRequest + serde::Serialize>(request: &R) -> String {
+    match request.ticket() {
         Some(ticket) => format!("ticket-{}", ticket.id),
         None => {
             let canonical = serde_json::to_vec(request).unwrap_or_default();
-            format!("request-{}-{}", domain.chars().take(40).collect::<String>(), short_digest(&canonical))
+            format!("request-{}-{}", request.domain_label().chars().take(40).collect::<String>(), short_digest(&canonical))
         }
     }
 }
@@ -110,6 +95,7 @@ mod tests {
     use super::*;
     use crate::formats::is_sagemaker_name;
     use crate::request::Ticket;
+    use crate::OnboardingRequest;
 
     #[test]
     fn profile_names_follow_the_sagemaker_pattern() {

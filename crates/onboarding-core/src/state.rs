@@ -32,6 +32,13 @@ pub struct OnboardingState {
     pub failure: Option<Failure>,
 }
 
+/// What the state machine passes each workflow's first state: the request as submitted, which
+/// that state checks again (an execution started from the console gets the entry point's checks).
+#[derive(Clone, Debug, Deserialize)]
+pub struct RequestInput {
+    pub request: serde_json::Value,
+}
+
 /// Workflow tunables, set by the state machine from its substitutions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -10,10 +10,10 @@ use onboarding_core::managed_domain::find_managed_domain;
 use onboarding_core::naming::user_profile_name;
 use onboarding_core::ports::{AssignmentPort, DomainStatus, IdentityCenterPort, SageMakerPort, StudioPort};
 use onboarding_core::request::{IdentityCenterSelection, STARTED_DIRECTLY};
+pub use onboarding_core::state::RequestInput;
 use onboarding_core::state::{DomainRecord, Identities, OnboardingState, PrincipalType, Settings};
 use onboarding_core::validate::{problems_error, ValidationContext};
 use onboarding_core::{ErrorName, OnboardingError, OnboardingRequest};
-use serde::Deserialize;
 
 /// The users removed by name who are members of a group that stays assigned to the application:
 /// removing their own assignment does not end their access.
@@ -40,12 +40,6 @@ async fn kept_through_groups<I: IdentityCenterPort, A: AssignmentPort>(
     Ok(kept)
 }
 
-/// What the state machine passes: the request as submitted.
-#[derive(Debug, Deserialize)]
-pub struct LookupInput {
-    pub request: serde_json::Value,
-}
-
 #[derive(Clone, Debug)]
 pub struct Config {
     pub validation: ValidationContext,
@@ -54,7 +48,13 @@ pub struct Config {
     pub settings: Settings,
 }
 
-pub async fn handler<S, I, A>(sagemaker: &S, identity: &I, sso: &A, config: &Config, event: LambdaEvent<LookupInput>) -> Result<AmendmentState, OnboardingError>
+pub async fn handler<S, I, A>(
+    sagemaker: &S,
+    identity: &I,
+    sso: &A,
+    config: &Config,
+    event: LambdaEvent<RequestInput>,
+) -> Result<AmendmentState, OnboardingError>
 where
     S: SageMakerPort + StudioPort,
     I: IdentityCenterPort,

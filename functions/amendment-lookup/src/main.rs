@@ -1,4 +1,4 @@
-use amendment_lookup::{handler, Config, LookupInput};
+use amendment_lookup::{handler, Config, RequestInput};
 use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
 use onboarding_aws::identity_center::IdentityCenterAdapter;
 use onboarding_aws::sagemaker::SageMakerAdapter;
@@ -19,5 +19,5 @@ async fn main() -> Result<(), Error> {
         identity_center_instance_arn: config::var(config::IDENTITY_CENTER_INSTANCE_ARN),
         settings: config::settings(),
     };
-    run(service_fn(|event: LambdaEvent<LookupInput>| handler(&sagemaker, &identity, &sso, &config, event))).await
+    run(service_fn(|event: LambdaEvent<RequestInput>| handler(&sagemaker, &identity, &sso, &config, event))).await
 }

@@ -25,7 +25,7 @@ async fn domain(fake: &FakeAws, name: &str) -> String {
 }
 
 async fn lookup(fake: &FakeAws, request: serde_json::Value) -> Result<onboarding_core::amendment::AmendmentState, OnboardingError> {
-    handler(fake, fake, fake, &config(), LambdaEvent::new(LookupInput { request }, Context::default())).await
+    handler(fake, fake, fake, &config(), LambdaEvent::new(RequestInput { request }, Context::default())).await
 }
 
 #[tokio::test]

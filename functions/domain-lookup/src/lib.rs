@@ -9,16 +9,10 @@ use onboarding_core::offboarding::state::OffboardingTarget;
 use onboarding_core::offboarding::{validate_offboarding_value, OffboardingState};
 use onboarding_core::ports::{IamPort, SageMakerPort, StudioPort};
 use onboarding_core::request::STARTED_DIRECTLY;
+pub use onboarding_core::state::RequestInput;
 use onboarding_core::state::Settings;
 use onboarding_core::validate::{problems_error, ValidationContext};
 use onboarding_core::OnboardingError;
-use serde::Deserialize;
-
-/// What the state machine passes: the request as submitted.
-#[derive(Debug, Deserialize)]
-pub struct LookupInput {
-    pub request: serde_json::Value,
-}
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -27,7 +21,7 @@ pub struct Config {
     pub settings: Settings,
 }
 
-pub async fn handler<S, I>(sagemaker: &S, iam: &I, config: &Config, event: LambdaEvent<LookupInput>) -> Result<OffboardingState, OnboardingError>
+pub async fn handler<S, I>(sagemaker: &S, iam: &I, config: &Config, event: LambdaEvent<RequestInput>) -> Result<OffboardingState, OnboardingError>
 where
     S: SageMakerPort + StudioPort,
     I: IamPort,

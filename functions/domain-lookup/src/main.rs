@@ -1,4 +1,4 @@
-use domain_lookup::{handler, Config, LookupInput};
+use domain_lookup::{handler, Config, RequestInput};
 use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
 use onboarding_aws::iam::IamAdapter;
 use onboarding_aws::sagemaker::SageMakerAdapter;
@@ -12,5 +12,5 @@ async fn main() -> Result<(), Error> {
     let sagemaker = SageMakerAdapter::from_config(&onboarding_aws::domain_region_config(&aws));
     let iam = IamAdapter::from_config(&aws);
     let config = Config { validation: ValidationContext::from_env(), domain_region: config::domain_region(), settings: config::settings() };
-    run(service_fn(|event: LambdaEvent<LookupInput>| handler(&sagemaker, &iam, &config, event))).await
+    run(service_fn(|event: LambdaEvent<RequestInput>| handler(&sagemaker, &iam, &config, event))).await
 }

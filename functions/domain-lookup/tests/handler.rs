@@ -38,7 +38,7 @@ async fn domain(fake: &FakeAws, name: &str, role: &str, own: bool) -> String {
 }
 
 async fn lookup(fake: &FakeAws, request: serde_json::Value) -> Result<onboarding_core::offboarding::OffboardingState, OnboardingError> {
-    handler(fake, fake, &config(), LambdaEvent::new(LookupInput { request }, Context::default())).await
+    handler(fake, fake, &config(), LambdaEvent::new(RequestInput { request }, Context::default())).await
 }
 
 #[tokio::test]

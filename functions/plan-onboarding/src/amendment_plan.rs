@@ -29,7 +29,7 @@ where
         identity_center_instance_arn: deployment.identity_center_instance_arn.map(str::to_string),
         settings: Settings::default(),
     };
-    let input = amendment_lookup::LookupInput { request: serde_json::to_value(request).unwrap_or_default() };
+    let input = amendment_lookup::RequestInput { request: serde_json::to_value(request).unwrap_or_default() };
     let state = amendment_lookup::handler(readers.sagemaker, readers.identity, readers.sso, &config, LambdaEvent::new(input, Context::default())).await?;
     let target = state.target.clone().unwrap_or_default();
     let mut lines = Vec::new();

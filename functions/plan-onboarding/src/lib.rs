@@ -8,11 +8,9 @@ mod offboarding_plan;
 mod plan;
 
 use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
-use aws_lambda_events::encodings::Body;
-use aws_lambda_events::http::header::{HeaderValue, CONTENT_TYPE};
-use base64::Engine;
 use lambda_runtime::LambdaEvent;
 use onboarding_core::amendment::validate_amendment_json;
+use onboarding_core::http_api::{body_text, json_response};
 use onboarding_core::offboarding::validate_offboarding_json;
 use onboarding_core::ports::{AssignmentPort, IamPort, IdentityCenterPort, LeftoverNetworkPort, NetworkPort, SageMakerPort, StudioPort};
 use onboarding_core::request::WorkflowRequest;
@@ -25,19 +23,7 @@ pub use offboarding_plan::plan_offboarding;
 pub use plan::{plan, Action, Deployment, PlanLine, Readers};
 
 fn respond(status_code: i64, body: Value) -> ApiGatewayV2httpResponse {
-    let mut response = ApiGatewayV2httpResponse::default();
-    response.status_code = status_code;
-    response.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    response.body = Some(Body::Text(body.to_string()));
-    response
-}
-
-fn body_text(request: &ApiGatewayV2httpRequest) -> Option<String> {
-    let raw = request.body.clone().unwrap_or_default();
-    if !request.is_base64_encoded {
-        return Some(raw);
-    }
-    String::from_utf8(base64::engine::general_purpose::STANDARD.decode(raw.as_bytes()).ok()?).ok()
+    json_response(status_code, &body)
 }
 
 fn invalid(problems: &[Problem]) -> ApiGatewayV2httpResponse {
@@ -68,8 +54,9 @@ where
     S: SageMakerPort + StudioPort,
     A: AssignmentPort,
 {
-    let Some(text) = body_text(&event.payload) else {
-        return Ok(respond(400, json!({ "message": "the body is not valid base64-encoded UTF-8" })));
+    let text = match body_text(&event.payload) {
+        Ok(text) => text,
+        Err(why) => return Ok(respond(400, json!({ "message": why }))),
     };
     if event.payload.route_key.as_deref() == Some("POST /amendment-plans") {
         let request = match validate_amendment_json(&text, validation) {

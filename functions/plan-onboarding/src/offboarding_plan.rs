@@ -26,7 +26,7 @@ where
     A: AssignmentPort,
 {
     let config = domain_lookup::Config { validation: validation.clone(), domain_region: region.to_string(), settings: Settings::default() };
-    let input = domain_lookup::LookupInput { request: serde_json::to_value(request).unwrap_or_default() };
+    let input = domain_lookup::RequestInput { request: serde_json::to_value(request).unwrap_or_default() };
     let state = domain_lookup::handler(readers.sagemaker, readers.iam, &config, LambdaEvent::new(input, Context::default())).await?;
     let target = state.target.unwrap_or_default();
     let mut lines = Vec::new();

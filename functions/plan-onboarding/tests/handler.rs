@@ -123,46 +123,56 @@ async fn a_role_name_taken_by_someone_else_fails_the_plan_by_name() {
     assert_eq!(plan_of(&fake, team_a()).await.expect_err("taken").name, ErrorName::RoleNameConflict);
 }
 
-#[tokio::test]
-async fn an_offboarding_plan_says_what_goes_and_what_stays_and_deletes_nothing() {
-    use onboarding_core::naming::{MANAGED_BY, TAG_DOMAIN, TAG_MANAGED_BY};
-    use onboarding_core::ports::{IamPort, SageMakerPort, StudioApp, Tags};
+/// Creates the domain `team-a` in the fake, with `execution_role_arn` (empty: none); its id.
+async fn team_a_domain(fake: &FakeAws, execution_role_arn: &str) -> String {
+    use onboarding_core::ports::SageMakerPort;
     use onboarding_core::state::{OnboardingState, ResolvedNetwork, Roles};
-    let fake = FakeAws::standard();
-    let tags = Tags::from([(TAG_MANAGED_BY.to_string(), MANAGED_BY.to_string()), (TAG_DOMAIN.to_string(), "team-a".to_string())]);
-    fake.create_role("so-team-a-execution", &json!({}), &tags).await.expect("role");
     let state = OnboardingState {
         request: onboarding_core::OnboardingRequest { domain_name: "team-a".into(), ..Default::default() },
-        roles: Some(Roles { execution_role_arn: "arn:aws:iam::123456789012:role/so-team-a-execution".into(), ..Default::default() }),
+        roles: Some(Roles { execution_role_arn: execution_role_arn.into(), ..Default::default() }),
         network: Some(ResolvedNetwork { vpc_id: "vpc-0default".into(), ..Default::default() }),
         ..Default::default()
     };
-    let id = fake.create_domain(&onboarding_core::domain_spec::domain_spec(&state).expect("spec")).await.expect("domain").domain_id;
-    fake.world().apps.push((
-        id.clone(),
-        StudioApp {
-            app_type: "JupyterLab".into(),
-            app_name: "default".into(),
-            user_profile_name: None,
-            space_name: Some("s".into()),
-            status: "InService".into(),
-        },
-    ));
+    fake.create_domain(&onboarding_core::domain_spec::domain_spec(&state).expect("spec")).await.expect("domain").domain_id
+}
+
+/// `route` with `body`: its status and its plan as `action what` lines.
+async fn plan_lines(fake: &FakeAws, route: &str, body: Value) -> (i64, Vec<String>) {
     let mut request = ApiGatewayV2httpRequest::default();
-    request.route_key = Some("POST /offboarding-plans".into());
-    request.body = Some(json!({"domainName": "team-a", "homeEfsFileSystem": "Retain"}).to_string());
+    request.route_key = Some(route.into());
+    request.body = Some(body.to_string());
     let deployment = Deployment { role_name_prefix: "so-", region: "us-east-1", identity_center_instance_arn: None };
-    let readers = Readers { identity: &fake, network: &fake, iam: &fake, sagemaker: &fake, sso: &fake };
+    let readers = Readers { identity: fake, network: fake, iam: fake, sagemaker: fake, sso: fake };
     let response = handler(readers, &deployment, &ValidationContext::new("so-"), LambdaEvent::new(request, Context::default())).await.expect("answered");
-    assert_eq!(response.status_code, 200);
     let Some(Body::Text(text)) = response.body else { panic!("no body") };
     let body: Value = serde_json::from_str(&text).expect("JSON");
-    let shown: Vec<String> = body["plan"]
+    let shown = body["plan"]
         .as_array()
-        .expect("plan")
-        .iter()
+        .into_iter()
+        .flatten()
         .map(|l| format!("{} {}", l["action"].as_str().unwrap_or_default(), l["what"].as_str().unwrap_or_default()))
         .collect();
+    (response.status_code, shown)
+}
+
+#[tokio::test]
+async fn an_offboarding_plan_says_what_goes_and_what_stays_and_deletes_nothing() {
+    use onboarding_core::naming::{MANAGED_BY, TAG_DOMAIN, TAG_MANAGED_BY};
+    use onboarding_core::ports::{IamPort, StudioApp, Tags};
+    let fake = FakeAws::standard();
+    let tags = Tags::from([(TAG_MANAGED_BY.to_string(), MANAGED_BY.to_string()), (TAG_DOMAIN.to_string(), "team-a".to_string())]);
+    fake.create_role("so-team-a-execution", &json!({}), &tags).await.expect("role");
+    let id = team_a_domain(&fake, "arn:aws:iam::123456789012:role/so-team-a-execution").await;
+    let app = StudioApp {
+        app_type: "JupyterLab".into(),
+        app_name: "default".into(),
+        user_profile_name: None,
+        space_name: Some("s".into()),
+        status: "InService".into(),
+    };
+    fake.world().apps.push((id, app));
+    let (status, shown) = plan_lines(&fake, "POST /offboarding-plans", json!({"domainName": "team-a", "homeEfsFileSystem": "Retain"})).await;
+    assert_eq!(status, 200);
     assert!(shown.iter().any(|l| l.starts_with("delete 1 apps")), "{shown:#?}");
     assert!(shown.iter().any(|l| l.starts_with("keep home EFS file system fs-")), "{shown:#?}");
     assert!(shown.iter().any(|l| l.starts_with("delete role so-team-a-execution")), "{shown:#?}");
@@ -175,32 +185,11 @@ async fn an_offboarding_plan_says_what_goes_and_what_stays_and_deletes_nothing()
 
 #[tokio::test]
 async fn an_amendment_plan_says_who_joins_and_who_leaves_and_changes_nothing() {
-    use onboarding_core::ports::SageMakerPort;
-    use onboarding_core::state::{OnboardingState, ResolvedNetwork, Roles};
     let fake = FakeAws::standard();
-    let state = OnboardingState {
-        request: onboarding_core::OnboardingRequest { domain_name: "team-a".into(), ..Default::default() },
-        roles: Some(Roles::default()),
-        network: Some(ResolvedNetwork::default()),
-        ..Default::default()
-    };
-    fake.create_domain(&onboarding_core::domain_spec::domain_spec(&state).expect("spec")).await.expect("domain");
-    let mut request = ApiGatewayV2httpRequest::default();
-    request.route_key = Some("POST /amendment-plans".into());
-    request.body =
-        Some(json!({"domainName": "team-a", "add": {"groups": ["ml-team"]}, "remove": {"users": ["jane"]}, "removedUserData": "Delete"}).to_string());
-    let deployment = Deployment { role_name_prefix: "so-", region: "us-east-1", identity_center_instance_arn: None };
-    let readers = Readers { identity: &fake, network: &fake, iam: &fake, sagemaker: &fake, sso: &fake };
-    let response = handler(readers, &deployment, &ValidationContext::new("so-"), LambdaEvent::new(request, Context::default())).await.expect("answered");
-    assert_eq!(response.status_code, 200);
-    let Some(Body::Text(text)) = response.body else { panic!("no body") };
-    let body: Value = serde_json::from_str(&text).expect("JSON");
-    let shown: Vec<String> = body["plan"]
-        .as_array()
-        .expect("plan")
-        .iter()
-        .map(|l| format!("{} {}", l["action"].as_str().unwrap_or_default(), l["what"].as_str().unwrap_or_default()))
-        .collect();
+    team_a_domain(&fake, "").await;
+    let request = json!({"domainName": "team-a", "add": {"groups": ["ml-team"]}, "remove": {"users": ["jane"]}, "removedUserData": "Delete"});
+    let (status, shown) = plan_lines(&fake, "POST /amendment-plans", request).await;
+    assert_eq!(status, 200);
     assert!(shown.iter().any(|l| l.starts_with("assign 0 users and 1 groups")), "{shown:#?}");
     assert!(shown.iter().any(|l| l.starts_with("delete the private spaces and user profiles of [jane]")), "{shown:#?}");
     for write in WRITES.iter().filter(|w| **w != "CreateDomain") {

@@ -2,9 +2,7 @@
 //! HTTP API, payload format 2.0, in `aws_lambda_events`' types).
 
 use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
-use aws_lambda_events::encodings::Body;
-use aws_lambda_events::http::header::{HeaderValue, CONTENT_TYPE};
-use base64::Engine;
+use onboarding_core::http_api::{body_text, json_response};
 use onboarding_core::naming::{execution_arn, is_onboarding_id};
 use onboarding_core::ports::WorkflowPort;
 use onboarding_core::start::start_or_resume;
@@ -53,11 +51,7 @@ pub fn signed_by(mut request: ApiGatewayV2httpRequest, user_arn: &str) -> ApiGat
 }
 
 fn respond(status_code: i64, body: Value) -> ApiGatewayV2httpResponse {
-    let mut response = ApiGatewayV2httpResponse::default();
-    response.status_code = status_code;
-    response.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    response.body = Some(Body::Text(body.to_string()));
-    response
+    json_response(status_code, &body)
 }
 
 fn problems_body(problems: &[Problem]) -> Value {
@@ -85,21 +79,11 @@ pub async fn handle<W: WorkflowPort>(
 /// The body as text, with `requestedBy` set to the SigV4 caller API Gateway authenticated
 /// (replacing anything the body says).
 fn signed_body(request: &ApiGatewayV2httpRequest) -> Result<String, ApiGatewayV2httpResponse> {
-    let text = body_text(request)?;
+    let text = body_text(request).map_err(|why| respond(400, json!({ "message": why })))?;
     Ok(match serde_json::from_str::<Value>(&text) {
         Ok(body) => crate::with_requester(&body, &caller(request)).to_string(),
         Err(_) => text,
     })
-}
-
-fn body_text(request: &ApiGatewayV2httpRequest) -> Result<String, ApiGatewayV2httpResponse> {
-    let raw = request.body.clone().unwrap_or_default();
-    if !request.is_base64_encoded {
-        return Ok(raw);
-    }
-    let bytes =
-        base64::engine::general_purpose::STANDARD.decode(raw.as_bytes()).map_err(|_| respond(400, json!({"message": "the body is not valid base64"})))?;
-    String::from_utf8(bytes).map_err(|_| respond(400, json!({"message": "the body is not UTF-8"})))
 }
 
 async fn start<W: WorkflowPort>(

@@ -2,7 +2,7 @@
 //! in answers, their state machines, their requests' validation and execution names.
 
 use onboarding_core::amendment::validate_amendment_json;
-use onboarding_core::naming::{amendment_execution_name, execution_name, offboarding_execution_name};
+use onboarding_core::naming::execution_name;
 use onboarding_core::offboarding::validate_offboarding_json;
 use onboarding_core::validate::{validate_json, Problem};
 
@@ -67,8 +67,8 @@ impl Kind {
         let ctx = &config.validation;
         match self {
             Kind::Onboarding => validate_json(text, ctx).map(|r| execution_name(&r)),
-            Kind::Offboarding => validate_offboarding_json(text, ctx).map(|r| offboarding_execution_name(&r)),
-            Kind::Amendment => validate_amendment_json(text, ctx).map(|r| amendment_execution_name(&r)),
+            Kind::Offboarding => validate_offboarding_json(text, ctx).map(|r| execution_name(&r)),
+            Kind::Amendment => validate_amendment_json(text, ctx).map(|r| execution_name(&r)),
         }
     }
 }

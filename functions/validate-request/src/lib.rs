@@ -3,16 +3,10 @@
 
 use lambda_runtime::LambdaEvent;
 use onboarding_core::request::STARTED_DIRECTLY;
+pub use onboarding_core::state::RequestInput;
 use onboarding_core::state::{OnboardingState, Settings};
 use onboarding_core::validate::{problems_error, validate_value, ValidationContext};
 use onboarding_core::OnboardingError;
-use serde::Deserialize;
-
-/// What the state machine passes: the request as submitted.
-#[derive(Debug, Deserialize)]
-pub struct ValidateInput {
-    pub request: serde_json::Value,
-}
 
 /// The deployment facts validation depends on.
 #[derive(Clone, Debug)]
@@ -24,7 +18,7 @@ pub struct Config {
     pub settings: Settings,
 }
 
-pub async fn handler(config: &Config, event: LambdaEvent<ValidateInput>) -> Result<OnboardingState, OnboardingError> {
+pub async fn handler(config: &Config, event: LambdaEvent<RequestInput>) -> Result<OnboardingState, OnboardingError> {
     let input = event.payload;
     let mut request = validate_value(&input.request, &config.validation).map_err(|problems| problems_error(&problems))?;
     request.region.get_or_insert_with(|| config.domain_region.clone());

@@ -19,7 +19,7 @@ fn config() -> Config {
 }
 
 async fn run(input: serde_json::Value) -> Result<OnboardingState, OnboardingError> {
-    let input: ValidateInput = serde_json::from_value(input).expect("input");
+    let input: RequestInput = serde_json::from_value(input).expect("input");
     handler(&config(), LambdaEvent::new(input, Context::default())).await
 }
 
