@@ -10,7 +10,7 @@ pub mod errors;
 #[cfg(feature = "fakes")]
 pub mod fakes;
 pub mod formats;
-#[cfg(feature = "api")]
+#[cfg(feature = "lambda")]
 pub mod http_api;
 pub mod identity_center;
 pub mod instance_types;
