@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use onboarding_core::ports::{InvitationLedgerPort, InvitationRecord, PortResult};
+use onboarding_core::ports::{InvitationLedgerPort, InvitationRecord, PortResult, TeamRecord, LEASE_ITEM, TEAM_ITEM};
 
 use crate::classify;
 
@@ -28,11 +28,16 @@ fn text(item: &HashMap<String, AttributeValue>, name: &str) -> Option<String> {
     item.get(name).and_then(|v| v.as_s().ok()).cloned()
 }
 
+fn flag(item: &HashMap<String, AttributeValue>, name: &str) -> bool {
+    item.get(name).and_then(|v| v.as_bool().ok()).copied().unwrap_or(false)
+}
+
+/// A person's record; the team's record and the lease are not people.
 fn record_of(item: &HashMap<String, AttributeValue>) -> Option<InvitationRecord> {
     Some(InvitationRecord {
-        person: text(item, "person")?,
+        person: text(item, "person").filter(|p| p.starts_with("user#") || p.starts_with("address#"))?,
         address: text(item, "address").unwrap_or_default(),
-        delivered: item.get("delivered").and_then(|v| v.as_bool().ok()).copied().unwrap_or(false),
+        delivered: flag(item, "delivered"),
         run_id: text(item, "runId").unwrap_or_default(),
         message_id: text(item, "messageId"),
         reason: text(item, "reason"),
@@ -78,6 +83,95 @@ impl InvitationLedgerPort for InvitationLedgerAdapter {
         put.send().await.map_err(|e| classify("dynamodb:PutItem", &e))?;
         Ok(())
     }
+
+    async fn forget(&self, domain_arn: &str, person: &str) -> PortResult<()> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key("domainArn", AttributeValue::S(domain_arn.to_string()))
+            .key("person", AttributeValue::S(person.to_string()))
+            .send()
+            .await
+            .map_err(|e| classify("dynamodb:DeleteItem", &e))?;
+        Ok(())
+    }
+
+    async fn team(&self, domain_arn: &str) -> PortResult<Option<TeamRecord>> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("domainArn", AttributeValue::S(domain_arn.to_string()))
+            .key("person", AttributeValue::S(TEAM_ITEM.to_string()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| classify("dynamodb:GetItem", &e))?;
+        Ok(out.item().map(|item| TeamRecord {
+            owner: text(item, "owner"),
+            sender: text(item, "sender"),
+            remove_departed_members: flag(item, "removeDepartedMembers"),
+            delete_departed_data: flag(item, "deleteDepartedData"),
+            ticket_id: text(item, "ticketId"),
+        }))
+    }
+
+    async fn record_team(&self, domain_arn: &str, team: &TeamRecord) -> PortResult<()> {
+        let mut put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("domainArn", AttributeValue::S(domain_arn.to_string()))
+            .item("person", AttributeValue::S(TEAM_ITEM.to_string()))
+            .item("removeDepartedMembers", AttributeValue::Bool(team.remove_departed_members))
+            .item("deleteDepartedData", AttributeValue::Bool(team.delete_departed_data));
+        for (name, value) in [("owner", &team.owner), ("sender", &team.sender), ("ticketId", &team.ticket_id)] {
+            if let Some(value) = value {
+                put = put.item(name, AttributeValue::S(value.clone()));
+            }
+        }
+        put.send().await.map_err(|e| classify("dynamodb:PutItem", &e))?;
+        Ok(())
+    }
+
+    async fn take_lease(&self, domain_arn: &str, run_id: &str, now: u64, until: u64) -> PortResult<bool> {
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("domainArn", AttributeValue::S(domain_arn.to_string()))
+            .item("person", AttributeValue::S(LEASE_ITEM.to_string()))
+            .item("runId", AttributeValue::S(run_id.to_string()))
+            .item("heldUntil", AttributeValue::N(until.to_string()))
+            .condition_expression("attribute_not_exists(person) OR heldUntil < :now OR runId = :run")
+            .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
+            .expression_attribute_values(":run", AttributeValue::S(run_id.to_string()))
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(false),
+            Err(e) => Err(classify("dynamodb:PutItem", &e)),
+        }
+    }
+
+    async fn release_lease(&self, domain_arn: &str, run_id: &str) -> PortResult<()> {
+        let delete = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key("domainArn", AttributeValue::S(domain_arn.to_string()))
+            .key("person", AttributeValue::S(LEASE_ITEM.to_string()))
+            .condition_expression("runId = :run")
+            .expression_attribute_values(":run", AttributeValue::S(run_id.to_string()))
+            .send()
+            .await;
+        match delete {
+            // Another run took it after this one's time ran out: theirs to give back.
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(()),
+            other => other.map(|_| ()).map_err(|e| classify("dynamodb:DeleteItem", &e)),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -113,6 +207,49 @@ mod tests {
         let ledger = InvitationLedgerAdapter::new(mock_client!(aws_sdk_dynamodb, RuleMode::MatchAny, [&first, &second]), "ledger");
         let records = ledger.records("arn:d").await.expect("records");
         assert_eq!(records.iter().map(|r| (r.person.as_str(), r.delivered)).collect::<Vec<_>>(), vec![("user#u-1", true), ("address#a@example.com", false)]);
+    }
+
+    #[tokio::test]
+    async fn the_team_record_and_the_lease_are_not_people() {
+        let query = mock!(Client::query).then_output(|| {
+            let mut team = item(TEAM_ITEM, false);
+            team.insert("owner".into(), AttributeValue::S("lead@example.com".into()));
+            QueryOutput::builder().items(item("user#u-1", true)).items(team).items(item(LEASE_ITEM, false)).build()
+        });
+        let ledger = InvitationLedgerAdapter::new(mock_client!(aws_sdk_dynamodb, [&query]), "ledger");
+        let people: Vec<String> = ledger.records("arn:d").await.expect("records").into_iter().map(|r| r.person).collect();
+        assert_eq!(people, ["user#u-1"]);
+    }
+
+    #[tokio::test]
+    async fn a_lease_another_run_holds_is_not_taken() {
+        use aws_sdk_dynamodb::operation::put_item::PutItemError;
+        use aws_sdk_dynamodb::types::error::ConditionalCheckFailedException;
+        let held = mock!(Client::put_item)
+            .match_requests(|r| {
+                r.condition_expression().is_some_and(|c| c.contains("heldUntil < :now"))
+                    && r.expression_attribute_values().and_then(|v| v.get(":now")).and_then(|v| v.as_n().ok()).map(String::as_str) == Some("100")
+            })
+            .then_error(|| PutItemError::ConditionalCheckFailedException(ConditionalCheckFailedException::builder().message("held").build()));
+        let ledger = InvitationLedgerAdapter::new(mock_client!(aws_sdk_dynamodb, [&held]), "ledger");
+        assert!(!ledger.take_lease("arn:d", "run-2", 100, 1000).await.expect("answered"));
+        assert_eq!(held.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_lease_is_given_back_only_by_its_run() {
+        use aws_sdk_dynamodb::operation::delete_item::{DeleteItemError, DeleteItemOutput};
+        use aws_sdk_dynamodb::types::error::ConditionalCheckFailedException;
+        let mine = mock!(Client::delete_item)
+            .match_requests(|r| r.expression_attribute_values().and_then(|v| v.get(":run")).and_then(|v| v.as_s().ok()).map(String::as_str) == Some("run-1"))
+            .then_output(|| DeleteItemOutput::builder().build());
+        let theirs = mock!(Client::delete_item)
+            .match_requests(|r| r.expression_attribute_values().and_then(|v| v.get(":run")).and_then(|v| v.as_s().ok()).map(String::as_str) == Some("run-2"))
+            .then_error(|| DeleteItemError::ConditionalCheckFailedException(ConditionalCheckFailedException::builder().message("not yours").build()));
+        let ledger = InvitationLedgerAdapter::new(mock_client!(aws_sdk_dynamodb, RuleMode::MatchAny, [&mine, &theirs]), "ledger");
+        ledger.release_lease("arn:d", "run-1").await.expect("released");
+        ledger.release_lease("arn:d", "run-2").await.expect("nothing to give back");
+        assert_eq!((mine.num_calls(), theirs.num_calls()), (1, 1));
     }
 
     #[tokio::test]

@@ -189,13 +189,23 @@ pub(crate) fn domain_status(s: Option<&SdkStatus>) -> DomainStatus {
 
 impl SageMakerPort for SageMakerAdapter {
     async fn find_domain(&self, name: &str) -> PortResult<Option<DomainSummary>> {
+        Ok(self.list_domains().await?.into_iter().find(|(n, _)| n == name).map(|(_, summary)| summary))
+    }
+
+    async fn list_domains(&self) -> PortResult<Vec<(String, DomainSummary)>> {
         let items = self.client.list_domains().into_paginator().items().send().collect::<Result<Vec<_>, _>>().await;
         let items = items.map_err(|e| classify("sagemaker:ListDomains", &e))?;
-        Ok(items.iter().find(|d| d.domain_name() == Some(name)).map(|d| DomainSummary {
-            domain_id: d.domain_id().unwrap_or_default().to_string(),
-            domain_arn: d.domain_arn().unwrap_or_default().to_string(),
-            status: domain_status(d.status()),
-        }))
+        Ok(items
+            .iter()
+            .map(|d| {
+                let summary = DomainSummary {
+                    domain_id: d.domain_id().unwrap_or_default().to_string(),
+                    domain_arn: d.domain_arn().unwrap_or_default().to_string(),
+                    status: domain_status(d.status()),
+                };
+                (d.domain_name().unwrap_or_default().to_string(), summary)
+            })
+            .collect())
     }
 
     async fn list_tags(&self, arn: &str) -> PortResult<Tags> {

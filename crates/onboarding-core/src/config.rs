@@ -58,6 +58,10 @@ pub const MAX_POLLS: &str = "MAX_POLLS";
 pub const QUOTA_WAIT_SECONDS: &str = "QUOTA_WAIT_SECONDS";
 /// The invitation ledger: the DynamoDB table recording each person's invitation.
 pub const INVITATIONS_TABLE: &str = "INVITATIONS_TABLE";
+/// How long a reconciliation run holds a team's lease (seconds): past it, another run may take
+/// the team over from a run that stopped without giving it back.
+pub const RECONCILIATION_LEASE_SECONDS: &str = "RECONCILIATION_LEASE_SECONDS";
+pub const DEFAULT_RECONCILIATION_LEASE_SECONDS: u64 = 3600;
 
 /// The workflow's tunables from the environment, else the defaults.
 pub fn settings() -> crate::state::Settings {

@@ -96,6 +96,9 @@ error_names! {
     TeardownTimedOut => retryable: false;
     /// SageMaker could not delete the domain (Delete_Failed); the message carries its reason.
     DomainDeleteFailed => retryable: false;
+    /// Another run is reconciling the team (it holds the team's lease): retried a few times, then
+    /// the team is left to that run.
+    ReconciliationInProgress => retryable: true;
     /// IAM Identity Center has not propagated a previous write yet (ConflictException).
     AssignmentConflict => retryable: true;
     /// The invitation sender is not a verified SES identity.

@@ -70,6 +70,10 @@ pub struct World {
     pub max_send_rate: Option<f64>,
     /// The invitation ledger: (domain ARN, person) -> record.
     pub ledger: BTreeMap<(String, String), InvitationRecord>,
+    /// Each domain's team record (by ARN).
+    pub teams: BTreeMap<String, TeamRecord>,
+    /// Each domain's reconciliation lease: (run id, held until).
+    pub leases: BTreeMap<String, (String, u64)>,
     /// Recipients SES rejects.
     pub rejecting: Vec<String>,
     /// Per operation, what its next calls do: `None` answers normally, `Some` fails.
@@ -286,6 +290,15 @@ impl SageMakerPort for FakeAws {
             .iter()
             .find(|d| d.spec.domain_name == name)
             .map(|d| DomainSummary { status: d.status.clone(), ..d.summary.clone() }))
+    }
+
+    async fn list_domains(&self) -> PortResult<Vec<(String, DomainSummary)>> {
+        Ok(self
+            .enter("ListDomains")?
+            .domains
+            .iter()
+            .map(|d| (d.spec.domain_name.clone(), DomainSummary { status: d.status.clone(), ..d.summary.clone() }))
+            .collect())
     }
 
     async fn list_tags(&self, arn: &str) -> PortResult<Tags> {
@@ -519,6 +532,39 @@ impl InvitationLedgerPort for FakeAws {
     async fn record(&self, domain_arn: &str, record: &InvitationRecord) -> PortResult<()> {
         let mut w = self.enter("PutItem")?;
         w.ledger.insert((domain_arn.to_string(), record.person.clone()), record.clone());
+        Ok(())
+    }
+
+    async fn forget(&self, domain_arn: &str, person: &str) -> PortResult<()> {
+        self.enter("DeleteItem")?.ledger.remove(&(domain_arn.to_string(), person.to_string()));
+        Ok(())
+    }
+
+    async fn team(&self, domain_arn: &str) -> PortResult<Option<TeamRecord>> {
+        Ok(self.enter("GetItem")?.teams.get(domain_arn).cloned())
+    }
+
+    async fn record_team(&self, domain_arn: &str, team: &TeamRecord) -> PortResult<()> {
+        self.enter("PutItem")?.teams.insert(domain_arn.to_string(), team.clone());
+        Ok(())
+    }
+
+    async fn take_lease(&self, domain_arn: &str, run_id: &str, now: u64, until: u64) -> PortResult<bool> {
+        let mut w = self.enter("PutItem")?;
+        match w.leases.get(domain_arn) {
+            Some((holder, held_until)) if holder != run_id && *held_until >= now => Ok(false),
+            _ => {
+                w.leases.insert(domain_arn.to_string(), (run_id.to_string(), until));
+                Ok(true)
+            }
+        }
+    }
+
+    async fn release_lease(&self, domain_arn: &str, run_id: &str) -> PortResult<()> {
+        let mut w = self.enter("DeleteItem")?;
+        if w.leases.get(domain_arn).is_some_and(|(holder, _)| holder == run_id) {
+            w.leases.remove(domain_arn);
+        }
         Ok(())
     }
 }

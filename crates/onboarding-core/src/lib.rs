@@ -20,6 +20,7 @@ pub mod network;
 pub mod offboarding;
 pub mod partition;
 pub mod policies;
+pub mod reconciliation;
 pub mod ports;
 pub mod request;
 pub mod start;

@@ -181,6 +181,8 @@ pub struct DomainDescription {
 /// SageMaker domains and user profiles.
 pub trait SageMakerPort {
     fn find_domain(&self, name: &str) -> impl Future<Output = PortResult<Option<DomainSummary>>> + Send;
+    /// Every domain in the region, with its name.
+    fn list_domains(&self) -> impl Future<Output = PortResult<Vec<(String, DomainSummary)>>> + Send;
     fn list_tags(&self, arn: &str) -> impl Future<Output = PortResult<Tags>> + Send;
     fn add_tags(&self, arn: &str, tags: &Tags) -> impl Future<Output = PortResult<()>> + Send;
     fn create_domain(&self, spec: &DomainSpec) -> impl Future<Output = PortResult<CreatedDomain>> + Send;
@@ -339,6 +341,42 @@ pub trait InvitationLedgerPort {
     /// Every record of the domain (by ARN).
     fn records(&self, domain_arn: &str) -> impl Future<Output = PortResult<Vec<InvitationRecord>>> + Send;
     fn record(&self, domain_arn: &str, record: &InvitationRecord) -> impl Future<Output = PortResult<()>> + Send;
+    /// Drops a person's record: they no longer have access, and would be invited again if given it.
+    fn forget(&self, domain_arn: &str, person: &str) -> impl Future<Output = PortResult<()>> + Send;
+    /// What the onboarding recorded about the team (`None` for a domain onboarded before teams were recorded).
+    fn team(&self, domain_arn: &str) -> impl Future<Output = PortResult<Option<TeamRecord>>> + Send;
+    fn record_team(&self, domain_arn: &str, team: &TeamRecord) -> impl Future<Output = PortResult<()>> + Send;
+    /// Takes the team's reconciliation lease for `run_id` until `until` (seconds since the epoch)
+    /// when nobody holds it or its holder's time ended before `now`; false when another run holds it.
+    fn take_lease(&self, domain_arn: &str, run_id: &str, now: u64, until: u64) -> impl Future<Output = PortResult<bool>> + Send;
+    /// Gives the lease back, when `run_id` still holds it.
+    fn release_lease(&self, domain_arn: &str, run_id: &str) -> impl Future<Output = PortResult<()>> + Send;
+}
+
+/// A user's key in the invitation ledger.
+pub fn user_person(user_id: &str) -> String {
+    format!("user#{user_id}")
+}
+
+/// The ledger's item keys beside people's: the team's record and the reconciliation lease.
+pub const TEAM_ITEM: &str = "#team";
+pub const LEASE_ITEM: &str = "#lease";
+
+/// What an onboarding recorded about its team, for the reconciliation: whom to report to, who
+/// sends, and whether members who leave the groups are removed from the domain.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamRecord {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<String>,
+    #[serde(default)]
+    pub remove_departed_members: bool,
+    #[serde(default)]
+    pub delete_departed_data: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_id: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

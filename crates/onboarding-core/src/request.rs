@@ -51,6 +51,10 @@ pub struct OnboardingRequest {
     /// Who sends the invitations and who else receives them.
     #[serde(default)]
     pub notification: Notification,
+    /// Keeping the team in step with its Identity Center groups after the onboarding: who is
+    /// told about members who left, and whether their access in the domain is removed too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub membership: Option<Membership>,
     /// Tags for everything the onboarding creates (at most 45; the workflow adds its own).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
@@ -402,6 +406,25 @@ pub struct Notification {
     /// More people to send the invitation to (for example the team lead).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra_recipients: Vec<String>,
+}
+
+/// What the reconciliation does for this team (the schedule and Identity Center's membership
+/// events run it for every domain the workflow created).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct Membership {
+    /// The domain's owner: who receives the report of members who joined and left its groups.
+    /// Defaults to the ticket's requester; without either, no report is sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_to: Option<String>,
+    /// Remove a member who left every assigned group from the domain too (their apps, and as
+    /// `departedUserData` says their private spaces and profile). Otherwise they are only reported.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub remove_departed_members: bool,
+    /// With `removeDepartedMembers`: `Delete` or `Keep` their private spaces and profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub departed_user_data: Option<crate::amendment::request::RemovedUserData>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -275,6 +275,7 @@ pub fn validate(mut r: OnboardingRequest, ctx: &ValidationContext) -> Result<Onb
     check_network(&r, &mut p);
     check_storage(&r, &mut p);
     check_notification(&r, ctx, &mut p);
+    check_membership(&r, ctx, &mut p);
     check_domain_settings(&r, &mut p);
     check_tags(&r, &mut p);
     check_requested_by(&r, &mut p);
@@ -633,15 +634,36 @@ pub(crate) fn check_notification_of(n: &Notification, ctx: &ValidationContext, p
     let mut seen = HashSet::new();
     for (i, to) in n.extra_recipients.iter().enumerate() {
         let at = format!("notification.extraRecipients[{i}]");
-        let domain = to.rsplit('@').next().unwrap_or_default();
-        if !is_email(to) {
-            p.add(at, "is not an e-mail address");
-        } else if let Some(allowed) = ctx.allowed_recipient_domains.as_ref().filter(|a| !a.iter().any(|d| d.eq_ignore_ascii_case(domain))) {
-            let list = if allowed.is_empty() { "none".to_string() } else { allowed.join(", ") };
-            p.add(at, format!("{domain} is not a domain this deployment sends to (allowed: {list})"));
-        } else if !seen.insert(to.to_lowercase()) {
+        if check_recipient(to, &at, ctx, p) && !seen.insert(to.to_lowercase()) {
             p.add(at, "is named twice");
         }
+    }
+}
+
+/// An address the deployment may send to; true when it is one.
+fn check_recipient(to: &str, at: &str, ctx: &ValidationContext, p: &mut Problems) -> bool {
+    let domain = to.rsplit('@').next().unwrap_or_default();
+    if !is_email(to) {
+        p.add(at, "is not an e-mail address");
+        return false;
+    }
+    if let Some(allowed) = ctx.allowed_recipient_domains.as_ref().filter(|a| !a.iter().any(|d| d.eq_ignore_ascii_case(domain))) {
+        let list = if allowed.is_empty() { "none".to_string() } else { allowed.join(", ") };
+        p.add(at, format!("{domain} is not a domain this deployment sends to (allowed: {list})"));
+        return false;
+    }
+    true
+}
+
+fn check_membership(r: &OnboardingRequest, ctx: &ValidationContext, p: &mut Problems) {
+    let Some(m) = &r.membership else { return };
+    if let Some(owner) = &m.report_to {
+        check_recipient(owner, "membership.reportTo", ctx, p);
+    }
+    if m.remove_departed_members {
+        p.check(m.departed_user_data.is_some(), "membership.departedUserData", "say Delete or Keep: what becomes of a departed member's private spaces and profile");
+    } else {
+        p.check(m.departed_user_data.is_none(), "membership.departedUserData", "applies only with membership.removeDepartedMembers");
     }
 }
 
@@ -676,6 +698,9 @@ fn check_tags(r: &OnboardingRequest, p: &mut Problems) {
 }
 
 fn fill_defaults(r: &mut OnboardingRequest, ctx: &ValidationContext) {
+    // Present in every onboarding's state (amendments' additions have none): the invitation step
+    // records the team's owner and choices from it.
+    r.membership.get_or_insert_default();
     let js = &mut r.studio.jupyter_server;
     js.instance_type.get_or_insert_with(|| DEFAULT_INSTANCE_TYPE.to_string());
     if r.execution_role.existing_role_arn.is_none() && r.execution_role.managed_policy_arns.is_none() {

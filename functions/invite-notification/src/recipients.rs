@@ -27,9 +27,7 @@ impl Candidate {
     }
 }
 
-pub fn user_key(user_id: &str) -> String {
-    format!("user#{user_id}")
-}
+pub use onboarding_core::ports::user_person as user_key;
 
 pub fn address_key(address: &str) -> String {
     format!("address#{}", address.to_lowercase())

@@ -290,3 +290,26 @@ async fn sends_follow_the_accounts_maximum_send_rate() {
     assert!(started.elapsed() >= Duration::from_secs(1), "{:?}", started.elapsed());
     assert_eq!(fake.world().sent.len(), 21);
 }
+
+#[tokio::test]
+async fn an_onboarding_records_its_team_and_an_amendments_additions_do_not() {
+    use onboarding_core::amendment::RemovedUserData;
+    use onboarding_core::ports::TeamRecord;
+    use onboarding_core::request::Membership;
+    let fake = FakeAws::new();
+    let mut s = state(&fake).await;
+    let arn = s.domain.as_ref().map(|d| d.domain_arn.clone()).expect("arn");
+    // An amendment's additions carry no membership section: nothing is recorded.
+    run(&fake, s.clone(), "run-1").await.expect("sent");
+    assert!(fake.world().teams.is_empty());
+    s.request.membership = Some(Membership { report_to: None, remove_departed_members: true, departed_user_data: Some(RemovedUserData::Keep) });
+    run(&fake, s, "run-2").await.expect("sent");
+    let expected = TeamRecord {
+        owner: Some("lead@example.com".into()),
+        sender: None,
+        remove_departed_members: true,
+        delete_departed_data: false,
+        ticket_id: Some("OPS-7".into()),
+    };
+    assert_eq!(fake.world().teams.get(&arn), Some(&expected), "the requester owns the team");
+}

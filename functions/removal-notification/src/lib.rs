@@ -1,6 +1,8 @@
 //! Tells each person an amendment removed that their access has ended: removed users, and the
 //! members of removed groups (read page by page), each address once. A notice that cannot be
-//! sent does not undo the amendment: the reason is recorded.
+//! sent does not undo the amendment: the reason is recorded. Each of them is then dropped from
+//! the invitation ledger: given access again later, they are invited again, and the
+//! reconciliation does not report them as having left.
 
 use onboarding_core::request::WorkflowRequest;
 use std::collections::BTreeSet;
@@ -8,13 +10,14 @@ use std::collections::BTreeSet;
 use lambda_runtime::LambdaEvent;
 use onboarding_core::amendment::AmendmentState;
 use onboarding_core::email::{access_removed, AccessRemoved};
-use onboarding_core::ports::{IdentityCenterPort, MailPort, SendOutcome};
+use onboarding_core::ports::{user_person, IdentityCenterPort, InvitationLedgerPort, MailPort, SendOutcome};
 use onboarding_core::state::{require, ResolvedUser};
 use onboarding_core::OnboardingError;
 
-pub async fn handler<I: IdentityCenterPort, M: MailPort>(
+pub async fn handler<I: IdentityCenterPort, M: MailPort, L: InvitationLedgerPort>(
     identity: &I,
     mail: &M,
+    ledger: &L,
     default_sender: Option<&str>,
     event: LambdaEvent<AmendmentState>,
 ) -> Result<AmendmentState, OnboardingError> {
@@ -39,6 +42,9 @@ pub async fn handler<I: IdentityCenterPort, M: MailPort>(
         state.revoke = Some(revoke);
         return Ok(state);
     }
+    for (person, _) in &people {
+        ledger.forget(&target.domain_arn, &user_person(&person.user_id)).await?;
+    }
     let Some(sender) = state.request.notification.sender.clone().or_else(|| default_sender.map(str::to_string)) else {
         revoke.notices_not_sent.push("no sender configured".into());
         state.revoke = Some(revoke);
@@ -46,7 +52,8 @@ pub async fn handler<I: IdentityCenterPort, M: MailPort>(
     };
     // (person, whether their data was kept: None for group members)
     let mut told = BTreeSet::new();
-    for (person, data_kept) in people {
+    for (person, data_kept) in &people {
+        let data_kept = *data_kept;
         let Some(address) = person.email.clone().filter(|a| told.insert(a.to_lowercase())) else { continue };
         let email = access_removed(&AccessRemoved {
             from: &sender,

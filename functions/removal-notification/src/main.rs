@@ -1,5 +1,6 @@
 use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
 use onboarding_aws::identity_center::IdentityCenterAdapter;
+use onboarding_aws::invitation_ledger::InvitationLedgerAdapter;
 use onboarding_aws::ses::SesAdapter;
 use onboarding_core::amendment::AmendmentState;
 use onboarding_core::config;
@@ -11,6 +12,8 @@ async fn main() -> Result<(), Error> {
     let aws = onboarding_aws::load_config().await;
     let identity = IdentityCenterAdapter::from_config(&onboarding_aws::domain_region_config(&aws));
     let ses = SesAdapter::from_config(&aws);
+    let table = config::var(config::INVITATIONS_TABLE).ok_or("INVITATIONS_TABLE is not set: the template sets it to the invitation ledger")?;
+    let ledger = InvitationLedgerAdapter::from_config(&aws, table);
     let sender = config::var(config::SENDER_ADDRESS);
-    run(service_fn(|event: LambdaEvent<AmendmentState>| handler(&identity, &ses, sender.as_deref(), event))).await
+    run(service_fn(|event: LambdaEvent<AmendmentState>| handler(&identity, &ses, &ledger, sender.as_deref(), event))).await
 }

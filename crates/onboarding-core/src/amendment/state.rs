@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::amendment::request::AmendmentRequest;
 use crate::offboarding::state::Teardown;
+use crate::reconciliation::Reconciliation;
 use crate::state::{Failure, OnboardingState, ResolvedGroup, ResolvedUser, Settings};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -22,6 +23,9 @@ pub struct AmendmentState {
     pub grant: Option<Grant>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoke: Option<Revocation>,
+    /// Present when the amendment is a reconciliation's: who joined and left the groups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reconciliation: Option<Reconciliation>,
     /// Set by the state machine's Catch.
     #[serde(default, rename = "failure", skip_serializing_if = "Option::is_none")]
     pub failure: Option<Failure>,
@@ -76,10 +80,12 @@ impl AmendmentState {
     /// Which step failed, judged by the sections.
     pub fn failed_step(&self) -> &'static str {
         match self {
+            s if s.target.is_none() && s.reconciliation.is_some() => "CompareMembers",
             s if s.target.is_none() => "FindTeam",
             s if s.grant.as_ref().is_some_and(|g| g.state.access.is_none()) => "AssignAccess",
             s if s.grant.as_ref().is_some_and(|g| !g.state.invitations.as_ref().is_some_and(|i| i.complete)) => "SendInvitations",
             s if !s.revoke.as_ref().is_none_or(|r| r.teardown.complete) => "RevokeAccess",
+            s if s.reconciliation.is_some() => "ReportToOwner",
             _ => "NotifyRemoved",
         }
     }
