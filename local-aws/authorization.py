@@ -217,7 +217,7 @@ def ec2_needs(call, account):
 
 
 def dynamodb_needs(call):
-    if call.op in ("dynamodb:Query", "dynamodb:PutItem", "dynamodb:GetItem"):
+    if call.op in ("dynamodb:Query", "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem"):
         return [Need(call.op, call.arn("dynamodb", f"table/{call.params.get('TableName', '')}"))]
     return None
 

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use tests::Env;
 
 use crate::local_test;
-use crate::team::{onboarded, use_studio};
+use crate::team::{assigned, onboarded, recipients, use_studio, user_id};
 
 pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
     vec![
@@ -40,41 +40,6 @@ fn every_amendment_example_runs_end_to_end() -> Result<()> {
         ensure!(this.contains(&format!("example(\"{name}\"")), "examples/amendment/{name}.json runs in no test");
     }
     Ok(())
-}
-
-/// Who received e-mails about `domain` whose subject contains `subject` (and not `but_not`), sorted.
-fn recipients(s: &LocalSession, domain: &str, subject: &str, but_not: &str) -> Result<Vec<String>> {
-    let mut to: Vec<String> =
-        s.aws.emails_about(domain)?.into_iter().filter(|e| e.subject.contains(subject) && !e.subject.contains(but_not)).flat_map(|e| e.destinations).collect();
-    to.sort();
-    Ok(to)
-}
-
-/// The principal ids assigned to the domain's Identity Center application.
-async fn assigned(s: &LocalSession, domain_id: &str) -> Result<Vec<String>> {
-    let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
-    let application = sm.describe_domain().domain_id(domain_id).send().await?.single_sign_on_application_arn().context("application")?.to_string();
-    let sso = aws_sdk_ssoadmin::Client::new(s.aws.sdk_config());
-    let out = sso.list_application_assignments().application_arn(application).send().await?;
-    let mut ids: Vec<String> = out.application_assignments().iter().map(|a| a.principal_id().to_string()).collect();
-    ids.sort();
-    Ok(ids)
-}
-
-async fn user_id(s: &LocalSession, user_name: &str) -> Result<String> {
-    let store = aws_sdk_identitystore::Client::new(s.aws.sdk_config());
-    let id = store
-        .get_user_id()
-        .identity_store_id(&s.seeded.identity_store_id)
-        .alternate_identifier(aws_sdk_identitystore::types::AlternateIdentifier::UniqueAttribute(
-            aws_sdk_identitystore::types::UniqueAttribute::builder()
-                .attribute_path("userName")
-                .attribute_value(aws_smithy_types::Document::from(user_name))
-                .build()?,
-        ))
-        .send()
-        .await?;
-    Ok(id.user_id().to_string())
 }
 
 async fn amendment_adds_a_group_removes_a_user_and_the_team_is_offboarded_after(s: &LocalSession) -> Result<()> {

@@ -14,6 +14,7 @@ mod offboarding;
 mod onboarding;
 mod one_build;
 mod plan;
+mod reconciliation;
 mod resilience;
 mod router;
 mod team;
@@ -57,6 +58,7 @@ fn main() {
     trials.extend(offboarding::trials(&env));
     trials.extend(amendment::trials(&env));
     trials.extend(plan::trials(&env));
+    trials.extend(reconciliation::trials(&env));
     trials.extend(bad_input::trials(&env));
     trials.extend(router::trials(&env));
     trials.extend(least_privilege::trials(&env));

@@ -129,8 +129,8 @@ async fn offboarding_keeps_a_retained_home_file_system_and_its_security_groups(s
     Ok(())
 }
 
-async fn offboarding_refuses_a_domain_the_workflow_did_not_create(s: &LocalSession) -> Result<()> {
-    let d = "team-not-ours";
+/// A domain created outside the workflow (no tags of its own); returns its id.
+pub async fn domain_by_hand(s: &LocalSession, d: &str) -> Result<String> {
     let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
     let ec2 = aws_sdk_ec2::Client::new(s.aws.sdk_config());
     let vpc = ec2.describe_vpcs().send().await?.vpcs().first().and_then(|v| v.vpc_id().map(str::to_string)).context("no VPC")?;
@@ -146,6 +146,13 @@ async fn offboarding_refuses_a_domain_the_workflow_did_not_create(s: &LocalSessi
         .send()
         .await?;
     let id = created.domain_arn().and_then(|a| a.rsplit('/').next()).context("no id")?.to_string();
+    Ok(id)
+}
+
+async fn offboarding_refuses_a_domain_the_workflow_did_not_create(s: &LocalSession) -> Result<()> {
+    let d = "team-not-ours";
+    let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
+    let id = domain_by_hand(s, d).await?;
     let outcome = offboard(s, &offboarding(d, "Delete", "OFF-not-ours")).await?;
     ensure!(outcome.error.as_deref() == Some("DomainNotManaged"), "{:?} {:?}", outcome.error, outcome.cause);
     ensure!(sm.describe_domain().domain_id(&id).send().await.is_ok(), "the domain was deleted");

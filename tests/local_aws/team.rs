@@ -9,15 +9,23 @@ use serde_json::json;
 /// user `<domain>-solo-user00000` in no assigned group, and onboards `domain` for the first group
 /// and that user by name (who gets a user profile). Returns the domain id and that user's name.
 pub async fn onboarded(s: &LocalSession, domain: &str, people: usize, groups: usize) -> Result<(String, String)> {
+    onboarded_with(s, domain, people, groups, json!({})).await
+}
+
+/// As [`onboarded`], with more keys of the onboarding request (`extra`'s, over the defaults).
+pub async fn onboarded_with(s: &LocalSession, domain: &str, people: usize, groups: usize, extra: serde_json::Value) -> Result<(String, String)> {
     local_aws::seed::seed_team(s.aws.sdk_config(), &s.seeded.identity_store_id, domain, people, groups).await?;
     let solo = format!("{domain}-solo");
     local_aws::seed::seed_team(s.aws.sdk_config(), &s.seeded.identity_store_id, &solo, 1, 1).await?;
     let user = format!("{solo}-user00000");
-    let request = json!({
+    let mut request = json!({
         "domainName": domain,
         "ticket": {"id": format!("ON-{domain}"), "requester": "lead@example.com"},
         "identityCenter": {"users": [user], "groups": [format!("{domain}-group00")]},
     });
+    for (key, value) in extra.as_object().into_iter().flatten() {
+        request[key] = value.clone();
+    }
     let outcome = s.onboard(&request.to_string(), |_| {}).await?;
     ensure!(outcome.succeeded(), "{domain} was not onboarded: {:?} {:?}", outcome.error, outcome.cause);
     let id = outcome.output.as_ref().and_then(|o| o["domainId"].as_str()).context("no domainId")?.to_string();
@@ -40,3 +48,39 @@ pub async fn use_studio(s: &LocalSession, domain_id: &str, profile: &str) -> Res
     sm.create_app().domain_id(domain_id).user_profile_name(profile).app_type(AppType::JupyterServer).app_name("default").send().await?;
     Ok(())
 }
+
+/// Who received e-mails about `domain` whose subject contains `subject` (and not `but_not`), sorted.
+pub fn recipients(s: &LocalSession, domain: &str, subject: &str, but_not: &str) -> Result<Vec<String>> {
+    let mut to: Vec<String> =
+        s.aws.emails_about(domain)?.into_iter().filter(|e| e.subject.contains(subject) && !e.subject.contains(but_not)).flat_map(|e| e.destinations).collect();
+    to.sort();
+    Ok(to)
+}
+
+/// The principal ids assigned to the domain's Identity Center application.
+pub async fn assigned(s: &LocalSession, domain_id: &str) -> Result<Vec<String>> {
+    let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
+    let application = sm.describe_domain().domain_id(domain_id).send().await?.single_sign_on_application_arn().context("application")?.to_string();
+    let sso = aws_sdk_ssoadmin::Client::new(s.aws.sdk_config());
+    let out = sso.list_application_assignments().application_arn(application).send().await?;
+    let mut ids: Vec<String> = out.application_assignments().iter().map(|a| a.principal_id().to_string()).collect();
+    ids.sort();
+    Ok(ids)
+}
+
+pub async fn user_id(s: &LocalSession, user_name: &str) -> Result<String> {
+    let store = aws_sdk_identitystore::Client::new(s.aws.sdk_config());
+    let id = store
+        .get_user_id()
+        .identity_store_id(&s.seeded.identity_store_id)
+        .alternate_identifier(aws_sdk_identitystore::types::AlternateIdentifier::UniqueAttribute(
+            aws_sdk_identitystore::types::UniqueAttribute::builder()
+                .attribute_path("userName")
+                .attribute_value(aws_smithy_types::Document::from(user_name))
+                .build()?,
+        ))
+        .send()
+        .await?;
+    Ok(id.user_id().to_string())
+}
+

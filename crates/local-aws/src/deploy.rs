@@ -62,11 +62,15 @@ pub const LOCAL_OFFBOARDING_STATE_MACHINE: &str = "sagemaker-offboarding";
 /// The local amendment state machine's name.
 pub const LOCAL_AMENDMENT_STATE_MACHINE: &str = "sagemaker-amendment";
 
+/// The local reconciliation state machine's name.
+pub const LOCAL_RECONCILIATION_STATE_MACHINE: &str = "sagemaker-reconciliation";
+
 /// The definitions and the names their local state machines get.
 pub const DEFINITIONS: &[(&str, &str)] = &[
     ("statemachine/onboarding.asl.json", LOCAL_STATE_MACHINE),
     ("statemachine/offboarding.asl.json", LOCAL_OFFBOARDING_STATE_MACHINE),
     ("statemachine/amendment.asl.json", LOCAL_AMENDMENT_STATE_MACHINE),
+    ("statemachine/reconciliation.asl.json", LOCAL_RECONCILIATION_STATE_MACHINE),
 ];
 
 /// The ARN the local state machine `name` gets in `region` (the entry point's `STATE_MACHINE_ARN`

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use anyhow::Result;
 use local_aws::deploy::{
-    deploy_definition, deploy_state_machine, Tunables, LOCAL_AMENDMENT_STATE_MACHINE, LOCAL_OFFBOARDING_STATE_MACHINE, LOCAL_STATE_MACHINE,
+    deploy_definition, deploy_state_machine, Tunables, LOCAL_AMENDMENT_STATE_MACHINE, LOCAL_OFFBOARDING_STATE_MACHINE, LOCAL_RECONCILIATION_STATE_MACHINE,
+    LOCAL_STATE_MACHINE,
 };
 use local_aws::seed::{seed_demo, Seeded};
 use local_aws::{LocalAws, Options, SENDER_ADDRESS};
@@ -19,6 +20,7 @@ pub struct LocalSession {
     pub state_machine_arn: String,
     pub offboarding_state_machine_arn: String,
     pub amendment_state_machine_arn: String,
+    pub reconciliation_state_machine_arn: String,
     pub seeded: Seeded,
     pub sfn: aws_sdk_sfn::Client,
 }
@@ -41,8 +43,10 @@ impl LocalSession {
         let offboarding_state_machine_arn =
             deploy_definition(aws.sdk_config(), &root, "statemachine/offboarding.asl.json", LOCAL_OFFBOARDING_STATE_MACHINE).await?;
         let amendment_state_machine_arn = deploy_definition(aws.sdk_config(), &root, "statemachine/amendment.asl.json", LOCAL_AMENDMENT_STATE_MACHINE).await?;
+        let reconciliation_state_machine_arn =
+            deploy_definition(aws.sdk_config(), &root, "statemachine/reconciliation.asl.json", LOCAL_RECONCILIATION_STATE_MACHINE).await?;
         let sfn = aws_sdk_sfn::Client::new(aws.sdk_config());
-        Ok(LocalSession { aws, state_machine_arn, offboarding_state_machine_arn, amendment_state_machine_arn, seeded, sfn })
+        Ok(LocalSession { aws, state_machine_arn, offboarding_state_machine_arn, amendment_state_machine_arn, reconciliation_state_machine_arn, seeded, sfn })
     }
 
     /// Starts executions the way the entry point does.
@@ -60,6 +64,14 @@ impl LocalSession {
         let name = crate::execution_name_for::<onboarding_core::amendment::AmendmentRequest>(request_json);
         let workflow = StepFunctionsAdapter::new(self.sfn.clone(), &self.amendment_state_machine_arn);
         let (_, started) = onboarding_core::start::start_or_resume(&workflow, &name, request_json).await?;
+        execution::follow(&self.sfn, &started.execution_arn, Duration::from_millis(250), on_step).await
+    }
+
+    /// Runs one reconciliation (`input`: `{}` for every team, `{"domainName": ...}` for one, or an
+    /// Identity Center membership event) to its end under the execution name `name`.
+    pub async fn reconcile(&self, name: &str, input: &str, on_step: impl FnMut(&Step)) -> Result<Outcome> {
+        let workflow = StepFunctionsAdapter::new(self.sfn.clone(), &self.reconciliation_state_machine_arn);
+        let (_, started) = onboarding_core::start::start_or_resume(&workflow, name, input).await?;
         execution::follow(&self.sfn, &started.execution_arn, Duration::from_millis(250), on_step).await
     }
 

@@ -59,7 +59,13 @@ where
 {
     let input = event.payload;
     let details = find_managed_domain(ports.sagemaker, None, Some(&input.team.domain_id), &config.domain_region, "reconciled").await?;
-    let mut section = Reconciliation { trigger: input.trigger.clone(), run_id: input.run_id.clone(), ..Default::default() };
+    let mut section = Reconciliation {
+        domain_id: details.domain_id.clone(),
+        domain_name: details.domain_name.clone(),
+        trigger: input.trigger.clone(),
+        run_id: input.run_id.clone(),
+        ..Default::default()
+    };
     let mut state = AmendmentState {
         request: AmendmentRequest { domain_id: Some(details.domain_id.clone()), requested_by: Some(format!("reconciliation ({})", input.trigger)), ..Default::default() },
         settings: config.settings.clone(),

@@ -39,6 +39,8 @@ impl Member {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Reconciliation {
+    pub domain_id: String,
+    pub domain_name: String,
     pub trigger: String,
     /// The run holding the team's lease.
     pub run_id: String,
@@ -54,11 +56,12 @@ pub struct Reconciliation {
     /// Whether the departed are removed from the domain (the onboarding's choice).
     #[serde(default)]
     pub removes_departed: bool,
-    /// Why the team was not reconciled (not InService, no Identity Center application).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Why the team was not reconciled (not InService, no Identity Center application). Always
+    /// present (null when it was), as the definition's outcome reads it.
+    #[serde(default)]
     pub skipped: Option<String>,
     #[serde(default)]
     pub report_sent: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub report_not_sent: Option<String>,
 }

@@ -1,0 +1,152 @@
+//! A team's whole life through the four state machines and the real functions: onboarded (asking
+//! that members who leave its groups be removed), amended (a group added, a user removed), then
+//! changed directly in IAM Identity Center (a member added to its group, one removed), reconciled
+//! by the membership event, reconciled again, and offboarded. After each step the test reads back,
+//! through the AWS APIs, the profiles and apps, and who received which e-mail. Each test works
+//! only on the domain, groups and people it created.
+
+use std::sync::Arc;
+
+use anyhow::{ensure, Context, Result};
+use aws_sdk_identitystore::types::MemberId;
+use libtest_mimic::Trial;
+use onboard::local::LocalSession;
+use onboarding_core::naming::user_profile_name;
+use serde_json::{json, Value};
+use tests::Env;
+
+use crate::local_test;
+use crate::team::{onboarded_with, recipients, use_studio, user_id};
+
+pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
+    vec![
+        local_test!(env, a_team_is_onboarded_amended_reconciled_and_offboarded),
+        local_test!(env, a_reconciliation_for_a_domain_not_ours_is_refused_by_name),
+    ]
+}
+
+async fn group_id(s: &LocalSession, name: &str) -> Result<String> {
+    let store = aws_sdk_identitystore::Client::new(s.aws.sdk_config());
+    let id = store
+        .get_group_id()
+        .identity_store_id(&s.seeded.identity_store_id)
+        .alternate_identifier(aws_sdk_identitystore::types::AlternateIdentifier::UniqueAttribute(
+            aws_sdk_identitystore::types::UniqueAttribute::builder()
+                .attribute_path("displayName")
+                .attribute_value(aws_smithy_types::Document::from(name))
+                .build()?,
+        ))
+        .send()
+        .await?;
+    Ok(id.group_id().to_string())
+}
+
+/// The event Identity Center's CloudTrail record of `CreateGroupMembership` becomes in EventBridge.
+fn membership_event(group: &str, user: &str) -> Value {
+    json!({
+        "version": "0", "id": "e-1", "source": "aws.identitystore", "detail-type": "AWS API Call via CloudTrail",
+        "account": local_aws::ACCOUNT_ID, "region": "us-east-1", "resources": [],
+        "detail": {"eventSource": "identitystore.amazonaws.com", "eventName": "CreateGroupMembership",
+                   "requestParameters": {"identityStoreId": "d-1234567890", "groupId": group, "memberId": {"userId": user}}}
+    })
+}
+
+async fn a_team_is_onboarded_amended_reconciled_and_offboarded(s: &LocalSession) -> Result<()> {
+    let d = "team-reconciled";
+    let membership = json!({"membership": {"removeDepartedMembers": true, "departedUserData": "Delete"}});
+    let (id, solo) = onboarded_with(s, d, 3, 2, membership).await?;
+    let (user0, user1, user2) = (format!("{d}-user00000"), format!("{d}-user00001"), format!("{d}-user00002"));
+
+    // Day two: the second group joins, the user named alone leaves.
+    let amendment = json!({
+        "domainName": d, "add": {"groups": [format!("{d}-group01")]}, "remove": {"users": [solo]}, "removedUserData": "Delete",
+        "ticket": {"id": "AM-reconciled", "requester": "lead@example.com"},
+    });
+    let amended = s.amend(&amendment.to_string(), |_| {}).await?;
+    ensure!(amended.succeeded(), "{:?} {:?}", amended.error, amended.cause);
+    let mut invited = recipients(s, d, "Your access", "has ended")?;
+    invited.sort();
+    let expected: Vec<String> = [&user0, &user1, &user2].iter().map(|u| format!("{u}@example.com")).chain([format!("{solo}@example.com"), "lead@example.com".into()]).collect();
+    let mut expected_sorted = expected.clone();
+    expected_sorted.sort();
+    ensure!(invited == expected_sorted, "before the directory changes: {invited:?}");
+
+    // user1 works in Studio; then the directory changes on its own: a newcomer joins group00, user1 leaves it.
+    let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
+    let profile1 = user_profile_name(&user1);
+    sm.create_user_profile()
+        .domain_id(&id)
+        .user_profile_name(&profile1)
+        .single_sign_on_user_identifier("UserName")
+        .single_sign_on_user_value(&user1)
+        .send()
+        .await
+        .context("user1's profile")?;
+    use_studio(s, &id, &profile1).await?;
+    let newcomer_prefix = format!("{d}-late");
+    local_aws::seed::seed_team(s.aws.sdk_config(), &s.seeded.identity_store_id, &newcomer_prefix, 1, 1).await?;
+    let newcomer = format!("{newcomer_prefix}-user00000");
+    let store = aws_sdk_identitystore::Client::new(s.aws.sdk_config());
+    let group00 = group_id(s, &format!("{d}-group00")).await?;
+    let newcomer_id = user_id(s, &newcomer).await?;
+    store
+        .create_group_membership()
+        .identity_store_id(&s.seeded.identity_store_id)
+        .group_id(&group00)
+        .member_id(MemberId::UserId(newcomer_id.clone()))
+        .send()
+        .await?;
+    let user1_id = user_id(s, &user1).await?;
+    let memberships = store.list_group_memberships().identity_store_id(&s.seeded.identity_store_id).group_id(&group00).send().await?;
+    let leaving = memberships
+        .group_memberships()
+        .iter()
+        .find(|m| matches!(m.member_id(), Some(MemberId::UserId(u)) if *u == user1_id))
+        .map(|m| m.membership_id())
+        .context("user1's membership")?;
+    store.delete_group_membership().identity_store_id(&s.seeded.identity_store_id).membership_id(leaving).send().await?;
+
+    // The membership event reconciles the domains that have group00: this one.
+    let run = s.reconcile(&format!("{d}-event"), &membership_event(&group00, &newcomer_id).to_string(), |_| {}).await?;
+    ensure!(run.succeeded(), "{:?} {:?}", run.error, run.cause);
+    let now_invited = recipients(s, d, "Your access", "has ended")?;
+    let new: Vec<&String> = now_invited.iter().filter(|to| !invited.contains(to)).collect();
+    ensure!(new == [&format!("{newcomer}@example.com")], "invitations the reconciliation sent: {new:?}");
+    let reports: Vec<_> = s.aws.emails_about(d)?.into_iter().filter(|e| e.subject.contains("Membership changes")).collect();
+    ensure!(reports.len() == 1 && reports[0].destinations == ["lead@example.com"], "reports: {reports:?}");
+    let report = &reports[0].body;
+    ensure!(report.contains(&newcomer) && report.contains(&user1), "the report names who joined and who left: {report}");
+    ensure!(!report.contains(&solo), "the user the amendment removed is not reported as having left: {report}");
+    // user1's apps, private space and profile are gone; nobody else's profile was touched.
+    let apps = sm.list_apps().domain_id_equals(&id).send().await?;
+    ensure!(apps.apps().iter().all(|a| a.status().map(|s| s.as_str()) == Some("Deleted")), "{:?}", apps.apps());
+    ensure!(sm.list_spaces().domain_id_equals(&id).send().await?.spaces().is_empty(), "user1's space is still there");
+    ensure!(sm.list_user_profiles().domain_id_equals(&id).send().await?.user_profiles().is_empty(), "user1's profile is still there");
+    let events = s.aws.published_events()?;
+    let completed = events.iter().find(|(t, e)| t == "Reconciliation Completed" && e["runId"] == format!("{d}-event")).context("no result event")?;
+    ensure!(completed.1["teams"].as_array().map(Vec::len) == Some(1), "{}", completed.1);
+
+    // Safe to run as often as the schedule says: a second run sends nothing.
+    let emails_before = s.aws.emails_about(d)?.len();
+    let again = s.reconcile(&format!("{d}-again"), &json!({"domainName": d}).to_string(), |_| {}).await?;
+    ensure!(again.succeeded(), "{:?} {:?}", again.error, again.cause);
+    ensure!(s.aws.emails_about(d)?.len() == emails_before, "the second run sent e-mails");
+
+    // The last day.
+    let off = json!({"domainName": d, "homeEfsFileSystem": "Delete", "ticket": {"id": "OFF-reconciled", "requester": "lead@example.com"}});
+    let offboarded = s.offboard(&off.to_string(), |_| {}).await?;
+    ensure!(offboarded.succeeded(), "{:?} {:?}", offboarded.error, offboarded.cause);
+    ensure!(sm.describe_domain().domain_id(&id).send().await.is_err(), "the domain is still there");
+    Ok(())
+}
+
+async fn a_reconciliation_for_a_domain_not_ours_is_refused_by_name(s: &LocalSession) -> Result<()> {
+    let d = "team-reconcile-by-hand";
+    let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
+    crate::offboarding::domain_by_hand(s, d).await?;
+    let run = s.reconcile(&format!("{d}-run"), &json!({"domainName": d}).to_string(), |_| {}).await?;
+    ensure!(run.error.as_deref() == Some("DomainNotManaged"), "{:?} {:?}", run.error, run.cause);
+    let listed = sm.list_domains().send().await?;
+    ensure!(listed.domains().iter().any(|x| x.domain_name() == Some(d)), "the domain was touched");
+    Ok(())
+}
