@@ -90,9 +90,32 @@ enum Command {
         /// Then amend the team's access with this amendment request.
         #[arg(long)]
         then_amend: Option<PathBuf>,
+        /// Then let the directory change on its own (the seeded user `sam` joins the team's first
+        /// group) and reconcile the team: sam gets an invitation, the owner a report.
+        #[arg(long)]
+        then_reconcile: bool,
         /// Then offboard the team with this offboarding request (the whole life of a team).
         #[arg(long)]
         then_offboard: Option<PathBuf>,
+    },
+    /// Start a reconciliation on a deployed stack and print its id: every onboarded team (or the
+    /// one named) is compared with its Identity Center groups; new members are invited, members
+    /// who left are reported to the team's owner.
+    Reconcile {
+        /// Only this domain (by name); every team the workflow onboarded when left out.
+        #[arg(long)]
+        domain: Option<String>,
+        /// The reconciliation state machine (the stack's ReconciliationStateMachineArn output).
+        #[arg(long, env = "RECONCILIATION_STATE_MACHINE_ARN")]
+        reconciliation_state_machine_arn: String,
+        /// A named profile from the AWS config files.
+        #[arg(long, env = "AWS_PROFILE")]
+        profile: Option<String>,
+        #[arg(long, env = "AWS_REGION")]
+        region: Option<String>,
+        /// Follow it until it ends.
+        #[arg(long)]
+        watch: bool,
     },
     /// Start an amendment of a team's access on a deployed stack and print its id: adds and
     /// removes Identity Center users and groups of an onboarded domain.
@@ -201,8 +224,12 @@ fn main() -> ExitCode {
         }
         Command::Schema { offboarding, amendment } => schema(offboarding, amendment),
         Command::Diagram { files, readme, check } => diagram(&files, readme.as_deref(), check),
-        Command::Local { file, keep, pending_polls, poll_interval, then_amend, then_offboard } => {
-            local(&file, keep, pending_polls, poll_interval, then_amend.as_deref(), then_offboard.as_deref())
+        Command::Local { file, keep, pending_polls, poll_interval, then_amend, then_reconcile, then_offboard } => {
+            local(&file, keep, pending_polls, poll_interval, then_amend.as_deref(), then_reconcile, then_offboard.as_deref())
+        }
+        Command::Reconcile { domain, reconciliation_state_machine_arn, profile, region, watch } => {
+            let stack = Stack { state_machine_arn: reconciliation_state_machine_arn, profile, region };
+            block_on(reconcile(domain, stack, watch))
         }
         Command::Amend { file, amendment_state_machine_arn, profile, region, watch } => {
             let stack = Stack { state_machine_arn: amendment_state_machine_arn, profile, region };
@@ -229,6 +256,7 @@ fn main() -> ExitCode {
 #[derive(Clone, Copy)]
 enum Later {
     Amend,
+    Reconcile,
     Offboard,
 }
 
@@ -256,6 +284,23 @@ async fn offboard(file: PathBuf, stack: Stack, follow: bool) -> Result<ExitCode>
         onboarding_core::offboarding::validate_offboarding_json(text, &ctx).map(|r| onboarding_core::naming::execution_name(&r))
     })
     .await
+}
+
+async fn reconcile(domain: Option<String>, stack: Stack, follow: bool) -> Result<ExitCode> {
+    let input = match &domain {
+        Some(name) if onboarding_core::formats::is_sagemaker_name(name) => serde_json::json!({"domainName": name}),
+        Some(name) => anyhow::bail!("{name} is not a SageMaker domain name"),
+        None => serde_json::json!({}),
+    };
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
+    let base = format!("reconcile-{}-{seconds}", domain.as_deref().unwrap_or("all"));
+    let (_, workflow) = stack.clients().await;
+    let (name, _) = onboarding_core::start::start_or_resume(&workflow, &base, &input.to_string()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("{name}");
+    if follow {
+        return watch(name, stack).await;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Validates the file with `check` (which names the execution), starts it on the stack's state
@@ -421,6 +466,7 @@ fn local(
     pending_polls: u32,
     poll_interval: u32,
     then_amend: Option<&std::path::Path>,
+    then_reconcile: bool,
     then_offboard: Option<&std::path::Path>,
 ) -> Result<ExitCode> {
     let read_later = |f: Option<&std::path::Path>| f.map(|f| std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))).transpose();
@@ -442,7 +488,12 @@ fn local(
         print_emails(&session)?;
         let mut code = if outcome.succeeded() { ExitCode::SUCCESS } else { ExitCode::FAILURE };
         // The team's later days, each only after the one before succeeded.
-        let later = [(Later::Amend, amendment.as_deref(), then_amend), (Later::Offboard, offboarding.as_deref(), then_offboard)];
+        let reconciliation = then_reconcile.then(|| serde_json::json!({"domainName": domain_name_of(&request)}).to_string());
+        let later = [
+            (Later::Amend, amendment.as_deref(), then_amend),
+            (Later::Reconcile, reconciliation.as_deref(), None),
+            (Later::Offboard, offboarding.as_deref(), then_offboard),
+        ];
         for (kind, text, path) in later {
             let (Some(text), ExitCode::SUCCESS) = (text, code) else { continue };
             let what = path.map(|f| f.display().to_string()).unwrap_or_default();
@@ -451,6 +502,11 @@ fn local(
                 Later::Amend => {
                     println!("\nDay two: amending the team's access with {what}");
                     session.amend(text, print_step).await?
+                }
+                Later::Reconcile => {
+                    let joined = join_first_group(&session, &request).await?;
+                    println!("\nThe directory changes on its own: {joined}; reconciling the team");
+                    session.reconcile(&format!("{}-demo", domain_name_of(&request)), text, print_step).await?
                 }
                 Later::Offboard => {
                     println!("\nThe team's last day: offboarding with {what}");
@@ -464,7 +520,7 @@ fn local(
                 code = ExitCode::FAILURE;
             }
         }
-        if then_amend.is_some() || then_offboard.is_some() {
+        if then_amend.is_some() || then_reconcile || then_offboard.is_some() {
             print_emails(&session)?;
         }
         if keep {
@@ -480,6 +536,33 @@ fn local(
         }
         Ok(code)
     })
+}
+
+fn domain_name_of(request: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(request).ok().and_then(|v| v["domainName"].as_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// What the demo's directory does on its own: the seeded user `sam` joins the request's first group.
+async fn join_first_group(session: &LocalSession, request: &str) -> Result<String> {
+    let value: serde_json::Value = serde_json::from_str(request)?;
+    let group = value["identityCenter"]["groups"][0].as_str().context("the onboarding names no group for sam to join")?;
+    let store = aws_sdk_identitystore::Client::new(session.aws.sdk_config());
+    let store_id = &session.seeded.identity_store_id;
+    let unique = |path: &str, value: &str| -> Result<aws_sdk_identitystore::types::AlternateIdentifier> {
+        let attribute =
+            aws_sdk_identitystore::types::UniqueAttribute::builder().attribute_path(path).attribute_value(aws_smithy_types::Document::from(value)).build()?;
+        Ok(aws_sdk_identitystore::types::AlternateIdentifier::UniqueAttribute(attribute))
+    };
+    let group_id = store.get_group_id().identity_store_id(store_id).alternate_identifier(unique("displayName", group)?).send().await?.group_id().to_string();
+    let user_id = store.get_user_id().identity_store_id(store_id).alternate_identifier(unique("userName", "sam")?).send().await?.user_id().to_string();
+    store
+        .create_group_membership()
+        .identity_store_id(store_id)
+        .group_id(group_id)
+        .member_id(aws_sdk_identitystore::types::MemberId::UserId(user_id))
+        .send()
+        .await?;
+    Ok(format!("sam joins {group}"))
 }
 
 /// Creates the network the request names when the local account lacks it, and says which local
