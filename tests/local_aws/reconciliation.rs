@@ -16,29 +16,10 @@ use serde_json::{json, Value};
 use tests::Env;
 
 use crate::local_test;
-use crate::team::{onboarded_with, recipients, use_studio, user_id};
+use crate::team::{group_id, onboarded_with, recipients, use_studio, user_id};
 
 pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
-    vec![
-        local_test!(env, a_team_is_onboarded_amended_reconciled_and_offboarded),
-        local_test!(env, a_reconciliation_for_a_domain_not_ours_is_refused_by_name),
-    ]
-}
-
-async fn group_id(s: &LocalSession, name: &str) -> Result<String> {
-    let store = aws_sdk_identitystore::Client::new(s.aws.sdk_config());
-    let id = store
-        .get_group_id()
-        .identity_store_id(&s.seeded.identity_store_id)
-        .alternate_identifier(aws_sdk_identitystore::types::AlternateIdentifier::UniqueAttribute(
-            aws_sdk_identitystore::types::UniqueAttribute::builder()
-                .attribute_path("displayName")
-                .attribute_value(aws_smithy_types::Document::from(name))
-                .build()?,
-        ))
-        .send()
-        .await?;
-    Ok(id.group_id().to_string())
+    vec![local_test!(env, a_team_is_onboarded_amended_reconciled_and_offboarded), local_test!(env, a_reconciliation_for_a_domain_not_ours_is_refused_by_name)]
 }
 
 /// The event Identity Center's CloudTrail record of `CreateGroupMembership` becomes in EventBridge.
@@ -66,7 +47,8 @@ async fn a_team_is_onboarded_amended_reconciled_and_offboarded(s: &LocalSession)
     ensure!(amended.succeeded(), "{:?} {:?}", amended.error, amended.cause);
     let mut invited = recipients(s, d, "Your access", "has ended")?;
     invited.sort();
-    let expected: Vec<String> = [&user0, &user1, &user2].iter().map(|u| format!("{u}@example.com")).chain([format!("{solo}@example.com"), "lead@example.com".into()]).collect();
+    let expected: Vec<String> =
+        [&user0, &user1, &user2].iter().map(|u| format!("{u}@example.com")).chain([format!("{solo}@example.com"), "lead@example.com".into()]).collect();
     let mut expected_sorted = expected.clone();
     expected_sorted.sort();
     ensure!(invited == expected_sorted, "before the directory changes: {invited:?}");

@@ -68,19 +68,21 @@ pub async fn assigned(s: &LocalSession, domain_id: &str) -> Result<Vec<String>> 
     Ok(ids)
 }
 
+/// The identity store's way of naming a user (`userName`) or a group (`displayName`).
+fn named(path: &str, value: &str) -> Result<aws_sdk_identitystore::types::AlternateIdentifier> {
+    let attribute =
+        aws_sdk_identitystore::types::UniqueAttribute::builder().attribute_path(path).attribute_value(aws_smithy_types::Document::from(value)).build()?;
+    Ok(aws_sdk_identitystore::types::AlternateIdentifier::UniqueAttribute(attribute))
+}
+
 pub async fn user_id(s: &LocalSession, user_name: &str) -> Result<String> {
     let store = aws_sdk_identitystore::Client::new(s.aws.sdk_config());
-    let id = store
-        .get_user_id()
-        .identity_store_id(&s.seeded.identity_store_id)
-        .alternate_identifier(aws_sdk_identitystore::types::AlternateIdentifier::UniqueAttribute(
-            aws_sdk_identitystore::types::UniqueAttribute::builder()
-                .attribute_path("userName")
-                .attribute_value(aws_smithy_types::Document::from(user_name))
-                .build()?,
-        ))
-        .send()
-        .await?;
+    let id = store.get_user_id().identity_store_id(&s.seeded.identity_store_id).alternate_identifier(named("userName", user_name)?).send().await?;
     Ok(id.user_id().to_string())
 }
 
+pub async fn group_id(s: &LocalSession, display_name: &str) -> Result<String> {
+    let store = aws_sdk_identitystore::Client::new(s.aws.sdk_config());
+    let id = store.get_group_id().identity_store_id(&s.seeded.identity_store_id).alternate_identifier(named("displayName", display_name)?).send().await?;
+    Ok(id.group_id().to_string())
+}

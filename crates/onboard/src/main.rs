@@ -90,8 +90,9 @@ enum Command {
         /// Then amend the team's access with this amendment request.
         #[arg(long)]
         then_amend: Option<PathBuf>,
-        /// Then let the directory change on its own (the seeded user `sam` joins the team's first
-        /// group) and reconcile the team: sam gets an invitation, the owner a report.
+        /// Then let the directory change on its own (in the team's first group, the seeded user
+        /// `jane` joins and `omar` leaves) and reconcile the team: jane gets an invitation, the
+        /// owner a report.
         #[arg(long)]
         then_reconcile: bool,
         /// Then offboard the team with this offboarding request (the whole life of a team).
@@ -504,7 +505,7 @@ fn local(
                     session.amend(text, print_step).await?
                 }
                 Later::Reconcile => {
-                    let joined = join_first_group(&session, &request).await?;
+                    let joined = change_first_group(&session, &request).await?;
                     println!("\nThe directory changes on its own: {joined}; reconciling the team");
                     session.reconcile(&format!("{}-demo", domain_name_of(&request)), text, print_step).await?
                 }
@@ -542,27 +543,31 @@ fn domain_name_of(request: &str) -> String {
     serde_json::from_str::<serde_json::Value>(request).ok().and_then(|v| v["domainName"].as_str().map(str::to_string)).unwrap_or_default()
 }
 
-/// What the demo's directory does on its own: the seeded user `sam` joins the request's first group.
-async fn join_first_group(session: &LocalSession, request: &str) -> Result<String> {
+/// What the demo's directory does on its own: in the request's first group, the seeded user
+/// `jane` (removed by name the day before) joins and `omar` leaves.
+async fn change_first_group(session: &LocalSession, request: &str) -> Result<String> {
+    use aws_sdk_identitystore::types::{AlternateIdentifier, MemberId, UniqueAttribute};
     let value: serde_json::Value = serde_json::from_str(request)?;
-    let group = value["identityCenter"]["groups"][0].as_str().context("the onboarding names no group for sam to join")?;
+    let group = value["identityCenter"]["groups"][0].as_str().context("the onboarding names no group to change")?;
     let store = aws_sdk_identitystore::Client::new(session.aws.sdk_config());
     let store_id = &session.seeded.identity_store_id;
-    let unique = |path: &str, value: &str| -> Result<aws_sdk_identitystore::types::AlternateIdentifier> {
-        let attribute =
-            aws_sdk_identitystore::types::UniqueAttribute::builder().attribute_path(path).attribute_value(aws_smithy_types::Document::from(value)).build()?;
-        Ok(aws_sdk_identitystore::types::AlternateIdentifier::UniqueAttribute(attribute))
+    let unique = |path: &str, value: &str| -> Result<AlternateIdentifier> {
+        let attribute = UniqueAttribute::builder().attribute_path(path).attribute_value(aws_smithy_types::Document::from(value)).build()?;
+        Ok(AlternateIdentifier::UniqueAttribute(attribute))
     };
     let group_id = store.get_group_id().identity_store_id(store_id).alternate_identifier(unique("displayName", group)?).send().await?.group_id().to_string();
-    let user_id = store.get_user_id().identity_store_id(store_id).alternate_identifier(unique("userName", "sam")?).send().await?.user_id().to_string();
-    store
-        .create_group_membership()
-        .identity_store_id(store_id)
-        .group_id(group_id)
-        .member_id(aws_sdk_identitystore::types::MemberId::UserId(user_id))
-        .send()
-        .await?;
-    Ok(format!("sam joins {group}"))
+    let mut ids = Vec::new();
+    for name in ["jane", "omar"] {
+        ids.push(store.get_user_id().identity_store_id(store_id).alternate_identifier(unique("userName", name)?).send().await?.user_id().to_string());
+    }
+    let (jane, omar) = (ids[0].clone(), ids[1].clone());
+    store.create_group_membership().identity_store_id(store_id).group_id(&group_id).member_id(MemberId::UserId(jane)).send().await?;
+    let memberships = store.list_group_memberships().identity_store_id(store_id).group_id(&group_id).send().await?;
+    let leaving = memberships.group_memberships().iter().find(|m| matches!(m.member_id(), Some(MemberId::UserId(u)) if *u == omar));
+    if let Some(membership) = leaving {
+        store.delete_group_membership().identity_store_id(store_id).membership_id(membership.membership_id()).send().await?;
+    }
+    Ok(format!("jane joins {group} and omar leaves it"))
 }
 
 /// Creates the network the request names when the local account lacks it, and says which local

@@ -134,6 +134,18 @@ impl FakeAws {
         Ok(w)
     }
 
+    /// A domain as an onboarding named `name` creates it (the workflow's tags, an Identity Center
+    /// application), InService.
+    pub async fn onboarded_domain(&self, name: &str) -> PortResult<CreatedDomain> {
+        let state = crate::state::OnboardingState {
+            request: crate::request::OnboardingRequest { domain_name: name.into(), ..Default::default() },
+            roles: Some(crate::state::Roles::default()),
+            network: Some(crate::state::ResolvedNetwork::default()),
+            ..Default::default()
+        };
+        self.create_domain(&crate::domain_spec::domain_spec(&state)?).await
+    }
+
     /// A standard world: one Identity Center instance, two users, a group with one member, a
     /// default VPC with three subnets in distinct zones (one constrained).
     pub fn standard() -> Self {

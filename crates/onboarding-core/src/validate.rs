@@ -661,7 +661,11 @@ fn check_membership(r: &OnboardingRequest, ctx: &ValidationContext, p: &mut Prob
         check_recipient(owner, "membership.reportTo", ctx, p);
     }
     if m.remove_departed_members {
-        p.check(m.departed_user_data.is_some(), "membership.departedUserData", "say Delete or Keep: what becomes of a departed member's private spaces and profile");
+        p.check(
+            m.departed_user_data.is_some(),
+            "membership.departedUserData",
+            "say Delete or Keep: what becomes of a departed member's private spaces and profile",
+        );
     } else {
         p.check(m.departed_user_data.is_none(), "membership.departedUserData", "applies only with membership.removeDepartedMembers");
     }

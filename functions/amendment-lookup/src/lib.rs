@@ -139,5 +139,14 @@ where
         sso_application_arn: application,
         identity_store_id: store,
     };
-    Ok(AmendmentState { request, ticket_id, settings: config.settings.clone(), target: Some(target), grant, revoke: Some(revoke), reconciliation: None, failure: None })
+    Ok(AmendmentState {
+        request,
+        ticket_id,
+        settings: config.settings.clone(),
+        target: Some(target),
+        grant,
+        revoke: Some(revoke),
+        reconciliation: None,
+        failure: None,
+    })
 }

@@ -3,9 +3,8 @@
 use amendment_lookup::*;
 use lambda_runtime::{Context, LambdaEvent};
 use onboarding_core::fakes::FakeAws;
-use onboarding_core::ports::{DomainStatus, SageMakerPort};
-use onboarding_core::request::OnboardingRequest;
-use onboarding_core::state::{OnboardingState, ResolvedNetwork, Roles, Settings};
+use onboarding_core::ports::DomainStatus;
+use onboarding_core::state::Settings;
 use onboarding_core::validate::ValidationContext;
 use onboarding_core::{ErrorName, OnboardingError};
 use serde_json::json;
@@ -15,13 +14,7 @@ fn config() -> Config {
 }
 
 async fn domain(fake: &FakeAws, name: &str) -> String {
-    let s = OnboardingState {
-        request: OnboardingRequest { domain_name: name.into(), ..Default::default() },
-        roles: Some(Roles::default()),
-        network: Some(ResolvedNetwork::default()),
-        ..Default::default()
-    };
-    fake.create_domain(&onboarding_core::domain_spec::domain_spec(&s).expect("spec")).await.expect("domain").domain_id
+    fake.onboarded_domain(name.into()).await.expect("domain").domain_id
 }
 
 async fn lookup(fake: &FakeAws, request: serde_json::Value) -> Result<onboarding_core::amendment::AmendmentState, OnboardingError> {

@@ -7,18 +7,11 @@ use onboarding_core::fakes::FakeAws;
 use onboarding_core::offboarding::state::OffboardingTarget;
 use onboarding_core::offboarding::{HomeEfsRetention, OffboardingState};
 use onboarding_core::ports::{SageMakerPort, StudioApp, StudioResource};
-use onboarding_core::request::OnboardingRequest;
-use onboarding_core::state::{OnboardingState, ResolvedNetwork, Roles, Settings};
+use onboarding_core::state::Settings;
 use onboarding_core::{ErrorName, OnboardingError};
 
 async fn team(fake: &FakeAws, retention: HomeEfsRetention) -> OffboardingState {
-    let s = OnboardingState {
-        request: OnboardingRequest { domain_name: "team-a".into(), ..Default::default() },
-        roles: Some(Roles::default()),
-        network: Some(ResolvedNetwork::default()),
-        ..Default::default()
-    };
-    let id = fake.create_domain(&onboarding_core::domain_spec::domain_spec(&s).expect("spec")).await.expect("domain").domain_id;
+    let id = fake.onboarded_domain("team-a".into()).await.expect("domain").domain_id;
     fake.create_user_profile(&id, "jane", "jane", &Default::default()).await.expect("profile");
     {
         let mut w = fake.world();

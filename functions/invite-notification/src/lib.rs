@@ -14,8 +14,8 @@ use onboarding_core::request::WorkflowRequest;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use lambda_runtime::LambdaEvent;
-use onboarding_core::email::{invitation, Invitation};
 use onboarding_core::amendment::RemovedUserData;
+use onboarding_core::email::{invitation, Invitation};
 use onboarding_core::ports::{IdentityCenterPort, InvitationLedgerPort, InvitationRecord, MailPort, SendOutcome, TeamRecord};
 use onboarding_core::state::{require, Invitations, OnboardingState};
 use onboarding_core::{ErrorName, OnboardingError};

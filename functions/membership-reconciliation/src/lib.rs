@@ -15,9 +15,7 @@ use onboarding_core::amendment::AmendmentState;
 use onboarding_core::identity_center::choose_instance;
 use onboarding_core::managed_domain::find_managed_domain;
 use onboarding_core::naming::user_profile_name;
-use onboarding_core::ports::{
-    AssignmentPort, DomainDetails, DomainStatus, IdentityCenterPort, InvitationLedgerPort, SageMakerPort, StudioPort, TeamRecord,
-};
+use onboarding_core::ports::{AssignmentPort, DomainDetails, DomainStatus, IdentityCenterPort, InvitationLedgerPort, SageMakerPort, StudioPort, TeamRecord};
 use onboarding_core::reconciliation::{departed, not_yet_invited, Member, Reconciliation, TeamRef};
 use onboarding_core::request::{Notification, OnboardingRequest};
 use onboarding_core::state::{DomainRecord, Identities, OnboardingState, PrincipalType, ResolvedGroup, ResolvedUser, Settings};
@@ -67,7 +65,11 @@ where
         ..Default::default()
     };
     let mut state = AmendmentState {
-        request: AmendmentRequest { domain_id: Some(details.domain_id.clone()), requested_by: Some(format!("reconciliation ({})", input.trigger)), ..Default::default() },
+        request: AmendmentRequest {
+            domain_id: Some(details.domain_id.clone()),
+            requested_by: Some(format!("reconciliation ({})", input.trigger)),
+            ..Default::default()
+        },
         settings: config.settings.clone(),
         ..Default::default()
     };
@@ -123,7 +125,8 @@ where
     };
     state.request.notification = Notification { sender: team.sender.clone(), extra_recipients: Vec::new() };
     if !section.joined.is_empty() {
-        let identities = Identities { instance_arn: instance.instance_arn, identity_store_id: store, region: config.domain_region.clone(), users: Vec::new(), groups };
+        let identities =
+            Identities { instance_arn: instance.instance_arn, identity_store_id: store, region: config.domain_region.clone(), users: Vec::new(), groups };
         state.grant = Some(Grant { state: Box::new(invitations_state(&details, &target, &team, identities, &config.settings)) });
     }
     state.revoke = Some(if section.removes_departed { revocation(&section.departed, &team, &mut state.request) } else { Revocation::default() });
@@ -179,9 +182,7 @@ fn revocation(departed: &[Member], team: &TeamRecord, request: &mut AmendmentReq
     request.removed_user_data = Some(if team.delete_departed_data { RemovedUserData::Delete } else { RemovedUserData::Keep });
     let users: Vec<ResolvedUser> = departed
         .iter()
-        .filter_map(|m| {
-            Some(ResolvedUser { user_name: m.user_name.clone()?, user_id: m.user_id.clone(), display_name: m.display_name.clone(), email: None })
-        })
+        .filter_map(|m| Some(ResolvedUser { user_name: m.user_name.clone()?, user_id: m.user_id.clone(), display_name: m.display_name.clone(), email: None }))
         .collect();
     Revocation { profiles: users.iter().map(|u| user_profile_name(&u.user_name)).collect(), users, ..Default::default() }
 }

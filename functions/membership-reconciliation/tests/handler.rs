@@ -4,10 +4,9 @@ use lambda_runtime::{Context, LambdaEvent};
 use membership_reconciliation::*;
 use onboarding_core::amendment::{AmendmentState, RemovedUserData};
 use onboarding_core::fakes::FakeAws;
-use onboarding_core::ports::{AssignmentPort, DomainStatus, InvitationLedgerPort, InvitationRecord, SageMakerPort, StudioPort, TeamRecord};
+use onboarding_core::ports::{AssignmentPort, DomainStatus, InvitationLedgerPort, InvitationRecord, StudioPort, TeamRecord};
 use onboarding_core::reconciliation::TeamRef;
-use onboarding_core::request::OnboardingRequest;
-use onboarding_core::state::{OnboardingState, PrincipalType, ResolvedNetwork, Roles, Settings};
+use onboarding_core::state::{PrincipalType, Settings};
 use onboarding_core::{ErrorName, OnboardingError};
 
 fn config() -> Config {
@@ -21,13 +20,7 @@ fn invited(person: &str) -> InvitationRecord {
 /// team-a, onboarded for the group ml-team (li) and jane by name; jane then lost her assignment.
 /// The ledger knows jane and omar (invited; omar is in no assigned group any more) but not li.
 async fn team(fake: &FakeAws, record: TeamRecord) -> (String, String) {
-    let s = OnboardingState {
-        request: OnboardingRequest { domain_name: "team-a".into(), ..Default::default() },
-        roles: Some(Roles::default()),
-        network: Some(ResolvedNetwork::default()),
-        ..Default::default()
-    };
-    let created = fake.create_domain(&onboarding_core::domain_spec::domain_spec(&s).expect("spec")).await.expect("domain");
+    let created = fake.onboarded_domain("team-a".into()).await.expect("domain");
     let application = fake.domain_details(&created.domain_id).await.expect("read").and_then(|d| d.sso_application_arn).expect("application");
     fake.create_assignment(&application, PrincipalType::Group, "g-ml").await.expect("assigned");
     for person in ["user#u-jane", "user#u-omar", "address#lead@example.com"] {

@@ -40,7 +40,8 @@ async fn people(fake: &FakeAws) -> Vec<String> {
 async fn the_owner_is_told_the_departed_are_forgotten_and_the_lease_given_back() {
     let fake = FakeAws::standard();
     ledger(&fake).await;
-    let done = handler(&fake, &fake, Some("onboarding@example.com"), LambdaEvent::new(state(Some("lead@example.com")), Context::default())).await.expect("reported");
+    let done =
+        handler(&fake, &fake, Some("onboarding@example.com"), LambdaEvent::new(state(Some("lead@example.com")), Context::default())).await.expect("reported");
     assert!(done.reconciliation.is_some_and(|r| r.report_sent));
     let w = fake.world();
     assert_eq!(w.sent.len(), 1);
@@ -56,7 +57,9 @@ async fn a_throttled_report_keeps_everyone_for_the_retry() {
     let fake = FakeAws::standard();
     ledger(&fake).await;
     fake.fail_next("SendEmail", ErrorName::AwsThrottled, 1);
-    let e = handler(&fake, &fake, Some("onboarding@example.com"), LambdaEvent::new(state(Some("lead@example.com")), Context::default())).await.expect_err("throttled");
+    let e = handler(&fake, &fake, Some("onboarding@example.com"), LambdaEvent::new(state(Some("lead@example.com")), Context::default()))
+        .await
+        .expect_err("throttled");
     assert_eq!(e.name, ErrorName::AwsThrottled);
     assert_eq!(people(&fake).await, ["user#u-jane", "user#u-li"], "jane is still to be reported");
     handler(&fake, &fake, Some("onboarding@example.com"), LambdaEvent::new(state(Some("lead@example.com")), Context::default())).await.expect("retried");

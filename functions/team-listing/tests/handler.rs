@@ -4,20 +4,13 @@ use lambda_runtime::{Context, LambdaEvent};
 use onboarding_core::fakes::FakeAws;
 use onboarding_core::ports::{AssignmentPort, DomainStatus, SageMakerPort, StudioPort};
 use onboarding_core::reconciliation::TeamList;
-use onboarding_core::request::OnboardingRequest;
-use onboarding_core::state::{OnboardingState, PrincipalType, ResolvedNetwork, Roles};
+use onboarding_core::state::PrincipalType;
 use onboarding_core::{ErrorName, OnboardingError};
 use serde_json::{json, Value};
 use team_listing::handler;
 
 async fn domain(fake: &FakeAws, name: &str) -> String {
-    let s = OnboardingState {
-        request: OnboardingRequest { domain_name: name.into(), ..Default::default() },
-        roles: Some(Roles::default()),
-        network: Some(ResolvedNetwork::default()),
-        ..Default::default()
-    };
-    fake.create_domain(&onboarding_core::domain_spec::domain_spec(&s).expect("spec")).await.expect("domain").domain_id
+    fake.onboarded_domain(name.into()).await.expect("domain").domain_id
 }
 
 async fn list(fake: &FakeAws, input: Value) -> Result<TeamList, OnboardingError> {

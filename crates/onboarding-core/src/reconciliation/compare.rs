@@ -27,14 +27,7 @@ mod tests {
     use super::*;
 
     fn record(person: &str, delivered: bool) -> InvitationRecord {
-        InvitationRecord {
-            person: person.into(),
-            address: String::new(),
-            delivered,
-            run_id: "r".into(),
-            message_id: None,
-            reason: None,
-        }
+        InvitationRecord { person: person.into(), address: String::new(), delivered, run_id: "r".into(), message_id: None, reason: None }
     }
 
     #[test]

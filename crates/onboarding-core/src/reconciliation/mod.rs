@@ -12,4 +12,4 @@ pub mod trigger;
 
 pub use compare::{departed, not_yet_invited};
 pub use state::{Member, Reconciliation, TeamRef};
-pub use trigger::{Trigger, TeamList};
+pub use trigger::{TeamList, Trigger};

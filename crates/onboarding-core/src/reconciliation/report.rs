@@ -37,7 +37,11 @@ pub fn membership_report(r: &MembershipReport<'_>) -> Email {
     );
     if !joined.is_empty() {
         text += &format!("\nJoined ({} invited now):\n{}\n", r.invited, joined.iter().map(|j| format!("- {j}\n")).collect::<String>());
-        html += &format!("<p>Joined ({} invited now):</p><ul>{}</ul>", r.invited, joined.iter().map(|j| format!("<li>{}</li>", escape_html(j))).collect::<String>());
+        html += &format!(
+            "<p>Joined ({} invited now):</p><ul>{}</ul>",
+            r.invited,
+            joined.iter().map(|j| format!("<li>{}</li>", escape_html(j))).collect::<String>()
+        );
     }
     if !departed.is_empty() {
         text += &format!("\nLeft:\n{}{departed_note}\n", departed.iter().map(|d| format!("- {d}\n")).collect::<String>());
@@ -60,7 +64,14 @@ mod tests {
             removes_departed: true,
             ..Default::default()
         };
-        let e = membership_report(&MembershipReport { from: "ops@example.com", to: "lead@example.com", domain_name: "team-a", reconciliation: &rec, invited: 1, data_kept: false });
+        let e = membership_report(&MembershipReport {
+            from: "ops@example.com",
+            to: "lead@example.com",
+            domain_name: "team-a",
+            reconciliation: &rec,
+            invited: 1,
+            data_kept: false,
+        });
         assert!(e.text.contains("- <b>Omar</b> (omar)") && e.html.contains("&lt;b&gt;Omar&lt;/b&gt; (omar)") && !e.html.contains("<b>Omar"));
         assert!(e.text.contains("a user no longer in IAM Identity Center (u-2)"));
         assert!(e.text.contains("private spaces and user profiles are deleted"));

@@ -14,9 +14,14 @@ pub enum Trigger {
     Schedule,
     /// A group membership changed; the group when the event names it (a deleted membership's
     /// event names only the membership).
-    MembershipChange { group_id: Option<String> },
+    MembershipChange {
+        group_id: Option<String>,
+    },
     /// One domain, by name or id.
-    Domain { name: Option<String>, id: Option<String> },
+    Domain {
+        name: Option<String>,
+        id: Option<String>,
+    },
 }
 
 impl Trigger {
@@ -73,10 +78,7 @@ mod tests {
     fn the_schedule_a_domain_and_a_membership_event() {
         assert_eq!(Trigger::from_input(&json!({})).ok(), Some(Trigger::Schedule));
         assert_eq!(Trigger::from_input(&json!({"trigger": "schedule"})).ok(), Some(Trigger::Schedule));
-        assert_eq!(
-            Trigger::from_input(&json!({"domainName": "team-a"})).ok(),
-            Some(Trigger::Domain { name: Some("team-a".into()), id: None })
-        );
+        assert_eq!(Trigger::from_input(&json!({"domainName": "team-a"})).ok(), Some(Trigger::Domain { name: Some("team-a".into()), id: None }));
         let event = json!({
             "source": "aws.identitystore", "detail-type": "AWS API Call via CloudTrail",
             "detail": {"eventName": "CreateGroupMembership", "requestParameters": {"groupId": "g-1", "identityStoreId": "d-1"}}
