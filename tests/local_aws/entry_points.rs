@@ -34,6 +34,7 @@ pub(crate) struct Entry<'a> {
     workflow: StepFunctionsAdapter,
     offboarding: StepFunctionsAdapter,
     amendment: StepFunctionsAdapter,
+    reconciliation: StepFunctionsAdapter,
     events: EventBridgeAdapter,
     config: Config,
 }
@@ -48,6 +49,7 @@ impl<'a> Entry<'a> {
             workflow: StepFunctionsAdapter::from_config(cfg, &session.state_machine_arn),
             offboarding: StepFunctionsAdapter::from_config(cfg, &session.offboarding_state_machine_arn),
             amendment: StepFunctionsAdapter::from_config(cfg, &session.amendment_state_machine_arn),
+            reconciliation: StepFunctionsAdapter::from_config(cfg, &session.reconciliation_state_machine_arn),
             events: EventBridgeAdapter::from_config(cfg, local_aws::deploy::LOCAL_EVENT_BUS, onboarding_core::config::EVENT_SOURCE_VALUE),
             config: Config {
                 state_machine_arn: session.state_machine_arn.clone(),
@@ -55,13 +57,20 @@ impl<'a> Entry<'a> {
                 amendment_state_machine_arn: session.amendment_state_machine_arn.clone(),
                 offboarding_detail_type: start_onboarding::OFFBOARDING_REQUESTED.into(),
                 amendment_detail_type: start_onboarding::AMENDMENT_REQUESTED.into(),
+                reconciliation_state_machine_arn: session.reconciliation_state_machine_arn.clone(),
+                reconciliation_detail_type: start_onboarding::RECONCILIATION_REQUESTED.into(),
                 validation: local_aws::validation_context(),
             },
         }
     }
 
     pub(crate) async fn call(&self, payload: Value) -> Result<Value> {
-        let workflows = start_onboarding::Workflows { onboarding: &self.workflow, offboarding: &self.offboarding, amendment: &self.amendment };
+        let workflows = start_onboarding::Workflows {
+            onboarding: &self.workflow,
+            offboarding: &self.offboarding,
+            amendment: &self.amendment,
+            reconciliation: &self.reconciliation,
+        };
         Ok(start_onboarding::handler(&workflows, &self.events, &self.config, LambdaEvent::new(payload, LambdaContext::default())).await?)
     }
 

@@ -108,10 +108,19 @@ async fn a_team_is_onboarded_amended_reconciled_and_offboarded(s: &LocalSession)
     let completed = events.iter().find(|(t, e)| t == "Reconciliation Completed" && e["runId"] == format!("{d}-event")).context("no result event")?;
     ensure!(completed.1["teams"].as_array().map(Vec::len) == Some(1), "{}", completed.1);
 
-    // Safe to run as often as the schedule says: a second run sends nothing.
+    // Safe to run as often as the schedule says: a second run, asked for through the API (signed
+    // as the entry point's function), sends nothing.
     let emails_before = s.aws.emails_about(d)?.len();
-    let again = s.reconcile(&format!("{d}-again"), &json!({"domainName": d}).to_string(), |_| {}).await?;
+    let entry = crate::entry_points::Entry::new(s);
+    let body = json!({"domainName": d, "ticket": {"id": "REC-reconciled"}}).to_string();
+    let response = entry.call(tests::api_event("POST /reconciliations", None, Some(&body), false)).await?;
+    ensure!(response["statusCode"] == 202, "{response}");
+    let started: Value = serde_json::from_str(response["body"].as_str().unwrap_or("{}"))?;
+    let run_id = started["reconciliationId"].as_str().context("reconciliationId")?;
+    let arn = onboarding_core::naming::execution_arn(&s.reconciliation_state_machine_arn, run_id);
+    let again = onboard::execution::follow(&s.sfn, &arn, std::time::Duration::from_millis(250), |_| {}).await?;
     ensure!(again.succeeded(), "{:?} {:?}", again.error, again.cause);
+    ensure!(again.output.as_ref().is_some_and(|o| o["teams"][0]["domainName"] == d && o["trigger"] == "request"), "{:?}", again.output);
     ensure!(s.aws.emails_about(d)?.len() == emails_before, "the second run sent e-mails");
 
     // The last day.

@@ -32,6 +32,7 @@ pub fn deployment_values(region: &str) -> Value {
             "OnboardingStateMachine": deploy::LOCAL_STATE_MACHINE,
             "OffboardingStateMachine": deploy::LOCAL_OFFBOARDING_STATE_MACHINE,
             "AmendmentStateMachine": deploy::LOCAL_AMENDMENT_STATE_MACHINE,
+            "ReconciliationStateMachine": deploy::LOCAL_RECONCILIATION_STATE_MACHINE,
             "TicketBus": deploy::LOCAL_EVENT_BUS,
             "TeamPermissionsBoundary": boundary_name,
             "InvitationsTable": crate::ledger::LOCAL_INVITATIONS_TABLE,

@@ -184,6 +184,10 @@ impl LocalAws {
                 onboarding_core::config::AMENDMENT_STATE_MACHINE_ARN,
                 deploy::local_state_machine_arn_named(&options.region, deploy::LOCAL_AMENDMENT_STATE_MACHINE),
             )
+            .env(
+                onboarding_core::config::RECONCILIATION_STATE_MACHINE_ARN,
+                deploy::local_state_machine_arn_named(&options.region, deploy::LOCAL_RECONCILIATION_STATE_MACHINE),
+            )
             .env(onboarding_core::config::EVENT_BUS_NAME, deploy::LOCAL_EVENT_BUS)
             .env("POLL_INTERVAL_SECONDS", options.tunables.poll_interval_seconds.to_string())
             .env("MAX_POLLS", options.tunables.max_polls.to_string())

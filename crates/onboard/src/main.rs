@@ -57,12 +57,14 @@ enum Command {
         #[arg(long)]
         amendment: bool,
     },
-    /// Print the request's JSON Schema (with --offboarding or --amendment, that request's).
+    /// Print the request's JSON Schema (with --offboarding, --amendment or --reconciliation, that request's).
     Schema {
-        #[arg(long, conflicts_with = "amendment")]
+        #[arg(long, conflicts_with_all = ["amendment", "reconciliation"])]
         offboarding: bool,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "reconciliation")]
         amendment: bool,
+        #[arg(long)]
+        reconciliation: bool,
     },
     /// Draw state machine definitions as Mermaid flowcharts; with --readme, rewrite the file's
     /// `<!-- diagram: FILE -->` blocks (with --check, only say whether they are current).
@@ -223,7 +225,7 @@ fn main() -> ExitCode {
             };
             block_on(plan(file, role_name_prefix, identity_center_instance_arn, profile, region, workflow))
         }
-        Command::Schema { offboarding, amendment } => schema(offboarding, amendment),
+        Command::Schema { offboarding, amendment, reconciliation } => schema(offboarding, amendment, reconciliation),
         Command::Diagram { files, readme, check } => diagram(&files, readme.as_deref(), check),
         Command::Local { file, keep, pending_polls, poll_interval, then_amend, then_reconcile, then_offboard } => {
             local(&file, keep, pending_polls, poll_interval, then_amend.as_deref(), then_reconcile, then_offboard.as_deref())
@@ -289,10 +291,12 @@ async fn offboard(file: PathBuf, stack: Stack, follow: bool) -> Result<ExitCode>
 
 async fn reconcile(domain: Option<String>, stack: Stack, follow: bool) -> Result<ExitCode> {
     let input = match &domain {
-        Some(name) if onboarding_core::formats::is_sagemaker_name(name) => serde_json::json!({"domainName": name}),
-        Some(name) => anyhow::bail!("{name} is not a SageMaker domain name"),
+        Some(name) => serde_json::json!({"domainName": name}),
         None => serde_json::json!({}),
     };
+    if let Err(problems) = onboarding_core::reconciliation::validate_reconciliation_value(&input, &ValidationContext::from_env()) {
+        anyhow::bail!("{}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "));
+    }
     let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
     let base = format!("reconcile-{}-{seconds}", domain.as_deref().unwrap_or("all"));
     let (_, workflow) = stack.clients().await;
@@ -429,10 +433,11 @@ fn refused(file: &std::path::Path, problems: &[onboarding_core::validate::Proble
     ExitCode::FAILURE
 }
 
-fn schema(offboarding: bool, amendment: bool) -> Result<ExitCode> {
-    let schema = match (offboarding, amendment) {
-        (true, _) => onboarding_core::offboarding_request_schema(),
-        (_, true) => onboarding_core::amendment_request_schema(),
+fn schema(offboarding: bool, amendment: bool, reconciliation: bool) -> Result<ExitCode> {
+    let schema = match (offboarding, amendment, reconciliation) {
+        (true, _, _) => onboarding_core::offboarding_request_schema(),
+        (_, true, _) => onboarding_core::amendment_request_schema(),
+        (_, _, true) => onboarding_core::reconciliation_request_schema(),
         _ => onboarding_core::request_schema(),
     };
     println!("{}", serde_json::to_string_pretty(&schema)?);

@@ -45,6 +45,10 @@ pub const OFFBOARDING_DETAIL_TYPE: &str = "OFFBOARDING_DETAIL_TYPE";
 pub const AMENDMENT_STATE_MACHINE_ARN: &str = "AMENDMENT_STATE_MACHINE_ARN";
 /// The detail-type of ticket events that ask for an amendment.
 pub const AMENDMENT_DETAIL_TYPE: &str = "AMENDMENT_DETAIL_TYPE";
+/// The reconciliation state machine the entry point starts.
+pub const RECONCILIATION_STATE_MACHINE_ARN: &str = "RECONCILIATION_STATE_MACHINE_ARN";
+/// The detail-type of ticket events asking for a reconciliation.
+pub const RECONCILIATION_DETAIL_TYPE: &str = "RECONCILIATION_DETAIL_TYPE";
 /// The ticket system's event bus, where result events are published.
 pub const EVENT_BUS_NAME: &str = "EVENT_BUS_NAME";
 /// The `source` of the events this workflow publishes.

@@ -45,3 +45,8 @@ pub fn offboarding_request_schema() -> serde_json::Value {
 pub fn amendment_request_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(amendment::AmendmentRequest)).unwrap_or_default()
 }
+
+/// The JSON Schema of the reconciliation request.
+pub fn reconciliation_request_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(reconciliation::ReconciliationRequest)).unwrap_or_default()
+}

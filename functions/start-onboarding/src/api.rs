@@ -110,7 +110,8 @@ async fn start<W: WorkflowPort>(
 async fn status<W: WorkflowPort>(kind: Kind, workflows: &Workflows<'_, W>, config: &Config, id: &str) -> Result<ApiGatewayV2httpResponse, OnboardingError> {
     let noun = kind.noun();
     if !is_onboarding_id(id) {
-        return Ok(respond(400, json!({ "message": format!("an {noun} id is 1-80 of letters, digits, '.', '_' and '-'") })));
+        let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+        return Ok(respond(400, json!({ "message": format!("{article} {noun} id is 1-80 of letters, digits, '.', '_' and '-'") })));
     }
     let Some(view) = kind.workflow(workflows).describe(&execution_arn(kind.state_machine_arn(config), id)).await? else {
         return Ok(respond(404, json!({ "message": format!("no {noun} {id}") })));

@@ -33,6 +33,8 @@ pub async fn handle<W: WorkflowPort, E: EventPort>(
         Kind::Offboarding
     } else if event.detail_type == config.amendment_detail_type {
         Kind::Amendment
+    } else if event.detail_type == config.reconciliation_detail_type {
+        Kind::Reconciliation
     } else {
         Kind::Onboarding
     };

@@ -1,9 +1,10 @@
-//! The three workflows the entry point starts, and what tells them apart: their routes, the ids
+//! The four workflows the entry point starts, and what tells them apart: their routes, the ids
 //! in answers, their state machines, their requests' validation and execution names.
 
 use onboarding_core::amendment::validate_amendment_json;
 use onboarding_core::naming::execution_name;
 use onboarding_core::offboarding::validate_offboarding_json;
+use onboarding_core::reconciliation::validate_reconciliation_json;
 use onboarding_core::validate::{validate_json, Problem};
 
 use crate::{Config, Workflows};
@@ -13,10 +14,11 @@ pub enum Kind {
     Onboarding,
     Offboarding,
     Amendment,
+    Reconciliation,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Onboarding, Kind::Offboarding, Kind::Amendment];
+    pub const ALL: [Kind; 4] = [Kind::Onboarding, Kind::Offboarding, Kind::Amendment, Kind::Reconciliation];
 
     /// The noun in messages.
     pub fn noun(self) -> &'static str {
@@ -24,6 +26,7 @@ impl Kind {
             Kind::Onboarding => "onboarding",
             Kind::Offboarding => "offboarding",
             Kind::Amendment => "amendment",
+            Kind::Reconciliation => "reconciliation",
         }
     }
 
@@ -32,7 +35,7 @@ impl Kind {
         format!("{}Id", self.noun())
     }
 
-    /// The API's collection: `/onboardings`, `/offboardings`, `/amendments`.
+    /// The API's collection: `/onboardings`, `/offboardings`, `/amendments`, `/reconciliations`.
     pub fn path(self) -> String {
         format!("/{}s", self.noun())
     }
@@ -43,6 +46,7 @@ impl Kind {
             Kind::Onboarding => "Onboarding Failed",
             Kind::Offboarding => "Offboarding Failed",
             Kind::Amendment => "Amendment Failed",
+            Kind::Reconciliation => "Reconciliation Failed",
         }
     }
 
@@ -51,6 +55,7 @@ impl Kind {
             Kind::Onboarding => workflows.onboarding,
             Kind::Offboarding => workflows.offboarding,
             Kind::Amendment => workflows.amendment,
+            Kind::Reconciliation => workflows.reconciliation,
         }
     }
 
@@ -59,6 +64,7 @@ impl Kind {
             Kind::Onboarding => &config.state_machine_arn,
             Kind::Offboarding => &config.offboarding_state_machine_arn,
             Kind::Amendment => &config.amendment_state_machine_arn,
+            Kind::Reconciliation => &config.reconciliation_state_machine_arn,
         }
     }
 
@@ -69,6 +75,7 @@ impl Kind {
             Kind::Onboarding => validate_json(text, ctx).map(|r| execution_name(&r)),
             Kind::Offboarding => validate_offboarding_json(text, ctx).map(|r| execution_name(&r)),
             Kind::Amendment => validate_amendment_json(text, ctx).map(|r| execution_name(&r)),
+            Kind::Reconciliation => validate_reconciliation_json(text, ctx).map(|r| execution_name(&r)),
         }
     }
 }

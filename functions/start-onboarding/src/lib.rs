@@ -28,6 +28,10 @@ pub struct Config {
     pub offboarding_detail_type: String,
     /// The detail-type of ticket events that ask for an amendment.
     pub amendment_detail_type: String,
+    /// The reconciliation state machine (`POST /reconciliations`, reconciliation ticket events).
+    pub reconciliation_state_machine_arn: String,
+    /// The detail-type of ticket events that ask for a reconciliation.
+    pub reconciliation_detail_type: String,
     pub validation: ValidationContext,
 }
 
@@ -35,12 +39,15 @@ pub struct Config {
 pub const OFFBOARDING_REQUESTED: &str = "Offboarding Requested";
 /// The detail-type of ticket events that ask for an amendment, unless the deployment says otherwise.
 pub const AMENDMENT_REQUESTED: &str = "Access Amendment Requested";
+/// The detail-type of ticket events that ask for a reconciliation, unless the deployment says otherwise.
+pub const RECONCILIATION_REQUESTED: &str = "Team Reconciliation Requested";
 
 /// The state machines the entry point starts.
 pub struct Workflows<'a, W> {
     pub onboarding: &'a W,
     pub offboarding: &'a W,
     pub amendment: &'a W,
+    pub reconciliation: &'a W,
 }
 
 /// Dispatches on the event's shape: an EventBridge event (it has `detail-type`), or an API Gateway

@@ -3,7 +3,7 @@
 use lambda_runtime::LambdaEvent;
 use onboarding_core::validate::ValidationContext;
 use serde_json::Value;
-use start_onboarding::{handler, Config, Workflows, AMENDMENT_REQUESTED, OFFBOARDING_REQUESTED};
+use start_onboarding::{handler, Config, Workflows, AMENDMENT_REQUESTED, OFFBOARDING_REQUESTED, RECONCILIATION_REQUESTED};
 
 const CALLER: &str = "arn:aws:sts::123456789012:assumed-role/ticket-bridge/session";
 
@@ -15,6 +15,7 @@ fn api_event(route_key: &str, id: Option<&str>, body: Option<&str>, base64: bool
 const SM: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:onboarding";
 const OFF: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:offboarding";
 const AMEND: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:amendment";
+const RECONCILE: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:reconciliation";
 
 fn config() -> Config {
     Config {
@@ -23,6 +24,8 @@ fn config() -> Config {
         amendment_state_machine_arn: AMEND.into(),
         offboarding_detail_type: OFFBOARDING_REQUESTED.into(),
         amendment_detail_type: AMENDMENT_REQUESTED.into(),
+        reconciliation_state_machine_arn: RECONCILE.into(),
+        reconciliation_detail_type: RECONCILIATION_REQUESTED.into(),
         validation: ValidationContext::new("so-"),
     }
 }
@@ -41,9 +44,14 @@ mod handler {
     }
 
     pub(crate) async fn call(fake: &FakeAws, payload: Value) -> Value {
-        handler(&Workflows { onboarding: fake, offboarding: fake, amendment: fake }, fake, &config(), LambdaEvent::new(payload, Context::default()))
-            .await
-            .expect("handled")
+        handler(
+            &Workflows { onboarding: fake, offboarding: fake, amendment: fake, reconciliation: fake },
+            fake,
+            &config(),
+            LambdaEvent::new(payload, Context::default()),
+        )
+        .await
+        .expect("handled")
     }
 
     fn post(body: &Value) -> Value {
@@ -178,7 +186,7 @@ mod handler {
         let fake = fake();
         fake.fail_next("StartExecution", onboarding_core::ErrorName::AwsThrottled, 1);
         let e = handler(
-            &Workflows { onboarding: &fake, offboarding: &fake, amendment: &fake },
+            &Workflows { onboarding: &fake, offboarding: &fake, amendment: &fake, reconciliation: &fake },
             &fake,
             &config(),
             LambdaEvent::new(post(&request()), Context::default()),
@@ -231,9 +239,14 @@ mod openapi {
 
     async fn check(fake: &FakeAws, doc: &Value, path: &str, method: &str, event: Value) -> u16 {
         let config = Config { validation: ValidationContext::new(""), ..config() };
-        let response = handler(&Workflows { onboarding: fake, offboarding: fake, amendment: fake }, fake, &config, LambdaEvent::new(event, Context::default()))
-            .await
-            .expect("handled");
+        let response = handler(
+            &Workflows { onboarding: fake, offboarding: fake, amendment: fake, reconciliation: fake },
+            fake,
+            &config,
+            LambdaEvent::new(event, Context::default()),
+        )
+        .await
+        .expect("handled");
         let status = response["statusCode"].as_u64().expect("status") as u16;
         let documented = &doc["paths"][path][method]["responses"][status.to_string()];
         assert!(documented.is_object(), "{method} {path} answered {status}, which the document does not list");
@@ -252,12 +265,21 @@ mod openapi {
             .expect("paths")
             .iter()
             .flat_map(|(p, ops)| ops.as_object().into_iter().flatten().map(move |(m, _)| format!("{} {p}", m.to_uppercase())))
-            .filter(|route| ["/onboardings", "/offboardings", "/amendments"].iter().any(|p| route.contains(p)))
+            .filter(|route| ["/onboardings", "/offboardings", "/amendments", "/reconciliations"].iter().any(|p| route.contains(p)))
             .collect();
         // The entry point's routes (the plans are the dry run's function: its own tests).
         assert_eq!(
             routes,
-            vec!["POST /onboardings", "GET /onboardings/{id}", "POST /offboardings", "GET /offboardings/{id}", "POST /amendments", "GET /amendments/{id}"]
+            vec![
+                "POST /onboardings",
+                "GET /onboardings/{id}",
+                "POST /offboardings",
+                "GET /offboardings/{id}",
+                "POST /amendments",
+                "GET /amendments/{id}",
+                "POST /reconciliations",
+                "GET /reconciliations/{id}"
+            ]
         );
 
         let request = json!({"domainName": "team-a", "ticket": {"id": "OPS-1"}, "identityCenter": {"users": ["jane"]}}).to_string();
@@ -310,6 +332,32 @@ mod openapi {
         ];
         seen.sort();
         assert_eq!(seen, vec![200, 202, 400, 404]);
+
+        // The reconciliation's routes, against the reconciliation state machine.
+        let fake = FakeAws::new();
+        fake.world().state_machine_arn = RECONCILE.into();
+        let post = |body: &str| api_event("POST /reconciliations", None, Some(body), false);
+        let get = |id: &str| api_event("GET /reconciliations/{id}", Some(id), None, false);
+        let mut seen = vec![
+            check(&fake, &doc, "/reconciliations", "post", post("{\"domainName\": \"team-a\", \"ticket\": {\"id\": \"REC-1\"}}")).await,
+            check(&fake, &doc, "/reconciliations", "post", post("{\"domainName\": \"team a\"}")).await,
+            check(&fake, &doc, "/reconciliations/{id}", "get", get("ticket-REC-1")).await,
+            check(&fake, &doc, "/reconciliations/{id}", "get", get("nope")).await,
+        ];
+        seen.sort();
+        assert_eq!(seen, vec![200, 202, 400, 404]);
+    }
+
+    #[tokio::test]
+    async fn a_reconciliation_ticket_event_starts_a_reconciliation() {
+        use crate::handler::{call, fake};
+        let fake = fake();
+        let event = |detail: Value| json!({"version": "0", "id": "e-1", "detail-type": RECONCILIATION_REQUESTED, "source": "tickets", "account": "123456789012", "time": "2026-12-01T00:00:00Z", "region": "us-east-1", "resources": [], "detail": detail});
+        let out = call(&fake, event(json!({"domainName": "team-a", "ticket": {"id": "REC-7"}}))).await;
+        assert_eq!(out["onboardingId"], "ticket-REC-7");
+        let out = call(&fake, event(json!({"domainName": "team a", "ticket": {"id": "REC-8"}}))).await;
+        assert_eq!(out["rejected"], true);
+        assert_eq!(fake.world().events[0].0, "Reconciliation Failed");
     }
 
     #[tokio::test]

@@ -1,6 +1,6 @@
-//! The reconciliation's first state: which teams this run reconciles. A run for a named domain
-//! reconciles that one (refused by name when the workflow did not create it); the schedule
-//! reconciles every InService domain the workflow created; a membership change reconciles the
+//! The reconciliation's first state: which teams this run reconciles. A request naming a domain
+//! reconciles that one (refused by name when the workflow did not create it); the schedule, and a
+//! request naming none, reconcile every InService domain the workflow created; a membership change reconciles the
 //! domains whose application has the changed group assigned (all of them when the event does not
 //! name the group).
 
@@ -10,21 +10,28 @@ use onboarding_core::naming::created_for_domain;
 use onboarding_core::ports::{AssignmentPort, DomainStatus, SageMakerPort, StudioPort};
 use onboarding_core::reconciliation::{TeamList, TeamRef, Trigger};
 use onboarding_core::state::PrincipalType;
+use onboarding_core::validate::ValidationContext;
 use onboarding_core::OnboardingError;
 use serde_json::Value;
 
-pub async fn handler<S, A>(sagemaker: &S, sso: &A, domain_region: &str, event: LambdaEvent<Value>) -> Result<TeamList, OnboardingError>
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub validation: ValidationContext,
+    pub domain_region: String,
+}
+
+pub async fn handler<S, A>(sagemaker: &S, sso: &A, config: &Config, event: LambdaEvent<Value>) -> Result<TeamList, OnboardingError>
 where
     S: SageMakerPort + StudioPort,
     A: AssignmentPort,
 {
-    let trigger = Trigger::from_input(&event.payload)?;
+    let trigger = Trigger::from_input(&event.payload, &config.validation)?;
     let teams = match &trigger {
-        Trigger::Domain { name, id } => {
-            let d = find_managed_domain(sagemaker, name.as_deref(), id.as_deref(), domain_region, "reconciled").await?;
+        Trigger::Request { name: None, id: None } | Trigger::Schedule => managed_domains(sagemaker).await?,
+        Trigger::Request { name, id } => {
+            let d = find_managed_domain(sagemaker, name.as_deref(), id.as_deref(), &config.domain_region, "reconciled").await?;
             vec![TeamRef { domain_id: d.domain_id, domain_name: d.domain_name }]
         }
-        Trigger::Schedule => managed_domains(sagemaker).await?,
         Trigger::MembershipChange { group_id: None } => managed_domains(sagemaker).await?,
         Trigger::MembershipChange { group_id: Some(group) } => {
             let mut with_group = Vec::new();

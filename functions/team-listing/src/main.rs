@@ -2,8 +2,9 @@ use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
 use onboarding_aws::sagemaker::SageMakerAdapter;
 use onboarding_aws::sso_assignments::AssignmentAdapter;
 use onboarding_core::config;
+use onboarding_core::validate::ValidationContext;
 use serde_json::Value;
-use team_listing::handler;
+use team_listing::{handler, Config};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -11,6 +12,6 @@ async fn main() -> Result<(), Error> {
     let domain_side = onboarding_aws::domain_region_config(&onboarding_aws::load_config().await);
     let sagemaker = SageMakerAdapter::from_config(&domain_side);
     let sso = AssignmentAdapter::from_config(&domain_side);
-    let region = config::domain_region();
-    run(service_fn(|event: LambdaEvent<Value>| handler(&sagemaker, &sso, &region, event))).await
+    let config = Config { validation: ValidationContext::from_env(), domain_region: config::domain_region() };
+    run(service_fn(|event: LambdaEvent<Value>| handler(&sagemaker, &sso, &config, event))).await
 }

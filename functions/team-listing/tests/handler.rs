@@ -5,16 +5,18 @@ use onboarding_core::fakes::FakeAws;
 use onboarding_core::ports::{AssignmentPort, DomainStatus, SageMakerPort, StudioPort};
 use onboarding_core::reconciliation::TeamList;
 use onboarding_core::state::PrincipalType;
+use onboarding_core::validate::ValidationContext;
 use onboarding_core::{ErrorName, OnboardingError};
 use serde_json::{json, Value};
-use team_listing::handler;
+use team_listing::{handler, Config};
 
 async fn domain(fake: &FakeAws, name: &str) -> String {
     fake.onboarded_domain(name.into()).await.expect("domain").domain_id
 }
 
 async fn list(fake: &FakeAws, input: Value) -> Result<TeamList, OnboardingError> {
-    handler(fake, fake, "us-east-1", LambdaEvent::new(input, Context::default())).await
+    let config = Config { validation: ValidationContext::new("so-"), domain_region: "us-east-1".into() };
+    handler(fake, fake, &config, LambdaEvent::new(input, Context::default())).await
 }
 
 fn names(list: &TeamList) -> Vec<&str> {
@@ -35,8 +37,10 @@ async fn account(fake: &FakeAws) {
 async fn the_schedule_reconciles_every_ready_domain_of_ours() {
     let fake = FakeAws::standard();
     account(&fake).await;
-    let listed = list(&fake, json!({})).await.expect("listed");
+    let listed = list(&fake, json!({"trigger": "schedule"})).await.expect("listed");
     assert_eq!((listed.trigger.as_str(), names(&listed)), ("schedule", vec!["team-a", "team-b"]));
+    let listed = list(&fake, json!({"ticket": {"id": "REC-1"}})).await.expect("listed");
+    assert_eq!((listed.trigger.as_str(), names(&listed)), ("request", vec!["team-a", "team-b"]), "a request naming no domain");
 }
 
 #[tokio::test]

@@ -7,9 +7,11 @@
 
 pub mod compare;
 pub mod report;
+pub mod request;
 pub mod state;
 pub mod trigger;
 
 pub use compare::{departed, not_yet_invited};
+pub use request::{validate_reconciliation_json, validate_reconciliation_value, ReconciliationRequest};
 pub use state::{Member, Reconciliation, TeamRef};
 pub use trigger::{TeamList, Trigger};
