@@ -59,10 +59,32 @@ fn states(def: &Value) -> Result<&serde_json::Map<String, Value>> {
     def["States"].as_object().context("no States")
 }
 
+/// The state machines within a definition: the definition itself, and each Map's item processor.
+fn machines(def: &Value) -> Result<Vec<&Value>> {
+    let mut found = vec![def];
+    for state in states(def)?.values() {
+        if state["Type"] == "Map" {
+            found.extend(machines(&state["ItemProcessor"])?);
+        }
+    }
+    Ok(found)
+}
+
+/// Every state of every definition, those inside Map states too: (name, state).
+fn every_state(all: &[(String, Value)]) -> Result<Vec<(&String, &Value)>> {
+    let mut found = Vec::new();
+    for (_, def) in all {
+        for machine in machines(def)? {
+            found.extend(states(machine)?.iter());
+        }
+    }
+    Ok(found)
+}
+
 fn error_names() -> Result<()> {
     let all = definitions()?;
     let ours: BTreeSet<&str> = ErrorName::ALL.iter().map(|n| n.as_str()).collect();
-    for (name, state) in all.iter().map(|(_, def)| states(def)).collect::<Result<Vec<_>>>()?.into_iter().flatten() {
+    for (name, state) in every_state(&all)? {
         for list in ["Retry", "Catch"] {
             for rule in state[list].as_array().into_iter().flatten() {
                 for error in rule["ErrorEquals"].as_array().into_iter().flatten().filter_map(Value::as_str) {
@@ -84,7 +106,9 @@ fn error_names() -> Result<()> {
 
 fn next_states() -> Result<()> {
     for (path, def) in definitions()? {
-        next_states_of(&def).with_context(|| path.clone())?;
+        for machine in machines(&def)? {
+            next_states_of(machine).with_context(|| path.clone())?;
+        }
     }
     Ok(())
 }
@@ -115,7 +139,7 @@ fn next_states_of(def: &Value) -> Result<()> {
 
 fn service_retrier() -> Result<()> {
     let all = definitions()?;
-    for (name, state) in all.iter().map(|(_, def)| states(def)).collect::<Result<Vec<_>>>()?.into_iter().flatten() {
+    for (name, state) in every_state(&all)? {
         if state["Resource"] != "arn:aws:states:::lambda:invoke" {
             continue;
         }

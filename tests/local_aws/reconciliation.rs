@@ -19,7 +19,11 @@ use crate::local_test;
 use crate::team::{group_id, onboarded_with, recipients, use_studio, user_id};
 
 pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
-    vec![local_test!(env, a_team_is_onboarded_amended_reconciled_and_offboarded), local_test!(env, a_reconciliation_for_a_domain_not_ours_is_refused_by_name)]
+    vec![
+        local_test!(env, a_team_is_onboarded_amended_reconciled_and_offboarded),
+        local_test!(env, a_reconciliation_for_a_domain_not_ours_is_refused_by_name),
+        local_test!(env, one_failing_team_does_not_stop_the_others_and_the_rerun_finishes_it),
+    ]
 }
 
 /// The event Identity Center's CloudTrail record of `CreateGroupMembership` becomes in EventBridge.
@@ -139,5 +143,63 @@ async fn a_reconciliation_for_a_domain_not_ours_is_refused_by_name(s: &LocalSess
     ensure!(run.error.as_deref() == Some("DomainNotManaged"), "{:?} {:?}", run.error, run.cause);
     let listed = sm.list_domains().send().await?;
     ensure!(listed.domains().iter().any(|x| x.domain_name() == Some(d)), "the domain was touched");
+    Ok(())
+}
+
+/// Two teams share a group; a newcomer joins it. In the first run one team's comparison fails for
+/// good, and the other rides out a throttled invitation and a crashed report step: it is
+/// reconciled once, and the run fails at its end naming the failed team. The rerun reconciles
+/// the failed team (its lease was given back) and sends the other nothing.
+async fn one_failing_team_does_not_stop_the_others_and_the_rerun_finishes_it(s: &LocalSession) -> Result<()> {
+    let (a, b) = ("rec-faults-a", "rec-faults-b");
+    onboarded_with(s, a, 2, 1, json!({})).await?;
+    let shared = format!("{a}-group00");
+    let request_b = json!({"domainName": b, "ticket": {"id": format!("ON-{b}"), "requester": "lead@example.com"}, "identityCenter": {"groups": [shared]}});
+    let onboarded_b = s.onboard(&request_b.to_string(), |_| {}).await?;
+    ensure!(onboarded_b.succeeded(), "{:?} {:?}", onboarded_b.error, onboarded_b.cause);
+    let prefix = format!("{a}-late");
+    local_aws::seed::seed_team(s.aws.sdk_config(), &s.seeded.identity_store_id, &prefix, 1, 1).await?;
+    let newcomer = format!("{prefix}-user00000");
+    let newcomer_address = format!("{newcomer}@example.com");
+    let group = group_id(s, &shared).await?;
+    let newcomer_id = user_id(s, &newcomer).await?;
+    aws_sdk_identitystore::Client::new(s.aws.sdk_config())
+        .create_group_membership()
+        .identity_store_id(&s.seeded.identity_store_id)
+        .group_id(&group)
+        .member_id(MemberId::UserId(newcomer_id.clone()))
+        .send()
+        .await?;
+
+    s.aws.inject_fault("lambda:Invoke:membership-reconciliation", 1, json!({"lambdaError": "AwsAccessDenied", "message": "denied", "match": b}))?;
+    s.aws.inject_fault(
+        "ses:SendEmail",
+        4,
+        json!({"status": 429, "code": "TooManyRequestsException", "message": "Maximum sending rate exceeded.", "match": [a, newcomer_address.as_str()]}),
+    )?;
+    s.aws.inject_fault(
+        "lambda:Invoke:reconciliation-report",
+        1,
+        json!({"lambdaError": "Runtime.ExitError", "message": "Runtime exited with error: signal: killed", "match": a}),
+    )?;
+    let first = s.reconcile(&format!("{a}-first"), &membership_event(&group, &newcomer_id).to_string(), |_| {}).await?;
+    ensure!(first.error.as_deref() == Some("ReconciliationFailed"), "{:?} {:?}", first.error, first.cause);
+    let retried: Vec<(&str, &str)> = first.steps.iter().flat_map(|st| st.retried.iter().map(move |r| (st.state.as_str(), r.as_str()))).collect();
+    ensure!(retried.contains(&("SendInvitations", "AwsThrottled")) && retried.contains(&("ReportToOwner", "Runtime.ExitError")), "retried: {retried:?}");
+    let events = s.aws.published_events()?;
+    let completed = events.iter().find(|(t, e)| t == "Reconciliation Completed" && e["runId"] == format!("{a}-first")).context("no result event")?;
+    let teams = completed.1["teams"].as_array().context("teams")?;
+    let outcome = |d: &str| teams.iter().find(|t| t["domainName"] == d).cloned().unwrap_or_default();
+    ensure!(outcome(b)["failed"] == true && outcome(b)["error"] == "AwsAccessDenied", "{}", completed.1);
+    ensure!(outcome(a)["failed"] == false && outcome(a)["reportSent"] == true, "{}", completed.1);
+    let invitations = |d: &str| -> Result<usize> { Ok(recipients(s, d, "Your access", "has ended")?.iter().filter(|to| **to == newcomer_address).count()) };
+    ensure!(invitations(a)? == 1 && invitations(b)? == 0, "the newcomer's invitations: {} to {a}, {} to {b}", invitations(a)?, invitations(b)?);
+    let reports = |d: &str| -> Result<usize> { Ok(s.aws.emails_about(d)?.iter().filter(|e| e.subject.contains("Membership changes")).count()) };
+    ensure!(reports(a)? == 1, "{a}'s owner got {} reports", reports(a)?);
+
+    let rerun = s.reconcile(&format!("{a}-rerun"), &membership_event(&group, &newcomer_id).to_string(), |_| {}).await?;
+    ensure!(rerun.succeeded(), "{:?} {:?}", rerun.error, rerun.cause);
+    ensure!(invitations(a)? == 1 && invitations(b)? == 1, "after the rerun: {} to {a}, {} to {b}", invitations(a)?, invitations(b)?);
+    ensure!(reports(a)? == 1 && reports(b)? == 1, "reports after the rerun: {} and {}", reports(a)?, reports(b)?);
     Ok(())
 }

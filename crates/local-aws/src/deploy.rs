@@ -96,6 +96,7 @@ pub fn local_substitutions(root: &Path) -> Result<BTreeMap<String, String>> {
     let mut values: BTreeMap<String, String> =
         crate::function_names(root)?.into_iter().filter(|name| !ENTRY_POINTS.contains(&name.as_str())).map(|name| (substitution_key(&name), name)).collect();
     values.insert("EventBusName".into(), LOCAL_EVENT_BUS.into());
+    values.insert("InvitationsTable".into(), crate::ledger::LOCAL_INVITATIONS_TABLE.into());
     Ok(values)
 }
 

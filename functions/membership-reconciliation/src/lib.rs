@@ -57,14 +57,14 @@ where
 {
     let input = event.payload;
     let details = find_managed_domain(ports.sagemaker, None, Some(&input.team.domain_id), &config.domain_region, "reconciled").await?;
-    let mut section = Reconciliation {
+    let section = Reconciliation {
         domain_id: details.domain_id.clone(),
         domain_name: details.domain_name.clone(),
         trigger: input.trigger.clone(),
         run_id: input.run_id.clone(),
         ..Default::default()
     };
-    let mut state = AmendmentState {
+    let state = AmendmentState {
         request: AmendmentRequest {
             domain_id: Some(details.domain_id.clone()),
             requested_by: Some(format!("reconciliation ({})", input.trigger)),
@@ -82,7 +82,33 @@ where
     if !ports.ledger.take_lease(&details.domain_arn, &input.run_id, now, now + config.lease_seconds).await? {
         return Err(OnboardingError::new(ErrorName::ReconciliationInProgress, format!("another run is reconciling {}", details.domain_name)));
     }
+    match compare(&ports, config, &details, application, state, section).await {
+        Ok(state) => Ok(state),
+        Err(e) => {
+            // Nothing was handed on: the next run need not wait for the lease to lapse.
+            if let Err(release) = ports.ledger.release_lease(&details.domain_arn, &input.run_id).await {
+                tracing::warn!(error = %release, "the lease could not be given back; it lapses on its own");
+            }
+            Err(e)
+        }
+    }
+}
 
+/// Under the lease: who has access, who joined, who left, and the steps' work.
+async fn compare<S, I, A, L>(
+    ports: &Ports<'_, S, I, A, L>,
+    config: &Config,
+    details: &DomainDetails,
+    application: String,
+    mut state: AmendmentState,
+    mut section: Reconciliation,
+) -> Result<AmendmentState, OnboardingError>
+where
+    S: SageMakerPort + StudioPort,
+    I: IdentityCenterPort,
+    A: AssignmentPort,
+    L: InvitationLedgerPort,
+{
     let instance = choose_instance(ports.identity.instances().await?, config.identity_center_instance_arn.as_deref(), &config.domain_region)?;
     let store = instance.identity_store_id.clone();
     let mut groups = Vec::new();
@@ -127,7 +153,7 @@ where
     if !section.joined.is_empty() {
         let identities =
             Identities { instance_arn: instance.instance_arn, identity_store_id: store, region: config.domain_region.clone(), users: Vec::new(), groups };
-        state.grant = Some(Grant { state: Box::new(invitations_state(&details, &target, &team, identities, &config.settings)) });
+        state.grant = Some(Grant { state: Box::new(invitations_state(details, &target, &team, identities, &config.settings)) });
     }
     state.revoke = Some(if section.removes_departed { revocation(&section.departed, &team, &mut state.request) } else { Revocation::default() });
     state.target = Some(target);

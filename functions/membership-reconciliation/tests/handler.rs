@@ -87,3 +87,14 @@ async fn a_domain_not_ready_is_skipped_without_the_lease() {
     assert!(state.target.is_none() && state.grant.is_none());
     assert!(!fake.world().leases.contains_key(&arn));
 }
+
+#[tokio::test]
+async fn a_failure_under_the_lease_gives_it_back() {
+    let fake = FakeAws::standard();
+    let (id, arn) = team(&fake, TeamRecord::default()).await;
+    fake.fail_next("ListApplicationAssignments", ErrorName::AwsAccessDenied, 1);
+    let e = reconcile(&fake, &id, "run-1").await.expect_err("denied");
+    assert_eq!(e.name, ErrorName::AwsAccessDenied);
+    assert!(!fake.world().leases.contains_key(&arn), "the next run need not wait");
+    reconcile(&fake, &id, "run-2").await.expect("another run goes ahead");
+}
