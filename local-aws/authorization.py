@@ -94,7 +94,7 @@ def iam_needs(call, account):
     role_boundary = account.role_boundary
     action = call.op
     name = call.params.get("RoleName", "")
-    if action in ("iam:DetachRolePolicy", "iam:ListRolePolicies", "iam:DeleteRolePolicy", "iam:DeleteRole"):
+    if action in ("iam:DetachRolePolicy", "iam:ListRolePolicies", "iam:DeleteRolePolicy", "iam:DeleteRole", "iam:UpdateAssumeRolePolicy"):
         tags = account.role_tags(name)
         context = dict(resource_tags(tags), **{f"iam:ResourceTag/{k}": v for k, v in tags.items()})
         if action == "iam:DetachRolePolicy":

@@ -145,6 +145,18 @@ fn limits() -> Vec<Limit> {
             past: json!({"tags": {"team": "v".repeat(257)}}),
             aws_refuses_past: true,
         },
+        Limit {
+            name: "domain security groups",
+            at: json!({"domainSettings": {"securityGroupIds": ids("sg", 3)}}),
+            past: json!({"domainSettings": {"securityGroupIds": ids("sg", 4)}}),
+            aws_refuses_past: true,
+        },
+        Limit {
+            name: "Amazon Q profile ARN",
+            at: json!({"domainSettings": {"amazonQ": {"enabled": true, "qProfileArn": "arn:aws:codewhisperer:us-east-1:123456789012:profile/Q1"}}}),
+            past: json!({"domainSettings": {"amazonQ": {"enabled": true, "qProfileArn": "arn:aws:codewhisperer:us-east-1:123456789012:"}}}),
+            aws_refuses_past: true,
+        },
     ]
 }
 

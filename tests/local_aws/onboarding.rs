@@ -19,6 +19,7 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
         local_test!(env, cli_flow_example_onboards_end_to_end),
         local_test!(env, studio_classic_example_with_rstudio),
         local_test!(env, vpc_only_example_in_a_prepared_network),
+        local_test!(env, audited_example_sends_source_identity_and_trusted_identity_propagation),
         local_test!(env, cost_controlled_example_sends_idle_shutdown_hidden_tools_and_tag_propagation),
         local_test!(env, a_domain_pending_for_several_polls_then_succeeds),
         local_test!(env, a_failed_domain_fails_the_execution_and_tells_the_requester),
@@ -153,6 +154,29 @@ async fn studio_classic_example_with_rstudio(s: &LocalSession) -> Result<()> {
     // A group only: its members and the requester are invited; members get profiles at first sign-in.
     ensure!(recipients(&s.aws.emails_about("research-r")?) == ["lead@example.com", "li@example.com", "omar@example.com"]);
     ensure!(summary["userProfiles"] == json!([]));
+    Ok(())
+}
+
+/// The audited team: every role session carries the user's profile name as its source identity
+/// and their Identity Center identity reaches the services they call; the created role's trust
+/// allows both, and the CreateDomain body that reached SageMaker asks for both.
+async fn audited_example_sends_source_identity_and_trusted_identity_propagation(s: &LocalSession) -> Result<()> {
+    let mut request = example("audited-team")?;
+    local_aws::prepare::prepare_network(s.aws.sdk_config(), &s.aws.region, &mut request, 33).await?;
+    let summary = succeeded(&run(s, &request).await?)?.clone();
+    let bodies = s.aws.recorded("sagemaker:CreateDomain")?;
+    let body: Value =
+        bodies.iter().filter_map(|b| serde_json::from_str::<Value>(b).ok()).find(|b| b["DomainName"] == "risk-audit").context("no CreateDomain")?;
+    let settings = &body["DomainSettings"];
+    ensure!(settings["ExecutionRoleIdentityConfig"] == "USER_PROFILE_NAME", "{settings}");
+    ensure!(settings["TrustedIdentityPropagationSettings"] == json!({"Status": "ENABLED"}), "{settings}");
+    ensure!(body["AppNetworkAccessType"] == "VpcOnly", "{body}");
+    let role = field(&summary, "executionRoleArn")?.rsplit('/').next().context("role name")?.to_string();
+    use onboarding_core::ports::IamPort;
+    let info = onboarding_aws::iam::IamAdapter::from_config(s.aws.sdk_config()).get_role(&role).await?.context("the role")?;
+    let trust = info.trust_policy;
+    let actions = &trust["Statement"][0]["Action"];
+    ensure!(actions == &json!(["sts:AssumeRole", "sts:SetSourceIdentity", "sts:SetContext"]), "{trust}");
     Ok(())
 }
 

@@ -135,6 +135,17 @@ impl IamPort for IamAdapter {
         Ok(())
     }
 
+    async fn update_trust_policy(&self, role_name: &str, trust_policy: &Value) -> PortResult<()> {
+        self.client
+            .update_assume_role_policy()
+            .role_name(role_name)
+            .policy_document(trust_policy.to_string())
+            .send()
+            .await
+            .map_err(|e| classify("iam:UpdateAssumeRolePolicy", &e))?;
+        Ok(())
+    }
+
     async fn put_inline_policy(&self, role_name: &str, policy_name: &str, document: &Value) -> PortResult<()> {
         self.client
             .put_role_policy()

@@ -6,11 +6,12 @@ use aws_sdk_sagemaker::operation::delete_domain::DeleteDomainError;
 use aws_sdk_sagemaker::operation::describe_domain::DescribeDomainError;
 use aws_sdk_sagemaker::operation::describe_user_profile::DescribeUserProfileError;
 use aws_sdk_sagemaker::types::{
-    AppInstanceType, AppLifecycleManagement, AppNetworkAccessType, AppSecurityGroupManagement, AppType, AuthMode, CodeEditorAppSettings,
-    DefaultEbsStorageSettings, DefaultSpaceSettings, DefaultSpaceStorageSettings, DockerSettings, DomainSettings, DomainStatus as SdkStatus, FeatureStatus,
-    IdleSettings, JupyterLabAppSettings, JupyterServerAppSettings, LifecycleManagement, MlTools, NotebookOutputOption, RStudioServerProAccessStatus,
-    RStudioServerProAppSettings, RStudioServerProDomainSettings, RStudioServerProUserGroup, ResourceSpec, RetentionPolicy, RetentionType, SharingSettings,
-    StudioWebPortal, StudioWebPortalSettings, Tag, TagPropagation, UserSettings,
+    AmazonQSettings, AppInstanceType, AppLifecycleManagement, AppNetworkAccessType, AppSecurityGroupManagement, AppType, AuthMode, CodeEditorAppSettings,
+    DefaultEbsStorageSettings, DefaultSpaceSettings, DefaultSpaceStorageSettings, DockerSettings, DomainSettings, DomainStatus as SdkStatus,
+    ExecutionRoleIdentityConfig, FeatureStatus, IdleSettings, JupyterLabAppSettings, JupyterServerAppSettings, LifecycleManagement, MlTools,
+    NotebookOutputOption, RStudioServerProAccessStatus, RStudioServerProAppSettings, RStudioServerProDomainSettings, RStudioServerProUserGroup, ResourceSpec,
+    RetentionPolicy, RetentionType, SharingSettings, StudioWebPortal, StudioWebPortalSettings, Tag, TagPropagation, TrustedIdentityPropagationSettings,
+    UserSettings,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -125,7 +126,8 @@ fn space_settings(spec: &DomainSpec) -> DefaultSpaceSettings {
 }
 
 fn domain_settings(spec: &DomainSpec) -> Option<DomainSettings> {
-    if spec.rstudio.is_none() && spec.docker.is_none() {
+    let identity_settings = spec.source_identity || spec.trusted_identity_propagation || spec.amazon_q.is_some();
+    if spec.rstudio.is_none() && spec.docker.is_none() && spec.domain_security_group_ids.is_empty() && !identity_settings {
         return None;
     }
     let rstudio = spec.rstudio.as_ref().map(|rs| {
@@ -144,7 +146,20 @@ fn domain_settings(spec: &DomainSpec) -> Option<DomainSettings> {
             .set_vpc_only_trusted_accounts((!d.vpc_only_trusted_accounts.is_empty()).then(|| d.vpc_only_trusted_accounts.clone()))
             .build()
     });
-    Some(DomainSettings::builder().set_r_studio_server_pro_domain_settings(rstudio).set_docker_settings(docker).build())
+    let amazon_q =
+        spec.amazon_q.as_ref().map(|(enabled, profile)| AmazonQSettings::builder().status(status(*enabled)).set_q_profile_arn(profile.clone()).build());
+    Some(
+        DomainSettings::builder()
+            .set_r_studio_server_pro_domain_settings(rstudio)
+            .set_docker_settings(docker)
+            .set_security_group_ids((!spec.domain_security_group_ids.is_empty()).then(|| spec.domain_security_group_ids.clone()))
+            .set_execution_role_identity_config(spec.source_identity.then_some(ExecutionRoleIdentityConfig::UserProfileName))
+            .set_trusted_identity_propagation_settings(
+                spec.trusted_identity_propagation.then(|| TrustedIdentityPropagationSettings::builder().status(FeatureStatus::Enabled).build()),
+            )
+            .set_amazon_q_settings(amazon_q)
+            .build(),
+    )
 }
 
 /// CreateDomain's ValidationException covers several causes that the workflow must tell apart.
@@ -341,6 +356,10 @@ mod tests {
             tag_propagation: true,
             space_idle: Some(IdleSpec { idle_timeout: 120, min_idle_timeout: 120, max_idle_timeout: 120 }),
             docker: Some(DockerSpec { enabled: true, rootless: None, vpc_only_trusted_accounts: vec!["210987654321".into()] }),
+            source_identity: true,
+            trusted_identity_propagation: true,
+            domain_security_group_ids: vec!["sg-0domain1".into()],
+            amazon_q: Some((true, Some("arn:aws:codewhisperer:us-east-1:123456789012:profile/Q1".into()))),
         }
     }
 
@@ -390,6 +409,15 @@ mod tests {
                         == Some((120, 120, 120))
                     && u.studio_web_portal_settings().map(|p| p.hidden_instance_types()) == Some(&[AppInstanceType::from("ml.p5.48xlarge")][..])
                     && u.studio_web_portal_settings().map(|p| p.hidden_ml_tools()) == Some(&[MlTools::JumpStart][..])
+                    && r.domain_settings().is_some_and(|d| {
+                        d.execution_role_identity_config() == Some(&ExecutionRoleIdentityConfig::UserProfileName)
+                            && d.trusted_identity_propagation_settings().and_then(|t| t.status()) == Some(&FeatureStatus::Enabled)
+                            && d.security_group_ids() == ["sg-0domain1"]
+                            && d.amazon_q_settings().is_some_and(|q| {
+                                q.status() == Some(&FeatureStatus::Enabled)
+                                    && q.q_profile_arn() == Some("arn:aws:codewhisperer:us-east-1:123456789012:profile/Q1")
+                            })
+                    })
             })
             .then_output(|| {
                 CreateDomainOutput::builder()

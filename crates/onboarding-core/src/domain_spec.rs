@@ -25,6 +25,14 @@ pub struct DomainSpec {
     /// Shared spaces' JupyterLab idle shutdown (`DefaultSpaceSettings`).
     pub space_idle: Option<IdleSpec>,
     pub docker: Option<DockerSpec>,
+    /// `DomainSettings.ExecutionRoleIdentityConfig`: `USER_PROFILE_NAME` when asked for.
+    pub source_identity: bool,
+    /// `DomainSettings.TrustedIdentityPropagationSettings` ENABLED when asked for.
+    pub trusted_identity_propagation: bool,
+    /// `DomainSettings.SecurityGroupIds`.
+    pub domain_security_group_ids: Vec<String>,
+    /// `DomainSettings.AmazonQSettings`: (enabled, profile ARN).
+    pub amazon_q: Option<(bool, Option<String>)>,
 }
 
 /// `DomainSettings.DockerSettings`.
@@ -177,6 +185,10 @@ pub fn domain_spec(state: &OnboardingState) -> Result<DomainSpec, OnboardingErro
             rootless: d.rootless,
             vpc_only_trusted_accounts: d.vpc_only_trusted_accounts.clone(),
         }),
+        source_identity: r.domain_settings.source_identity,
+        trusted_identity_propagation: r.domain_settings.trusted_identity_propagation,
+        domain_security_group_ids: r.domain_settings.security_group_ids.clone(),
+        amazon_q: r.domain_settings.amazon_q.as_ref().map(|q| (q.enabled, q.q_profile_arn.clone())),
     })
 }
 

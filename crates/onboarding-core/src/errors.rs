@@ -48,7 +48,8 @@ error_names! {
     PrincipalNotFound => retryable: false;
     /// `executionRole.existingRoleArn` (or the RStudio role) does not exist.
     ExecutionRoleNotFound => retryable: false;
-    /// The existing role's trust policy does not admit sagemaker.amazonaws.com.
+    /// The existing role's trust policy does not admit sagemaker.amazonaws.com, or not with what the
+    /// domain settings need (sts:SetSourceIdentity, sts:SetContext).
     ExecutionRoleUntrusted => retryable: false;
     /// A role that was just created is not readable yet (IAM is eventually consistent).
     RoleNotVisibleYet => retryable: true;

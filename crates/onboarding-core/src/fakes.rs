@@ -263,6 +263,13 @@ impl IamPort for FakeAws {
         Ok(())
     }
 
+    async fn update_trust_policy(&self, role_name: &str, trust_policy: &Value) -> PortResult<()> {
+        let mut w = self.enter("UpdateAssumeRolePolicy")?;
+        let role = w.roles.get_mut(role_name).ok_or_else(|| OnboardingError::new(ErrorName::AwsRequestFailed, "NoSuchEntity"))?;
+        role.info.trust_policy = trust_policy.clone();
+        Ok(())
+    }
+
     async fn put_inline_policy(&self, role_name: &str, policy_name: &str, document: &Value) -> PortResult<()> {
         let mut w = self.enter("PutRolePolicy")?;
         let role = w.roles.get_mut(role_name).ok_or_else(|| OnboardingError::new(ErrorName::AwsRequestFailed, "NoSuchEntity"))?;

@@ -19,6 +19,22 @@ pub fn is_domain_id(s: &str) -> bool {
             .is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') && !rest.ends_with('-'))
 }
 
+/// An Amazon Q Developer profile ARN, as SageMaker's `QProfileArn` pattern has it:
+/// `arn:PARTITION:codewhisperer:REGION:ACCOUNT:` and 1-1,023 of letters, digits and `-_:/`.
+pub fn is_q_profile_arn(s: &str) -> bool {
+    let parts: Vec<&str> = s.splitn(6, ':').collect();
+    let label_ok =
+        |p: &str, min: usize| (min..=63).contains(&p.len()) && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+    parts.len() == 6
+        && parts[0] == "arn"
+        && label_ok(parts[1], 1)
+        && parts[2] == "codewhisperer"
+        && label_ok(parts[3], 0)
+        && label_ok(parts[4], 0)
+        && (1..=1023).contains(&parts[5].len())
+        && parts[5].chars().all(|c| c.is_ascii_alphanumeric() || "-_:/".contains(c))
+}
+
 /// A region name such as `us-east-1` or `us-gov-west-1`.
 pub fn is_region(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
@@ -174,6 +190,16 @@ mod tests {
         }
         for bad in ["", "-a", "a-", "a_b", "a.b", "é", &"x".repeat(64)] {
             assert!(!is_sagemaker_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn q_profile_arns() {
+        assert!(is_q_profile_arn("arn:aws:codewhisperer:us-east-1:123456789012:profile/ABC123"));
+        assert!(is_q_profile_arn("arn:aws-cn:codewhisperer:cn-north-1:123456789012:profile/a_b-c"));
+        for bad in ["arn:aws:q:us-east-1:123456789012:profile/A", "arn:aws:codewhisperer:us-east-1:123456789012:", "arn:aws:codewhisperer:US:1:p", "profile/A"]
+        {
+            assert!(!is_q_profile_arn(bad), "{bad}");
         }
     }
 

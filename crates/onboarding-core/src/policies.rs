@@ -9,29 +9,74 @@ pub const SAGEMAKER_PRINCIPAL: &str = "sagemaker.amazonaws.com";
 
 /// The trust policy of every role the workflow creates: SageMaker may assume it.
 pub fn sagemaker_trust_policy() -> Value {
+    sagemaker_trust_policy_allowing(&["sts:AssumeRole"])
+}
+
+/// The trust policy letting SageMaker assume the role with `actions` (`sts:AssumeRole` and
+/// what the domain's settings need).
+pub fn sagemaker_trust_policy_allowing(actions: &[&str]) -> Value {
+    let action = match actions {
+        [only] => json!(only),
+        many => json!(many),
+    };
     json!({
         "Version": "2012-10-17",
         "Statement": [{
             "Effect": "Allow",
             "Principal": { "Service": SAGEMAKER_PRINCIPAL },
-            "Action": "sts:AssumeRole"
+            "Action": action
         }]
+    })
+}
+
+/// What SageMaker must be allowed on the execution role for the request's domain settings:
+/// `sts:AssumeRole`, then `sts:SetSourceIdentity` (source identity) and `sts:SetContext`
+/// (trusted identity propagation).
+pub fn execution_trust_actions(request: &crate::OnboardingRequest) -> Vec<&'static str> {
+    let settings = &request.domain_settings;
+    let mut actions = vec!["sts:AssumeRole"];
+    if settings.source_identity {
+        actions.push("sts:SetSourceIdentity");
+    }
+    if settings.trusted_identity_propagation {
+        actions.push("sts:SetContext");
+    }
+    actions
+}
+
+/// The actions of `wanted` a trust policy does not allow SageMaker.
+pub fn trust_lacks<'a>(policy: &Value, wanted: &[&'a str]) -> Vec<&'a str> {
+    let statements = match &policy["Statement"] {
+        Value::Array(list) => list.clone(),
+        single @ Value::Object(_) => vec![single.clone()],
+        _ => Vec::new(),
+    };
+    let allowed = |action: &str| {
+        statements.iter().any(|s| {
+            s["Effect"] == "Allow"
+                && one_or_many(&s["Principal"]["Service"]).iter().any(|p| p == SAGEMAKER_PRINCIPAL)
+                && one_or_many(&s["Action"]).iter().any(|a| a == action || a == "sts:*" || a == "*")
+        })
+    };
+    wanted.iter().copied().filter(|a| !allowed(a)).collect()
+}
+
+/// Amazon Q Developer in Studio, for the execution role: chat and code suggestions.
+pub const AMAZON_Q_POLICY_NAME: &str = "sagemaker-onboarding-amazon-q";
+
+pub fn amazon_q_policy() -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            { "Sid": "AmazonQChat", "Effect": "Allow", "Action": ["q:SendMessage", "q:StartConversation"], "Resource": "*" },
+            { "Sid": "AmazonQCodeSuggestions", "Effect": "Allow", "Action": "codewhisperer:GenerateRecommendations", "Resource": "*" }
+        ]
     })
 }
 
 /// Whether a trust policy lets sagemaker.amazonaws.com assume the role.
 pub fn trusts_sagemaker(policy: &Value) -> bool {
-    let statements = match &policy["Statement"] {
-        Value::Array(list) => list.clone(),
-        single @ Value::Object(_) => vec![single.clone()],
-        _ => return false,
-    };
-    statements.iter().any(|s| {
-        let allows = s["Effect"] == "Allow";
-        let assumes = one_or_many(&s["Action"]).iter().any(|a| a == "sts:AssumeRole" || a == "sts:*" || a == "*");
-        let principal = one_or_many(&s["Principal"]["Service"]).iter().any(|p| p == SAGEMAKER_PRINCIPAL);
-        allows && assumes && principal
-    })
+    trust_lacks(policy, &["sts:AssumeRole"]).is_empty()
 }
 
 fn one_or_many(v: &Value) -> Vec<String> {

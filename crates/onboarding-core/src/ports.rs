@@ -50,6 +50,9 @@ pub trait IamPort {
     /// Gives a role the deployment's permissions boundary when `current` is another (or none):
     /// a role created before the deployment had one. Returns whether it changed anything.
     fn ensure_permissions_boundary(&self, role_name: &str, current: Option<&str>) -> impl Future<Output = PortResult<bool>> + Send;
+    /// Replaces the role's trust policy (a role the workflow created, when the domain's settings
+    /// now need SageMaker allowed more).
+    fn update_trust_policy(&self, role_name: &str, trust_policy: &Value) -> impl Future<Output = PortResult<()>> + Send;
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -249,6 +249,36 @@ pub struct DomainSettingsRequest {
     /// Docker in Studio's apps (`DockerSettings`): off unless asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docker: Option<Docker>,
+    /// Record each user's profile name as the source identity of their role sessions, so that
+    /// CloudTrail names the person behind every call (`ExecutionRoleIdentityConfig:
+    /// USER_PROFILE_NAME`). A created execution role's trust then allows `sts:SetSourceIdentity`;
+    /// an existing one's must.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub source_identity: bool,
+    /// Propagate users' IAM Identity Center identities to the AWS services they use from Studio
+    /// (trusted identity propagation), for access decisions and audit per person. A created
+    /// execution role's trust then allows `sts:SetContext`; an existing one's must.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub trusted_identity_propagation: bool,
+    /// At most 3 security groups of the domain's VPC for the traffic between domain-level apps
+    /// and users' apps (`DomainSettings.SecurityGroupIds`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security_group_ids: Vec<String>,
+    /// Amazon Q Developer in Studio (`AmazonQSettings`). Enabled, the created execution role may
+    /// chat with Amazon Q and receive code suggestions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amazon_q: Option<AmazonQ>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct AmazonQ {
+    pub enabled: bool,
+    /// The Amazon Q Developer profile (`arn:aws:codewhisperer:REGION:ACCOUNT:profile/ID`) for
+    /// the Pro tier; without it, the free tier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q_profile_arn: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

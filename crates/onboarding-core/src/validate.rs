@@ -671,7 +671,36 @@ fn check_membership(r: &OnboardingRequest, ctx: &ValidationContext, p: &mut Prob
     }
 }
 
+/// At most this many domain security groups (`DomainSecurityGroupIds`).
+pub const MAX_DOMAIN_SECURITY_GROUPS: usize = 3;
+
 fn check_domain_settings(r: &OnboardingRequest, p: &mut Problems) {
+    let ds = &r.domain_settings;
+    p.check(
+        ds.security_group_ids.len() <= MAX_DOMAIN_SECURITY_GROUPS,
+        "domainSettings.securityGroupIds",
+        format!("at most {MAX_DOMAIN_SECURITY_GROUPS} security groups"),
+    );
+    let mut seen = HashSet::new();
+    for (i, sg) in ds.security_group_ids.iter().enumerate() {
+        let at = format!("domainSettings.securityGroupIds[{i}]");
+        if !is_ec2_id(sg, "sg") {
+            p.add(at, "is not a security group id (sg- and 8 or 17 hex digits)");
+        } else if !seen.insert(sg) {
+            p.add(at, "is named twice");
+        }
+    }
+    if let Some(arn) = ds.amazon_q.as_ref().and_then(|q| q.q_profile_arn.as_ref()) {
+        p.check(
+            is_q_profile_arn(arn),
+            "domainSettings.amazonQ.qProfileArn",
+            "is not an Amazon Q Developer profile ARN (arn:aws:codewhisperer:REGION:ACCOUNT:profile/ID)",
+        );
+    }
+    check_docker(r, p);
+}
+
+fn check_docker(r: &OnboardingRequest, p: &mut Problems) {
     let Some(docker) = &r.domain_settings.docker else { return };
     let accounts = &docker.vpc_only_trusted_accounts;
     if !accounts.is_empty() {

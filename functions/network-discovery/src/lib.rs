@@ -12,7 +12,8 @@ pub async fn handler<P: NetworkPort>(ec2: &P, domain_region: &str, event: Lambda
     let mut state = event.payload;
     let region = state.region(domain_region).to_string();
     let wanted = &state.request.network;
-    let (vpc_id, reads) = match &wanted.vpc_id {
+    let domain_groups = &state.request.domain_settings.security_group_ids;
+    let (vpc_id, mut reads) = match &wanted.vpc_id {
         Some(id) => (id.clone(), reads_for(wanted, false)),
         None => (
             ec2.default_vpc_id().await?.ok_or_else(|| {
@@ -21,9 +22,18 @@ pub async fn handler<P: NetworkPort>(ec2: &P, domain_region: &str, event: Lambda
             reads_for(wanted, true),
         ),
     };
+    // The domain's own security groups (domainSettings) must be the VPC's too.
+    reads.security_groups |= !domain_groups.is_empty();
     let vpc =
         ec2.describe_vpc(&vpc_id, reads).await?.ok_or_else(|| OnboardingError::new(ErrorName::VpcNotFound, format!("{vpc_id} does not exist in {region}")))?;
     let network = resolve_network(wanted, &vpc, &region)?;
+    let missing: Vec<&str> = domain_groups.iter().filter(|id| !vpc.security_group_ids.contains(id)).map(String::as_str).collect();
+    if !missing.is_empty() {
+        return Err(OnboardingError::new(
+            ErrorName::NetworkResourceNotFound,
+            format!("domainSettings.securityGroupIds not found in {}: {}", vpc.vpc_id, missing.join(", ")),
+        ));
+    }
     tracing::info!(vpc = %network.vpc_id, subnets = network.subnet_ids.len(), "network resolved");
     state.network = Some(network);
     Ok(state)

@@ -102,9 +102,11 @@ pub async fn plan<I: IdentityCenterPort, N: NetworkPort, R: IamPort, S: SageMake
         }
     }
 
-    for arn in [&request.execution_role.existing_role_arn, &request.rstudio.existing_role_arn].into_iter().flatten() {
-        role_setup::existing_role(readers.iam, arn).await?;
-        line(Action::Check, format!("role {arn}: exists and trusts SageMaker"));
+    let execution_trust = onboarding_core::policies::execution_trust_actions(request);
+    let existing = [(&request.execution_role.existing_role_arn, execution_trust.as_slice()), (&request.rstudio.existing_role_arn, &["sts:AssumeRole"][..])];
+    for (arn, actions) in existing.into_iter().filter_map(|(arn, actions)| arn.as_ref().map(|a| (a, actions))) {
+        role_setup::existing_role(readers.iam, arn, actions).await?;
+        line(Action::Check, format!("role {arn}: exists and trusts SageMaker ({})", actions.join(", ")));
     }
     for name in role_setup::roles_to_create(request, deployment.role_name_prefix) {
         match readers.iam.get_role(&name).await? {

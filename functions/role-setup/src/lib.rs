@@ -7,7 +7,8 @@ use onboarding_core::domain_spec::resource_tags;
 use onboarding_core::naming::{created_for_domain, role_name};
 use onboarding_core::partition::partition_of;
 use onboarding_core::policies::{
-    ml_activities_policy, rstudio_policy, sagemaker_trust_policy, trusts_sagemaker, ML_ACTIVITIES_POLICY_NAME, RSTUDIO_POLICY_NAME,
+    amazon_q_policy, execution_trust_actions, ml_activities_policy, rstudio_policy, sagemaker_trust_policy_allowing, trust_lacks, trusts_sagemaker,
+    AMAZON_Q_POLICY_NAME, ML_ACTIVITIES_POLICY_NAME, RSTUDIO_POLICY_NAME,
 };
 use onboarding_core::ports::{IamPort, RoleInfo, Tags};
 use onboarding_core::state::{OnboardingState, Roles};
@@ -19,7 +20,9 @@ use serde_json::Value;
 struct RolePlan {
     name: String,
     managed_policies: Vec<String>,
-    inline_policy: Option<(&'static str, Value)>,
+    inline_policies: Vec<(&'static str, Value)>,
+    /// What SageMaker must be allowed in the role's trust policy.
+    trust_actions: Vec<&'static str>,
 }
 
 /// `region`: the deployment's domain region, whose partition the ARNs are written in.
@@ -35,12 +38,17 @@ pub async fn handler<P: IamPort>(
     let tags = resource_tags(request);
 
     let (execution_role_arn, created) = match &request.execution_role.existing_role_arn {
-        Some(arn) => (existing_role(iam, arn).await?, false),
+        Some(arn) => (existing_role(iam, arn, &execution_trust_actions(request)).await?, false),
         None => {
             let plan = RolePlan {
                 name: role_name(role_name_prefix, request.execution_role.role_name.as_deref(), &request.domain_name, "execution"),
                 managed_policies: request.execution_role.managed_policy_arns.clone().unwrap_or_else(|| vec![sagemaker_full_access(partition)]),
-                inline_policy: ml_activities_policy(&request.execution_role.ml_activities, partition).map(|p| (ML_ACTIVITIES_POLICY_NAME, p)),
+                inline_policies: ml_activities_policy(&request.execution_role.ml_activities, partition)
+                    .map(|p| (ML_ACTIVITIES_POLICY_NAME, p))
+                    .into_iter()
+                    .chain(request.domain_settings.amazon_q.as_ref().filter(|q| q.enabled).map(|_| (AMAZON_Q_POLICY_NAME, amazon_q_policy())))
+                    .collect(),
+                trust_actions: execution_trust_actions(request),
             };
             ensure_role(iam, &plan, request, &tags).await?
         }
@@ -48,12 +56,13 @@ pub async fn handler<P: IamPort>(
 
     let rstudio_role_arn = match (&request.rstudio.enabled, &request.rstudio.existing_role_arn) {
         (false, _) => None,
-        (true, Some(arn)) => Some(existing_role(iam, arn).await?),
+        (true, Some(arn)) => Some(existing_role(iam, arn, &["sts:AssumeRole"]).await?),
         (true, None) => {
             let plan = RolePlan {
                 name: role_name(role_name_prefix, request.rstudio.role_name.as_deref(), &request.domain_name, "rstudio"),
                 managed_policies: Vec::new(),
-                inline_policy: Some((RSTUDIO_POLICY_NAME, rstudio_policy())),
+                inline_policies: vec![(RSTUDIO_POLICY_NAME, rstudio_policy())],
+                trust_actions: vec!["sts:AssumeRole"],
             };
             Some(ensure_role(iam, &plan, request, &tags).await?.0)
         }
@@ -86,14 +95,25 @@ fn name_from_arn(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
 }
 
-/// Checks that a role named by ARN exists and that SageMaker may assume it.
-pub async fn existing_role<P: IamPort>(iam: &P, arn: &str) -> Result<String, OnboardingError> {
+/// Checks that a role named by ARN exists and that its trust policy allows SageMaker `actions`
+/// (`sts:AssumeRole`, and what the domain's settings need).
+pub async fn existing_role<P: IamPort>(iam: &P, arn: &str, actions: &[&str]) -> Result<String, OnboardingError> {
     let role =
         iam.get_role(name_from_arn(arn)).await?.ok_or_else(|| OnboardingError::new(ErrorName::ExecutionRoleNotFound, format!("{arn} does not exist")))?;
     if !trusts_sagemaker(&role.trust_policy) {
         return Err(OnboardingError::new(
             ErrorName::ExecutionRoleUntrusted,
             format!("the trust policy of {arn} does not let sagemaker.amazonaws.com assume it"),
+        ));
+    }
+    let lacking = trust_lacks(&role.trust_policy, actions);
+    if !lacking.is_empty() {
+        return Err(OnboardingError::new(
+            ErrorName::ExecutionRoleUntrusted,
+            format!(
+                "the trust policy of {arn} does not allow sagemaker.amazonaws.com {}, which the domain's settings need (domainSettings.sourceIdentity: sts:SetSourceIdentity, domainSettings.trustedIdentityPropagation: sts:SetContext)",
+                lacking.join(" and ")
+            ),
         ));
     }
     Ok(role.arn)
@@ -116,15 +136,20 @@ async fn ensure_role<P: IamPort>(iam: &P, plan: &RolePlan, request: &OnboardingR
             // A role created before the deployment had a boundary gets it first: the
             // policy writes below are allowed only on roles that carry it.
             iam.ensure_permissions_boundary(&plan.name, role.permissions_boundary.as_deref()).await?;
+            // A rerun whose domain settings now need more of SageMaker (source identity,
+            // trusted identity propagation) updates the trust it created.
+            if !trust_lacks(&role.trust_policy, &plan.trust_actions).is_empty() {
+                iam.update_trust_policy(&plan.name, &sagemaker_trust_policy_allowing(&plan.trust_actions)).await?;
+            }
             (role.arn, false)
         }
-        None => (iam.create_role(&plan.name, &sagemaker_trust_policy(), tags).await?, true),
+        None => (iam.create_role(&plan.name, &sagemaker_trust_policy_allowing(&plan.trust_actions), tags).await?, true),
     };
     let attached = iam.attached_policy_arns(&plan.name).await?;
     for policy in plan.managed_policies.iter().filter(|p| !attached.contains(p)) {
         iam.attach_policy(&plan.name, policy).await?;
     }
-    if let Some((name, document)) = &plan.inline_policy {
+    for (name, document) in &plan.inline_policies {
         iam.put_inline_policy(&plan.name, name, document).await?;
     }
     if iam.get_role(&plan.name).await?.is_none() {

@@ -144,3 +144,49 @@ async fn a_role_made_before_the_boundary_gets_it_before_its_policies_change() {
     run(&fake, request()).await.expect("third run");
     assert_eq!(fake.calls("PutRolePermissionsBoundary"), 1, "a role with the boundary is left alone");
 }
+
+#[tokio::test]
+async fn audit_settings_widen_the_trust_of_the_role_the_workflow_made_and_q_adds_its_policy() {
+    use onboarding_core::policies::{trust_lacks, AMAZON_Q_POLICY_NAME};
+    use onboarding_core::request::AmazonQ;
+    let fake = FakeAws::new();
+    run(&fake, request()).await.expect("created without audit settings");
+    let needed = ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:SetContext"];
+    assert_eq!(trust_lacks(&fake.world().roles["so-team-a-execution"].info.trust_policy, &needed), ["sts:SetSourceIdentity", "sts:SetContext"]);
+
+    // A rerun that asks for source identity, trusted identity propagation and Amazon Q.
+    let mut r = request();
+    r.domain_settings.source_identity = true;
+    r.domain_settings.trusted_identity_propagation = true;
+    r.domain_settings.amazon_q = Some(AmazonQ { enabled: true, q_profile_arn: None });
+    run(&fake, r.clone()).await.expect("adopted");
+    let w = fake.world();
+    let role = &w.roles["so-team-a-execution"];
+    assert!(trust_lacks(&role.info.trust_policy, &needed).is_empty(), "{}", role.info.trust_policy);
+    assert!(role.inline[AMAZON_Q_POLICY_NAME].to_string().contains("q:SendMessage"));
+    drop(w);
+    assert_eq!((fake.calls("CreateRole"), fake.calls("UpdateAssumeRolePolicy")), (1, 1));
+    run(&fake, r).await.expect("again");
+    assert_eq!(fake.calls("UpdateAssumeRolePolicy"), 1, "a trust that allows it all is left alone");
+}
+
+#[tokio::test]
+async fn an_existing_role_must_already_allow_what_the_audit_settings_need() {
+    let fake = FakeAws::new();
+    let arn = "arn:aws:iam::123456789012:role/team/existing";
+    fake.world().roles.insert(
+        "existing".into(),
+        FakeRole {
+            info: RoleInfo { arn: arn.into(), trust_policy: sagemaker_trust_policy(), tags: Tags::new(), permissions_boundary: None },
+            managed: vec![],
+            inline: Default::default(),
+        },
+    );
+    let mut r = request();
+    r.execution_role.existing_role_arn = Some(arn.into());
+    r.domain_settings.source_identity = true;
+    let refused = run(&fake, r).await.expect_err("its trust lacks sts:SetSourceIdentity");
+    assert_eq!(refused.name, ErrorName::ExecutionRoleUntrusted);
+    assert!(refused.message.contains("sts:SetSourceIdentity"), "{}", refused.message);
+    assert_eq!(fake.calls("UpdateAssumeRolePolicy"), 0, "a role the workflow did not make is never changed");
+}
