@@ -159,18 +159,17 @@ async fn studio_classic_example_with_rstudio(s: &LocalSession) -> Result<()> {
 
 /// The audited team: every role session carries the user's profile name as its source identity
 /// and their Identity Center identity reaches the services they call; the created role's trust
-/// allows both, and the CreateDomain body that reached SageMaker asks for both.
+/// allows both, and the domain SageMaker holds has both.
 async fn audited_example_sends_source_identity_and_trusted_identity_propagation(s: &LocalSession) -> Result<()> {
     let mut request = example("audited-team")?;
     local_aws::prepare::prepare_network(s.aws.sdk_config(), &s.aws.region, &mut request, 33).await?;
     let summary = succeeded(&run(s, &request).await?)?.clone();
-    let bodies = s.aws.recorded("sagemaker:CreateDomain")?;
-    let body: Value =
-        bodies.iter().filter_map(|b| serde_json::from_str::<Value>(b).ok()).find(|b| b["DomainName"] == "risk-audit").context("no CreateDomain")?;
-    let settings = &body["DomainSettings"];
-    ensure!(settings["ExecutionRoleIdentityConfig"] == "USER_PROFILE_NAME", "{settings}");
-    ensure!(settings["TrustedIdentityPropagationSettings"] == json!({"Status": "ENABLED"}), "{settings}");
-    ensure!(body["AppNetworkAccessType"] == "VpcOnly", "{body}");
+    // What SageMaker holds for the domain (the local AWS keeps the settings as they were sent).
+    let d = describe(s, field(&summary, "domainId")?).await?;
+    let settings = d.domain_settings().context("no DomainSettings")?;
+    ensure!(settings.execution_role_identity_config().map(|c| c.as_str()) == Some("USER_PROFILE_NAME"), "{settings:?}");
+    ensure!(settings.trusted_identity_propagation_settings().and_then(|t| t.status()).map(|s| s.as_str()) == Some("ENABLED"), "{settings:?}");
+    ensure!(d.app_network_access_type().map(|t| t.as_str()) == Some("VpcOnly"));
     let role = field(&summary, "executionRoleArn")?.rsplit('/').next().context("role name")?.to_string();
     use onboarding_core::ports::IamPort;
     let info = onboarding_aws::iam::IamAdapter::from_config(s.aws.sdk_config()).get_role(&role).await?.context("the role")?;

@@ -23,7 +23,23 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
         local_test!(env, a_team_is_onboarded_amended_reconciled_and_offboarded),
         local_test!(env, a_reconciliation_for_a_domain_not_ours_is_refused_by_name),
         local_test!(env, one_failing_team_does_not_stop_the_others_and_the_rerun_finishes_it),
+        Trial::test("every_reconciliation_example_runs_end_to_end", || every_reconciliation_example_runs_end_to_end().map_err(crate::failed)),
     ]
+}
+
+/// `examples/reconciliation/NAME.json`.
+fn example(name: &str) -> Result<Value> {
+    Ok(serde_json::from_str(&tests::read(&format!("examples/reconciliation/{name}.json")))?)
+}
+
+fn every_reconciliation_example_runs_end_to_end() -> Result<()> {
+    let this = tests::read("tests/local_aws/reconciliation.rs");
+    for entry in std::fs::read_dir(tests::root().join("examples/reconciliation"))? {
+        let path = entry?.path();
+        let name = path.file_stem().and_then(|n| n.to_str()).context("a file name")?;
+        ensure!(this.contains(&format!("example(\"{name}\")")), "examples/reconciliation/{name}.json runs in no test");
+    }
+    Ok(())
 }
 
 /// The event Identity Center's CloudTrail record of `CreateGroupMembership` becomes in EventBridge.
@@ -116,7 +132,10 @@ async fn a_team_is_onboarded_amended_reconciled_and_offboarded(s: &LocalSession)
     // as the entry point's function), sends nothing.
     let emails_before = s.aws.emails_about(d)?.len();
     let entry = crate::entry_points::Entry::new(s);
-    let body = json!({"domainName": d, "ticket": {"id": "REC-reconciled"}}).to_string();
+    let mut body = example("one-team")?;
+    body["domainName"] = json!(d);
+    body["ticket"]["id"] = json!("REC-reconciled");
+    let body = body.to_string();
     let response = entry.call(tests::api_event("POST /reconciliations", None, Some(&body), false)).await?;
     ensure!(response["statusCode"] == 202, "{response}");
     let started: Value = serde_json::from_str(response["body"].as_str().unwrap_or("{}"))?;
