@@ -134,6 +134,10 @@ def sagemaker_needs(call, account):
         return [Need(action, call.arn("sagemaker", f"app/{p.get('DomainId', '')}/{owner}/{p.get('AppType', '').lower()}/{p.get('AppName', '')}"))]
     if action == "sagemaker:DeleteSpace":
         return [Need(action, call.arn("sagemaker", f"space/{p.get('DomainId', '')}/{p.get('SpaceName', '')}"))]
+    if action == "sagemaker:CreateSpace":
+        space = call.arn("sagemaker", f"space/{p.get('DomainId', '')}/{p.get('SpaceName', '')}")
+        # Tags given at creation are added with the caller's sagemaker:AddTags.
+        return [Need(action, space)] + ([Need("sagemaker:AddTags", space)] if p.get("Tags") else [])
     if action == "sagemaker:DeleteUserProfile":
         return [Need(action, call.arn("sagemaker", f"user-profile/{p.get('DomainId', '')}/{p.get('UserProfileName', '')}"))]
     if action in ("sagemaker:DescribeUserProfile", "sagemaker:CreateUserProfile"):

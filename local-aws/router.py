@@ -126,6 +126,7 @@ RECORDED = {
     "iam:CreateRole",
     "sagemaker:CreateDomain",
     "sagemaker:CreateUserProfile",
+    "sagemaker:CreateSpace",
     "sagemaker:DeleteDomain",
     "sagemaker:DeleteApp",
     "sagemaker:DeleteSpace",

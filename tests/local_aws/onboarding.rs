@@ -94,6 +94,17 @@ async fn cost_controlled_example_sends_idle_shutdown_hidden_tools_and_tag_propag
     );
     ensure!(body["TagPropagation"] == "ENABLED", "{body}");
     ensure!(body["Tags"].as_array().is_some_and(|tags| tags.contains(&json!({"Key": "cost-center", "Value": "cc-4711"}))), "{body}");
+    // jane, named, gets her private space with the request's app, instance type and size.
+    let summary = succeeded(&outcome)?;
+    let domain_id = field(summary, "domainId")?;
+    let spaces = s.aws.recorded("sagemaker:CreateSpace")?;
+    let space: Value =
+        spaces.iter().filter_map(|b| serde_json::from_str::<Value>(b).ok()).find(|b| b["DomainId"] == domain_id).context("no CreateSpace for the domain")?;
+    ensure!(space["SpaceName"] == "jane-private" && space["OwnershipSettings"]["OwnerUserProfileName"] == "jane", "{space}");
+    ensure!(space["SpaceSharingSettings"]["SharingType"] == "Private", "{space}");
+    let settings = &space["SpaceSettings"];
+    ensure!(settings["AppType"] == "JupyterLab" && settings["JupyterLabAppSettings"]["DefaultResourceSpec"]["InstanceType"] == "ml.t3.medium", "{space}");
+    ensure!(settings["SpaceStorageSettings"]["EbsStorageSettings"]["EbsVolumeSizeInGb"] == 10, "{space}");
     Ok(())
 }
 

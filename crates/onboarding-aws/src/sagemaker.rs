@@ -1,6 +1,7 @@
 //! SageMaker domains and user profiles.
 
 use aws_sdk_sagemaker::operation::create_domain::CreateDomainError;
+use aws_sdk_sagemaker::operation::create_space::CreateSpaceError;
 use aws_sdk_sagemaker::operation::create_user_profile::CreateUserProfileError;
 use aws_sdk_sagemaker::operation::delete_domain::DeleteDomainError;
 use aws_sdk_sagemaker::operation::describe_domain::DescribeDomainError;
@@ -8,16 +9,17 @@ use aws_sdk_sagemaker::operation::describe_user_profile::DescribeUserProfileErro
 use aws_sdk_sagemaker::types::{
     AmazonQSettings, AppInstanceType, AppLifecycleManagement, AppNetworkAccessType, AppSecurityGroupManagement, AppType, AuthMode, CodeEditorAppSettings,
     DefaultEbsStorageSettings, DefaultSpaceSettings, DefaultSpaceStorageSettings, DockerSettings, DomainSettings, DomainStatus as SdkStatus,
-    ExecutionRoleIdentityConfig, FeatureStatus, IdleSettings, JupyterLabAppSettings, JupyterServerAppSettings, LifecycleManagement, MlTools,
-    NotebookOutputOption, RStudioServerProAccessStatus, RStudioServerProAppSettings, RStudioServerProDomainSettings, RStudioServerProUserGroup, ResourceSpec,
-    RetentionPolicy, RetentionType, SharingSettings, StudioWebPortal, StudioWebPortalSettings, Tag, TagPropagation, TrustedIdentityPropagationSettings,
-    UserSettings,
+    EbsStorageSettings, ExecutionRoleIdentityConfig, FeatureStatus, IdleSettings, JupyterLabAppSettings, JupyterServerAppSettings, LifecycleManagement,
+    MlTools, NotebookOutputOption, OwnershipSettings, RStudioServerProAccessStatus, RStudioServerProAppSettings, RStudioServerProDomainSettings,
+    RStudioServerProUserGroup, ResourceSpec, RetentionPolicy, RetentionType, SharingSettings, SharingType, SpaceCodeEditorAppSettings,
+    SpaceJupyterLabAppSettings, SpaceSettings, SpaceSharingSettings, SpaceStorageSettings, StudioWebPortal, StudioWebPortalSettings, Tag, TagPropagation,
+    TrustedIdentityPropagationSettings, UserSettings,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use onboarding_core::domain_spec::DomainSpec;
 use onboarding_core::domain_spec::IdleSpec;
+use onboarding_core::domain_spec::{DomainSpec, PrivateSpaceSpec};
 use onboarding_core::ports::{CreatedDomain, DomainDescription, DomainStatus, DomainSummary, PortResult, SageMakerPort, Tags};
 use onboarding_core::{ErrorName, OnboardingError};
 
@@ -307,6 +309,37 @@ impl SageMakerPort for SageMakerAdapter {
             Err(e) => Err(classify("sagemaker:CreateUserProfile", &e)),
         }
     }
+
+    async fn create_private_space(&self, domain_id: &str, space: &PrivateSpaceSpec, tags: &Tags) -> PortResult<bool> {
+        let resource = space.instance_type.as_deref().map(|t| ResourceSpec::builder().instance_type(AppInstanceType::from(t)).build());
+        let mut settings = SpaceSettings::builder().app_type(AppType::from(space.app_type));
+        settings = match space.app_type {
+            "CodeEditor" => settings.set_code_editor_app_settings(resource.map(|r| SpaceCodeEditorAppSettings::builder().default_resource_spec(r).build())),
+            _ => settings.set_jupyter_lab_app_settings(resource.map(|r| SpaceJupyterLabAppSettings::builder().default_resource_spec(r).build())),
+        };
+        if let Some(gb) = space.storage_gb {
+            let ebs = EbsStorageSettings::builder().ebs_volume_size_in_gb(i32::try_from(gb).unwrap_or(i32::MAX)).build();
+            settings = settings.space_storage_settings(SpaceStorageSettings::builder().ebs_storage_settings(ebs).build());
+        }
+        let sharing = SpaceSharingSettings::builder().sharing_type(SharingType::Private).build();
+        let sent = self
+            .client
+            .create_space()
+            .domain_id(domain_id)
+            .space_name(&space.space_name)
+            .ownership_settings(OwnershipSettings::builder().owner_user_profile_name(&space.owner_profile).build())
+            .space_sharing_settings(sharing)
+            .space_settings(settings.build())
+            .set_tags(Some(sdk_tags(tags)))
+            .send()
+            .await;
+        match sent {
+            Ok(_) => Ok(true),
+            // Made by an earlier attempt: the space is there, which is the goal.
+            Err(e) if matches!(e.as_service_error(), Some(CreateSpaceError::ResourceInUse(_))) => Ok(false),
+            Err(e) => Err(classify("sagemaker:CreateSpace", &e)),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -430,6 +463,36 @@ mod tests {
         let created = sm.create_domain(&spec()).await.expect("created");
         assert_eq!(created.domain_id, "d-1");
         assert_eq!(rule.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_private_space_is_sent_whole_and_an_existing_one_is_no_error() {
+        use aws_sdk_sagemaker::operation::create_space::CreateSpaceOutput;
+        use aws_sdk_sagemaker::types::error::ResourceInUse;
+        let space = PrivateSpaceSpec {
+            space_name: "jane-private".into(),
+            owner_profile: "jane".into(),
+            app_type: "CodeEditor",
+            instance_type: Some("ml.t3.large".into()),
+            storage_gb: Some(15),
+        };
+        let created = mock!(Client::create_space)
+            .match_requests(|r| {
+                let settings = r.space_settings();
+                r.ownership_settings().and_then(|o| o.owner_user_profile_name()) == Some("jane")
+                    && r.space_sharing_settings().and_then(|s| s.sharing_type()) == Some(&SharingType::Private)
+                    && settings.and_then(|s| s.app_type()) == Some(&AppType::CodeEditor)
+                    && settings.and_then(|s| s.code_editor_app_settings()).and_then(|c| c.default_resource_spec()).and_then(|r| r.instance_type())
+                        == Some(&AppInstanceType::from("ml.t3.large"))
+                    && settings.and_then(|s| s.space_storage_settings()).and_then(|s| s.ebs_storage_settings()).and_then(|e| e.ebs_volume_size_in_gb())
+                        == Some(15)
+            })
+            .then_output(|| CreateSpaceOutput::builder().build());
+        let sm = SageMakerAdapter::new(mock_client!(aws_sdk_sagemaker, [&created]));
+        assert!(sm.create_private_space("d-1", &space, &Tags::new()).await.expect("created"));
+        let exists = mock!(Client::create_space).then_error(|| CreateSpaceError::ResourceInUse(ResourceInUse::builder().message("exists").build()));
+        let sm = SageMakerAdapter::new(mock_client!(aws_sdk_sagemaker, [&exists]));
+        assert!(!sm.create_private_space("d-1", &space, &Tags::new()).await.expect("there already"));
     }
 
     #[tokio::test]

@@ -35,6 +35,29 @@ pub struct DomainSpec {
     pub amazon_q: Option<(bool, Option<String>)>,
 }
 
+/// A user's private space, as CreateSpace takes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrivateSpaceSpec {
+    pub space_name: String,
+    pub owner_profile: String,
+    /// `JupyterLab` or `CodeEditor`.
+    pub app_type: &'static str,
+    pub instance_type: Option<String>,
+    pub storage_gb: Option<u32>,
+}
+
+/// The private space the request asks for, for the user profile `profile`.
+pub fn private_space(request: &OnboardingRequest, profile: &str) -> Option<PrivateSpaceSpec> {
+    let spaces = request.studio.private_spaces.as_ref()?;
+    Some(PrivateSpaceSpec {
+        space_name: format!("{profile}-private"),
+        owner_profile: profile.to_string(),
+        app_type: spaces.app_type.as_str(),
+        instance_type: spaces.instance_type.clone(),
+        storage_gb: spaces.storage_gb.or(request.storage.default_space_size_gb),
+    })
+}
+
 /// `DomainSettings.DockerSettings`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DockerSpec {

@@ -70,6 +70,8 @@ pub struct World {
     pub max_send_rate: Option<f64>,
     /// The invitation ledger: (domain ARN, person) -> record.
     pub ledger: BTreeMap<(String, String), InvitationRecord>,
+    /// The private spaces CreateSpace was asked for, in order.
+    pub private_spaces: Vec<crate::domain_spec::PrivateSpaceSpec>,
     /// Each domain's team record (by ARN).
     pub teams: BTreeMap<String, TeamRecord>,
     /// Each domain's reconciliation lease: (run id, held until).
@@ -309,6 +311,19 @@ impl SageMakerPort for FakeAws {
             .iter()
             .find(|d| d.spec.domain_name == name)
             .map(|d| DomainSummary { status: d.status.clone(), ..d.summary.clone() }))
+    }
+
+    async fn create_private_space(&self, domain_id: &str, space: &crate::domain_spec::PrivateSpaceSpec, _tags: &Tags) -> PortResult<bool> {
+        let mut w = self.enter("CreateSpace")?;
+        if w.spaces.iter().any(|(d, s)| d == domain_id && s.name == space.space_name) {
+            return Ok(false);
+        }
+        w.spaces.push((
+            domain_id.to_string(),
+            StudioResource { name: space.space_name.clone(), owner: Some(space.owner_profile.clone()), status: "InService".into() },
+        ));
+        w.private_spaces.push(space.clone());
+        Ok(true)
     }
 
     async fn list_domains(&self) -> PortResult<Vec<(String, DomainSummary)>> {

@@ -194,6 +194,9 @@ pub trait SageMakerPort {
     fn delete_domain(&self, domain_id: &str) -> impl Future<Output = PortResult<()>> + Send;
     fn user_profile_exists(&self, domain_id: &str, profile_name: &str) -> impl Future<Output = PortResult<bool>> + Send;
     fn create_user_profile(&self, domain_id: &str, profile_name: &str, sso_user_name: &str, tags: &Tags) -> impl Future<Output = PortResult<()>> + Send;
+    /// Creates a user's private space; `false` when it exists already (a rerun).
+    fn create_private_space(&self, domain_id: &str, space: &crate::domain_spec::PrivateSpaceSpec, tags: &Tags)
+        -> impl Future<Output = PortResult<bool>> + Send;
 }
 
 /// What offboarding needs to know of a domain before it deletes anything.

@@ -240,6 +240,39 @@ pub struct Studio {
     /// `JumpStart`, `AutoMl`, `Endpoints`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hidden_ml_tools: Vec<String>,
+    /// New Studio only: a private space made for each user named in `identityCenter.users`, with
+    /// its profile (`<profile>-private`); members of groups make their own in Studio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_spaces: Option<PrivateSpaces>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(deny_unknown_fields)]
+pub struct PrivateSpaces {
+    /// The space's app: `JupyterLab` or `CodeEditor` (Code Editor must be enabled).
+    pub app_type: SpaceAppType,
+    /// The app's instance type (SageMaker's `AppInstanceType`); SageMaker's default when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    /// The space's storage in GB; the domain's default space size when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_gb: Option<u32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum SpaceAppType {
+    JupyterLab,
+    CodeEditor,
+}
+
+impl SpaceAppType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpaceAppType::JupyterLab => "JupyterLab",
+            SpaceAppType::CodeEditor => "CodeEditor",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

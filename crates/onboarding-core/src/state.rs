@@ -150,6 +150,9 @@ pub struct Access {
     pub application_arn: String,
     pub assignments: Vec<Assignment>,
     pub user_profiles: Vec<String>,
+    /// The named users' private spaces (`studio.privateSpaces`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub private_spaces: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -511,6 +511,29 @@ fn check_studio(r: &OnboardingRequest, p: &mut Problems) {
     if !s.hidden_ml_tools.is_empty() {
         p.check(!classic, "studio.hiddenMlTools", new_studio_only);
     }
+    if let Some(spaces) = &s.private_spaces {
+        p.check(!classic, "studio.privateSpaces", new_studio_only);
+        p.check(spaces.app_type != SpaceAppType::CodeEditor || r.code_editor.enabled, "studio.privateSpaces.appType", "CodeEditor needs codeEditor.enabled");
+        match spaces.instance_type.as_deref() {
+            Some("system") => {
+                p.add("studio.privateSpaces.instanceType", "system is Studio Classic's JupyterServer instance; a space's app runs on an ml. instance type")
+            }
+            Some(t) => p.check(
+                is_instance_type(t),
+                "studio.privateSpaces.instanceType",
+                format!("{t:?} is not one of SageMaker's app instance types (AppInstanceType)"),
+            ),
+            None => {}
+        }
+        if let Some(gb) = spaces.storage_gb {
+            let max = r.storage.max_space_size_gb.unwrap_or(MAX_SPACE_GB);
+            p.check(
+                (MIN_SPACE_GB..=max).contains(&gb),
+                "studio.privateSpaces.storageGb",
+                format!("{gb} GB is outside {MIN_SPACE_GB} to {max} GB (storage.maxSpaceSizeGb, or SageMaker's largest)"),
+            );
+        }
+    }
     for (i, tool) in s.hidden_ml_tools.iter().enumerate() {
         p.check(
             ML_TOOLS.contains(&tool.as_str()),

@@ -1,9 +1,9 @@
 //! Assigns every resolved user and group to the domain's IAM Identity Center application (what
 //! API-driven setups forget, leaving users with "Access Denied"), and creates a user profile for
-//! each directly named user.
+//! each directly named user (and, when the request asks, their private space).
 
 use lambda_runtime::LambdaEvent;
-use onboarding_core::domain_spec::resource_tags;
+use onboarding_core::domain_spec::{private_space, resource_tags};
 use onboarding_core::identity_center::check_application;
 use onboarding_core::naming::user_profile_name;
 use onboarding_core::ports::{AssignmentPort, SageMakerPort};
@@ -42,14 +42,19 @@ pub async fn handler<S: SageMakerPort, A: AssignmentPort>(
 
     let tags = resource_tags(&state.request);
     let mut user_profiles = Vec::new();
+    let mut private_spaces = Vec::new();
     for user in &identities.users {
         let profile = user_profile_name(&user.user_name);
         if !sagemaker.user_profile_exists(&domain.domain_id, &profile).await? {
             sagemaker.create_user_profile(&domain.domain_id, &profile, &user.user_name, &tags).await?;
         }
+        if let Some(space) = private_space(&state.request, &profile) {
+            sagemaker.create_private_space(&domain.domain_id, &space, &tags).await?;
+            private_spaces.push(space.space_name);
+        }
         user_profiles.push(profile);
     }
-    tracing::info!(assignments = assignments.len(), profiles = user_profiles.len(), "access granted");
-    state.access = Some(Access { application_arn, assignments, user_profiles });
+    tracing::info!(assignments = assignments.len(), profiles = user_profiles.len(), spaces = private_spaces.len(), "access granted");
+    state.access = Some(Access { application_arn, assignments, user_profiles, private_spaces });
     Ok(state)
 }

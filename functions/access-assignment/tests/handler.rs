@@ -76,3 +76,22 @@ async fn an_application_of_another_instance_is_refused_before_any_assignment() {
     assert_eq!(run(&fake, s).await.expect_err("other instance").name, ErrorName::DomainApplicationMismatch);
     assert_eq!(fake.calls("ListApplicationAssignments") + fake.calls("CreateApplicationAssignment"), 0);
 }
+
+#[tokio::test]
+async fn a_named_user_gets_the_private_space_the_request_asks_for_once() {
+    use onboarding_core::request::{PrivateSpaces, SpaceAppType};
+    let fake = FakeAws::new();
+    let mut s = state();
+    s.request.studio.private_spaces = Some(PrivateSpaces { app_type: SpaceAppType::CodeEditor, instance_type: Some("ml.t3.large".into()), storage_gb: None });
+    s.request.storage.default_space_size_gb = Some(15);
+    let access = run(&fake, s.clone()).await.expect("access").access.expect("section");
+    assert_eq!(access.private_spaces, vec!["jane-doe-example-com-private"]);
+    run(&fake, s).await.expect("a rerun");
+    let w = fake.world();
+    assert_eq!(w.private_spaces.len(), 1, "one space, whatever the reruns");
+    let space = &w.private_spaces[0];
+    assert_eq!(
+        (space.owner_profile.as_str(), space.app_type, space.instance_type.as_deref(), space.storage_gb),
+        ("jane-doe-example-com", "CodeEditor", Some("ml.t3.large"), Some(15))
+    );
+}
