@@ -30,13 +30,20 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
     ]
 }
 
-/// `scripts/demo FILE` must work for every file under `examples/`: each is onboarded here.
+/// `scripts/demo FILE` must work for every file under `examples/`: each is onboarded here. Their
+/// tickets differ: the ticket is the onboarding's idempotency key, so two examples sharing one
+/// would be one onboarding.
 fn every_example_has_an_end_to_end_test() -> Result<()> {
     let this = read("tests/local_aws/onboarding.rs");
+    let mut tickets = std::collections::BTreeMap::new();
     for entry in std::fs::read_dir(tests::root().join("examples"))? {
         let path = entry?.path();
         let Some(name) = path.file_stem().and_then(|n| n.to_str()).filter(|_| path.extension().is_some_and(|e| e == "json")) else { continue };
         ensure!(this.contains(&format!("example(\"{name}\")")), "examples/{name}.json is onboarded by no test");
+        let ticket = example(name)?["ticket"]["id"].as_str().unwrap_or_default().to_string();
+        if let Some(other) = tickets.insert(ticket.clone(), name.to_string()) {
+            anyhow::bail!("examples/{name}.json and examples/{other}.json share the ticket {ticket}");
+        }
     }
     Ok(())
 }
@@ -170,7 +177,7 @@ async fn studio_classic_example_with_rstudio(s: &LocalSession) -> Result<()> {
 
 /// The audited team: every role session carries the user's profile name as its source identity
 /// and their Identity Center identity reaches the services they call; the created role's trust
-/// allows both, and the domain SageMaker holds has both.
+/// allows both, and the CreateDomain body that reached SageMaker (and the domain it holds) asks for both.
 async fn audited_example_sends_source_identity_and_trusted_identity_propagation(s: &LocalSession) -> Result<()> {
     let mut request = example("audited-team")?;
     local_aws::prepare::prepare_network(s.aws.sdk_config(), &s.aws.region, &mut request, 33).await?;
@@ -181,6 +188,12 @@ async fn audited_example_sends_source_identity_and_trusted_identity_propagation(
     ensure!(settings.execution_role_identity_config().map(|c| c.as_str()) == Some("USER_PROFILE_NAME"), "{settings:?}");
     ensure!(settings.trusted_identity_propagation_settings().and_then(|t| t.status()).map(|s| s.as_str()) == Some("ENABLED"), "{settings:?}");
     ensure!(d.app_network_access_type().map(|t| t.as_str()) == Some("VpcOnly"));
+    // And the CreateDomain body that reached SageMaker.
+    let bodies = s.aws.recorded("sagemaker:CreateDomain")?;
+    let body: Value =
+        bodies.iter().filter_map(|b| serde_json::from_str::<Value>(b).ok()).find(|b| b["DomainName"] == "risk-audit").context("no CreateDomain")?;
+    ensure!(body["DomainSettings"]["ExecutionRoleIdentityConfig"] == "USER_PROFILE_NAME", "{body}");
+    ensure!(body["DomainSettings"]["TrustedIdentityPropagationSettings"] == json!({"Status": "ENABLED"}), "{body}");
     let role = field(&summary, "executionRoleArn")?.rsplit('/').next().context("role name")?.to_string();
     use onboarding_core::ports::IamPort;
     let info = onboarding_aws::iam::IamAdapter::from_config(s.aws.sdk_config()).get_role(&role).await?.context("the role")?;
