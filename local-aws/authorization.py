@@ -120,6 +120,10 @@ def sagemaker_needs(call, account):
     if action == "sagemaker:DeleteDomain":
         domain = p.get("DomainId", "")
         return [Need(action, call.arn("sagemaker", f"domain/{domain}"), resource_tags(account.domain_tags(domain)))]
+    if action == "sagemaker:UpdateDomain":
+        domain = p.get("DomainId", "")
+        needs = [Need(action, call.arn("sagemaker", f"domain/{domain}"), resource_tags(account.domain_tags(domain)))]
+        return needs + pass_roles(call, "sagemaker.amazonaws.com")
     if action == "sagemaker:ListDomains":
         return [Need(action, "*")]
     if action in ("sagemaker:ListTags", "sagemaker:AddTags"):

@@ -114,6 +114,11 @@ STATE = {
     "deletingListings": 1,
     # Domain id -> {"summary": its ListDomains entry, "remaining": answers still showing it}.
     "deleting": {},
+    # Domain id -> what DescribeDomain answers beyond moto's: TagPropagation, and the settings
+    # UpdateDomain changed (moto implements neither).
+    "domainOverlay": {},
+    # Domain id -> DescribeDomain answers still showing it Updating after an UpdateDomain.
+    "updating": {},
 }
 # Function -> {"roleArn": ARN, "policies": [{"name", "policy"}]}: whose calls are authorized.
 POLICIES = {}
@@ -125,6 +130,7 @@ RECORDED = {
     "events:PutEvents",
     "iam:CreateRole",
     "sagemaker:CreateDomain",
+    "sagemaker:UpdateDomain",
     "sagemaker:CreateUserProfile",
     "sagemaker:CreateSpace",
     "sagemaker:DeleteDomain",
@@ -533,6 +539,11 @@ class Router(BaseHTTPRequestHandler):
             return aws_error("sagemaker", 400, "ResourceNotFound", "Cannot find the requested domain")
         domain = json.loads(data)
         domain_id = domain.get("DomainId")
+        with LOCK:
+            domain.update(STATE["domainOverlay"].get(domain_id, {}))
+            updating = STATE["updating"].get(domain_id, 0)
+            if updating:
+                STATE["updating"][domain_id] = updating - 1
         if domain.get("HomeEfsFileSystemId"):
             # moto's is `NAME-efs-id`; EFS's are `fs-` and 17 hex digits.
             domain["HomeEfsFileSystemId"] = "fs-" + hashlib.sha256(domain["HomeEfsFileSystemId"].encode()).hexdigest()[:17]
@@ -551,6 +562,8 @@ class Router(BaseHTTPRequestHandler):
             if remaining > 0:
                 STATE["pending"][domain_id] = remaining - 1
                 domain["Status"] = "Pending"
+            elif updating:
+                domain["Status"] = "Updating"
             elif domain.get("DomainName") in STATE["failDomains"]:
                 domain["Status"] = "Failed"
                 domain["FailureReason"] = STATE["failDomains"][domain["DomainName"]]
@@ -565,7 +578,13 @@ class Router(BaseHTTPRequestHandler):
         listed = json.loads(data)
         with LOCK:
             for domain in listed.get("Domains", []):
-                domain["Status"] = STATE["domainStatus"].get(domain.get("DomainId"), domain.get("Status"))
+                domain_id = domain.get("DomainId")
+                initial = STATE["pendingPollsByName"].get(domain.get("DomainName"), STATE["domainPendingPolls"])
+                if domain_id not in STATE["domainStatus"] and STATE["pending"].get(domain_id, initial) > 0:
+                    # Not described yet: SageMaker lists a new domain Pending, as DescribeDomain will.
+                    domain["Status"] = "Pending"
+                else:
+                    domain["Status"] = STATE["domainStatus"].get(domain_id, domain.get("Status"))
             for domain_id, entry in list(STATE["deleting"].items()):
                 listed.setdefault("Domains", []).append(dict(entry["summary"], Status="Deleting"))
                 entry["remaining"] -= 1
@@ -579,6 +598,8 @@ class Router(BaseHTTPRequestHandler):
         if status == 200:
             req = json.loads(body or b"{}")
             moto_id = json.loads(data).get("DomainArn", "").rsplit("/", 1)[-1]
+            with LOCK:
+                STATE["domainOverlay"][moto_id] = {"TagPropagation": req.get("TagPropagation", "DISABLED")}
             try:
                 self.create_domain_network(moto_id, req.get("VpcId", ""), req.get("SubnetIds", []))
             except Exception as exc:  # the domain exists; only its VPC resources are missing
@@ -611,6 +632,43 @@ class Router(BaseHTTPRequestHandler):
             interfaces = [found.group(1)] if found else []
         with LOCK:
             STATE["domainNetwork"][moto_id] = {"groups": list(groups.values()), "interfaces": interfaces}
+
+    def update_domain(self, req):
+        """What UpdateDomain changes, kept beside moto's domain; the domain shows Updating once.
+        As SageMaker documents: the network access type cannot change while apps run, nor
+        subnets be removed."""
+        domain_id = req.get("DomainId", "")
+        current = self.moto_json("SageMaker.DescribeDomain", "sagemaker", {"DomainId": domain_id})
+        if not current:
+            return aws_error("sagemaker", 400, "ResourceNotFound", "Cannot find the requested domain")
+        with LOCK:
+            overlay = STATE["domainOverlay"].setdefault(domain_id, {})
+            current.update(overlay)
+            if STATE["updating"].get(domain_id) or STATE["domainStatus"].get(domain_id) in ("Pending", "Updating"):
+                return aws_error("sagemaker", 400, "ResourceInUse", "The domain is being created or updated")
+        apps, _, _ = self.holds(domain_id)
+        live = [a for a in apps if a["Status"] in ("InService", "Pending", "Deleting")]
+        access = req.get("AppNetworkAccessType")
+        if live and access and access != current.get("AppNetworkAccessType"):
+            return aws_error("sagemaker", 400, "ValidationException", "AppNetworkAccessType can only be modified if there are no apps in the InService, Pending, or Deleting state")
+        if live and "SubnetIds" in req and set(current.get("SubnetIds") or []) - set(req["SubnetIds"]):
+            return aws_error("sagemaker", 400, "ValidationException", "Subnets can only be removed if there are no apps in the InService, Pending, or Deleting state")
+        with LOCK:
+            for key in ("DefaultUserSettings", "DefaultSpaceSettings"):
+                if key in req:
+                    merged = dict(current.get(key) or {})
+                    merged.update(req[key])
+                    overlay[key] = merged
+            if "DomainSettingsForUpdate" in req:
+                settings = dict(current.get("DomainSettings") or {})
+                for key, value in req["DomainSettingsForUpdate"].items():
+                    settings["RStudioServerProDomainSettings" if key == "RStudioServerProDomainSettingsForUpdate" else key] = value
+                overlay["DomainSettings"] = settings
+            for key in ("TagPropagation", "AppNetworkAccessType", "SubnetIds", "AppSecurityGroupManagement"):
+                if key in req:
+                    overlay[key] = req[key]
+            STATE["updating"][domain_id] = 1
+        return json_response({"DomainArn": current.get("DomainArn")})
 
     def holds(self, domain_id):
         """What keeps a domain from being deleted: live apps, spaces, user profiles."""
@@ -859,7 +917,7 @@ class Router(BaseHTTPRequestHandler):
                 fault = {k: req[k] for k in ("status", "code", "message", "delayMs", "match", "matchDomain", "lambdaError") if k in req}
                 STATE["faults"].setdefault(req["op"], []).extend([fault] * int(req.get("count", 1)))
             elif path == "/_local/reset":
-                for key, empty in (("pending", {}), ("assignments", {}), ("profiles", {}), ("apps", {}), ("spaces", {}), ("stuckApps", {}), ("domainNetwork", {}), ("faults", {}), ("calls", {}), ("failDomains", {}), ("pendingPollsByName", {}), ("recorded", {}), ("denied", []), ("invalid", []), ("sesQuotas", [])):
+                for key, empty in (("pending", {}), ("assignments", {}), ("profiles", {}), ("apps", {}), ("spaces", {}), ("stuckApps", {}), ("domainNetwork", {}), ("domainOverlay", {}), ("updating", {}), ("faults", {}), ("calls", {}), ("failDomains", {}), ("pendingPollsByName", {}), ("recorded", {}), ("denied", []), ("invalid", []), ("sesQuotas", [])):
                     STATE[key] = empty
                 STATE["domainPendingPolls"] = 0
                 STATE["deletingListings"] = 1
@@ -879,6 +937,7 @@ LOCAL_OPERATIONS = {
     "sagemaker:ListApps": Router.list_apps,
     "sagemaker:DeleteApp": Router.delete_app,
     "sagemaker:CreateSpace": Router.create_space,
+    "sagemaker:UpdateDomain": Router.update_domain,
     "sagemaker:ListSpaces": Router.list_spaces,
     "sagemaker:DeleteSpace": Router.delete_space,
     "sso:CreateApplicationAssignment": Router.create_application_assignment,

@@ -21,6 +21,8 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
         local_test!(env, vpc_only_example_in_a_prepared_network),
         local_test!(env, audited_example_sends_source_identity_and_trusted_identity_propagation),
         local_test!(env, cost_controlled_example_sends_idle_shutdown_hidden_tools_and_tag_propagation),
+        local_test!(env, gpu_research_example_sends_images_lifecycle_configurations_and_file_systems),
+        local_test!(env, a_rerun_with_changed_settings_updates_the_domain_and_reports_the_rest),
         local_test!(env, a_domain_pending_for_several_polls_then_succeeds),
         local_test!(env, a_failed_domain_fails_the_execution_and_tells_the_requester),
         local_test!(env, an_invalid_request_fails_at_validation_and_creates_nothing),
@@ -112,6 +114,99 @@ async fn cost_controlled_example_sends_idle_shutdown_hidden_tools_and_tag_propag
     let settings = &space["SpaceSettings"];
     ensure!(settings["AppType"] == "JupyterLab" && settings["JupyterLabAppSettings"]["DefaultResourceSpec"]["InstanceType"] == "ml.t3.medium", "{space}");
     ensure!(settings["SpaceStorageSettings"]["EbsStorageSettings"]["EbsVolumeSizeInGb"] == 10, "{space}");
+    Ok(())
+}
+
+/// The first body of `op` the local AWS received whose `key` is `value`.
+fn recorded_body(s: &LocalSession, op: &str, key: &str, value: &str) -> Result<Value> {
+    let bodies = s.aws.recorded(op)?;
+    bodies.iter().filter_map(|b| serde_json::from_str::<Value>(b).ok()).find(|b| b[key] == value).with_context(|| format!("no {op} with {key} {value}"))
+}
+
+/// A GPU research team: its own image, a lifecycle configuration that runs by default, an FSx
+/// for Lustre scratch file system and an S3 prefix mounted in every space, a POSIX identity on
+/// them; the bodies of CreateDomain and CreateSpace that reached SageMaker carry each.
+async fn gpu_research_example_sends_images_lifecycle_configurations_and_file_systems(s: &LocalSession) -> Result<()> {
+    let request = example("gpu-research-team")?;
+    let summary = succeeded(&run(s, &request).await?)?.clone();
+    let body = recorded_body(s, "sagemaker:CreateDomain", "DomainName", "team-gpu")?;
+    let lab = &body["DefaultUserSettings"]["JupyterLabAppSettings"];
+    let wanted = &request["studio"]["jupyterLab"];
+    ensure!(lab["DefaultResourceSpec"]["InstanceType"] == "ml.g5.xlarge", "{lab}");
+    ensure!(
+        lab["DefaultResourceSpec"]["LifecycleConfigArn"] == wanted["defaultLifecycleConfigArn"] && lab["LifecycleConfigArns"] == wanted["lifecycleConfigArns"],
+        "{lab}"
+    );
+    ensure!(lab["CustomImages"] == json!([{"ImageName": "gpu-research", "ImageVersionNumber": 3, "AppImageConfigName": "gpu-research-jupyterlab"}]), "{lab}");
+    ensure!(lab["AppLifecycleManagement"]["IdleSettings"]["MaxIdleTimeoutInMinutes"] == 480, "{lab}");
+    ensure!(body["DefaultSpaceSettings"]["JupyterLabAppSettings"]["CustomImages"] == lab["CustomImages"], "shared spaces offer the image too: {body}");
+    let mounts = json!([
+        {"FSxLustreFileSystemConfig": {"FileSystemId": "fs-0123456789abcdef0", "FileSystemPath": "/research"}},
+        {"S3FileSystemConfig": {"S3Uri": "s3://team-gpu-datasets/curated", "MountPath": "/mnt/datasets"}}
+    ]);
+    for settings in [&body["DefaultUserSettings"], &body["DefaultSpaceSettings"]] {
+        ensure!(settings["CustomFileSystemConfigs"] == mounts, "{settings}");
+        ensure!(settings["CustomPosixUserConfig"] == json!({"Uid": 200001, "Gid": 1001}), "{settings}");
+    }
+    let hidden = &body["DefaultUserSettings"]["StudioWebPortalSettings"]["HiddenSageMakerImageVersionAliases"];
+    ensure!(hidden == &json!([{"SageMakerImageName": "sagemaker_distribution", "VersionAliases": ["1.9", "1.10"]}]), "{hidden}");
+    // jane's private space mounts the same file systems and stops after its own idle time.
+    let space = recorded_body(s, "sagemaker:CreateSpace", "DomainId", field(&summary, "domainId")?)?;
+    let settings = &space["SpaceSettings"];
+    ensure!(
+        settings["CustomFileSystems"]
+            == json!([{"FSxLustreFileSystem": {"FileSystemId": "fs-0123456789abcdef0"}}, {"S3FileSystem": {"S3Uri": "s3://team-gpu-datasets/curated"}}]),
+        "{space}"
+    );
+    ensure!(settings["JupyterLabAppSettings"]["AppLifecycleManagement"]["IdleSettings"]["IdleTimeoutInMinutes"] == 240, "{space}");
+    // The created role may use the S3 prefix it mounts, and nothing else of the bucket.
+    let role = field(&summary, "executionRoleArn")?.rsplit('/').next().context("role name")?.to_string();
+    let iam = aws_sdk_iam::Client::new(s.aws.sdk_config());
+    let policy = iam.get_role_policy().role_name(&role).policy_name(onboarding_core::policies::S3_MOUNTS_POLICY_NAME).send().await?;
+    let document = onboarding_aws::iam::percent_decode(policy.policy_document());
+    ensure!(document.contains("arn:aws:s3:::team-gpu-datasets/curated/*") && !document.contains("team-gpu-datasets/*"), "{document}");
+    Ok(())
+}
+
+/// A second onboarding of a team (another ticket) with changed settings brings the domain to
+/// them with UpdateDomain and lists each change; a new encryption key cannot be applied in place
+/// and is reported instead.
+async fn a_rerun_with_changed_settings_updates_the_domain_and_reports_the_rest(s: &LocalSession) -> Result<()> {
+    let mut request = simple_request("e2e-drift", "E2E-DRIFT-1");
+    request["studio"] = json!({"idleShutdown": {"idleTimeoutMinutes": 60, "maxIdleTimeoutMinutes": 240}});
+    let first = succeeded(&run(s, &request).await?)?.clone();
+    ensure!(first["settingsApplied"] == json!([]) && first["settingsNeedingReonboarding"] == json!([]), "{first}");
+    let domain_id = field(&first, "domainId")?.to_string();
+
+    request["ticket"]["id"] = json!("E2E-DRIFT-2");
+    request["studio"] = json!({"idleShutdown": {"idleTimeoutMinutes": 120, "maxIdleTimeoutMinutes": 240}, "hiddenMlTools": ["JumpStart"]});
+    request["tagPropagation"] = json!(true);
+    request["storage"] = json!({"kmsKeyId": "alias/e2e-drift"});
+    let second = succeeded(&run(s, &request).await?)?.clone();
+    ensure!(second["domainId"] == json!(domain_id) && domains_named(s, "e2e-drift").await? == 1, "{second}");
+    let applied: Vec<&str> = second["settingsApplied"].as_array().context("settingsApplied")?.iter().filter_map(Value::as_str).collect();
+    for expected in [
+        "DefaultUserSettings.JupyterLabAppSettings.AppLifecycleManagement.IdleSettings.IdleTimeoutInMinutes",
+        "DefaultSpaceSettings.JupyterLabAppSettings.AppLifecycleManagement.IdleSettings.IdleTimeoutInMinutes",
+        "DefaultUserSettings.StudioWebPortalSettings.HiddenMlTools",
+        "TagPropagation",
+    ] {
+        ensure!(applied.contains(&expected), "{expected} not in {applied:?}");
+    }
+    ensure!(second["settingsNeedingReonboarding"] == json!(["KmsKeyId"]), "{second}");
+    let update = recorded_body(s, "sagemaker:UpdateDomain", "DomainId", &domain_id)?;
+    ensure!(
+        update["TagPropagation"] == "ENABLED" && update["DefaultUserSettings"]["StudioWebPortalSettings"]["HiddenMlTools"] == json!(["JumpStart"]),
+        "{update}"
+    );
+    ensure!(update.get("KmsKeyId").is_none() && update.get("DomainSettingsForUpdate").is_none(), "{update}");
+    // The domain holds the new settings; a third run finds nothing left to change.
+    let d = describe(s, &domain_id).await?;
+    let idle = d.default_user_settings().and_then(|u| u.jupyter_lab_app_settings()).and_then(|j| j.app_lifecycle_management()).and_then(|m| m.idle_settings());
+    ensure!(idle.and_then(|i| i.idle_timeout_in_minutes()) == Some(120), "{idle:?}");
+    request["ticket"]["id"] = json!("E2E-DRIFT-3");
+    let third = succeeded(&run(s, &request).await?)?.clone();
+    ensure!(third["settingsApplied"] == json!([]) && third["settingsNeedingReonboarding"] == json!(["KmsKeyId"]), "{third}");
     Ok(())
 }
 

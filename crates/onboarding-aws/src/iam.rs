@@ -43,7 +43,8 @@ fn decode_policy(text: &str) -> Value {
     serde_json::from_str(text).or_else(|_| serde_json::from_str(&percent_decode(text))).unwrap_or(Value::Null)
 }
 
-fn percent_decode(s: &str) -> String {
+/// A policy document as IAM answers it (URL-encoded), decoded.
+pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -2,6 +2,8 @@
 //! Clients are built once per Lambda instance.
 
 pub mod aws_error;
+pub mod domain_body;
+mod drift;
 pub mod ec2;
 pub mod eventbridge;
 pub mod iam;

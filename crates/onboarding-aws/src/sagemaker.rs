@@ -7,23 +7,22 @@ use aws_sdk_sagemaker::operation::delete_domain::DeleteDomainError;
 use aws_sdk_sagemaker::operation::describe_domain::DescribeDomainError;
 use aws_sdk_sagemaker::operation::describe_user_profile::DescribeUserProfileError;
 use aws_sdk_sagemaker::types::{
-    AmazonQSettings, AppInstanceType, AppLifecycleManagement, AppNetworkAccessType, AppSecurityGroupManagement, AppType, AuthMode, CodeEditorAppSettings,
-    DefaultEbsStorageSettings, DefaultSpaceSettings, DefaultSpaceStorageSettings, DockerSettings, DomainSettings, DomainStatus as SdkStatus,
-    EbsStorageSettings, ExecutionRoleIdentityConfig, FeatureStatus, IdleSettings, JupyterLabAppSettings, JupyterServerAppSettings, LifecycleManagement,
-    MlTools, NotebookOutputOption, OwnershipSettings, RStudioServerProAccessStatus, RStudioServerProAppSettings, RStudioServerProDomainSettings,
-    RStudioServerProUserGroup, ResourceSpec, RetentionPolicy, RetentionType, SharingSettings, SharingType, SpaceCodeEditorAppSettings,
-    SpaceJupyterLabAppSettings, SpaceSettings, SpaceSharingSettings, SpaceStorageSettings, StudioWebPortal, StudioWebPortalSettings, Tag, TagPropagation,
-    TrustedIdentityPropagationSettings, UserSettings,
+    AppInstanceType, AppNetworkAccessType, AppSecurityGroupManagement, AppType, AuthMode, CustomFileSystem as SdkCustomFileSystem, DomainStatus as SdkStatus,
+    EbsStorageSettings, EfsFileSystem, FSxLustreFileSystem, OwnershipSettings, ResourceSpec, RetentionPolicy, RetentionType, S3FileSystem, SharingType,
+    SpaceAppLifecycleManagement, SpaceCodeEditorAppSettings, SpaceIdleSettings, SpaceJupyterLabAppSettings, SpaceSettings, SpaceSharingSettings,
+    SpaceStorageSettings, Tag, TagPropagation,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use onboarding_core::domain_spec::IdleSpec;
 use onboarding_core::domain_spec::{DomainSpec, PrivateSpaceSpec};
-use onboarding_core::ports::{CreatedDomain, DomainDescription, DomainStatus, DomainSummary, PortResult, SageMakerPort, Tags};
+use onboarding_core::ports::{CreatedDomain, DomainDescription, DomainStatus, DomainSummary, PortResult, SageMakerPort, SettingsDrift, Tags};
+use onboarding_core::request::CustomFileSystem;
 use onboarding_core::{ErrorName, OnboardingError};
 
 use crate::classify;
+use crate::domain_body::{domain_settings, domain_settings_for_update, space_settings, user_settings};
+use crate::drift;
 
 #[derive(Clone, Debug)]
 pub struct SageMakerAdapter {
@@ -48,120 +47,13 @@ fn sdk_tags(tags: &Tags) -> Vec<Tag> {
     tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect()
 }
 
-/// The CreateDomain default user settings, field by field from the spec.
-pub fn user_settings(spec: &DomainSpec) -> UserSettings {
-    let u = &spec.user;
-    let jupyter = ResourceSpec::builder().instance_type(u.jupyter_instance_type.as_str().into()).set_sage_maker_image_arn(u.jupyter_image_arn.clone()).build();
-    let mut portal = StudioWebPortalSettings::builder();
-    for app in &u.hidden_app_types {
-        portal = portal.hidden_app_types(AppType::from(*app));
+/// A domain file system as a space mounts it (the space takes the file system, not a directory).
+fn space_file_system(system: &CustomFileSystem) -> SdkCustomFileSystem {
+    match system {
+        CustomFileSystem::Efs(m) => SdkCustomFileSystem::EfsFileSystem(EfsFileSystem::builder().file_system_id(&m.file_system_id).build()),
+        CustomFileSystem::FsxLustre(m) => SdkCustomFileSystem::FSxLustreFileSystem(FSxLustreFileSystem::builder().file_system_id(&m.file_system_id).build()),
+        CustomFileSystem::S3(m) => SdkCustomFileSystem::S3FileSystem(S3FileSystem::builder().s3_uri(&m.uri).build()),
     }
-    for instance_type in &u.hidden_instance_types {
-        portal = portal.hidden_instance_types(AppInstanceType::from(instance_type.as_str()));
-    }
-    for tool in &u.hidden_ml_tools {
-        portal = portal.hidden_ml_tools(MlTools::from(tool.as_str()));
-    }
-    let mut settings = UserSettings::builder()
-        .execution_role(&u.execution_role_arn)
-        .set_security_groups(Some(u.security_group_ids.clone()))
-        .studio_web_portal(StudioWebPortal::from(u.studio_web_portal))
-        .default_landing_uri(u.default_landing_uri)
-        .jupyter_server_app_settings(JupyterServerAppSettings::builder().default_resource_spec(jupyter).build())
-        .studio_web_portal_settings(portal.build())
-        .r_studio_server_pro_app_settings(
-            RStudioServerProAppSettings::builder()
-                .access_status(RStudioServerProAccessStatus::from(u.rstudio_access.0))
-                .user_group(RStudioServerProUserGroup::from(u.rstudio_access.1))
-                .build(),
-        );
-    if let Some(sharing) = &u.sharing {
-        settings = settings.sharing_settings(
-            SharingSettings::builder()
-                .notebook_output_option(NotebookOutputOption::from(sharing.notebook_output_option))
-                .set_s3_output_path(sharing.s3_output_path.clone())
-                .set_s3_kms_key_id(sharing.s3_kms_key_id.clone())
-                .build(),
-        );
-    }
-    if let Some(storage) = space_storage(spec) {
-        settings = settings.space_storage_settings(storage);
-    }
-    if let Some(idle) = u.jupyter_lab_idle {
-        settings = settings.jupyter_lab_app_settings(JupyterLabAppSettings::builder().app_lifecycle_management(lifecycle(idle)).build());
-    }
-    if let Some(idle) = u.code_editor_idle {
-        settings = settings.code_editor_app_settings(CodeEditorAppSettings::builder().app_lifecycle_management(lifecycle(idle)).build());
-    }
-    settings.build()
-}
-
-/// Idle shutdown, on, with the spec's timeouts.
-fn lifecycle(idle: IdleSpec) -> AppLifecycleManagement {
-    let minutes = |m: u32| i32::try_from(m).unwrap_or(i32::MAX);
-    let settings = IdleSettings::builder()
-        .lifecycle_management(LifecycleManagement::Enabled)
-        .idle_timeout_in_minutes(minutes(idle.idle_timeout))
-        .min_idle_timeout_in_minutes(minutes(idle.min_idle_timeout))
-        .max_idle_timeout_in_minutes(minutes(idle.max_idle_timeout))
-        .build();
-    AppLifecycleManagement::builder().idle_settings(settings).build()
-}
-
-fn space_storage(spec: &DomainSpec) -> Option<DefaultSpaceStorageSettings> {
-    let (default, max) = spec.user.space_storage_gb?;
-    let ebs = DefaultEbsStorageSettings::builder().default_ebs_volume_size_in_gb(default as i32).maximum_ebs_volume_size_in_gb(max as i32).build();
-    Some(DefaultSpaceStorageSettings::builder().default_ebs_storage_settings(ebs).build())
-}
-
-/// Shared spaces get the same role and groups (CloudFormation deploys have failed without them).
-fn space_settings(spec: &DomainSpec) -> DefaultSpaceSettings {
-    let mut space =
-        DefaultSpaceSettings::builder().execution_role(&spec.user.execution_role_arn).set_security_groups(Some(spec.user.security_group_ids.clone()));
-    if let Some(storage) = space_storage(spec) {
-        space = space.space_storage_settings(storage);
-    }
-    if let Some(idle) = spec.space_idle {
-        space = space.jupyter_lab_app_settings(JupyterLabAppSettings::builder().app_lifecycle_management(lifecycle(idle)).build());
-    }
-    space.build()
-}
-
-fn domain_settings(spec: &DomainSpec) -> Option<DomainSettings> {
-    let identity_settings = spec.source_identity || spec.trusted_identity_propagation || spec.amazon_q.is_some();
-    if spec.rstudio.is_none() && spec.docker.is_none() && spec.domain_security_group_ids.is_empty() && !identity_settings {
-        return None;
-    }
-    let rstudio = spec.rstudio.as_ref().map(|rs| {
-        RStudioServerProDomainSettings::builder()
-            .domain_execution_role_arn(&rs.domain_execution_role_arn)
-            .set_r_studio_connect_url(rs.connect_url.clone())
-            .set_r_studio_package_manager_url(rs.package_manager_url.clone())
-            .default_resource_spec(ResourceSpec::builder().instance_type(rs.instance_type.as_str().into()).build())
-            .build()
-    });
-    let status = |on: bool| if on { FeatureStatus::Enabled } else { FeatureStatus::Disabled };
-    let docker = spec.docker.as_ref().map(|d| {
-        DockerSettings::builder()
-            .enable_docker_access(status(d.enabled))
-            .set_rootless_docker(d.rootless.map(status))
-            .set_vpc_only_trusted_accounts((!d.vpc_only_trusted_accounts.is_empty()).then(|| d.vpc_only_trusted_accounts.clone()))
-            .build()
-    });
-    let amazon_q =
-        spec.amazon_q.as_ref().map(|(enabled, profile)| AmazonQSettings::builder().status(status(*enabled)).set_q_profile_arn(profile.clone()).build());
-    Some(
-        DomainSettings::builder()
-            .set_r_studio_server_pro_domain_settings(rstudio)
-            .set_docker_settings(docker)
-            .set_security_group_ids((!spec.domain_security_group_ids.is_empty()).then(|| spec.domain_security_group_ids.clone()))
-            .set_execution_role_identity_config(spec.source_identity.then_some(ExecutionRoleIdentityConfig::UserProfileName))
-            .set_trusted_identity_propagation_settings(
-                spec.trusted_identity_propagation.then(|| TrustedIdentityPropagationSettings::builder().status(FeatureStatus::Enabled).build()),
-            )
-            .set_amazon_q_settings(amazon_q)
-            .build(),
-    )
 }
 
 /// CreateDomain's ValidationException covers several causes that the workflow must tell apart.
@@ -310,13 +202,49 @@ impl SageMakerPort for SageMakerAdapter {
         }
     }
 
+    async fn apply_settings(&self, domain_id: &str, spec: &DomainSpec) -> PortResult<SettingsDrift> {
+        let domain = self.client.describe_domain().domain_id(domain_id).send().await.map_err(|e| classify("sagemaker:DescribeDomain", &e))?;
+        let drift = drift::compare(spec, &domain);
+        if drift.applied.is_empty() {
+            return Ok(drift);
+        }
+        let touched = |prefix: &str| drift.applied.iter().any(|setting| setting.starts_with(prefix));
+        self.client
+            .update_domain()
+            .domain_id(domain_id)
+            .set_default_user_settings(touched("DefaultUserSettings.").then(|| user_settings(spec)))
+            .set_default_space_settings(touched("DefaultSpaceSettings.").then(|| space_settings(spec)))
+            .set_domain_settings_for_update(touched("DomainSettings.").then(|| domain_settings_for_update(spec)))
+            .set_tag_propagation(touched("TagPropagation").then_some(TagPropagation::Enabled))
+            .send()
+            .await
+            .map_err(|e| match e.as_service_error() {
+                Some(other) if other.code() == Some("ValidationException") => {
+                    OnboardingError::new(ErrorName::DomainRequestRejected, format!("sagemaker:UpdateDomain: {}", other.message().unwrap_or_default()))
+                }
+                _ => classify("sagemaker:UpdateDomain", &e),
+            })?;
+        Ok(drift)
+    }
+
     async fn create_private_space(&self, domain_id: &str, space: &PrivateSpaceSpec, tags: &Tags) -> PortResult<bool> {
         let resource = space.instance_type.as_deref().map(|t| ResourceSpec::builder().instance_type(AppInstanceType::from(t)).build());
+        let lifecycle = space.idle_timeout_minutes.map(|minutes| {
+            let idle = SpaceIdleSettings::builder().idle_timeout_in_minutes(i32::try_from(minutes).unwrap_or(i32::MAX)).build();
+            SpaceAppLifecycleManagement::builder().idle_settings(idle).build()
+        });
+        let app_settings = resource.is_some() || lifecycle.is_some();
         let mut settings = SpaceSettings::builder().app_type(AppType::from(space.app_type));
         settings = match space.app_type {
-            "CodeEditor" => settings.set_code_editor_app_settings(resource.map(|r| SpaceCodeEditorAppSettings::builder().default_resource_spec(r).build())),
-            _ => settings.set_jupyter_lab_app_settings(resource.map(|r| SpaceJupyterLabAppSettings::builder().default_resource_spec(r).build())),
+            "CodeEditor" => settings.set_code_editor_app_settings(
+                app_settings.then(|| SpaceCodeEditorAppSettings::builder().set_default_resource_spec(resource).set_app_lifecycle_management(lifecycle).build()),
+            ),
+            _ => settings.set_jupyter_lab_app_settings(
+                app_settings.then(|| SpaceJupyterLabAppSettings::builder().set_default_resource_spec(resource).set_app_lifecycle_management(lifecycle).build()),
+            ),
         };
+        let mounts: Vec<SdkCustomFileSystem> = space.custom_file_systems.iter().map(space_file_system).collect();
+        settings = settings.set_custom_file_systems((!mounts.is_empty()).then_some(mounts));
         if let Some(gb) = space.storage_gb {
             let ebs = EbsStorageSettings::builder().ebs_volume_size_in_gb(i32::try_from(gb).unwrap_or(i32::MAX)).build();
             settings = settings.space_storage_settings(SpaceStorageSettings::builder().ebs_storage_settings(ebs).build());
@@ -351,9 +279,14 @@ mod tests {
     use aws_sdk_sagemaker::operation::list_domains::ListDomainsOutput;
     use aws_sdk_sagemaker::types::error::{ResourceInUse, ResourceLimitExceeded, ResourceNotFound};
     use aws_sdk_sagemaker::types::DomainDetails;
+    use aws_sdk_sagemaker::types::{
+        AppLifecycleManagement, CustomFileSystemConfig, ExecutionRoleIdentityConfig, FeatureStatus, LifecycleManagement, MlTools, NotebookOutputOption,
+        RStudioServerProUserGroup, StudioWebPortal,
+    };
     use aws_sdk_sagemaker::Client;
     use aws_smithy_mocks::{mock, mock_client, RuleMode};
-    use onboarding_core::domain_spec::{DockerSpec, RStudioDomainSpec, SharingSpec, UserSettingsSpec};
+    use onboarding_core::domain_spec::{DockerSpec, IdleSpec, RStudioDomainSpec, SharingSpec, UserSettingsSpec};
+    use onboarding_core::request::{CustomFileSystem, CustomImage as RequestImage, FileSystemMount, IdeSettings, PosixUser};
 
     fn spec() -> DomainSpec {
         DomainSpec {
@@ -384,6 +317,23 @@ mod tests {
                 code_editor_idle: None,
                 hidden_instance_types: vec!["ml.p5.48xlarge".into()],
                 hidden_ml_tools: vec!["JumpStart".into()],
+                hidden_distribution_versions: vec!["1.9".into()],
+                jupyter_lab: Some(IdeSettings {
+                    default_instance_type: Some("ml.g5.xlarge".into()),
+                    custom_images: vec![RequestImage {
+                        image_name: "gpu-research".into(),
+                        image_version: Some(2),
+                        app_image_config_name: "gpu-research-config".into(),
+                    }],
+                    lifecycle_config_arns: vec!["arn:aws:sagemaker:us-east-1:123456789012:studio-lifecycle-config/install-deps".into()],
+                    default_lifecycle_config_arn: Some("arn:aws:sagemaker:us-east-1:123456789012:studio-lifecycle-config/install-deps".into()),
+                }),
+                code_editor: None,
+                custom_file_systems: vec![CustomFileSystem::FsxLustre(FileSystemMount {
+                    file_system_id: "fs-0123456789abcdef0".into(),
+                    path: Some("/scratch".into()),
+                })],
+                posix_user: Some(PosixUser { uid: 200001, gid: 1001 }),
             },
             tags: Tags::from([("team".to_string(), "a".to_string())]),
             tag_propagation: true,
@@ -442,6 +392,23 @@ mod tests {
                         == Some((120, 120, 120))
                     && u.studio_web_portal_settings().map(|p| p.hidden_instance_types()) == Some(&[AppInstanceType::from("ml.p5.48xlarge")][..])
                     && u.studio_web_portal_settings().map(|p| p.hidden_ml_tools()) == Some(&[MlTools::JumpStart][..])
+                    && u.studio_web_portal_settings().map(|p| p.hidden_sage_maker_image_version_aliases()).is_some_and(|hidden| {
+                        hidden.len() == 1 && hidden[0].version_aliases() == ["1.9"] && hidden[0].sage_maker_image_name().is_some()
+                    })
+                    && u.jupyter_lab_app_settings().is_some_and(|j| {
+                        let lcc = "arn:aws:sagemaker:us-east-1:123456789012:studio-lifecycle-config/install-deps";
+                        j.default_resource_spec().and_then(|r| r.instance_type()) == Some(&AppInstanceType::from("ml.g5.xlarge"))
+                            && j.default_resource_spec().and_then(|r| r.lifecycle_config_arn()) == Some(lcc)
+                            && j.lifecycle_config_arns() == [lcc]
+                            && j.custom_images().iter().map(|i| (i.image_name(), i.image_version_number(), i.app_image_config_name())).collect::<Vec<_>>()
+                                == [(Some("gpu-research"), Some(2), Some("gpu-research-config"))]
+                    })
+                    && r.default_space_settings().and_then(|s| s.jupyter_lab_app_settings()).is_some_and(|j| j.custom_images().len() == 1)
+                    && [u.custom_file_system_configs(), r.default_space_settings().map(|s| s.custom_file_system_configs()).unwrap_or_default()].iter().all(|c| {
+                        matches!(c, [CustomFileSystemConfig::FSxLustreFileSystemConfig(f)] if f.file_system_id() == Some("fs-0123456789abcdef0") && f.file_system_path() == Some("/scratch"))
+                    })
+                    && u.custom_posix_user_config().map(|p| (p.uid(), p.gid())) == Some((Some(200001), Some(1001)))
+                    && r.default_space_settings().and_then(|s| s.custom_posix_user_config()).is_some()
                     && r.domain_settings().is_some_and(|d| {
                         d.execution_role_identity_config() == Some(&ExecutionRoleIdentityConfig::UserProfileName)
                             && d.trusted_identity_propagation_settings().and_then(|t| t.status()) == Some(&FeatureStatus::Enabled)
@@ -475,6 +442,8 @@ mod tests {
             app_type: "CodeEditor",
             instance_type: Some("ml.t3.large".into()),
             storage_gb: Some(15),
+            idle_timeout_minutes: Some(90),
+            custom_file_systems: vec![CustomFileSystem::Efs(FileSystemMount { file_system_id: "fs-01234567".into(), path: Some("/team".into()) })],
         };
         let created = mock!(Client::create_space)
             .match_requests(|r| {
@@ -486,6 +455,13 @@ mod tests {
                         == Some(&AppInstanceType::from("ml.t3.large"))
                     && settings.and_then(|s| s.space_storage_settings()).and_then(|s| s.ebs_storage_settings()).and_then(|e| e.ebs_volume_size_in_gb())
                         == Some(15)
+                    && settings
+                        .and_then(|s| s.code_editor_app_settings())
+                        .and_then(|c| c.app_lifecycle_management())
+                        .and_then(|l| l.idle_settings())
+                        .and_then(|i| i.idle_timeout_in_minutes())
+                        == Some(90)
+                    && matches!(settings.map(|s| s.custom_file_systems()), Some([SdkCustomFileSystem::EfsFileSystem(e)]) if e.file_system_id() == Some("fs-01234567"))
             })
             .then_output(|| CreateSpaceOutput::builder().build());
         let sm = SageMakerAdapter::new(mock_client!(aws_sdk_sagemaker, [&created]));

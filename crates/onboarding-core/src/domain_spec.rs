@@ -4,7 +4,7 @@
 use crate::errors::OnboardingError;
 use crate::naming::{MANAGED_BY, TAG_DOMAIN, TAG_MANAGED_BY, TAG_TICKET};
 use crate::ports::Tags;
-use crate::request::{NetworkAccessType, OnboardingRequest, RStudioUserGroup, StudioExperience};
+use crate::request::{CustomFileSystem, IdeSettings, NetworkAccessType, OnboardingRequest, PosixUser, RStudioUserGroup, StudioExperience};
 use crate::state::{require, OnboardingState};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,6 +44,10 @@ pub struct PrivateSpaceSpec {
     pub app_type: &'static str,
     pub instance_type: Option<String>,
     pub storage_gb: Option<u32>,
+    /// The app's idle timeout in minutes (`SpaceIdleSettings`).
+    pub idle_timeout_minutes: Option<u32>,
+    /// The domain's custom file systems, mounted in the space.
+    pub custom_file_systems: Vec<CustomFileSystem>,
 }
 
 /// The private space the request asks for, for the user profile `profile`.
@@ -55,6 +59,8 @@ pub fn private_space(request: &OnboardingRequest, profile: &str) -> Option<Priva
         app_type: spaces.app_type.as_str(),
         instance_type: spaces.instance_type.clone(),
         storage_gb: spaces.storage_gb.or(request.storage.default_space_size_gb),
+        idle_timeout_minutes: spaces.idle_timeout_minutes,
+        custom_file_systems: request.storage.custom_file_systems.clone(),
     })
 }
 
@@ -105,6 +111,16 @@ pub struct UserSettingsSpec {
     pub code_editor_idle: Option<IdleSpec>,
     pub hidden_instance_types: Vec<String>,
     pub hidden_ml_tools: Vec<String>,
+    /// `HiddenSageMakerImageVersionAliases` of `sagemaker_distribution`.
+    pub hidden_distribution_versions: Vec<String>,
+    /// JupyterLab's instance type, images and lifecycle configurations (users' and shared spaces).
+    pub jupyter_lab: Option<IdeSettings>,
+    /// Code Editor's, when Code Editor is on.
+    pub code_editor: Option<IdeSettings>,
+    /// `CustomFileSystemConfigs` (users' and shared spaces).
+    pub custom_file_systems: Vec<CustomFileSystem>,
+    /// `CustomPosixUserConfig` (users' and shared spaces).
+    pub posix_user: Option<PosixUser>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -199,6 +215,11 @@ pub fn domain_spec(state: &OnboardingState) -> Result<DomainSpec, OnboardingErro
             code_editor_idle: idle.filter(|_| r.code_editor.enabled),
             hidden_instance_types: r.studio.hidden_instance_types.clone(),
             hidden_ml_tools: r.studio.hidden_ml_tools.clone(),
+            hidden_distribution_versions: r.studio.hidden_distribution_versions.clone(),
+            jupyter_lab: r.studio.jupyter_lab.clone(),
+            code_editor: r.studio.code_editor.clone().filter(|_| r.code_editor.enabled),
+            custom_file_systems: r.storage.custom_file_systems.clone(),
+            posix_user: r.storage.posix_user,
         },
         tags: resource_tags(r),
         tag_propagation: r.tag_propagation,
@@ -260,7 +281,7 @@ mod tests {
         r.rstudio = RStudio { enabled: true, connect_url: Some("https://c".into()), user_group: RStudioUserGroup::R_STUDIO_ADMIN, ..Default::default() };
         r.network.access_type = NetworkAccessType::VpcOnly;
         r.canvas.enabled = false;
-        r.storage = Storage { kms_key_id: Some("key".into()), default_space_size_gb: Some(10), max_space_size_gb: Some(50) };
+        r.storage = Storage { kms_key_id: Some("key".into()), default_space_size_gb: Some(10), max_space_size_gb: Some(50), ..Default::default() };
         r.ticket = Some(Ticket { id: "T-1".into(), requester: None });
         let spec = domain_spec(&state(r)).expect("spec");
         assert_eq!((spec.user.studio_web_portal, spec.user.default_landing_uri), ("DISABLED", "app:JupyterServer:"));

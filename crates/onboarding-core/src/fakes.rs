@@ -366,6 +366,43 @@ impl SageMakerPort for FakeAws {
         Ok(CreatedDomain { domain_id: id.clone(), domain_arn: arn, url: format!("https://{id}.studio.us-east-1.sagemaker.aws") })
     }
 
+    async fn apply_settings(&self, domain_id: &str, spec: &DomainSpec) -> PortResult<SettingsDrift> {
+        let mut w = self.enter("DescribeDomain")?;
+        let Some(d) = w.domains.iter_mut().find(|d| d.summary.domain_id == domain_id) else {
+            return Err(OnboardingError::new(ErrorName::DomainRequestRejected, format!("no domain {domain_id}")));
+        };
+        let had = &d.spec;
+        let mut drift = SettingsDrift::default();
+        let fixed = [
+            ("VpcId", had.vpc_id != spec.vpc_id),
+            ("SubnetIds", had.subnet_ids != spec.subnet_ids),
+            ("AppNetworkAccessType", had.app_network_access_type != spec.app_network_access_type),
+            ("KmsKeyId", had.kms_key_id != spec.kms_key_id),
+        ];
+        drift.needs_reonboarding = fixed.iter().filter(|(_, differs)| *differs).map(|(name, _)| name.to_string()).collect();
+        let domain_settings = |s: &DomainSpec| {
+            (s.docker.clone(), s.source_identity, s.trusted_identity_propagation, s.domain_security_group_ids.clone(), s.amazon_q.clone(), s.rstudio.clone())
+        };
+        let changeable = [
+            ("DefaultUserSettings", had.user != spec.user),
+            ("DefaultSpaceSettings", had.space_idle != spec.space_idle || had.user.execution_role_arn != spec.user.execution_role_arn),
+            ("DomainSettings", domain_settings(had) != domain_settings(spec)),
+            ("TagPropagation", spec.tag_propagation && !had.tag_propagation),
+        ];
+        drift.applied = changeable.iter().filter(|(_, differs)| *differs).map(|(name, _)| name.to_string()).collect();
+        if drift.applied.is_empty() {
+            return Ok(drift);
+        }
+        drop(w);
+        let mut w = self.enter("UpdateDomain")?;
+        if let Some(d) = w.domains.iter_mut().find(|d| d.summary.domain_id == domain_id) {
+            let (vpc_id, subnet_ids, access, kms_key_id) =
+                (d.spec.vpc_id.clone(), d.spec.subnet_ids.clone(), d.spec.app_network_access_type, d.spec.kms_key_id.clone());
+            d.spec = DomainSpec { vpc_id, subnet_ids, app_network_access_type: access, kms_key_id, ..spec.clone() };
+        }
+        Ok(drift)
+    }
+
     async fn describe_domain(&self, domain_id: &str) -> PortResult<Option<DomainDescription>> {
         let mut w = self.enter("DescribeDomain")?;
         let Some(d) = w.domains.iter_mut().find(|d| d.summary.domain_id == domain_id) else { return Ok(None) };

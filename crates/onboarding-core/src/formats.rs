@@ -98,6 +98,23 @@ fn is_image_name(name: &str) -> bool {
         && !bytes.windows(2).any(|w| !alnum(w[0]) && !alnum(w[1]))
 }
 
+/// A Studio lifecycle configuration ARN (`arn:PARTITION:sagemaker:REGION:ACCOUNT:studio-lifecycle-config/NAME`),
+/// with the region and account it names.
+pub fn lifecycle_config_arn_parts(s: &str) -> Option<(&str, &str)> {
+    let a = arn_parts(s).filter(|a| s.len() <= 256 && a.service == "sagemaker" && is_region(a.region) && is_account(a.account))?;
+    a.resource.strip_prefix("studio-lifecycle-config/").filter(|name| is_sagemaker_name(name)).map(|_| (a.region, a.account))
+}
+
+/// An EFS or FSx file system id, as SageMaker's `FileSystemId` has it: `fs-` and 8 to 18 lowercase hex digits.
+pub fn is_file_system_id(s: &str) -> bool {
+    s.strip_prefix("fs-").is_some_and(|hex| (8..=18).contains(&hex.len()) && hex.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c)))
+}
+
+/// A SageMaker image name (`ImageName`): 1-63 of letters and digits, single `-` or `.` between them.
+pub fn is_sagemaker_image_name(s: &str) -> bool {
+    s.len() <= 63 && is_image_name(s)
+}
+
 /// A KMS key as CreateDomain takes it: max 2048 of `[a-zA-Z0-9:/_-]`.
 pub fn is_kms_key(s: &str) -> bool {
     (1..=2048).contains(&s.len()) && s.chars().all(|c| is_alnum(c) || ":/_-".contains(c))
@@ -231,6 +248,12 @@ mod tests {
         assert!(is_image_arn("arn:aws:sagemaker:us-east-1:081325390199:image/Team-Image"));
         assert!(!is_image_arn("arn:aws:sagemaker:us-east-1:081325390199:image/Team_Image"));
         assert!(!is_image_arn("arn:aws:sagemaker:us-east-1:081325390199:image/a--b") && !is_image_arn("arn:aws:sagemaker:us-east-1:081325390199:image/a-"));
+        let lcc = "arn:aws:sagemaker:eu-west-1:123456789012:studio-lifecycle-config/install-deps";
+        assert_eq!(lifecycle_config_arn_parts(lcc), Some(("eu-west-1", "123456789012")));
+        assert_eq!(lifecycle_config_arn_parts("arn:aws:sagemaker:eu-west-1:123456789012:image/install-deps"), None);
+        assert_eq!(lifecycle_config_arn_parts("arn:aws:sagemaker:eu-west-1:123456789012:studio-lifecycle-config/a_b"), None);
+        assert!(is_file_system_id("fs-0123456789abcdef0") && is_file_system_id("fs-01234567"));
+        assert!(!is_file_system_id("fs-0123") && !is_file_system_id("fs-0123456789ABCDEF0") && !is_file_system_id("fsx-01234567"));
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod fakes;
 pub mod formats;
 #[cfg(feature = "lambda")]
 pub mod http_api;
+pub mod ide_settings;
 pub mod identity_center;
 pub mod instance_types;
 pub mod managed_domain;

@@ -74,6 +74,42 @@ pub fn amazon_q_policy() -> Value {
     })
 }
 
+/// The S3 prefixes the request mounts in spaces (`storage.customFileSystems`), for the
+/// execution role the mounts use.
+pub const S3_MOUNTS_POLICY_NAME: &str = "sagemaker-onboarding-s3-mounts";
+
+/// Read and write under each mounted prefix, and list only that prefix; `None` without S3 mounts.
+pub fn s3_mounts_policy(systems: &[crate::request::CustomFileSystem], partition: &str) -> Option<Value> {
+    let mounts: Vec<(&str, &str)> = systems
+        .iter()
+        .filter_map(|system| match system {
+            crate::request::CustomFileSystem::S3(m) => m.uri.strip_prefix("s3://"),
+            _ => None,
+        })
+        .map(|rest| {
+            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            (bucket, prefix.trim_end_matches('/'))
+        })
+        .collect();
+    if mounts.is_empty() {
+        return None;
+    }
+    let statements: Vec<Value> = mounts
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (bucket, prefix))| {
+            let objects = if prefix.is_empty() { format!("arn:{partition}:s3:::{bucket}/*") } else { format!("arn:{partition}:s3:::{bucket}/{prefix}/*") };
+            let listed = if prefix.is_empty() { "*".to_string() } else { format!("{prefix}/*") };
+            [
+                json!({ "Sid": format!("ListMount{i}"), "Effect": "Allow", "Action": "s3:ListBucket", "Resource": format!("arn:{partition}:s3:::{bucket}"),
+                        "Condition": { "StringLike": { "s3:prefix": [prefix.to_string(), listed] } } }),
+                json!({ "Sid": format!("UseMount{i}"), "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], "Resource": objects }),
+            ]
+        })
+        .collect();
+    Some(json!({ "Version": "2012-10-17", "Statement": statements }))
+}
+
 /// Whether a trust policy lets sagemaker.amazonaws.com assume the role.
 pub fn trusts_sagemaker(policy: &Value) -> bool {
     trust_lacks(policy, &["sts:AssumeRole"]).is_empty()
@@ -288,6 +324,18 @@ mod tests {
         let text = doc.to_string();
         assert!(text.contains("arn:aws:s3:::team-data/*") && !text.contains("\"Resource\":\"*\""));
         assert!(ml_activities_policy(&[], "aws").is_none());
+    }
+
+    #[test]
+    fn s3_mounts_reach_their_prefix_only() {
+        use crate::request::{CustomFileSystem, FileSystemMount, S3Mount};
+        let systems = vec![
+            CustomFileSystem::Efs(FileSystemMount { file_system_id: "fs-01234567".into(), path: None }),
+            CustomFileSystem::S3(S3Mount { uri: "s3://team-data/curated/".into(), mount_path: None }),
+        ];
+        let text = s3_mounts_policy(&systems, "aws").expect("policy").to_string();
+        assert!(text.contains("arn:aws:s3:::team-data/curated/*") && text.contains("\"curated/*\"") && !text.contains("\"Resource\":\"*\""), "{text}");
+        assert!(s3_mounts_policy(&systems[..1], "aws").is_none());
     }
 
     #[test]

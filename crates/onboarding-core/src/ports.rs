@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::future::Future;
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::domain_spec::DomainSpec;
@@ -197,6 +198,21 @@ pub trait SageMakerPort {
     /// Creates a user's private space; `false` when it exists already (a rerun).
     fn create_private_space(&self, domain_id: &str, space: &crate::domain_spec::PrivateSpaceSpec, tags: &Tags)
         -> impl Future<Output = PortResult<bool>> + Send;
+    /// Brings an existing domain's settings to the spec: what differs and UpdateDomain can change
+    /// while apps run is updated; what it cannot is only reported.
+    fn apply_settings(&self, domain_id: &str, spec: &DomainSpec) -> impl Future<Output = PortResult<SettingsDrift>> + Send;
+}
+
+/// The settings of an existing domain that differed from the request, by their API names
+/// (`DefaultUserSettings.JupyterLabAppSettings.DefaultResourceSpec.InstanceType`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsDrift {
+    /// Updated with UpdateDomain.
+    pub applied: Vec<String>,
+    /// Only an offboarding and a new onboarding change these (the VPC, subnets, network access
+    /// type, encryption key).
+    pub needs_reonboarding: Vec<String>,
 }
 
 /// What offboarding needs to know of a domain before it deletes anything.

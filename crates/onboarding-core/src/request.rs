@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use crate::ide_settings::{CustomFileSystem, CustomImage, FileSystemMount, IdeSettings, PosixUser, S3Mount};
+
 /// One team's onboarding to a SageMaker domain with IAM Identity Center authentication.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -244,6 +246,16 @@ pub struct Studio {
     /// its profile (`<profile>-private`); members of groups make their own in Studio.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_spaces: Option<PrivateSpaces>,
+    /// New Studio only: what JupyterLab offers and starts with, in users' and shared spaces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jupyter_lab: Option<IdeSettings>,
+    /// New Studio only, with `codeEditor.enabled`: what Code Editor offers and starts with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_editor: Option<IdeSettings>,
+    /// New Studio only: SageMaker Distribution versions (`MAJOR.MINOR`, at most 20) Studio does
+    /// not offer (`HiddenSageMakerImageVersionAliases`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hidden_distribution_versions: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -258,6 +270,10 @@ pub struct PrivateSpaces {
     /// The space's storage in GB; the domain's default space size when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_gb: Option<u32>,
+    /// Minutes of idleness after which the space's app stops (60 to 525,600, within
+    /// `studio.idleShutdown`'s minimum and maximum when set); the domain's default when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_timeout_minutes: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -457,6 +473,14 @@ pub struct Storage {
     /// Maximum space (EBS) size in GB, 5-16384, at least the default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_space_size_gb: Option<u32>,
+    /// New Studio only: file systems mounted in users' and shared spaces beside the home EFS (at
+    /// most 10; `CustomFileSystemConfigs`), and in private spaces (at most 5 then).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_file_systems: Vec<CustomFileSystem>,
+    /// New Studio only: the POSIX user and group apps run as on those file systems
+    /// (`CustomPosixUserConfig`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posix_user: Option<PosixUser>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -142,6 +142,10 @@ pub struct DomainRecord {
     pub sso_application_arn: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
+    /// An adopted domain's settings that differed from the request: updated, or needing a new
+    /// onboarding. Always present, for the summary.
+    #[serde(default)]
+    pub settings: crate::ports::SettingsDrift,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

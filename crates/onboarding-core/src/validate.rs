@@ -271,6 +271,7 @@ pub fn validate(mut r: OnboardingRequest, ctx: &ValidationContext) -> Result<Onb
     check_identity_center(&r, &mut p);
     check_execution_role(&r, ctx, &mut p);
     check_studio(&r, &mut p);
+    crate::ide_settings::check(&r, ctx, &mut p);
     check_rstudio(&r, ctx, &mut p);
     check_network(&r, &mut p);
     check_storage(&r, &mut p);
@@ -524,6 +525,21 @@ fn check_studio(r: &OnboardingRequest, p: &mut Problems) {
                 format!("{t:?} is not one of SageMaker's app instance types (AppInstanceType)"),
             ),
             None => {}
+        }
+        if let Some(minutes) = spaces.idle_timeout_minutes {
+            // A space's own timeout is a choice within the range the domain's idle shutdown allows.
+            match &s.idle_shutdown {
+                Some(idle) => {
+                    let min = idle.min_idle_timeout_minutes.unwrap_or(idle.idle_timeout_minutes);
+                    let max = idle.max_idle_timeout_minutes.unwrap_or(idle.idle_timeout_minutes);
+                    p.check(
+                        (min..=max).contains(&minutes),
+                        "studio.privateSpaces.idleTimeoutMinutes",
+                        format!("{minutes} minutes is outside studio.idleShutdown's {min} to {max}"),
+                    );
+                }
+                None => p.add("studio.privateSpaces.idleTimeoutMinutes", "needs studio.idleShutdown: without it the domain stops no idle app"),
+            }
         }
         if let Some(gb) = spaces.storage_gb {
             let max = r.storage.max_space_size_gb.unwrap_or(MAX_SPACE_GB);

@@ -1,12 +1,14 @@
 //! Creates the SSO domain with every option of the request, or adopts the domain an earlier run
 //! of the same request created. A domain of that name created by anyone else is a conflict. A
 //! domain of an earlier run that ended Failed or Delete_Failed is deleted and replaced; while it
-//! is Deleting, the step fails with `DomainStillDeleting`, which the definition retries.
+//! is Deleting, the step fails with `DomainStillDeleting`, which the definition retries. An
+//! adopted domain whose settings differ from the request gets them with UpdateDomain where
+//! SageMaker allows it; the rest (its network, its key) is reported for a new onboarding.
 
 use lambda_runtime::LambdaEvent;
 use onboarding_core::domain_spec::domain_spec;
 use onboarding_core::naming::managed_by_workflow;
-use onboarding_core::ports::{DomainStatus, SageMakerPort};
+use onboarding_core::ports::{DomainStatus, SageMakerPort, SettingsDrift};
 use onboarding_core::state::{DomainRecord, OnboardingState};
 use onboarding_core::{ErrorName, OnboardingError};
 
@@ -35,7 +37,27 @@ pub async fn handler<P: SageMakerPort>(sagemaker: &P, event: LambdaEvent<Onboard
                 _ => {}
             }
             tracing::info!(domain_id = %existing.domain_id, "domain exists from an earlier run");
-            DomainRecord { domain_id: existing.domain_id, domain_arn: existing.domain_arn, created: false, status: "Pending".into(), ..Default::default() }
+            // A domain still being created or updated is compared by the next run.
+            let settings = match existing.status {
+                DomainStatus::InService => sagemaker.apply_settings(&existing.domain_id, &spec).await?,
+                _ => SettingsDrift::default(),
+            };
+            if !settings.applied.is_empty() || !settings.needs_reonboarding.is_empty() {
+                tracing::info!(
+                    domain_id = %existing.domain_id,
+                    applied = settings.applied.len(),
+                    needs_reonboarding = ?settings.needs_reonboarding,
+                    "the domain's settings differed from the request"
+                );
+            }
+            DomainRecord {
+                domain_id: existing.domain_id,
+                domain_arn: existing.domain_arn,
+                created: false,
+                status: "Pending".into(),
+                settings,
+                ..Default::default()
+            }
         }
         None => {
             let created = sagemaker.create_domain(&spec).await.map_err(|e| propagation_or_permanent(e, &state))?;

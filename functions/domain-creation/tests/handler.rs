@@ -4,7 +4,7 @@ use domain_creation::*;
 use lambda_runtime::Context;
 use lambda_runtime::LambdaEvent;
 use onboarding_core::fakes::FakeAws;
-use onboarding_core::ports::DomainStatus;
+use onboarding_core::ports::{DomainStatus, SettingsDrift};
 use onboarding_core::request::OnboardingRequest;
 use onboarding_core::state::{ResolvedNetwork, Roles};
 use onboarding_core::ErrorName;
@@ -90,4 +90,39 @@ async fn api_errors_keep_their_names_and_earlier_sections_are_required() {
     let mut s = state();
     s.network = None;
     assert_eq!(run(&fake, s).await.expect_err("state").name, ErrorName::StateInvalid);
+}
+
+#[tokio::test]
+async fn a_rerun_with_changed_settings_updates_the_domain_and_reports_what_it_cannot() {
+    let fake = FakeAws::new();
+    let first = run(&fake, state()).await.expect("created").domain.expect("domain");
+    assert_eq!(first.settings, SettingsDrift::default(), "a new domain has nothing to apply");
+    let same = run(&fake, state()).await.expect("adopted").domain.expect("domain");
+    assert_eq!(same.settings, SettingsDrift::default());
+    assert_eq!(fake.calls("UpdateDomain"), 0, "an unchanged request changes nothing");
+
+    let mut changed = state();
+    changed.request.tag_propagation = true;
+    changed.request.studio.hidden_ml_tools = vec!["JumpStart".into()];
+    changed.network.as_mut().expect("network").subnet_ids = vec!["subnet-b".into()];
+    let updated = run(&fake, changed.clone()).await.expect("updated").domain.expect("domain");
+    assert_eq!(updated.settings.applied, ["DefaultUserSettings", "TagPropagation"]);
+    assert_eq!(updated.settings.needs_reonboarding, ["SubnetIds"]);
+    assert_eq!(fake.calls("UpdateDomain"), 1);
+    assert_eq!(fake.calls("CreateDomain"), 1);
+    let domain = &fake.world().domains[0];
+    assert_eq!(domain.spec.user.hidden_ml_tools, ["JumpStart"]);
+    assert_eq!(domain.spec.subnet_ids, ["subnet-a"], "the network is not changed in place");
+}
+
+#[tokio::test]
+async fn a_domain_still_pending_is_not_compared() {
+    let fake = FakeAws::new();
+    run(&fake, state()).await.expect("created");
+    fake.world().domains[0].status = DomainStatus::Pending;
+    let mut changed = state();
+    changed.request.tag_propagation = true;
+    let adopted = run(&fake, changed).await.expect("adopted").domain.expect("domain");
+    assert_eq!(adopted.settings, SettingsDrift::default());
+    assert_eq!(fake.calls("UpdateDomain"), 0);
 }

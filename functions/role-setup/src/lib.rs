@@ -7,8 +7,8 @@ use onboarding_core::domain_spec::resource_tags;
 use onboarding_core::naming::{created_for_domain, role_name};
 use onboarding_core::partition::partition_of;
 use onboarding_core::policies::{
-    amazon_q_policy, execution_trust_actions, ml_activities_policy, rstudio_policy, sagemaker_trust_policy_allowing, trust_lacks, trusts_sagemaker,
-    AMAZON_Q_POLICY_NAME, ML_ACTIVITIES_POLICY_NAME, RSTUDIO_POLICY_NAME,
+    amazon_q_policy, execution_trust_actions, ml_activities_policy, rstudio_policy, s3_mounts_policy, sagemaker_trust_policy_allowing, trust_lacks,
+    trusts_sagemaker, AMAZON_Q_POLICY_NAME, ML_ACTIVITIES_POLICY_NAME, RSTUDIO_POLICY_NAME, S3_MOUNTS_POLICY_NAME,
 };
 use onboarding_core::ports::{IamPort, RoleInfo, Tags};
 use onboarding_core::state::{OnboardingState, Roles};
@@ -47,6 +47,7 @@ pub async fn handler<P: IamPort>(
                     .map(|p| (ML_ACTIVITIES_POLICY_NAME, p))
                     .into_iter()
                     .chain(request.domain_settings.amazon_q.as_ref().filter(|q| q.enabled).map(|_| (AMAZON_Q_POLICY_NAME, amazon_q_policy())))
+                    .chain(s3_mounts_policy(&request.storage.custom_file_systems, partition).map(|p| (S3_MOUNTS_POLICY_NAME, p)))
                     .collect(),
                 trust_actions: execution_trust_actions(request),
             };
