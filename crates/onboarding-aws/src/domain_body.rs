@@ -63,34 +63,48 @@ pub fn user_settings(spec: &DomainSpec) -> UserSettings {
     settings.set_space_storage_settings(space_storage(spec)).build()
 }
 
-/// JupyterLab's settings: its instance type, images, lifecycle configurations and idle shutdown.
-fn jupyter_lab(ide: Option<&IdeSettings>, idle: Option<IdleSpec>) -> Option<JupyterLabAppSettings> {
+/// What JupyterLab's and Code Editor's settings share: the default instance and lifecycle
+/// configuration, the images, the lifecycle configurations offered, idle shutdown.
+struct AppParts {
+    resource: Option<ResourceSpec>,
+    images: Option<Vec<CustomImage>>,
+    lifecycle_configs: Option<Vec<String>>,
+    idle: Option<AppLifecycleManagement>,
+}
+
+fn app_parts(ide: Option<&IdeSettings>, idle: Option<IdleSpec>) -> Option<AppParts> {
     if ide.is_none() && idle.is_none() {
         return None;
     }
     let ide = ide.cloned().unwrap_or_default();
+    Some(AppParts {
+        resource: default_resource(&ide),
+        images: custom_images(&ide),
+        lifecycle_configs: (!ide.lifecycle_config_arns.is_empty()).then(|| ide.lifecycle_config_arns.clone()),
+        idle: idle.map(lifecycle),
+    })
+}
+
+fn jupyter_lab(ide: Option<&IdeSettings>, idle: Option<IdleSpec>) -> Option<JupyterLabAppSettings> {
+    let parts = app_parts(ide, idle)?;
     Some(
         JupyterLabAppSettings::builder()
-            .set_default_resource_spec(default_resource(&ide))
-            .set_custom_images(custom_images(&ide))
-            .set_lifecycle_config_arns((!ide.lifecycle_config_arns.is_empty()).then(|| ide.lifecycle_config_arns.clone()))
-            .set_app_lifecycle_management(idle.map(lifecycle))
+            .set_default_resource_spec(parts.resource)
+            .set_custom_images(parts.images)
+            .set_lifecycle_config_arns(parts.lifecycle_configs)
+            .set_app_lifecycle_management(parts.idle)
             .build(),
     )
 }
 
-/// Code Editor's settings, as JupyterLab's.
 fn code_editor(ide: Option<&IdeSettings>, idle: Option<IdleSpec>) -> Option<CodeEditorAppSettings> {
-    if ide.is_none() && idle.is_none() {
-        return None;
-    }
-    let ide = ide.cloned().unwrap_or_default();
+    let parts = app_parts(ide, idle)?;
     Some(
         CodeEditorAppSettings::builder()
-            .set_default_resource_spec(default_resource(&ide))
-            .set_custom_images(custom_images(&ide))
-            .set_lifecycle_config_arns((!ide.lifecycle_config_arns.is_empty()).then(|| ide.lifecycle_config_arns.clone()))
-            .set_app_lifecycle_management(idle.map(lifecycle))
+            .set_default_resource_spec(parts.resource)
+            .set_custom_images(parts.images)
+            .set_lifecycle_config_arns(parts.lifecycle_configs)
+            .set_app_lifecycle_management(parts.idle)
             .build(),
     )
 }

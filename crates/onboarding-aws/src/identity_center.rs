@@ -1,5 +1,6 @@
 //! IAM Identity Center: instances (sso-admin) and users and groups (identitystore).
 
+use aws_sdk_identitystore::operation::describe_user::DescribeUserError;
 use aws_sdk_identitystore::operation::get_group_id::GetGroupIdError;
 use aws_sdk_identitystore::operation::get_user_id::GetUserIdError;
 use aws_sdk_identitystore::types::{AlternateIdentifier, MemberId, UniqueAttribute};
@@ -51,7 +52,7 @@ impl IdentityCenterPort for IdentityCenterAdapter {
     async fn find_user(&self, store_id: &str, user_name: &str) -> PortResult<Option<ResolvedUser>> {
         let found = self.identity_store.get_user_id().identity_store_id(store_id).alternate_identifier(Self::unique("userName", user_name)?).send().await;
         match found {
-            Ok(out) => self.describe_user(store_id, out.user_id()).await.map(Some),
+            Ok(out) => self.describe_user(store_id, out.user_id()).await,
             Err(e) if matches!(e.as_service_error(), Some(GetUserIdError::ResourceNotFoundException(_))) => Ok(None),
             Err(e) => Err(classify("identitystore:GetUserId", &e)),
         }
@@ -88,23 +89,20 @@ impl IdentityCenterPort for IdentityCenterAdapter {
             .collect())
     }
 
-    async fn describe_user(&self, store_id: &str, user_id: &str) -> PortResult<ResolvedUser> {
-        let out = self
-            .identity_store
-            .describe_user()
-            .identity_store_id(store_id)
-            .user_id(user_id)
-            .send()
-            .await
-            .map_err(|e| classify("identitystore:DescribeUser", &e))?;
+    async fn describe_user(&self, store_id: &str, user_id: &str) -> PortResult<Option<ResolvedUser>> {
+        let out = match self.identity_store.describe_user().identity_store_id(store_id).user_id(user_id).send().await {
+            Ok(out) => out,
+            Err(e) if matches!(e.as_service_error(), Some(DescribeUserError::ResourceNotFoundException(_))) => return Ok(None),
+            Err(e) => return Err(classify("identitystore:DescribeUser", &e)),
+        };
         let emails = out.emails();
         let email = emails.iter().find(|e| e.primary()).or_else(|| emails.first()).and_then(|e| e.value()).map(str::to_string);
-        Ok(ResolvedUser {
+        Ok(Some(ResolvedUser {
             user_name: out.user_name().unwrap_or_default().to_string(),
             user_id: user_id.to_string(),
             display_name: out.display_name().map(str::to_string),
             email,
-        })
+        }))
     }
 }
 
@@ -113,7 +111,7 @@ mod tests {
     use super::*;
     use aws_sdk_identitystore::operation::describe_user::DescribeUserOutput;
     use aws_sdk_identitystore::operation::get_user_id::GetUserIdOutput;
-    use aws_sdk_identitystore::types::error::{ResourceNotFoundException, ThrottlingException};
+    use aws_sdk_identitystore::types::error::{AccessDeniedException, ResourceNotFoundException, ThrottlingException};
     use aws_sdk_identitystore::types::Email;
     use aws_sdk_identitystore::Client as StoreClient;
     use aws_sdk_ssoadmin::operation::list_instances::ListInstancesOutput;
@@ -195,11 +193,22 @@ mod tests {
         let describe = mock!(StoreClient::describe_user).match_requests(|r| r.user_id() == Some("u-2")).then_output(|| {
             DescribeUserOutput::builder().identity_store_id("d-1").user_id("u-2").user_arn("arn:u-2").revision("1").user_name("li").build().expect("output")
         });
-        let a = adapter(mock_client!(aws_sdk_ssoadmin, []), mock_client!(aws_sdk_identitystore, RuleMode::MatchAny, [&group, &first, &second, &describe]));
+        let deleted = mock!(StoreClient::describe_user)
+            .match_requests(|r| r.user_id() == Some("u-3"))
+            .then_error(|| DescribeUserError::ResourceNotFoundException(ResourceNotFoundException::builder().message("gone").build()));
+        let denied = mock!(StoreClient::describe_user)
+            .match_requests(|r| r.user_id() == Some("u-4"))
+            .then_error(|| DescribeUserError::AccessDeniedException(AccessDeniedException::builder().message("no").build()));
+        let a = adapter(
+            mock_client!(aws_sdk_ssoadmin, []),
+            mock_client!(aws_sdk_identitystore, RuleMode::MatchAny, [&group, &first, &second, &describe, &deleted, &denied]),
+        );
         assert_eq!(a.find_group("d-1", "ml-team").await.expect("group").as_deref(), Some("g-1"));
         assert_eq!(a.group_member_ids("d-1", "g-1").await.expect("members"), vec!["u-2", "u-3"]);
-        let li = a.describe_user("d-1", "u-2").await.expect("described");
+        let li = a.describe_user("d-1", "u-2").await.expect("described").expect("li exists");
         assert_eq!((li.user_name.as_str(), li.email), ("li", None));
+        assert_eq!(a.describe_user("d-1", "u-3").await.expect("a deleted user is no error"), None);
+        assert!(a.describe_user("d-1", "u-4").await.is_err(), "a refusal is not a deleted user");
     }
 
     #[tokio::test]

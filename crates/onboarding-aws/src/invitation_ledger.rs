@@ -22,6 +22,13 @@ impl InvitationLedgerAdapter {
     pub fn from_config(config: &aws_config::SdkConfig, table: impl Into<String>) -> Self {
         Self::new(aws_sdk_dynamodb::Client::new(config), table)
     }
+
+    /// The ledger the function's environment names (`INVITATIONS_TABLE`, set by the template).
+    pub fn from_env(config: &aws_config::SdkConfig) -> Result<Self, &'static str> {
+        let table = onboarding_core::config::var(onboarding_core::config::INVITATIONS_TABLE)
+            .ok_or("INVITATIONS_TABLE is not set: the template sets it to the invitation ledger")?;
+        Ok(Self::from_config(config, table))
+    }
 }
 
 fn text(item: &HashMap<String, AttributeValue>, name: &str) -> Option<String> {

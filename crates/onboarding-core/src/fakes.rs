@@ -217,9 +217,8 @@ impl IdentityCenterPort for FakeAws {
         Ok(w.groups.iter().find(|g| g.1 == group_id).map(|g| g.2.clone()).unwrap_or_default())
     }
 
-    async fn describe_user(&self, _store_id: &str, user_id: &str) -> PortResult<ResolvedUser> {
-        let w = self.enter("DescribeUser")?;
-        w.users.iter().find(|u| u.user_id == user_id).cloned().ok_or_else(|| OnboardingError::new(ErrorName::PrincipalNotFound, format!("no user {user_id}")))
+    async fn describe_user(&self, _store_id: &str, user_id: &str) -> PortResult<Option<ResolvedUser>> {
+        Ok(self.enter("DescribeUser")?.users.iter().find(|u| u.user_id == user_id).cloned())
     }
 }
 

@@ -28,7 +28,8 @@ pub trait IdentityCenterPort {
     fn find_group(&self, store_id: &str, display_name: &str) -> impl Future<Output = PortResult<Option<String>>> + Send;
     /// The user ids of a group's members, read page by page.
     fn group_member_ids(&self, store_id: &str, group_id: &str) -> impl Future<Output = PortResult<Vec<String>>> + Send;
-    fn describe_user(&self, store_id: &str, user_id: &str) -> impl Future<Output = PortResult<ResolvedUser>> + Send;
+    /// `None` when no user has that id (any more): deleted since it was listed.
+    fn describe_user(&self, store_id: &str, user_id: &str) -> impl Future<Output = PortResult<Option<ResolvedUser>>> + Send;
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -82,7 +82,8 @@ async fn a_named_user_gets_the_private_space_the_request_asks_for_once() {
     use onboarding_core::request::{PrivateSpaces, SpaceAppType};
     let fake = FakeAws::new();
     let mut s = state();
-    s.request.studio.private_spaces = Some(PrivateSpaces { app_type: SpaceAppType::CodeEditor, instance_type: Some("ml.t3.large".into()), storage_gb: None });
+    s.request.studio.private_spaces =
+        Some(PrivateSpaces { app_type: SpaceAppType::CodeEditor, instance_type: Some("ml.t3.large".into()), storage_gb: None, idle_timeout_minutes: None });
     s.request.storage.default_space_size_gb = Some(15);
     let access = run(&fake, s.clone()).await.expect("access").access.expect("section");
     assert_eq!(access.private_spaces, vec!["jane-doe-example-com-private"]);

@@ -131,14 +131,7 @@ where
     }
     tracing::info!(domain_id = %domain_id, adds = grant.is_some(), removed_users = revoke.users.len(), removed_groups = revoke.groups.len(), "team found");
     let ticket_id = request.ticket.as_ref().map(|t| t.id.clone());
-    let target = AmendmentTarget {
-        domain_id: details.domain_id,
-        domain_arn: details.domain_arn,
-        domain_name: details.domain_name,
-        url,
-        sso_application_arn: application,
-        identity_store_id: store,
-    };
+    let target = AmendmentTarget::of(&details, application, store);
     Ok(AmendmentState {
         request,
         ticket_id,

@@ -100,10 +100,11 @@ pub async fn handler<I: IdentityCenterPort, M: MailPort, L: InvitationLedgerPort
         }
         let (address, greeting_name) = match candidate {
             Candidate::Named(user) => (user.email.clone(), Some(recipients::greeting(&user).to_string())),
-            Candidate::Member(user_id) => {
-                let user = ports.identity.describe_user(&store_id, &user_id).await?;
-                (user.email.clone(), Some(recipients::greeting(&user).to_string()))
-            }
+            // A member deleted since the listing has no address: rejected below.
+            Candidate::Member(user_id) => match ports.identity.describe_user(&store_id, &user_id).await? {
+                Some(user) => (user.email.clone(), Some(recipients::greeting(&user).to_string())),
+                None => (None, None),
+            },
             Candidate::Address(address) => (Some(address), None),
         };
         let Some(address) = address else {

@@ -11,8 +11,7 @@ async fn main() -> Result<(), Error> {
     let config = onboarding_aws::load_config().await;
     let identity = IdentityCenterAdapter::from_config(&onboarding_aws::domain_region_config(&config));
     let ses = SesAdapter::from_config(&config);
-    let table = config::var(config::INVITATIONS_TABLE).ok_or("INVITATIONS_TABLE is not set: the template sets it to the invitation ledger")?;
-    let ledger = InvitationLedgerAdapter::from_config(&config, table);
+    let ledger = InvitationLedgerAdapter::from_env(&config)?;
     let sender = config::var(config::SENDER_ADDRESS);
     run(service_fn(|event: LambdaEvent<OnboardingState>| handler(Ports { identity: &identity, mail: &ses, ledger: &ledger }, sender.as_deref(), event))).await
 }

@@ -141,14 +141,7 @@ where
     section.removes_departed = team.remove_departed_members && !section.departed.is_empty();
     tracing::info!(domain_id = %details.domain_id, joined = section.joined.len(), departed = section.departed.len(), "team compared");
 
-    let target = AmendmentTarget {
-        domain_id: details.domain_id.clone(),
-        domain_arn: details.domain_arn.clone(),
-        domain_name: details.domain_name.clone(),
-        url: details.url.clone().unwrap_or_default(),
-        sso_application_arn: application,
-        identity_store_id: store.clone(),
-    };
+    let target = AmendmentTarget::of(details, application, store.clone());
     state.request.notification = Notification { sender: team.sender.clone(), extra_recipients: Vec::new() };
     if !section.joined.is_empty() {
         let identities =
@@ -170,11 +163,11 @@ fn skipped(mut state: AmendmentState, mut section: Reconciliation, why: &str) ->
 
 /// A member by id; a user deleted from Identity Center is known only by id.
 async fn member<I: IdentityCenterPort>(identity: &I, store: &str, id: &str) -> Result<Member, OnboardingError> {
-    match identity.describe_user(store, id).await {
-        Ok(user) => Ok(Member { user_id: id.to_string(), user_name: Some(user.user_name), display_name: user.display_name }),
-        Err(e) if e.name.is_retryable() => Err(e),
-        Err(_) => Ok(Member { user_id: id.to_string(), ..Default::default() }),
-    }
+    // A member deleted from the identity store has no name left; any other error is the step's.
+    Ok(match identity.describe_user(store, id).await? {
+        Some(user) => Member { user_id: id.to_string(), user_name: Some(user.user_name), display_name: user.display_name },
+        None => Member { user_id: id.to_string(), ..Default::default() },
+    })
 }
 
 /// The onboarding's state the invitation step runs on: the domain, its assigned groups, and the

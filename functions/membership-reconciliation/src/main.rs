@@ -14,8 +14,7 @@ async fn main() -> Result<(), Error> {
     let sagemaker = SageMakerAdapter::from_config(&domain_side);
     let identity = IdentityCenterAdapter::from_config(&domain_side);
     let sso = AssignmentAdapter::from_config(&domain_side);
-    let table = config::var(config::INVITATIONS_TABLE).ok_or("INVITATIONS_TABLE is not set: the template sets it to the invitation ledger")?;
-    let ledger = InvitationLedgerAdapter::from_config(&aws, table);
+    let ledger = InvitationLedgerAdapter::from_env(&aws)?;
     let lease_seconds = match config::var(config::RECONCILIATION_LEASE_SECONDS) {
         Some(text) => text.parse().map_err(|_| format!("{} is not a number of seconds: {text}", config::RECONCILIATION_LEASE_SECONDS))?,
         None => config::DEFAULT_RECONCILIATION_LEASE_SECONDS,

@@ -10,8 +10,7 @@ async fn main() -> Result<(), Error> {
     tracing::init_default_subscriber();
     let aws = onboarding_aws::load_config().await;
     let ses = SesAdapter::from_config(&aws);
-    let table = config::var(config::INVITATIONS_TABLE).ok_or("INVITATIONS_TABLE is not set: the template sets it to the invitation ledger")?;
-    let ledger = InvitationLedgerAdapter::from_config(&aws, table);
+    let ledger = InvitationLedgerAdapter::from_env(&aws)?;
     let sender = config::var(config::SENDER_ADDRESS);
     run(service_fn(|event: LambdaEvent<AmendmentState>| handler(&ses, &ledger, sender.as_deref(), event))).await
 }

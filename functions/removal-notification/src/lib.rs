@@ -34,7 +34,10 @@ pub async fn handler<I: IdentityCenterPort, M: MailPort, L: InvitationLedgerPort
     for group in &revoke.groups {
         for member in identity.group_member_ids(&target.identity_store_id, &group.group_id).await? {
             if !people.iter().any(|(p, _)| p.user_id == member) {
-                people.push((identity.describe_user(&target.identity_store_id, &member).await?, None));
+                // A member deleted since the listing has no address to tell.
+                if let Some(user) = identity.describe_user(&target.identity_store_id, &member).await? {
+                    people.push((user, None));
+                }
             }
         }
     }

@@ -51,6 +51,20 @@ pub struct AmendmentTarget {
     pub identity_store_id: String,
 }
 
+impl AmendmentTarget {
+    /// The domain as DescribeDomain has it, with its Identity Center application and store.
+    pub fn of(details: &crate::ports::DomainDetails, sso_application_arn: String, identity_store_id: String) -> Self {
+        AmendmentTarget {
+            domain_id: details.domain_id.clone(),
+            domain_arn: details.domain_arn.clone(),
+            domain_name: details.domain_name.clone(),
+            url: details.url.clone().unwrap_or_default(),
+            sso_application_arn,
+            identity_store_id,
+        }
+    }
+}
+
 /// The removals and their progress.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
