@@ -95,6 +95,7 @@ async fn cost_controlled_example_sends_idle_shutdown_hidden_tools_and_tag_propag
     let user = &body["DefaultUserSettings"];
     ensure!(user["JupyterLabAppSettings"]["AppLifecycleManagement"]["IdleSettings"] == idle, "{user}");
     ensure!(user["CodeEditorAppSettings"]["AppLifecycleManagement"]["IdleSettings"] == idle, "{user}");
+    ensure!(user["CodeEditorAppSettings"]["DefaultResourceSpec"] == json!({"InstanceType": "ml.t3.large"}), "Code Editor starts small: {user}");
     ensure!(body["DefaultSpaceSettings"]["JupyterLabAppSettings"]["AppLifecycleManagement"]["IdleSettings"] == idle, "{body}");
     let portal = &user["StudioWebPortalSettings"];
     ensure!(
