@@ -120,6 +120,14 @@ def sagemaker_needs(call, account):
     if action == "sagemaker:DeleteDomain":
         domain = p.get("DomainId", "")
         return [Need(action, call.arn("sagemaker", f"domain/{domain}"), resource_tags(account.domain_tags(domain)))]
+    catalog = {
+        "sagemaker:DescribeImage": f"image/{p.get('ImageName', '')}",
+        "sagemaker:DescribeImageVersion": f"image-version/{p.get('ImageName', '')}/{p.get('Version', '*')}",
+        "sagemaker:DescribeAppImageConfig": f"app-image-config/{p.get('AppImageConfigName', '')}",
+        "sagemaker:DescribeStudioLifecycleConfig": f"studio-lifecycle-config/{p.get('StudioLifecycleConfigName', '')}",
+    }
+    if action in catalog:
+        return [Need(action, call.arn("sagemaker", catalog[action]))]
     if action == "sagemaker:UpdateDomain":
         domain = p.get("DomainId", "")
         needs = [Need(action, call.arn("sagemaker", f"domain/{domain}"), resource_tags(account.domain_tags(domain)))]

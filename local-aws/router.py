@@ -119,6 +119,11 @@ STATE = {
     "domainOverlay": {},
     # Domain id -> DescribeDomain answers still showing it Updating after an UpdateDomain.
     "updating": {},
+    # The account's Studio catalog (moto has none): image name -> versions, app image config
+    # name -> its body, lifecycle configuration name -> its app type.
+    "images": {},
+    "appImageConfigs": {},
+    "lifecycleConfigs": {},
 }
 # Function -> {"roleArn": ARN, "policies": [{"name", "policy"}]}: whose calls are authorized.
 POLICIES = {}
@@ -594,6 +599,9 @@ class Router(BaseHTTPRequestHandler):
 
     def create_domain(self, body):
         """Creates in moto, then what SageMaker creates in the VPC for the home file system."""
+        problems = self.unknown_studio_resources(json.loads(body or b"{}"))
+        if problems:
+            return aws_error("sagemaker", 400, "ValidationException", "; ".join(problems))
         status, headers, data = self.forward(self.moto_port, body)
         if status == 200:
             req = json.loads(body or b"{}")
@@ -633,6 +641,100 @@ class Router(BaseHTTPRequestHandler):
         with LOCK:
             STATE["domainNetwork"][moto_id] = {"groups": list(groups.values()), "interfaces": interfaces}
 
+    # --- The Studio catalog: images, app image configs, lifecycle configurations ---------
+    def create_image(self, req):
+        name = req.get("ImageName", "")
+        with LOCK:
+            if name in STATE["images"]:
+                return aws_error("sagemaker", 400, "ResourceInUse", f"Image {name} already exists")
+            STATE["images"][name] = []
+        return json_response({"ImageArn": f"arn:aws:sagemaker:{self.region}:{ACCOUNT}:image/{name}"})
+
+    def create_image_version(self, req):
+        name = req.get("ImageName", "")
+        with LOCK:
+            if name not in STATE["images"]:
+                return aws_error("sagemaker", 400, "ResourceNotFound", f"Image {name} does not exist")
+            versions = STATE["images"][name]
+            versions.append(len(versions) + 1)
+            version = versions[-1]
+        return json_response({"ImageVersionArn": f"arn:aws:sagemaker:{self.region}:{ACCOUNT}:image-version/{name}/{version}"})
+
+    def describe_image(self, req):
+        name = req.get("ImageName", "")
+        with LOCK:
+            if name not in STATE["images"]:
+                return aws_error("sagemaker", 400, "ResourceNotFound", f"Image {name} does not exist")
+        return json_response({"ImageName": name, "ImageStatus": "CREATED", "ImageArn": f"arn:aws:sagemaker:{self.region}:{ACCOUNT}:image/{name}"})
+
+    def describe_image_version(self, req):
+        name, version = req.get("ImageName", ""), req.get("Version")
+        with LOCK:
+            versions = STATE["images"].get(name, [])
+        if not versions or (version is not None and version not in versions):
+            return aws_error("sagemaker", 400, "ResourceNotFound", f"Image version {version} of {name} does not exist")
+        number = version if version is not None else versions[-1]
+        return json_response({"Version": number, "ImageVersionStatus": "CREATED", "ImageVersionArn": f"arn:aws:sagemaker:{self.region}:{ACCOUNT}:image-version/{name}/{number}"})
+
+    def create_app_image_config(self, req):
+        name = req.get("AppImageConfigName", "")
+        with LOCK:
+            if name in STATE["appImageConfigs"]:
+                return aws_error("sagemaker", 400, "ResourceInUse", f"AppImageConfig {name} already exists")
+            STATE["appImageConfigs"][name] = req
+        return json_response({"AppImageConfigArn": f"arn:aws:sagemaker:{self.region}:{ACCOUNT}:app-image-config/{name}"})
+
+    def describe_app_image_config(self, req):
+        name = req.get("AppImageConfigName", "")
+        with LOCK:
+            config = STATE["appImageConfigs"].get(name)
+        if config is None:
+            return aws_error("sagemaker", 400, "ResourceNotFound", f"AppImageConfig {name} does not exist")
+        return json_response(dict(config, AppImageConfigArn=f"arn:aws:sagemaker:{self.region}:{ACCOUNT}:app-image-config/{name}"))
+
+    def create_studio_lifecycle_config(self, req):
+        name = req.get("StudioLifecycleConfigName", "")
+        with LOCK:
+            if name in STATE["lifecycleConfigs"]:
+                return aws_error("sagemaker", 400, "ResourceInUse", f"StudioLifecycleConfig {name} already exists")
+            STATE["lifecycleConfigs"][name] = req.get("StudioLifecycleConfigAppType", "")
+        return json_response({"StudioLifecycleConfigArn": f"arn:aws:sagemaker:{self.region}:{ACCOUNT}:studio-lifecycle-config/{name}"})
+
+    def describe_studio_lifecycle_config(self, req):
+        name = req.get("StudioLifecycleConfigName", "")
+        with LOCK:
+            app = STATE["lifecycleConfigs"].get(name)
+        if app is None:
+            return aws_error("sagemaker", 400, "ResourceNotFound", f"StudioLifecycleConfig {name} does not exist")
+        return json_response({"StudioLifecycleConfigName": name, "StudioLifecycleConfigAppType": app,
+                              "StudioLifecycleConfigArn": f"arn:aws:sagemaker:{self.region}:{ACCOUNT}:studio-lifecycle-config/{name}"})
+
+    @staticmethod
+    def unknown_studio_resources(req):
+        """What a CreateDomain or UpdateDomain names of the catalog that does not exist, or that
+        serves another app, as SageMaker refuses it."""
+        problems = []
+        for settings_key in ("DefaultUserSettings", "DefaultSpaceSettings"):
+            for app_key, app in (("JupyterLabAppSettings", "JupyterLab"), ("CodeEditorAppSettings", "CodeEditor")):
+                app_settings = (req.get(settings_key) or {}).get(app_key) or {}
+                with LOCK:
+                    for image in app_settings.get("CustomImages") or []:
+                        versions = STATE["images"].get(image.get("ImageName"))
+                        version = image.get("ImageVersionNumber")
+                        if not versions or (version is not None and version not in versions):
+                            problems.append(f"image {image.get('ImageName')} version {version} does not exist")
+                        config = STATE["appImageConfigs"].get(image.get("AppImageConfigName"))
+                        if config is None or f"{app}AppImageConfig" not in config:
+                            problems.append(f"AppImageConfig {image.get('AppImageConfigName')} does not exist for {app}")
+                    arns = list(app_settings.get("LifecycleConfigArns") or [])
+                    default = (app_settings.get("DefaultResourceSpec") or {}).get("LifecycleConfigArn")
+                    if default and default not in arns:
+                        problems.append(f"the default lifecycle config {default} is not in LifecycleConfigArns")
+                    for arn in arns:
+                        if STATE["lifecycleConfigs"].get(arn.rsplit("/", 1)[-1]) != app:
+                            problems.append(f"StudioLifecycleConfig {arn} does not exist for {app}")
+        return problems
+
     def update_domain(self, req):
         """What UpdateDomain changes, kept beside moto's domain; the domain shows Updating once.
         As SageMaker documents: the network access type cannot change while apps run, nor
@@ -646,6 +748,9 @@ class Router(BaseHTTPRequestHandler):
             current.update(overlay)
             if STATE["updating"].get(domain_id) or STATE["domainStatus"].get(domain_id) in ("Pending", "Updating"):
                 return aws_error("sagemaker", 400, "ResourceInUse", "The domain is being created or updated")
+        problems = self.unknown_studio_resources(req)
+        if problems:
+            return aws_error("sagemaker", 400, "ValidationException", "; ".join(problems))
         apps, _, _ = self.holds(domain_id)
         live = [a for a in apps if a["Status"] in ("InService", "Pending", "Deleting")]
         access = req.get("AppNetworkAccessType")
@@ -938,6 +1043,14 @@ LOCAL_OPERATIONS = {
     "sagemaker:DeleteApp": Router.delete_app,
     "sagemaker:CreateSpace": Router.create_space,
     "sagemaker:UpdateDomain": Router.update_domain,
+    "sagemaker:CreateImage": Router.create_image,
+    "sagemaker:CreateImageVersion": Router.create_image_version,
+    "sagemaker:DescribeImage": Router.describe_image,
+    "sagemaker:DescribeImageVersion": Router.describe_image_version,
+    "sagemaker:CreateAppImageConfig": Router.create_app_image_config,
+    "sagemaker:DescribeAppImageConfig": Router.describe_app_image_config,
+    "sagemaker:CreateStudioLifecycleConfig": Router.create_studio_lifecycle_config,
+    "sagemaker:DescribeStudioLifecycleConfig": Router.describe_studio_lifecycle_config,
     "sagemaker:ListSpaces": Router.list_spaces,
     "sagemaker:DeleteSpace": Router.delete_space,
     "sso:CreateApplicationAssignment": Router.create_application_assignment,

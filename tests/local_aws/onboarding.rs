@@ -129,7 +129,11 @@ fn recorded_body(s: &LocalSession, op: &str, key: &str, value: &str) -> Result<V
 /// them; the bodies of CreateDomain and CreateSpace that reached SageMaker carry each.
 async fn gpu_research_example_sends_images_lifecycle_configurations_and_file_systems(s: &LocalSession) -> Result<()> {
     let request = example("gpu-research-team")?;
-    let summary = succeeded(&run(s, &request).await?)?.clone();
+    let outcome = run(s, &request).await?;
+    let summary = succeeded(&outcome)?.clone();
+    // The local AWS holds the image, its app image config and the lifecycle configuration (seeded
+    // as a platform team would have made them), and the workflow read them before anything else.
+    ensure!(outcome.steps.iter().any(|st| st.state == "CheckStudioResources"), "no CheckStudioResources step");
     let body = recorded_body(s, "sagemaker:CreateDomain", "DomainName", "team-gpu")?;
     let lab = &body["DefaultUserSettings"]["JupyterLabAppSettings"];
     let wanted = &request["studio"]["jupyterLab"];

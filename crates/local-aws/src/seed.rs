@@ -55,9 +55,45 @@ pub async fn seed_demo(config: &aws_config::SdkConfig, sender: &str) -> Result<S
         group_ids.push(group.group_id().to_string());
     }
     seed_permissions_boundary(config).await?;
+    seed_studio_catalog(config).await?;
     aws_sdk_eventbridge::Client::new(config).create_event_bus().name(crate::deploy::LOCAL_EVENT_BUS).send().await.context("creating the ticket bus")?;
     aws_sdk_sesv2::Client::new(config).create_email_identity().email_identity(sender).send().await.context("verifying the sender")?;
     Ok(Seeded { identity_store_id: store_id, user_ids, group_id: group_ids.first().cloned().unwrap_or_default() })
+}
+
+/// The GPU research team's image (three versions), its JupyterLab app image config and its
+/// lifecycle configuration, as `examples/gpu-research-team.json` names them.
+pub const DEMO_IMAGE: &str = "gpu-research";
+pub const DEMO_APP_IMAGE_CONFIG: &str = "gpu-research-jupyterlab";
+pub const DEMO_LIFECYCLE_CONFIG: &str = "install-cuda-tools";
+
+async fn seed_studio_catalog(config: &aws_config::SdkConfig) -> Result<()> {
+    use aws_sdk_sagemaker::types::{JupyterLabAppImageConfig, StudioLifecycleConfigAppType};
+    let sagemaker = aws_sdk_sagemaker::Client::new(config);
+    let role = format!("arn:aws:iam::{}:role/sagemaker-image-builder", crate::ACCOUNT_ID);
+    sagemaker.create_image().image_name(DEMO_IMAGE).role_arn(&role).send().await.context("creating the demo image")?;
+    for tag in ["v1", "v2", "v3"] {
+        let region = config.region().map(|r| r.to_string()).unwrap_or_default();
+        let base = format!("{}.dkr.ecr.{region}.amazonaws.com/{DEMO_IMAGE}:{tag}", crate::ACCOUNT_ID);
+        sagemaker.create_image_version().image_name(DEMO_IMAGE).base_image(base).client_token(tag).send().await.context("creating an image version")?;
+    }
+    sagemaker
+        .create_app_image_config()
+        .app_image_config_name(DEMO_APP_IMAGE_CONFIG)
+        .jupyter_lab_app_image_config(JupyterLabAppImageConfig::builder().build())
+        .send()
+        .await
+        .context("creating the demo app image config")?;
+    // `pip install nvitop` once the app starts: the lifecycle configuration's script, base64.
+    sagemaker
+        .create_studio_lifecycle_config()
+        .studio_lifecycle_config_name(DEMO_LIFECYCLE_CONFIG)
+        .studio_lifecycle_config_app_type(StudioLifecycleConfigAppType::JupyterLab)
+        .studio_lifecycle_config_content("IyEvYmluL2Jhc2gKcGlwIGluc3RhbGwgbnZpdG9wCg==")
+        .send()
+        .await
+        .context("creating the demo lifecycle configuration")?;
+    Ok(())
 }
 
 /// The permissions boundary the stack creates (`TeamPermissionsBoundary` in infra/template.yaml,

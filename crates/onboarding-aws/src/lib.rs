@@ -15,6 +15,7 @@ pub mod ses;
 pub mod sso_assignments;
 pub mod step_functions;
 pub mod studio;
+pub mod studio_catalog;
 
 pub use aws_error::classify;
 

@@ -61,6 +61,9 @@ error_names! {
     NetworkResourceNotFound => retryable: false;
     /// No subnet is left after removing constrained Availability Zones.
     NoUsableSubnets => retryable: false;
+    /// A custom image (or its version), app image config or Studio lifecycle configuration the
+    /// request names does not exist in the domain's account and region, or serves another app.
+    StudioResourceNotFound => retryable: false;
     /// VpcOnly needs private subnets and SageMaker endpoints or a private way out; the message lists what is missing.
     VpcOnlyNetworkIncomplete => retryable: false;
     /// A domain of that name exists and was not created by this workflow.

@@ -72,6 +72,12 @@ pub struct World {
     pub ledger: BTreeMap<(String, String), InvitationRecord>,
     /// The private spaces CreateSpace was asked for, in order.
     pub private_spaces: Vec<crate::domain_spec::PrivateSpaceSpec>,
+    /// SageMaker images: (name, versions).
+    pub images: Vec<(String, Vec<u32>)>,
+    /// App image configs: (name, the apps they serve).
+    pub app_image_configs: Vec<(String, Vec<String>)>,
+    /// Studio lifecycle configurations: (name, app).
+    pub lifecycle_configs: Vec<(String, String)>,
     /// Each domain's team record (by ARN).
     pub teams: BTreeMap<String, TeamRecord>,
     /// Each domain's reconciliation lease: (run id, held until).
@@ -219,6 +225,21 @@ impl IdentityCenterPort for FakeAws {
 
     async fn describe_user(&self, _store_id: &str, user_id: &str) -> PortResult<Option<ResolvedUser>> {
         Ok(self.enter("DescribeUser")?.users.iter().find(|u| u.user_id == user_id).cloned())
+    }
+}
+
+impl StudioCatalogPort for FakeAws {
+    async fn image_exists(&self, name: &str, version: Option<u32>) -> PortResult<bool> {
+        let w = self.enter("DescribeImage")?;
+        Ok(w.images.iter().any(|(n, versions)| n == name && version.is_none_or(|v| versions.contains(&v))))
+    }
+
+    async fn app_image_config_apps(&self, name: &str) -> PortResult<Option<Vec<String>>> {
+        Ok(self.enter("DescribeAppImageConfig")?.app_image_configs.iter().find(|(n, _)| n == name).map(|(_, apps)| apps.clone()))
+    }
+
+    async fn lifecycle_config_app(&self, name: &str) -> PortResult<Option<String>> {
+        Ok(self.enter("DescribeStudioLifecycleConfig")?.lifecycle_configs.iter().find(|(n, _)| n == name).map(|(_, app)| app.clone()))
     }
 }
 

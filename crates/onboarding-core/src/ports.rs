@@ -125,6 +125,17 @@ pub struct VpcReads {
     pub routes_and_endpoints: bool,
 }
 
+/// The account's Studio images and lifecycle configurations (SageMaker reads).
+pub trait StudioCatalogPort {
+    /// Whether the SageMaker image exists, in that version when one is given.
+    fn image_exists(&self, name: &str, version: Option<u32>) -> impl Future<Output = PortResult<bool>> + Send;
+    /// The apps an app image config serves (`JupyterLab`, `CodeEditor`, `KernelGateway`); `None`
+    /// when it does not exist.
+    fn app_image_config_apps(&self, name: &str) -> impl Future<Output = PortResult<Option<Vec<String>>>> + Send;
+    /// The app a Studio lifecycle configuration is for; `None` when it does not exist.
+    fn lifecycle_config_app(&self, name: &str) -> impl Future<Output = PortResult<Option<String>>> + Send;
+}
+
 /// EC2 network reads.
 pub trait NetworkPort {
     fn default_vpc_id(&self) -> impl Future<Output = PortResult<Option<String>>> + Send;

@@ -12,7 +12,7 @@ use lambda_runtime::LambdaEvent;
 use onboarding_core::amendment::validate_amendment_json;
 use onboarding_core::http_api::{body_text, json_response};
 use onboarding_core::offboarding::validate_offboarding_json;
-use onboarding_core::ports::{AssignmentPort, IamPort, IdentityCenterPort, LeftoverNetworkPort, NetworkPort, SageMakerPort, StudioPort};
+use onboarding_core::ports::{AssignmentPort, IamPort, IdentityCenterPort, LeftoverNetworkPort, NetworkPort, SageMakerPort, StudioCatalogPort, StudioPort};
 use onboarding_core::request::WorkflowRequest;
 use onboarding_core::validate::{validate_json, Problem, ValidationContext};
 use onboarding_core::{ErrorName, OnboardingError};
@@ -51,7 +51,7 @@ where
     I: IdentityCenterPort,
     N: NetworkPort + LeftoverNetworkPort,
     R: IamPort,
-    S: SageMakerPort + StudioPort,
+    S: SageMakerPort + StudioPort + StudioCatalogPort,
     A: AssignmentPort,
 {
     let text = match body_text(&event.payload) {

@@ -5,7 +5,7 @@
 
 use lambda_runtime::{Context, LambdaEvent};
 use onboarding_core::naming::managed_by_workflow;
-use onboarding_core::ports::{DomainStatus, IamPort, IdentityCenterPort, NetworkPort, SageMakerPort};
+use onboarding_core::ports::{DomainStatus, IamPort, IdentityCenterPort, NetworkPort, SageMakerPort, StudioCatalogPort};
 use onboarding_core::state::OnboardingState;
 use onboarding_core::{ErrorName, OnboardingError, OnboardingRequest};
 use serde_json::{json, Value};
@@ -76,7 +76,7 @@ impl PlanLine {
 
 /// What the onboarding of a validated request would do, in the order of its steps, or the first
 /// check that fails (with the name the workflow would fail with).
-pub async fn plan<I: IdentityCenterPort, N: NetworkPort, R: IamPort, S: SageMakerPort, A>(
+pub async fn plan<I: IdentityCenterPort, N: NetworkPort, R: IamPort, S: SageMakerPort + StudioCatalogPort, A>(
     readers: Readers<'_, I, N, R, S, A>,
     deployment: &Deployment<'_>,
     request: OnboardingRequest,
@@ -88,6 +88,7 @@ pub async fn plan<I: IdentityCenterPort, N: NetworkPort, R: IamPort, S: SageMake
     let state = OnboardingState { request, ..Default::default() };
     let state = identity_resolution::handler(readers.identity, deployment.region, deployment.identity_center_instance_arn, event(state)).await?;
     let state = network_discovery::handler(readers.network, deployment.region, event(state)).await?;
+    let state = studio_resources::handler(readers.sagemaker, event(state)).await?;
     let request = &state.request;
     if let Some(ids) = &state.identities {
         line(Action::Check, format!("IAM Identity Center instance {} (identity store {})", ids.instance_arn, ids.identity_store_id));
@@ -100,6 +101,11 @@ pub async fn plan<I: IdentityCenterPort, N: NetworkPort, R: IamPort, S: SageMake
         for warning in &network.warnings {
             line(Action::Check, format!("warning: {warning}"));
         }
+    }
+
+    let references = onboarding_core::ide_settings::studio_references(request);
+    if !references.is_empty() {
+        line(Action::Check, format!("{} custom images, app image configs and lifecycle configurations: exist for their apps", references.len()));
     }
 
     let execution_trust = onboarding_core::policies::execution_trust_actions(request);

@@ -196,3 +196,21 @@ async fn an_amendment_plan_says_who_joins_and_who_leaves_and_changes_nothing() {
         assert_eq!(fake.calls(write), 0, "the plan made a {write} call");
     }
 }
+
+#[tokio::test]
+async fn a_plan_checks_the_images_the_request_names() {
+    let fake = FakeAws::standard();
+    let mut body: Value = serde_json::from_str(&request(&["jane"])).expect("JSON");
+    body["studio"] = json!({"jupyterLab": {"customImages": [{"imageName": "gpu-research", "appImageConfigName": "gpu-lab"}]}});
+    let (status, answer) = post(&fake, &body.to_string()).await;
+    assert_eq!(status, 422, "{answer}");
+    assert!(answer.to_string().contains("StudioResourceNotFound") && answer.to_string().contains("no image gpu-research"), "{answer}");
+    {
+        let mut w = fake.world();
+        w.images.push(("gpu-research".into(), vec![1]));
+        w.app_image_configs.push(("gpu-lab".into(), vec!["JupyterLab".into()]));
+    }
+    let (status, answer) = post(&fake, &body.to_string()).await;
+    assert_eq!(status, 200, "{answer}");
+    assert!(answer["plan"].as_array().is_some_and(|p| p.iter().any(|l| l["what"].as_str().is_some_and(|w| w.contains("custom images")))), "{answer}");
+}
