@@ -90,7 +90,13 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
     let again = role_setup::handler(&iam, local_aws::ROLE_NAME_PREFIX, REGION, event(state.clone())).await?;
     ensure!(again.roles.as_ref().is_some_and(|r| !r.execution_role_created));
 
-    let state = network_discovery::handler(&Ec2Adapter::from_config(&as_function("network-discovery")), REGION, event(state)).await?;
+    let state = network_discovery::handler(
+        &Ec2Adapter::from_config(&as_function("network-discovery")),
+        &SageMakerAdapter::from_config(&as_function("network-discovery")),
+        REGION,
+        event(state),
+    )
+    .await?;
     let network = state.network.clone().context("network")?;
     let ec2 = aws_sdk_ec2::Client::new(config);
     let default_vpc = ec2.describe_vpcs().filters(Filter::builder().name("is-default").values("true").build()).send().await?;
@@ -222,7 +228,8 @@ async fn network_discovery_checks_vpc_only_networks(s: &LocalSession) -> Result<
         "network": {"accessType": "VpcOnly", "vpcId": vpc, "subnetIds": [subnet], "securityGroupIds": [group]}
     });
     let adapter = Ec2Adapter::from_config(s.aws.sdk_config());
-    let result = network_discovery::handler(&adapter, REGION, event(validated(request.clone()).await?)).await;
+    let catalog = SageMakerAdapter::from_config(s.aws.sdk_config());
+    let result = network_discovery::handler(&adapter, &catalog, REGION, event(validated(request.clone()).await?)).await;
     let Err(e) = result else { anyhow::bail!("a VpcOnly network without endpoints passed") };
     ensure!(e.name == ErrorName::VpcOnlyNetworkIncomplete && e.message.contains("sagemaker.runtime") && e.message.contains("TCP 2049 (NFS)"), "{e}");
     for (from, to, _) in onboarding_core::network::VPC_ONLY_GROUP_PORTS {
@@ -233,7 +240,7 @@ async fn network_discovery_checks_vpc_only_networks(s: &LocalSession) -> Result<
     // Endpoints served from a shared-services VPC: the request vouches for them, the summary warns.
     let mut vouched = request.clone();
     vouched["network"]["endpointsProvidedElsewhere"] = json!(true);
-    let state = network_discovery::handler(&adapter, REGION, event(validated(vouched).await?)).await?;
+    let state = network_discovery::handler(&adapter, &catalog, REGION, event(validated(vouched).await?)).await?;
     let warnings = state.network.map(|n| n.warnings).unwrap_or_default();
     ensure!(warnings.len() == 1 && warnings[0].contains("sagemaker.api"), "{warnings:?}");
     // Interface endpoints without private DNS do not count.
@@ -242,7 +249,7 @@ async fn network_discovery_checks_vpc_only_networks(s: &LocalSession) -> Result<
         endpoint.security_group_ids(&group).private_dns_enabled(i > 0).send().await?;
     }
     // The endpoints' group does not admit HTTPS from the domain yet.
-    let result = network_discovery::handler(&adapter, REGION, event(validated(request.clone()).await?)).await;
+    let result = network_discovery::handler(&adapter, &catalog, REGION, event(validated(request.clone()).await?)).await;
     let Err(e) = result else { anyhow::bail!("endpoints that refuse HTTPS from the domain passed") };
     ensure!(e.message.contains(&format!("sagemaker.runtime endpoint's security groups ({group}) do not admit HTTPS (TCP 443)")), "{e}");
     // HTTPS from the VPC's range, which holds the domain's subnet.
@@ -253,7 +260,7 @@ async fn network_discovery_checks_vpc_only_networks(s: &LocalSession) -> Result<
         .ip_ranges(aws_sdk_ec2::types::IpRange::builder().cidr_ip("10.20.0.0/16").build())
         .build();
     ec2.authorize_security_group_ingress().group_id(&group).ip_permissions(https).send().await?;
-    let result = network_discovery::handler(&adapter, REGION, event(validated(request.clone()).await?)).await;
+    let result = network_discovery::handler(&adapter, &catalog, REGION, event(validated(request.clone()).await?)).await;
     let Err(e) = result else { anyhow::bail!("an endpoint without private DNS counted") };
     ensure!(e.message.contains("sagemaker.api") && !e.message.contains("sagemaker.runtime") && !e.message.contains("HTTPS"), "{e}");
     ec2.create_vpc_endpoint()
@@ -265,7 +272,7 @@ async fn network_discovery_checks_vpc_only_networks(s: &LocalSession) -> Result<
         .private_dns_enabled(true)
         .send()
         .await?;
-    let state = network_discovery::handler(&adapter, REGION, event(validated(request).await?)).await?;
+    let state = network_discovery::handler(&adapter, &catalog, REGION, event(validated(request).await?)).await?;
     ensure!(state.network.as_ref().is_some_and(|n| n.subnet_ids == [subnet.clone()] && n.security_group_ids == [group.clone()]));
     Ok(())
 }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use anyhow::{ensure, Context, Result};
+use aws_sdk_sagemaker::error::ProvideErrorMetadata;
 use aws_sdk_sagemaker::operation::describe_domain::DescribeDomainError;
 use aws_sdk_sagemaker::operation::describe_user_profile::DescribeUserProfileError;
 use aws_sdk_sagemaker::types::{AuthMode, UserSettings};
@@ -21,6 +22,7 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
         local_test!(env, router_serves_assignments_and_user_profiles),
         local_test!(env, router_injects_faults_only_where_they_match),
         local_test!(env, router_refuses_what_the_service_model_refuses),
+        local_test!(env, router_refuses_domains_naming_what_the_studio_catalog_lacks),
         local_test!(env, validate_and_iam_agree_on_the_role_policy_quota),
     ]
 }
@@ -37,6 +39,42 @@ async fn create_domain(s: &LocalSession, name: &str) -> Result<String> {
         .send()
         .await?;
     Ok(out.domain_arn().context("arn")?.rsplit('/').next().unwrap_or_default().to_string())
+}
+
+/// SageMaker refuses a domain whose settings name an image, app image config or lifecycle
+/// configuration the account does not have, or one made for another app; so does the router.
+async fn router_refuses_domains_naming_what_the_studio_catalog_lacks(s: &LocalSession) -> Result<()> {
+    use aws_sdk_sagemaker::types::{CodeEditorAppSettings, CustomImage, JupyterLabAppSettings};
+    let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
+    let lifecycle = format!("arn:aws:sagemaker:us-east-1:123456789012:studio-lifecycle-config/{}", local_aws::seed::DEMO_LIFECYCLE_CONFIG);
+    let image = |name: &str, version: i32| {
+        CustomImage::builder().image_name(name).image_version_number(version).app_image_config_name(local_aws::seed::DEMO_APP_IMAGE_CONFIG).build()
+    };
+    let with = |lab: JupyterLabAppSettings, editor: Option<CodeEditorAppSettings>| {
+        UserSettings::builder().execution_role("arn:aws:iam::123456789012:role/r").jupyter_lab_app_settings(lab).set_code_editor_app_settings(editor).build()
+    };
+    let create = |name: &'static str, settings: UserSettings| {
+        sm.create_domain()
+            .domain_name(name)
+            .auth_mode(AuthMode::Sso)
+            .vpc_id("vpc-0123abcd")
+            .subnet_ids("subnet-0123abcd")
+            .default_user_settings(settings)
+            .send()
+    };
+    let unknown = create("router-catalog-unknown", with(JupyterLabAppSettings::builder().custom_images(image("no-such-image", 1)).build(), None)).await;
+    let message = unknown.err().and_then(|e| e.into_service_error().message().map(str::to_string)).unwrap_or_default();
+    ensure!(message.contains("no-such-image"), "an unknown image was accepted: {message:?}");
+    let too_new =
+        create("router-catalog-version", with(JupyterLabAppSettings::builder().custom_images(image(local_aws::seed::DEMO_IMAGE, 4)).build(), None)).await;
+    ensure!(too_new.is_err(), "a version the image does not have was accepted");
+    // The JupyterLab lifecycle configuration is not Code Editor's.
+    let editor = CodeEditorAppSettings::builder().lifecycle_config_arns(&lifecycle).build();
+    let other_app = create("router-catalog-app", with(JupyterLabAppSettings::builder().build(), Some(editor))).await;
+    ensure!(other_app.is_err(), "a JupyterLab lifecycle configuration was accepted for Code Editor");
+    let known = JupyterLabAppSettings::builder().custom_images(image(local_aws::seed::DEMO_IMAGE, 3)).lifecycle_config_arns(&lifecycle).build();
+    create("router-catalog-known", with(known, None)).await?;
+    Ok(())
 }
 
 async fn status(s: &LocalSession, id: &str) -> Result<(String, Option<String>)> {

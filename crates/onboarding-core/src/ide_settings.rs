@@ -113,33 +113,6 @@ pub struct PosixUser {
     pub gid: u64,
 }
 
-/// Something of the account's Studio catalog that the request names, with its field path.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum StudioReference {
-    Image { path: String, name: String, version: Option<u32>, app: &'static str },
-    AppImageConfig { path: String, name: String, app: &'static str },
-    LifecycleConfig { path: String, name: String, app: &'static str },
-}
-
-/// Every image, app image config and lifecycle configuration the request names, for the app
-/// that uses it.
-pub fn studio_references(r: &OnboardingRequest) -> Vec<StudioReference> {
-    let mut found = Vec::new();
-    for (key, app, ide) in [("jupyterLab", "JupyterLab", &r.studio.jupyter_lab), ("codeEditor", "CodeEditor", &r.studio.code_editor)] {
-        let Some(ide) = ide else { continue };
-        for (i, image) in ide.custom_images.iter().enumerate() {
-            let path = format!("studio.{key}.customImages[{i}]");
-            found.push(StudioReference::Image { path: format!("{path}.imageName"), name: image.image_name.clone(), version: image.image_version, app });
-            found.push(StudioReference::AppImageConfig { path: format!("{path}.appImageConfigName"), name: image.app_image_config_name.clone(), app });
-        }
-        for (i, arn) in ide.lifecycle_config_arns.iter().enumerate() {
-            let name = arn.rsplit_once("studio-lifecycle-config/").map(|(_, name)| name).unwrap_or(arn);
-            found.push(StudioReference::LifecycleConfig { path: format!("studio.{key}.lifecycleConfigArns[{i}]"), name: name.to_string(), app });
-        }
-    }
-    found
-}
-
 const NEW_STUDIO_ONLY: &str = "is a new Studio option; Studio Classic has no JupyterLab or Code Editor apps and no web portal settings";
 
 /// The app, distribution-version and file-system checks of a request.

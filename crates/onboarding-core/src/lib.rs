@@ -26,6 +26,7 @@ pub mod reconciliation;
 pub mod request;
 pub mod start;
 pub mod state;
+pub mod studio_catalog;
 pub mod validate;
 
 pub use errors::{ErrorName, OnboardingError};

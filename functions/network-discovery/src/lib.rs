@@ -1,14 +1,22 @@
 //! The guide's Step 4: the VPC (the account's default one unless named), its subnets (outside
 //! constrained Availability Zones, one per zone, unless named) and, for VpcOnly, a check that
-//! Studio can reach SageMaker from there.
+//! Studio can reach SageMaker from there. And what else the domain is built on: the custom
+//! images, app image configs and lifecycle configurations the request names exist and serve
+//! their apps (read here, before anything is created, at no extra state transition).
 
 use lambda_runtime::LambdaEvent;
 use onboarding_core::network::{reads_for, resolve_network};
-use onboarding_core::ports::NetworkPort;
+use onboarding_core::ports::{NetworkPort, StudioCatalogPort};
 use onboarding_core::state::OnboardingState;
+use onboarding_core::studio_catalog::check_studio_catalog;
 use onboarding_core::{ErrorName, OnboardingError};
 
-pub async fn handler<P: NetworkPort>(ec2: &P, domain_region: &str, event: LambdaEvent<OnboardingState>) -> Result<OnboardingState, OnboardingError> {
+pub async fn handler<P: NetworkPort, C: StudioCatalogPort>(
+    ec2: &P,
+    catalog: &C,
+    domain_region: &str,
+    event: LambdaEvent<OnboardingState>,
+) -> Result<OnboardingState, OnboardingError> {
     let mut state = event.payload;
     let region = state.region(domain_region).to_string();
     let wanted = &state.request.network;
@@ -34,7 +42,8 @@ pub async fn handler<P: NetworkPort>(ec2: &P, domain_region: &str, event: Lambda
             format!("domainSettings.securityGroupIds not found in {}: {}", vpc.vpc_id, missing.join(", ")),
         ));
     }
-    tracing::info!(vpc = %network.vpc_id, subnets = network.subnet_ids.len(), "network resolved");
+    let checked = check_studio_catalog(catalog, &state.request).await?;
+    tracing::info!(vpc = %network.vpc_id, subnets = network.subnet_ids.len(), studio_resources = checked, "network resolved");
     state.network = Some(network);
     Ok(state)
 }

@@ -87,8 +87,7 @@ pub async fn plan<I: IdentityCenterPort, N: NetworkPort, R: IamPort, S: SageMake
 
     let state = OnboardingState { request, ..Default::default() };
     let state = identity_resolution::handler(readers.identity, deployment.region, deployment.identity_center_instance_arn, event(state)).await?;
-    let state = network_discovery::handler(readers.network, deployment.region, event(state)).await?;
-    let state = studio_resources::handler(readers.sagemaker, event(state)).await?;
+    let state = network_discovery::handler(readers.network, readers.sagemaker, deployment.region, event(state)).await?;
     let request = &state.request;
     if let Some(ids) = &state.identities {
         line(Action::Check, format!("IAM Identity Center instance {} (identity store {})", ids.instance_arn, ids.identity_store_id));
@@ -103,7 +102,7 @@ pub async fn plan<I: IdentityCenterPort, N: NetworkPort, R: IamPort, S: SageMake
         }
     }
 
-    let references = onboarding_core::ide_settings::studio_references(request);
+    let references = onboarding_core::studio_catalog::studio_references(request);
     if !references.is_empty() {
         line(Action::Check, format!("{} custom images, app image configs and lifecycle configurations: exist for their apps", references.len()));
     }
