@@ -184,7 +184,7 @@ pub fn space_settings(spec: &DomainSpec) -> DefaultSpaceSettings {
         .build()
 }
 
-pub(crate) fn status(on: bool) -> FeatureStatus {
+fn status(on: bool) -> FeatureStatus {
     if on {
         FeatureStatus::Enabled
     } else {
@@ -192,7 +192,7 @@ pub(crate) fn status(on: bool) -> FeatureStatus {
     }
 }
 
-pub(crate) fn docker_settings(spec: &DomainSpec) -> Option<DockerSettings> {
+fn docker_settings(spec: &DomainSpec) -> Option<DockerSettings> {
     spec.docker.as_ref().map(|d| {
         DockerSettings::builder()
             .enable_docker_access(status(d.enabled))
@@ -202,7 +202,7 @@ pub(crate) fn docker_settings(spec: &DomainSpec) -> Option<DockerSettings> {
     })
 }
 
-pub(crate) fn amazon_q_settings(spec: &DomainSpec) -> Option<AmazonQSettings> {
+fn amazon_q_settings(spec: &DomainSpec) -> Option<AmazonQSettings> {
     spec.amazon_q.as_ref().map(|(enabled, profile)| AmazonQSettings::builder().status(status(*enabled)).set_q_profile_arn(profile.clone()).build())
 }
 
@@ -233,24 +233,23 @@ pub fn domain_settings(spec: &DomainSpec) -> Option<DomainSettings> {
     )
 }
 
-/// UpdateDomain's form of the domain settings: what CreateDomain's would set.
+/// UpdateDomain's form of the domain settings: CreateDomain's, field by field.
 pub fn domain_settings_for_update(spec: &DomainSpec) -> DomainSettingsForUpdate {
-    let rstudio = spec.rstudio.as_ref().map(|rs| {
+    let Some(d) = domain_settings(spec) else { return DomainSettingsForUpdate::builder().build() };
+    let rstudio = d.r_studio_server_pro_domain_settings.map(|rs| {
         RStudioServerProDomainSettingsForUpdate::builder()
-            .domain_execution_role_arn(&rs.domain_execution_role_arn)
-            .set_r_studio_connect_url(rs.connect_url.clone())
-            .set_r_studio_package_manager_url(rs.package_manager_url.clone())
-            .default_resource_spec(ResourceSpec::builder().instance_type(rs.instance_type.as_str().into()).build())
+            .set_domain_execution_role_arn(rs.domain_execution_role_arn)
+            .set_default_resource_spec(rs.default_resource_spec)
+            .set_r_studio_connect_url(rs.r_studio_connect_url)
+            .set_r_studio_package_manager_url(rs.r_studio_package_manager_url)
             .build()
     });
     DomainSettingsForUpdate::builder()
         .set_r_studio_server_pro_domain_settings_for_update(rstudio)
-        .set_docker_settings(docker_settings(spec))
-        .set_security_group_ids((!spec.domain_security_group_ids.is_empty()).then(|| spec.domain_security_group_ids.clone()))
-        .set_execution_role_identity_config(spec.source_identity.then_some(ExecutionRoleIdentityConfig::UserProfileName))
-        .set_trusted_identity_propagation_settings(
-            spec.trusted_identity_propagation.then(|| TrustedIdentityPropagationSettings::builder().status(FeatureStatus::Enabled).build()),
-        )
-        .set_amazon_q_settings(amazon_q_settings(spec))
+        .set_docker_settings(d.docker_settings)
+        .set_security_group_ids(d.security_group_ids)
+        .set_execution_role_identity_config(d.execution_role_identity_config)
+        .set_trusted_identity_propagation_settings(d.trusted_identity_propagation_settings)
+        .set_amazon_q_settings(d.amazon_q_settings)
         .build()
 }

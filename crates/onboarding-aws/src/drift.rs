@@ -307,6 +307,38 @@ mod tests {
         assert_eq!(drift.needs_reonboarding, ["SubnetIds"]);
     }
 
+    #[tokio::test]
+    async fn the_adapter_updates_only_what_differs_and_nothing_when_nothing_does() {
+        use crate::sagemaker::SageMakerAdapter;
+        use aws_sdk_sagemaker::operation::update_domain::UpdateDomainOutput;
+        use aws_sdk_sagemaker::Client;
+        use aws_smithy_mocks::{mock, mock_client, RuleMode};
+        use onboarding_core::ports::SageMakerPort;
+        let old = spec();
+        let mut new = spec();
+        new.user.hidden_ml_tools = vec!["JumpStart".into()];
+        let described = {
+            let old = old.clone();
+            mock!(Client::describe_domain).then_output(move || described(&old))
+        };
+        let update = mock!(Client::update_domain)
+            .match_requests(|r| {
+                r.domain_id() == Some("d-1")
+                    && r.default_user_settings().and_then(|u| u.studio_web_portal_settings()).is_some_and(|p| p.hidden_ml_tools().len() == 1)
+                    && r.default_space_settings().is_none()
+                    && r.domain_settings_for_update().is_none()
+                    && r.tag_propagation().is_none()
+            })
+            .then_output(|| UpdateDomainOutput::builder().build());
+        let sm = SageMakerAdapter::new(mock_client!(aws_sdk_sagemaker, RuleMode::MatchAny, [&described, &update]));
+        let drift = sm.apply_settings("d-1", &new).await.expect("applied");
+        assert_eq!(drift.applied, ["DefaultUserSettings.StudioWebPortalSettings.HiddenMlTools"]);
+        assert_eq!(update.num_calls(), 1);
+        let unchanged = sm.apply_settings("d-1", &old).await.expect("compared");
+        assert_eq!(unchanged, SettingsDrift::default());
+        assert_eq!(update.num_calls(), 1, "nothing differs, nothing is updated");
+    }
+
     #[test]
     fn what_the_request_leaves_out_is_kept() {
         let old = spec();
