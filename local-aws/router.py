@@ -914,6 +914,9 @@ class Router(BaseHTTPRequestHandler):
         return json_response({})
 
     def create_space(self, req):
+        if any("S3FileSystem" in fs for fs in (req.get("SpaceSettings") or {}).get("CustomFileSystems") or []):
+            # As SageMaker documents S3FileSystem: a space mounts S3 only in SageMaker Unified Studio.
+            return aws_error("sagemaker", 400, "ValidationException", "S3FileSystem is only supported in Amazon SageMaker Unified Studio")
         key = (req["DomainId"], req["SpaceName"])
         with LOCK:
             if key in STATE["spaces"]:

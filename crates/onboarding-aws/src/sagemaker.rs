@@ -8,7 +8,7 @@ use aws_sdk_sagemaker::operation::describe_domain::DescribeDomainError;
 use aws_sdk_sagemaker::operation::describe_user_profile::DescribeUserProfileError;
 use aws_sdk_sagemaker::types::{
     AppInstanceType, AppNetworkAccessType, AppSecurityGroupManagement, AppType, AuthMode, CustomFileSystem as SdkCustomFileSystem, DomainStatus as SdkStatus,
-    EbsStorageSettings, EfsFileSystem, FSxLustreFileSystem, OwnershipSettings, ResourceSpec, RetentionPolicy, RetentionType, S3FileSystem, SharingType,
+    EbsStorageSettings, EfsFileSystem, FSxLustreFileSystem, OwnershipSettings, ResourceSpec, RetentionPolicy, RetentionType, SharingType,
     SpaceAppLifecycleManagement, SpaceCodeEditorAppSettings, SpaceIdleSettings, SpaceJupyterLabAppSettings, SpaceSettings, SpaceSharingSettings,
     SpaceStorageSettings, Tag, TagPropagation,
 };
@@ -47,12 +47,15 @@ fn sdk_tags(tags: &Tags) -> Vec<Tag> {
     tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect()
 }
 
-/// A domain file system as a space mounts it (the space takes the file system, not a directory).
-fn space_file_system(system: &CustomFileSystem) -> SdkCustomFileSystem {
+/// A domain file system as a space mounts it (the space takes the file system, not a
+/// directory); S3 is mounted in spaces only in SageMaker Unified Studio.
+fn space_file_system(system: &CustomFileSystem) -> Option<SdkCustomFileSystem> {
     match system {
-        CustomFileSystem::Efs(m) => SdkCustomFileSystem::EfsFileSystem(EfsFileSystem::builder().file_system_id(&m.file_system_id).build()),
-        CustomFileSystem::FsxLustre(m) => SdkCustomFileSystem::FSxLustreFileSystem(FSxLustreFileSystem::builder().file_system_id(&m.file_system_id).build()),
-        CustomFileSystem::S3(m) => SdkCustomFileSystem::S3FileSystem(S3FileSystem::builder().s3_uri(&m.uri).build()),
+        CustomFileSystem::Efs(m) => Some(SdkCustomFileSystem::EfsFileSystem(EfsFileSystem::builder().file_system_id(&m.file_system_id).build())),
+        CustomFileSystem::FsxLustre(m) => {
+            Some(SdkCustomFileSystem::FSxLustreFileSystem(FSxLustreFileSystem::builder().file_system_id(&m.file_system_id).build()))
+        }
+        CustomFileSystem::S3(_) => None,
     }
 }
 
@@ -243,7 +246,7 @@ impl SageMakerPort for SageMakerAdapter {
                 app_settings.then(|| SpaceJupyterLabAppSettings::builder().set_default_resource_spec(resource).set_app_lifecycle_management(lifecycle).build()),
             ),
         };
-        let mounts: Vec<SdkCustomFileSystem> = space.custom_file_systems.iter().map(space_file_system).collect();
+        let mounts: Vec<SdkCustomFileSystem> = space.custom_file_systems.iter().filter_map(space_file_system).collect();
         settings = settings.set_custom_file_systems((!mounts.is_empty()).then_some(mounts));
         if let Some(gb) = space.storage_gb {
             let ebs = EbsStorageSettings::builder().ebs_volume_size_in_gb(i32::try_from(gb).unwrap_or(i32::MAX)).build();

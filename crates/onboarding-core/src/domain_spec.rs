@@ -46,7 +46,7 @@ pub struct PrivateSpaceSpec {
     pub storage_gb: Option<u32>,
     /// The app's idle timeout in minutes (`SpaceIdleSettings`).
     pub idle_timeout_minutes: Option<u32>,
-    /// The domain's custom file systems, mounted in the space.
+    /// The domain's EFS and FSx for Lustre file systems, mounted in the space.
     pub custom_file_systems: Vec<CustomFileSystem>,
 }
 
@@ -60,7 +60,8 @@ pub fn private_space(request: &OnboardingRequest, profile: &str) -> Option<Priva
         instance_type: spaces.instance_type.clone(),
         storage_gb: spaces.storage_gb.or(request.storage.default_space_size_gb),
         idle_timeout_minutes: spaces.idle_timeout_minutes,
-        custom_file_systems: request.storage.custom_file_systems.clone(),
+        // A space mounts S3 only in SageMaker Unified Studio (the API's `S3FileSystem`).
+        custom_file_systems: request.storage.custom_file_systems.iter().filter(|fs| !matches!(fs, CustomFileSystem::S3(_))).cloned().collect(),
     })
 }
 

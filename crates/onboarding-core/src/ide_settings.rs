@@ -16,7 +16,8 @@ use crate::validate::{Problems, ValidationContext};
 pub const MAX_CUSTOM_IMAGES: usize = 200;
 /// The most custom file systems a domain's default settings take (`CustomFileSystemConfigs`).
 pub const MAX_CUSTOM_FILE_SYSTEMS: usize = 10;
-/// The most custom file systems one space mounts (`SpaceSettings.CustomFileSystems`).
+/// The most custom file systems one space mounts (`SpaceSettings.CustomFileSystems`; EFS and
+/// FSx only: a space mounts S3 only in SageMaker Unified Studio).
 pub const MAX_SPACE_FILE_SYSTEMS: usize = 5;
 /// The most hidden SageMaker Distribution versions (`VersionAliases`).
 pub const MAX_HIDDEN_DISTRIBUTION_VERSIONS: usize = 20;
@@ -202,11 +203,12 @@ fn check_file_systems(r: &OnboardingRequest, classic: bool, p: &mut Problems) {
     if !systems.is_empty() {
         p.check(!classic, "storage.customFileSystems", "are mounted in JupyterLab and Code Editor spaces, a new Studio option");
         p.check(systems.len() <= MAX_CUSTOM_FILE_SYSTEMS, "storage.customFileSystems", format!("at most {MAX_CUSTOM_FILE_SYSTEMS} file systems"));
+        let mounted_in_spaces = systems.iter().filter(|fs| !matches!(fs, CustomFileSystem::S3(_))).count();
         if r.studio.private_spaces.is_some() {
             p.check(
-                systems.len() <= MAX_SPACE_FILE_SYSTEMS,
+                mounted_in_spaces <= MAX_SPACE_FILE_SYSTEMS,
                 "storage.customFileSystems",
-                format!("a private space mounts at most {MAX_SPACE_FILE_SYSTEMS} file systems (studio.privateSpaces)"),
+                format!("a private space mounts at most {MAX_SPACE_FILE_SYSTEMS} EFS and FSx file systems (studio.privateSpaces)"),
             );
         }
     }

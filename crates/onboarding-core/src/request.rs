@@ -474,7 +474,8 @@ pub struct Storage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_space_size_gb: Option<u32>,
     /// New Studio only: file systems mounted in users' and shared spaces beside the home EFS (at
-    /// most 10; `CustomFileSystemConfigs`), and in private spaces (at most 5 then).
+    /// most 10; `CustomFileSystemConfigs`); the EFS and FSx ones also in the private spaces made
+    /// (at most 5 then: a space mounts S3 only in SageMaker Unified Studio).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub custom_file_systems: Vec<CustomFileSystem>,
     /// New Studio only: the POSIX user and group apps run as on those file systems
