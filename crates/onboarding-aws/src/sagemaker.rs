@@ -205,9 +205,13 @@ impl SageMakerPort for SageMakerAdapter {
         }
     }
 
-    async fn apply_settings(&self, domain_id: &str, spec: &DomainSpec) -> PortResult<SettingsDrift> {
+    async fn settings_drift(&self, domain_id: &str, spec: &DomainSpec) -> PortResult<SettingsDrift> {
         let domain = self.client.describe_domain().domain_id(domain_id).send().await.map_err(|e| classify("sagemaker:DescribeDomain", &e))?;
-        let drift = drift::compare(spec, &domain);
+        Ok(drift::compare(spec, &domain))
+    }
+
+    async fn apply_settings(&self, domain_id: &str, spec: &DomainSpec) -> PortResult<SettingsDrift> {
+        let drift = self.settings_drift(domain_id, spec).await?;
         if drift.applied.is_empty() {
             return Ok(drift);
         }

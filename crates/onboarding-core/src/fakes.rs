@@ -386,9 +386,9 @@ impl SageMakerPort for FakeAws {
         Ok(CreatedDomain { domain_id: id.clone(), domain_arn: arn, url: format!("https://{id}.studio.us-east-1.sagemaker.aws") })
     }
 
-    async fn apply_settings(&self, domain_id: &str, spec: &DomainSpec) -> PortResult<SettingsDrift> {
-        let mut w = self.enter("DescribeDomain")?;
-        let Some(d) = w.domains.iter_mut().find(|d| d.summary.domain_id == domain_id) else {
+    async fn settings_drift(&self, domain_id: &str, spec: &DomainSpec) -> PortResult<SettingsDrift> {
+        let w = self.enter("DescribeDomain")?;
+        let Some(d) = w.domains.iter().find(|d| d.summary.domain_id == domain_id) else {
             return Err(OnboardingError::new(ErrorName::DomainRequestRejected, format!("no domain {domain_id}")));
         };
         let had = &d.spec;
@@ -410,10 +410,14 @@ impl SageMakerPort for FakeAws {
             ("TagPropagation", spec.tag_propagation && !had.tag_propagation),
         ];
         drift.applied = changeable.iter().filter(|(_, differs)| *differs).map(|(name, _)| name.to_string()).collect();
+        Ok(drift)
+    }
+
+    async fn apply_settings(&self, domain_id: &str, spec: &DomainSpec) -> PortResult<SettingsDrift> {
+        let drift = self.settings_drift(domain_id, spec).await?;
         if drift.applied.is_empty() {
             return Ok(drift);
         }
-        drop(w);
         let mut w = self.enter("UpdateDomain")?;
         if let Some(d) = w.domains.iter_mut().find(|d| d.summary.domain_id == domain_id) {
             let (vpc_id, subnet_ids, access, kms_key_id) =

@@ -210,6 +210,8 @@ pub trait SageMakerPort {
     /// Creates a user's private space; `false` when it exists already (a rerun).
     fn create_private_space(&self, domain_id: &str, space: &crate::domain_spec::PrivateSpaceSpec, tags: &Tags)
         -> impl Future<Output = PortResult<bool>> + Send;
+    /// How an existing domain's settings differ from the spec; changes nothing.
+    fn settings_drift(&self, domain_id: &str, spec: &DomainSpec) -> impl Future<Output = PortResult<SettingsDrift>> + Send;
     /// Brings an existing domain's settings to the spec: what differs and UpdateDomain can change
     /// while apps run is updated; what it cannot is only reported.
     fn apply_settings(&self, domain_id: &str, spec: &DomainSpec) -> impl Future<Output = PortResult<SettingsDrift>> + Send;

@@ -4,9 +4,10 @@
 //! decided from what they read.
 
 use lambda_runtime::{Context, LambdaEvent};
+use onboarding_core::domain_spec::domain_spec;
 use onboarding_core::naming::managed_by_workflow;
 use onboarding_core::ports::{DomainStatus, IamPort, IdentityCenterPort, NetworkPort, SageMakerPort, StudioCatalogPort};
-use onboarding_core::state::OnboardingState;
+use onboarding_core::state::{OnboardingState, Roles};
 use onboarding_core::{ErrorName, OnboardingError, OnboardingRequest};
 use serde_json::{json, Value};
 
@@ -42,8 +43,10 @@ pub enum Action {
     /// Offboarding: access taken away.
     Remove,
     Delete,
-    /// Offboarding: left in place, with the reason.
+    /// Offboarding: left in place, with the reason; a rerun: a setting it cannot change.
     Keep,
+    /// A rerun: a setting of the existing domain brought to the request's.
+    Update,
 }
 
 impl Action {
@@ -58,6 +61,7 @@ impl Action {
             Action::Remove => "remove",
             Action::Delete => "delete",
             Action::Keep => "keep",
+            Action::Update => "update",
         }
     }
 }
@@ -113,10 +117,15 @@ pub async fn plan<I: IdentityCenterPort, N: NetworkPort, R: IamPort, S: SageMake
         role_setup::existing_role(readers.iam, arn, actions).await?;
         line(Action::Check, format!("role {arn}: exists and trusts SageMaker ({})", actions.join(", ")));
     }
+    // The roles' ARNs, when all exist already: what a rerun's domain settings would name.
+    let mut role_arns: Vec<(String, String)> = Vec::new();
     for name in role_setup::roles_to_create(request, deployment.role_name_prefix) {
         match readers.iam.get_role(&name).await? {
             None => line(Action::Create, format!("role {name}")),
-            Some(role) if role_setup::created_for(&role, &request.domain_name) => line(Action::Reuse, format!("role {name} ({})", role.arn)),
+            Some(role) if role_setup::created_for(&role, &request.domain_name) => {
+                line(Action::Reuse, format!("role {name} ({})", role.arn));
+                role_arns.push((name.clone(), role.arn));
+            }
             Some(_) => {
                 return Err(OnboardingError::new(
                     ErrorName::RoleNameConflict,
@@ -140,6 +149,18 @@ pub async fn plan<I: IdentityCenterPort, N: NetworkPort, R: IamPort, S: SageMake
                 _ => Action::Reuse,
             };
             line(action, format!("domain {} ({}, {})", request.domain_name, existing.domain_id, existing.status.as_str()));
+            if existing.status == DomainStatus::InService {
+                if let Some(roles) = known_roles(request, deployment, &role_arns) {
+                    let spec = domain_spec(&OnboardingState { roles: Some(roles), ..state.clone() })?;
+                    let drift = readers.sagemaker.settings_drift(&existing.domain_id, &spec).await?;
+                    for setting in drift.applied {
+                        line(Action::Update, format!("domain setting {setting}"));
+                    }
+                    for setting in drift.needs_reonboarding {
+                        line(Action::Keep, format!("domain setting {setting}: it differs, and only an offboarding and a new onboarding change it"));
+                    }
+                }
+            }
         }
     }
 
@@ -160,4 +181,21 @@ pub async fn plan<I: IdentityCenterPort, N: NetworkPort, R: IamPort, S: SageMake
         );
     }
     Ok(lines)
+}
+
+/// The roles a rerun's domain settings would name, when every one exists already.
+fn known_roles(request: &OnboardingRequest, deployment: &Deployment<'_>, found: &[(String, String)]) -> Option<Roles> {
+    let arn_of = |existing: &Option<String>, name: Option<String>| -> Option<String> {
+        existing.clone().or_else(|| name.and_then(|n| found.iter().find(|(f, _)| *f == n).map(|(_, arn)| arn.clone())))
+    };
+    let names = role_setup::roles_to_create(request, deployment.role_name_prefix);
+    let execution_name = request.execution_role.existing_role_arn.is_none().then(|| names.first().cloned()).flatten();
+    let execution_role_arn = arn_of(&request.execution_role.existing_role_arn, execution_name)?;
+    let rstudio_role_arn = if request.rstudio.enabled {
+        let rstudio_name = request.rstudio.existing_role_arn.is_none().then(|| names.last().cloned()).flatten();
+        Some(arn_of(&request.rstudio.existing_role_arn, rstudio_name)?)
+    } else {
+        None
+    };
+    Some(Roles { execution_role_arn, execution_role_created: false, rstudio_role_arn })
 }

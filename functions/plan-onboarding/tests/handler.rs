@@ -214,3 +214,29 @@ async fn a_plan_checks_the_images_the_request_names() {
     assert_eq!(status, 200, "{answer}");
     assert!(answer["plan"].as_array().is_some_and(|p| p.iter().any(|l| l["what"].as_str().is_some_and(|w| w.contains("custom images")))), "{answer}");
 }
+
+#[tokio::test]
+async fn a_rerun_plan_lists_the_settings_it_would_update_and_those_it_cannot() {
+    use onboarding_core::naming::{MANAGED_BY, TAG_DOMAIN, TAG_MANAGED_BY};
+    use onboarding_core::ports::{IamPort, SageMakerPort, Tags};
+    let fake = FakeAws::standard();
+    let tags = Tags::from([(TAG_MANAGED_BY.to_string(), MANAGED_BY.to_string()), (TAG_DOMAIN.to_string(), "team-a".to_string())]);
+    let role = fake.create_role("so-team-a-execution", &json!({}), &tags).await.expect("role");
+    let id = team_a_domain(&fake, &role).await;
+    let arn = fake.world().domains[0].summary.domain_arn.clone();
+    fake.add_tags(&arn, &tags).await.expect("tagged");
+
+    let (status, unchanged) = plan_lines(&fake, "POST /plans", team_a()).await;
+    assert_eq!(status, 200, "{unchanged:#?}");
+    assert!(unchanged.iter().any(|l| l.starts_with(&format!("reuse domain team-a ({id}"))), "{unchanged:#?}");
+    assert!(!unchanged.iter().any(|l| l.starts_with("update ")), "nothing differs: {unchanged:#?}");
+
+    let mut changed = team_a();
+    changed["tagPropagation"] = json!(true);
+    changed["storage"] = json!({"kmsKeyId": "alias/team-a"});
+    let (status, shown) = plan_lines(&fake, "POST /plans", changed).await;
+    assert_eq!(status, 200, "{shown:#?}");
+    assert!(shown.iter().any(|l| l == "update domain setting TagPropagation"), "{shown:#?}");
+    assert!(shown.iter().any(|l| l.starts_with("keep domain setting KmsKeyId")), "{shown:#?}");
+    assert_eq!(fake.calls("UpdateDomain"), 0, "a plan changes nothing");
+}
