@@ -93,6 +93,15 @@ async fn a_plan_creates_nothing_and_a_second_plan_reuses_what_the_onboarding_mad
     ensure!(after.iter().any(|l| l.starts_with(&format!("reuse domain {d}"))), "{after:#?}");
     let domain_id = outcome.output.as_ref().and_then(|o| o["domainId"].as_str()).context("domainId")?;
     ensure!(after.iter().any(|l| l.contains(domain_id)), "{after:#?}");
+    // The domain is as the request wants it: nothing to update; a changed request shows the change.
+    ensure!(!after.iter().any(|l| l.contains("domain setting")), "{after:#?}");
+    let mut changed = request.clone();
+    changed["tagPropagation"] = json!(true);
+    let (status, body) = post_plan(s, &changed).await?;
+    ensure!(status == 200, "{status} {body}");
+    let update = lines(&body);
+    ensure!(update.iter().filter(|l| l.contains("domain setting")).collect::<Vec<_>>() == ["update domain setting TagPropagation"], "{update:#?}");
+    ensure!(!s.aws.recorded("sagemaker:UpdateDomain")?.iter().any(|b| b.contains(domain_id)), "the plan updated the domain");
 
     let offboarding = json!({"domainName": d, "homeEfsFileSystem": "Delete", "ticket": {"id": format!("OFF-{d}"), "requester": "lead@example.com"}});
     let (status, body) = post_to(s, "POST /offboarding-plans", &offboarding).await?;
