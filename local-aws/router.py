@@ -225,6 +225,11 @@ class Authorizer:
 AUTHORIZER = None
 
 
+def initial_pending_polls(domain_name):
+    """How many DescribeDomain answers show a new domain Pending (the caller holds LOCK)."""
+    return STATE["pendingPollsByName"].get(domain_name, STATE["domainPendingPolls"])
+
+
 def json_response(payload, status=200):
     return status, {"Content-Type": "application/x-amz-json-1.1"}, json.dumps(payload).encode()
 
@@ -562,8 +567,7 @@ class Router(BaseHTTPRequestHandler):
             with LOCK:
                 STATE["applications"][domain["SingleSignOnApplicationArn"]] = domain.get("DomainName")
         with LOCK:
-            initial = STATE["pendingPollsByName"].get(domain.get("DomainName"), STATE["domainPendingPolls"])
-            remaining = STATE["pending"].setdefault(domain_id, initial)
+            remaining = STATE["pending"].setdefault(domain_id, initial_pending_polls(domain.get("DomainName")))
             if remaining > 0:
                 STATE["pending"][domain_id] = remaining - 1
                 domain["Status"] = "Pending"
@@ -584,8 +588,7 @@ class Router(BaseHTTPRequestHandler):
         with LOCK:
             for domain in listed.get("Domains", []):
                 domain_id = domain.get("DomainId")
-                initial = STATE["pendingPollsByName"].get(domain.get("DomainName"), STATE["domainPendingPolls"])
-                if domain_id not in STATE["domainStatus"] and STATE["pending"].get(domain_id, initial) > 0:
+                if domain_id not in STATE["domainStatus"] and STATE["pending"].get(domain_id, initial_pending_polls(domain.get("DomainName"))) > 0:
                     # Not described yet: SageMaker lists a new domain Pending, as DescribeDomain will.
                     domain["Status"] = "Pending"
                 else:
@@ -642,13 +645,19 @@ class Router(BaseHTTPRequestHandler):
             STATE["domainNetwork"][moto_id] = {"groups": list(groups.values()), "interfaces": interfaces}
 
     # --- The Studio catalog: images, app image configs, lifecycle configurations ---------
-    def create_image(self, req):
-        name = req.get("ImageName", "")
+    def catalog_arn(self, resource):
+        return f"arn:aws:sagemaker:{self.region}:{ACCOUNT}:{resource}"
+
+    def create_in_catalog(self, table, label, name, value, arn_key, resource):
+        """Keeps a new catalog entry; ResourceInUse when the name is taken, as SageMaker answers."""
         with LOCK:
-            if name in STATE["images"]:
-                return aws_error("sagemaker", 400, "ResourceInUse", f"Image {name} already exists")
-            STATE["images"][name] = []
-        return json_response({"ImageArn": f"arn:aws:sagemaker:{self.region}:{ACCOUNT}:image/{name}"})
+            if name in STATE[table]:
+                return aws_error("sagemaker", 400, "ResourceInUse", f"{label} {name} already exists")
+            STATE[table][name] = value
+        return json_response({arn_key: self.catalog_arn(f"{resource}/{name}")})
+
+    def create_image(self, req):
+        return self.create_in_catalog("images", "Image", req.get("ImageName", ""), [], "ImageArn", "image")
 
     def create_image_version(self, req):
         name = req.get("ImageName", "")
@@ -658,14 +667,14 @@ class Router(BaseHTTPRequestHandler):
             versions = STATE["images"][name]
             versions.append(len(versions) + 1)
             version = versions[-1]
-        return json_response({"ImageVersionArn": f"arn:aws:sagemaker:{self.region}:{ACCOUNT}:image-version/{name}/{version}"})
+        return json_response({"ImageVersionArn": self.catalog_arn(f"image-version/{name}/{version}")})
 
     def describe_image(self, req):
         name = req.get("ImageName", "")
         with LOCK:
             if name not in STATE["images"]:
                 return aws_error("sagemaker", 400, "ResourceNotFound", f"Image {name} does not exist")
-        return json_response({"ImageName": name, "ImageStatus": "CREATED", "ImageArn": f"arn:aws:sagemaker:{self.region}:{ACCOUNT}:image/{name}"})
+        return json_response({"ImageName": name, "ImageStatus": "CREATED", "ImageArn": self.catalog_arn(f"image/{name}")})
 
     def describe_image_version(self, req):
         name, version = req.get("ImageName", ""), req.get("Version")
@@ -674,15 +683,11 @@ class Router(BaseHTTPRequestHandler):
         if not versions or (version is not None and version not in versions):
             return aws_error("sagemaker", 400, "ResourceNotFound", f"Image version {version} of {name} does not exist")
         number = version if version is not None else versions[-1]
-        return json_response({"Version": number, "ImageVersionStatus": "CREATED", "ImageVersionArn": f"arn:aws:sagemaker:{self.region}:{ACCOUNT}:image-version/{name}/{number}"})
+        return json_response({"Version": number, "ImageVersionStatus": "CREATED", "ImageVersionArn": self.catalog_arn(f"image-version/{name}/{number}")})
 
     def create_app_image_config(self, req):
         name = req.get("AppImageConfigName", "")
-        with LOCK:
-            if name in STATE["appImageConfigs"]:
-                return aws_error("sagemaker", 400, "ResourceInUse", f"AppImageConfig {name} already exists")
-            STATE["appImageConfigs"][name] = req
-        return json_response({"AppImageConfigArn": f"arn:aws:sagemaker:{self.region}:{ACCOUNT}:app-image-config/{name}"})
+        return self.create_in_catalog("appImageConfigs", "AppImageConfig", name, req, "AppImageConfigArn", "app-image-config")
 
     def describe_app_image_config(self, req):
         name = req.get("AppImageConfigName", "")
@@ -690,15 +695,11 @@ class Router(BaseHTTPRequestHandler):
             config = STATE["appImageConfigs"].get(name)
         if config is None:
             return aws_error("sagemaker", 400, "ResourceNotFound", f"AppImageConfig {name} does not exist")
-        return json_response(dict(config, AppImageConfigArn=f"arn:aws:sagemaker:{self.region}:{ACCOUNT}:app-image-config/{name}"))
+        return json_response(dict(config, AppImageConfigArn=self.catalog_arn(f"app-image-config/{name}")))
 
     def create_studio_lifecycle_config(self, req):
-        name = req.get("StudioLifecycleConfigName", "")
-        with LOCK:
-            if name in STATE["lifecycleConfigs"]:
-                return aws_error("sagemaker", 400, "ResourceInUse", f"StudioLifecycleConfig {name} already exists")
-            STATE["lifecycleConfigs"][name] = req.get("StudioLifecycleConfigAppType", "")
-        return json_response({"StudioLifecycleConfigArn": f"arn:aws:sagemaker:{self.region}:{ACCOUNT}:studio-lifecycle-config/{name}"})
+        name, app = req.get("StudioLifecycleConfigName", ""), req.get("StudioLifecycleConfigAppType", "")
+        return self.create_in_catalog("lifecycleConfigs", "StudioLifecycleConfig", name, app, "StudioLifecycleConfigArn", "studio-lifecycle-config")
 
     def describe_studio_lifecycle_config(self, req):
         name = req.get("StudioLifecycleConfigName", "")
@@ -707,7 +708,7 @@ class Router(BaseHTTPRequestHandler):
         if app is None:
             return aws_error("sagemaker", 400, "ResourceNotFound", f"StudioLifecycleConfig {name} does not exist")
         return json_response({"StudioLifecycleConfigName": name, "StudioLifecycleConfigAppType": app,
-                              "StudioLifecycleConfigArn": f"arn:aws:sagemaker:{self.region}:{ACCOUNT}:studio-lifecycle-config/{name}"})
+                              "StudioLifecycleConfigArn": self.catalog_arn(f"studio-lifecycle-config/{name}")})
 
     @staticmethod
     def unknown_studio_resources(req):

@@ -49,6 +49,17 @@ pub fn read(relative: &str) -> String {
     std::fs::read_to_string(root().join(relative)).unwrap_or_else(|e| panic!("reading {relative}: {e}"))
 }
 
+/// Each `examples/DIR/*.json` is run by `test_file`, which reads it with `example("NAME"`.
+pub fn every_example_runs_in(test_file: &str, dir: &str) -> Result<()> {
+    let this = read(test_file);
+    for entry in std::fs::read_dir(root().join("examples").join(dir))? {
+        let path = entry?.path();
+        let name = path.file_stem().and_then(|n| n.to_str()).ok_or_else(|| anyhow::anyhow!("a file name"))?;
+        anyhow::ensure!(this.contains(&format!("example(\"{name}\"")), "examples/{dir}/{name}.json runs in no test");
+    }
+    Ok(())
+}
+
 /// The IAM role the tests call the API as.
 pub const API_CALLER: &str = "arn:aws:sts::123456789012:assumed-role/ticket-bridge/session";
 

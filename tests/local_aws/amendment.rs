@@ -33,13 +33,7 @@ fn example(name: &str, domain: &str, ticket: &str, add_group: &str, remove_user:
 }
 
 fn every_amendment_example_runs_end_to_end() -> Result<()> {
-    let this = tests::read("tests/local_aws/amendment.rs");
-    for entry in std::fs::read_dir(tests::root().join("examples/amendment"))? {
-        let path = entry?.path();
-        let name = path.file_stem().and_then(|n| n.to_str()).context("a file name")?;
-        ensure!(this.contains(&format!("example(\"{name}\"")), "examples/amendment/{name}.json runs in no test");
-    }
-    Ok(())
+    tests::every_example_runs_in("tests/local_aws/amendment.rs", "amendment")
 }
 
 async fn amendment_adds_a_group_removes_a_user_and_the_team_is_offboarded_after(s: &LocalSession) -> Result<()> {

@@ -40,13 +40,7 @@ fn example(name: &str, domain: &str, ticket: &str) -> Result<Value> {
 
 /// Every offboarding example runs in one of these tests.
 fn every_offboarding_example_runs_end_to_end() -> Result<()> {
-    let this = tests::read("tests/local_aws/offboarding.rs");
-    for entry in std::fs::read_dir(tests::root().join("examples/offboarding"))? {
-        let path = entry?.path();
-        let name = path.file_stem().and_then(|n| n.to_str()).context("a file name")?;
-        ensure!(this.contains(&format!("example(\"{name}\"")), "examples/offboarding/{name}.json runs in no test");
-    }
-    Ok(())
+    tests::every_example_runs_in("tests/local_aws/offboarding.rs", "offboarding")
 }
 
 async fn offboard(s: &LocalSession, request: &Value) -> Result<Outcome> {

@@ -88,9 +88,7 @@ async fn cost_controlled_example_sends_idle_shutdown_hidden_tools_and_tag_propag
     let request = example("cost-controlled-team")?;
     let outcome = run(s, &request).await?;
     succeeded(&outcome)?;
-    let bodies = s.aws.recorded("sagemaker:CreateDomain")?;
-    let body: Value =
-        bodies.iter().filter_map(|b| serde_json::from_str::<Value>(b).ok()).find(|b| b["DomainName"] == "team-costs").context("no CreateDomain")?;
+    let body = recorded_body(s, "sagemaker:CreateDomain", "DomainName", "team-costs")?;
     let idle = json!({"LifecycleManagement": "ENABLED", "IdleTimeoutInMinutes": 60, "MinIdleTimeoutInMinutes": 60, "MaxIdleTimeoutInMinutes": 240});
     let user = &body["DefaultUserSettings"];
     ensure!(user["JupyterLabAppSettings"]["AppLifecycleManagement"]["IdleSettings"] == idle, "{user}");
@@ -107,9 +105,7 @@ async fn cost_controlled_example_sends_idle_shutdown_hidden_tools_and_tag_propag
     // jane, named, gets her private space with the request's app, instance type and size.
     let summary = succeeded(&outcome)?;
     let domain_id = field(summary, "domainId")?;
-    let spaces = s.aws.recorded("sagemaker:CreateSpace")?;
-    let space: Value =
-        spaces.iter().filter_map(|b| serde_json::from_str::<Value>(b).ok()).find(|b| b["DomainId"] == domain_id).context("no CreateSpace for the domain")?;
+    let space = recorded_body(s, "sagemaker:CreateSpace", "DomainId", domain_id)?;
     ensure!(space["SpaceName"] == "jane-private" && space["OwnershipSettings"]["OwnerUserProfileName"] == "jane", "{space}");
     ensure!(space["SpaceSharingSettings"]["SharingType"] == "Private", "{space}");
     let settings = &space["SpaceSettings"];
@@ -291,9 +287,7 @@ async fn audited_example_sends_source_identity_and_trusted_identity_propagation(
     ensure!(settings.trusted_identity_propagation_settings().and_then(|t| t.status()).map(|s| s.as_str()) == Some("ENABLED"), "{settings:?}");
     ensure!(d.app_network_access_type().map(|t| t.as_str()) == Some("VpcOnly"));
     // And the CreateDomain body that reached SageMaker.
-    let bodies = s.aws.recorded("sagemaker:CreateDomain")?;
-    let body: Value =
-        bodies.iter().filter_map(|b| serde_json::from_str::<Value>(b).ok()).find(|b| b["DomainName"] == "risk-audit").context("no CreateDomain")?;
+    let body = recorded_body(s, "sagemaker:CreateDomain", "DomainName", "risk-audit")?;
     ensure!(body["DomainSettings"]["ExecutionRoleIdentityConfig"] == "USER_PROFILE_NAME", "{body}");
     ensure!(body["DomainSettings"]["TrustedIdentityPropagationSettings"] == json!({"Status": "ENABLED"}), "{body}");
     let role = field(&summary, "executionRoleArn")?.rsplit('/').next().context("role name")?.to_string();
@@ -333,9 +327,7 @@ async fn vpc_only_example_in_a_prepared_network(s: &LocalSession) -> Result<()> 
     let hidden: Vec<&str> = user.studio_web_portal_settings().map(|p| p.hidden_app_types().iter().map(|a| a.as_str()).collect()).unwrap_or_default();
     ensure!(hidden.contains(&"Canvas") && !hidden.contains(&"CodeEditor"), "hidden {hidden:?}");
     // Docker, as the CreateDomain body that reached SageMaker has it.
-    let bodies = s.aws.recorded("sagemaker:CreateDomain")?;
-    let body: Value =
-        bodies.iter().filter_map(|b| serde_json::from_str::<Value>(b).ok()).find(|b| b["DomainName"] == "fraud-models").context("no CreateDomain")?;
+    let body = recorded_body(s, "sagemaker:CreateDomain", "DomainName", "fraud-models")?;
     let docker = &body["DomainSettings"]["DockerSettings"];
     ensure!(docker["EnableDockerAccess"] == "ENABLED" && docker["VpcOnlyTrustedAccounts"] == json!(["123456789012"]), "{body}");
 

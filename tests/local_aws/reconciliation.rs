@@ -33,13 +33,7 @@ fn example(name: &str) -> Result<Value> {
 }
 
 fn every_reconciliation_example_runs_end_to_end() -> Result<()> {
-    let this = tests::read("tests/local_aws/reconciliation.rs");
-    for entry in std::fs::read_dir(tests::root().join("examples/reconciliation"))? {
-        let path = entry?.path();
-        let name = path.file_stem().and_then(|n| n.to_str()).context("a file name")?;
-        ensure!(this.contains(&format!("example(\"{name}\")")), "examples/reconciliation/{name}.json runs in no test");
-    }
-    Ok(())
+    tests::every_example_runs_in("tests/local_aws/reconciliation.rs", "reconciliation")
 }
 
 /// The event Identity Center's CloudTrail record of `CreateGroupMembership` becomes in EventBridge.

@@ -12,7 +12,7 @@ use std::fmt::Debug;
 use aws_sdk_sagemaker::operation::describe_domain::DescribeDomainOutput;
 use aws_sdk_sagemaker::types::{
     AppLifecycleManagement, CustomFileSystemConfig, CustomImage, CustomPosixUserConfig, DefaultSpaceSettings, DefaultSpaceStorageSettings, DomainSettings,
-    ResourceSpec, UserSettings,
+    JupyterLabAppSettings, ResourceSpec, UserSettings,
 };
 use onboarding_core::domain_spec::DomainSpec;
 use onboarding_core::ports::SettingsDrift;
@@ -115,10 +115,7 @@ fn user_leaves(at: &str, u: &UserSettings, l: &mut Leaves) {
         let at = p("CodeEditorAppSettings");
         app_leaves(&at, c.default_resource_spec(), c.custom_images(), c.lifecycle_config_arns(), c.app_lifecycle_management(), l);
     }
-    if let Some(j) = u.jupyter_lab_app_settings() {
-        let at = p("JupyterLabAppSettings");
-        app_leaves(&at, j.default_resource_spec(), j.custom_images(), j.lifecycle_config_arns(), j.app_lifecycle_management(), l);
-    }
+    jupyter_lab_leaves(&p("JupyterLabAppSettings"), u.jupyter_lab_app_settings(), l);
     storage_leaves(&p("SpaceStorageSettings"), u.space_storage_settings(), l);
     l.one(&p("DefaultLandingUri"), u.default_landing_uri());
     l.one(&p("StudioWebPortal"), u.studio_web_portal());
@@ -140,10 +137,7 @@ fn space_leaves(at: &str, s: &DefaultSpaceSettings, l: &mut Leaves) {
     let p = |name: &str| format!("{at}.{name}");
     l.one(&p("ExecutionRole"), s.execution_role());
     l.list(&p("SecurityGroups"), s.security_groups());
-    if let Some(j) = s.jupyter_lab_app_settings() {
-        let at = p("JupyterLabAppSettings");
-        app_leaves(&at, j.default_resource_spec(), j.custom_images(), j.lifecycle_config_arns(), j.app_lifecycle_management(), l);
-    }
+    jupyter_lab_leaves(&p("JupyterLabAppSettings"), s.jupyter_lab_app_settings(), l);
     storage_leaves(&p("SpaceStorageSettings"), s.space_storage_settings(), l);
     file_system_leaves(at, s.custom_posix_user_config(), s.custom_file_system_configs(), l);
 }
@@ -167,6 +161,13 @@ fn domain_leaves(at: &str, d: &DomainSettings, l: &mut Leaves) {
         l.one(&p("RStudioServerProDomainSettings.RStudioConnectUrl"), rs.r_studio_connect_url());
         l.one(&p("RStudioServerProDomainSettings.RStudioPackageManagerUrl"), rs.r_studio_package_manager_url());
         l.one(&p("RStudioServerProDomainSettings.DefaultResourceSpec.InstanceType"), rs.default_resource_spec().and_then(|r| r.instance_type()));
+    }
+}
+
+/// JupyterLab's settings, users' and shared spaces' alike.
+fn jupyter_lab_leaves(at: &str, settings: Option<&JupyterLabAppSettings>, l: &mut Leaves) {
+    if let Some(j) = settings {
+        app_leaves(at, j.default_resource_spec(), j.custom_images(), j.lifecycle_config_arns(), j.app_lifecycle_management(), l);
     }
 }
 

@@ -48,7 +48,7 @@ fn sdk_tags(tags: &Tags) -> Vec<Tag> {
 }
 
 /// A domain file system as a space mounts it (the space takes the file system, not a
-/// directory); S3 is mounted in spaces only in SageMaker Unified Studio.
+/// directory); the spec carries none a space cannot mount (`CustomFileSystem::mounts_in_spaces`).
 fn space_file_system(system: &CustomFileSystem) -> Option<SdkCustomFileSystem> {
     match system {
         CustomFileSystem::Efs(m) => Some(SdkCustomFileSystem::EfsFileSystem(EfsFileSystem::builder().file_system_id(&m.file_system_id).build())),

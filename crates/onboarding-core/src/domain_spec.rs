@@ -60,8 +60,7 @@ pub fn private_space(request: &OnboardingRequest, profile: &str) -> Option<Priva
         instance_type: spaces.instance_type.clone(),
         storage_gb: spaces.storage_gb.or(request.storage.default_space_size_gb),
         idle_timeout_minutes: spaces.idle_timeout_minutes,
-        // A space mounts S3 only in SageMaker Unified Studio (the API's `S3FileSystem`).
-        custom_file_systems: request.storage.custom_file_systems.iter().filter(|fs| !matches!(fs, CustomFileSystem::S3(_))).cloned().collect(),
+        custom_file_systems: request.storage.custom_file_systems.iter().filter(|fs| fs.mounts_in_spaces()).cloned().collect(),
     })
 }
 

@@ -8,9 +8,9 @@ use std::collections::HashSet;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::formats::{is_bucket_name, is_file_system_id, is_instance_type, is_sagemaker_image_name, is_sagemaker_name, lifecycle_config_arn_parts};
+use crate::formats::{is_bucket_name, is_file_system_id, is_sagemaker_image_name, is_sagemaker_name, lifecycle_config_arn_parts};
 use crate::request::{OnboardingRequest, StudioExperience};
-use crate::validate::{Problems, ValidationContext};
+use crate::validate::{check_app_instance_type, Problems, ValidationContext, NEW_STUDIO_ONLY};
 
 /// The most custom images an app's settings take (`CustomImages`).
 pub const MAX_CUSTOM_IMAGES: usize = 200;
@@ -93,7 +93,23 @@ pub struct S3Mount {
     pub mount_path: Option<String>,
 }
 
+impl S3Mount {
+    /// `(bucket, prefix)` of the URI (the prefix without its trailing `/`); `None` when it is not
+    /// an `s3://` URI.
+    pub fn bucket_and_prefix(&self) -> Option<(&str, &str)> {
+        let rest = self.uri.strip_prefix("s3://")?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        Some((bucket, prefix.trim_end_matches('/')))
+    }
+}
+
 impl CustomFileSystem {
+    /// Whether a space mounts it: EFS and FSx; S3 only in SageMaker Unified Studio (the API's
+    /// `S3FileSystem`).
+    pub fn mounts_in_spaces(&self) -> bool {
+        !matches!(self, CustomFileSystem::S3(_))
+    }
+
     /// What makes two entries the same mount: the file system (and directory), or the S3 URI.
     fn identity(&self) -> String {
         match self {
@@ -113,8 +129,6 @@ pub struct PosixUser {
     /// 1001 to 4000000.
     pub gid: u64,
 }
-
-const NEW_STUDIO_ONLY: &str = "is a new Studio option; Studio Classic has no JupyterLab or Code Editor apps and no web portal settings";
 
 /// The app, distribution-version and file-system checks of a request.
 pub(crate) fn check(r: &OnboardingRequest, ctx: &ValidationContext, p: &mut Problems) {
@@ -150,12 +164,8 @@ pub(crate) fn check(r: &OnboardingRequest, ctx: &ValidationContext, p: &mut Prob
 }
 
 fn check_ide(path: &str, ide: &IdeSettings, r: &OnboardingRequest, ctx: &ValidationContext, p: &mut Problems) {
-    match ide.default_instance_type.as_deref() {
-        Some("system") => p.add(format!("{path}.defaultInstanceType"), "system is Studio Classic's JupyterServer instance; apps run on an ml. instance type"),
-        Some(t) => {
-            p.check(is_instance_type(t), format!("{path}.defaultInstanceType"), format!("{t:?} is not one of SageMaker's app instance types (AppInstanceType)"))
-        }
-        None => {}
+    if let Some(t) = &ide.default_instance_type {
+        check_app_instance_type(&format!("{path}.defaultInstanceType"), t, p);
     }
     if let Some(t) = ide.default_instance_type.as_ref().filter(|t| r.studio.hidden_instance_types.contains(t)) {
         p.add(format!("{path}.defaultInstanceType"), format!("{t} is in studio.hiddenInstanceTypes: users could not see the type their apps start on"));
@@ -203,7 +213,7 @@ fn check_file_systems(r: &OnboardingRequest, classic: bool, p: &mut Problems) {
     if !systems.is_empty() {
         p.check(!classic, "storage.customFileSystems", "are mounted in JupyterLab and Code Editor spaces, a new Studio option");
         p.check(systems.len() <= MAX_CUSTOM_FILE_SYSTEMS, "storage.customFileSystems", format!("at most {MAX_CUSTOM_FILE_SYSTEMS} file systems"));
-        let mounted_in_spaces = systems.iter().filter(|fs| !matches!(fs, CustomFileSystem::S3(_))).count();
+        let mounted_in_spaces = systems.iter().filter(|fs| fs.mounts_in_spaces()).count();
         if r.studio.private_spaces.is_some() {
             p.check(
                 mounted_in_spaces <= MAX_SPACE_FILE_SYSTEMS,
@@ -224,9 +234,8 @@ fn check_file_systems(r: &OnboardingRequest, classic: bool, p: &mut Problems) {
                 }
             }
             CustomFileSystem::S3(m) => {
-                let bucket = m.uri.strip_prefix("s3://").map(|rest| rest.split('/').next().unwrap_or_default());
                 p.check(
-                    bucket.is_some_and(is_bucket_name) && m.uri.len() <= 1024 && !m.uri.chars().any(char::is_whitespace),
+                    m.bucket_and_prefix().is_some_and(|(bucket, _)| is_bucket_name(bucket)) && m.uri.len() <= 1024 && !m.uri.chars().any(char::is_whitespace),
                     format!("{at}.s3.uri"),
                     "must be s3://BUCKET/PREFIX with a valid bucket name",
                 );

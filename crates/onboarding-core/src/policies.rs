@@ -83,12 +83,8 @@ pub fn s3_mounts_policy(systems: &[crate::request::CustomFileSystem], partition:
     let mounts: Vec<(&str, &str)> = systems
         .iter()
         .filter_map(|system| match system {
-            crate::request::CustomFileSystem::S3(m) => m.uri.strip_prefix("s3://"),
+            crate::request::CustomFileSystem::S3(m) => m.bucket_and_prefix(),
             _ => None,
-        })
-        .map(|rest| {
-            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-            (bucket, prefix.trim_end_matches('/'))
         })
         .collect();
     if mounts.is_empty() {

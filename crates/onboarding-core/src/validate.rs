@@ -58,6 +58,8 @@ pub const ML_TOOLS: &[&str] = &[
 ];
 /// The console's defaults for space sizes.
 pub const DEFAULT_SPACE_GB: u32 = 5;
+/// What a Studio Classic request naming a new Studio option is told.
+pub(crate) const NEW_STUDIO_ONLY: &str = "is a new Studio option; Studio Classic has no JupyterLab or Code Editor apps and no web portal settings";
 pub const DEFAULT_MAX_SPACE_GB: u32 = 100;
 pub const DEFAULT_INSTANCE_TYPE: &str = "system";
 /// The managed policy a created role gets when the request names none.
@@ -474,9 +476,8 @@ fn check_studio(r: &OnboardingRequest, p: &mut Problems) {
         p.check(is_image_arn(arn), "studio.jupyterServer.sageMakerImageArn", "is not a SageMaker image ARN (arn:aws:sagemaker:REGION:ACCOUNT:image/NAME)");
     }
     let classic = s.default_experience == StudioExperience::StudioClassic;
-    let new_studio_only = "is a new Studio option; Studio Classic has no JupyterLab or Code Editor apps and no web portal settings";
     if let Some(idle) = &s.idle_shutdown {
-        p.check(!classic, "studio.idleShutdown", new_studio_only);
+        p.check(!classic, "studio.idleShutdown", NEW_STUDIO_ONLY);
         let minutes = [
             ("idleTimeoutMinutes", Some(idle.idle_timeout_minutes)),
             ("minIdleTimeoutMinutes", idle.min_idle_timeout_minutes),
@@ -500,7 +501,7 @@ fn check_studio(r: &OnboardingRequest, p: &mut Problems) {
         );
     }
     if !s.hidden_instance_types.is_empty() {
-        p.check(!classic, "studio.hiddenInstanceTypes", new_studio_only);
+        p.check(!classic, "studio.hiddenInstanceTypes", NEW_STUDIO_ONLY);
     }
     for (i, t) in s.hidden_instance_types.iter().enumerate() {
         p.check(
@@ -510,21 +511,13 @@ fn check_studio(r: &OnboardingRequest, p: &mut Problems) {
         );
     }
     if !s.hidden_ml_tools.is_empty() {
-        p.check(!classic, "studio.hiddenMlTools", new_studio_only);
+        p.check(!classic, "studio.hiddenMlTools", NEW_STUDIO_ONLY);
     }
     if let Some(spaces) = &s.private_spaces {
-        p.check(!classic, "studio.privateSpaces", new_studio_only);
+        p.check(!classic, "studio.privateSpaces", NEW_STUDIO_ONLY);
         p.check(spaces.app_type != SpaceAppType::CodeEditor || r.code_editor.enabled, "studio.privateSpaces.appType", "CodeEditor needs codeEditor.enabled");
-        match spaces.instance_type.as_deref() {
-            Some("system") => {
-                p.add("studio.privateSpaces.instanceType", "system is Studio Classic's JupyterServer instance; a space's app runs on an ml. instance type")
-            }
-            Some(t) => p.check(
-                is_instance_type(t),
-                "studio.privateSpaces.instanceType",
-                format!("{t:?} is not one of SageMaker's app instance types (AppInstanceType)"),
-            ),
-            None => {}
+        if let Some(t) = &spaces.instance_type {
+            check_app_instance_type("studio.privateSpaces.instanceType", t, p);
         }
         if let Some(minutes) = spaces.idle_timeout_minutes {
             // A space's own timeout is a choice within the range the domain's idle shutdown allows.
@@ -567,6 +560,16 @@ fn check_studio(r: &OnboardingRequest, p: &mut Problems) {
         if let Some(key) = &sharing.kms_key_id {
             p.check(is_kms_key(key), "studio.notebookSharing.kmsKeyId", "is not a KMS key id or ARN");
         }
+    }
+}
+
+/// An instance type a JupyterLab or Code Editor app runs on: an `ml.` one of SageMaker's
+/// `AppInstanceType`, not Studio Classic's `system`.
+pub(crate) fn check_app_instance_type(path: &str, t: &str, p: &mut Problems) {
+    if t == "system" {
+        p.add(path, "system is Studio Classic's JupyterServer instance; apps run on an ml. instance type");
+    } else {
+        p.check(is_instance_type(t), path, format!("{t:?} is not one of SageMaker's app instance types (AppInstanceType)"));
     }
 }
 

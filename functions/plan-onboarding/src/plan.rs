@@ -5,7 +5,7 @@
 
 use lambda_runtime::{Context, LambdaEvent};
 use onboarding_core::domain_spec::domain_spec;
-use onboarding_core::naming::managed_by_workflow;
+use onboarding_core::naming::{managed_by_workflow, role_name};
 use onboarding_core::ports::{DomainStatus, IamPort, IdentityCenterPort, NetworkPort, SageMakerPort, StudioCatalogPort};
 use onboarding_core::state::{OnboardingState, Roles};
 use onboarding_core::{ErrorName, OnboardingError, OnboardingRequest};
@@ -183,19 +183,19 @@ pub async fn plan<I: IdentityCenterPort, N: NetworkPort, R: IamPort, S: SageMake
     Ok(lines)
 }
 
-/// The roles a rerun's domain settings would name, when every one exists already.
+/// The roles a rerun's domain settings would name, when every one exists already: the request's
+/// existing roles, else the ones found by the names the workflow gives them.
 fn known_roles(request: &OnboardingRequest, deployment: &Deployment<'_>, found: &[(String, String)]) -> Option<Roles> {
-    let arn_of = |existing: &Option<String>, name: Option<String>| -> Option<String> {
-        existing.clone().or_else(|| name.and_then(|n| found.iter().find(|(f, _)| *f == n).map(|(_, arn)| arn.clone())))
+    let arn = |existing: &Option<String>, own_name: Option<&str>, kind: &str| {
+        existing.clone().or_else(|| {
+            let name = role_name(deployment.role_name_prefix, own_name, &request.domain_name, kind);
+            found.iter().find(|(f, _)| *f == name).map(|(_, arn)| arn.clone())
+        })
     };
-    let names = role_setup::roles_to_create(request, deployment.role_name_prefix);
-    let execution_name = request.execution_role.existing_role_arn.is_none().then(|| names.first().cloned()).flatten();
-    let execution_role_arn = arn_of(&request.execution_role.existing_role_arn, execution_name)?;
-    let rstudio_role_arn = if request.rstudio.enabled {
-        let rstudio_name = request.rstudio.existing_role_arn.is_none().then(|| names.last().cloned()).flatten();
-        Some(arn_of(&request.rstudio.existing_role_arn, rstudio_name)?)
-    } else {
-        None
+    let execution_role_arn = arn(&request.execution_role.existing_role_arn, request.execution_role.role_name.as_deref(), "execution")?;
+    let rstudio_role_arn = match request.rstudio.enabled {
+        true => Some(arn(&request.rstudio.existing_role_arn, request.rstudio.role_name.as_deref(), "rstudio")?),
+        false => None,
     };
     Some(Roles { execution_role_arn, execution_role_created: false, rstudio_role_arn })
 }
