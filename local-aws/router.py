@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""The local AWS endpoint: one port in front of moto server and `cargo lambda watch`.
+"""The local AWS endpoint: one port in front of moto server and the functions.
 
 Test and demo infrastructure only: nothing of it is deployed, and the functions do not know it
 exists (they see an AWS endpoint). It fills exactly the gaps moto leaves for this workflow:
 
-* Lambda Invoke is forwarded to cargo-lambda, and a handler error (cargo-lambda answers HTTP 500)
-  becomes what real Lambda answers: HTTP 200, `X-Amz-Function-Error: Unhandled`, the
+* Lambda Invoke runs the function's built binary under a Lambda Runtime API (lambda_pool.py), and a
+  handler error is what real Lambda answers: HTTP 200, `X-Amz-Function-Error: Unhandled`, the
   `{errorType, errorMessage}` body. That is how named errors reach Retry/Catch in the engine.
 * IAM Identity Center application assignments (moto answers 500) are served here.
 * SageMaker user profiles, apps and spaces (moto answers 500) are served here, with SageMaker's
@@ -62,6 +62,7 @@ from urllib.parse import parse_qs
 
 import authorization
 import documented_rules
+import lambda_pool
 import service_models
 from moto_account import MotoAccount
 from real_formats import domain_ids_for_callers, domain_ids_for_moto, store_ids_for_callers, store_ids_for_moto, studio_urls
@@ -104,6 +105,14 @@ STATE = {
     "asyncInvoke": {},
     # Calls that IAM refused: {"function", "action", "resource", "decision"}, oldest first.
     "denied": [],
+    # The e-mails SES accepted: {"id", "source", "subject", "body", "destinations"}, oldest first.
+    "emails": [],
+    # Policy statements left out for one domain's calls: {"function", "withoutStatement" (a Sid),
+    # "matchDomain" (a domain name)}; how a test shows a function needs a statement, on the one
+    # local AWS the other tests share.
+    "policyOverrides": [],
+    # Domain name -> the ids (as callers see them) CreateDomain gave domains of that name.
+    "domainIds": {},
     # The messages of requests refused by their service model.
     "invalid": [],
     # A domain's Identity Center application ARN -> the domain's name.
@@ -208,21 +217,31 @@ def access_denied(service, message):
 
 
 class Authorizer:
-    """The IAM policy simulator (local-aws/authorizer.mjs), one request at a time."""
+    """The IAM policy simulator (local-aws/authorizer.mjs), one request at a time. A decision
+    depends only on the request (policies, principal, action, resource, context), so identical
+    requests are answered from a cache."""
 
     def __init__(self):
         script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "authorizer.mjs")
         self.process = subprocess.Popen(["node", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
         self.lock = threading.Lock()
+        self.decisions = {}
+        self.asked = 0
 
     def decide(self, request):
+        line = json.dumps(request, sort_keys=True)
         with self.lock:
-            self.process.stdin.write(json.dumps(request) + "\n")
-            self.process.stdin.flush()
-            return json.loads(self.process.stdout.readline())
+            self.asked += 1
+            if line not in self.decisions:
+                self.process.stdin.write(line + "\n")
+                self.process.stdin.flush()
+                self.decisions[line] = json.loads(self.process.stdout.readline())
+            return self.decisions[line]
 
 
 AUTHORIZER = None
+# The functions, run from their built binaries (lambda_pool.py).
+FUNCTIONS = None
 
 
 def initial_pending_polls(domain_name):
@@ -251,6 +270,45 @@ def send_to_queue(moto_port, region, queue_url, message):
         print(f"could not deliver to {queue_url}: {answer.status}", file=sys.stderr, flush=True)
 
 
+def keep_email(body, answer):
+    """Keeps a message SES accepted, as the tests read it back (`GET /_local/emails`)."""
+    request = json.loads(body or b"{}")
+    simple = request.get("Content", {}).get("Simple", {})
+    parts = simple.get("Body", {})
+    destination = request.get("Destination", {})
+    email = {
+        "id": json.loads(answer or b"{}").get("MessageId", ""),
+        "source": request.get("FromEmailAddress", ""),
+        "subject": simple.get("Subject", {}).get("Data", ""),
+        # What SES's own record holds: the HTML part when there is one.
+        "body": (parts.get("Html") or parts.get("Text") or {}).get("Data", ""),
+        "destinations": [a for key in ("ToAddresses", "CcAddresses", "BccAddresses") for a in destination.get(key, [])],
+    }
+    with LOCK:
+        STATE["emails"].append(email)
+
+
+def policies_for_call(function, policies, body):
+    """The function's policies, less the statements `policyOverrides` leaves out of calls that
+    name the override's domain (by its name or an id CreateDomain gave it)."""
+    with LOCK:
+        overrides = [o for o in STATE["policyOverrides"] if o["function"] == function]
+        names = {o["matchDomain"]: [o["matchDomain"]] + sorted(STATE["domainIds"].get(o["matchDomain"], [])) for o in overrides}
+    for override in overrides:
+        if not any(text.encode() in body for text in names[override["matchDomain"]]):
+            continue
+        policies = [
+            dict(p, policy=dict(p["policy"], Statement=[st for st in statements(p["policy"]) if st.get("Sid") != override["withoutStatement"]]))
+            for p in policies
+        ]
+    return policies
+
+
+def statements(policy):
+    found = policy.get("Statement", [])
+    return found if isinstance(found, list) else [found]
+
+
 def take_fault(op, body):
     """The first queued fault for this operation (or `service:*`) whose `match` texts the body
     holds; `matchDomain` matches a call that names that domain's Identity Center application."""
@@ -271,7 +329,6 @@ def take_fault(op, body):
 class Router(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     moto_port = 0
-    lambda_port = 0
     region = "us-east-1"
 
     def log_message(self, fmt, *args):  # quiet: the caller prints what matters
@@ -338,7 +395,10 @@ class Router(BaseHTTPRequestHandler):
             if op.startswith("sagemaker:"):
                 status, headers, data = self.route(op, domain_ids_for_moto(body))
                 return self.send(status, headers, domain_ids_for_callers(studio_urls(data, self.region)))
-            return self.send(*self.route(op, body))
+            answer = self.route(op, body)
+            if op == "ses:SendEmail" and answer[0] == 200:
+                keep_email(body, answer[2])
+            return self.send(*answer)
         except Exception as exc:  # report, never hang the caller
             return self.send(*aws_error("unknown", 500, "LocalRouterError", str(exc)))
 
@@ -356,9 +416,10 @@ class Router(BaseHTTPRequestHandler):
         needs = authorization.needs_of(call, MotoAccount(self.moto_port, self.region))
         if needs is None:
             return self.deny(key, service, op, "*", "Unknown", f"User: {principal} is not authorized to perform: {op}: the local AWS does not know what it authorizes (local-aws/authorization.py)")
+        policies = policies_for_call(key, function["policies"], body)
         for need in needs:
             answer = AUTHORIZER.decide({
-                "policies": function["policies"],
+                "policies": policies,
                 "principal": principal,
                 "action": need.action,
                 "resource": need.resource,
@@ -458,10 +519,29 @@ class Router(BaseHTTPRequestHandler):
             status, headers, data = self.forward(self.moto_port, body)
             # moto fails (500) on a domain created without tags; SageMaker answers none.
             return json_response({"Tags": []}) if status >= 500 else (status, headers, data)
+        if op == "states:GetExecutionHistory":
+            return self.execution_history(body)
         if op.startswith(("sso:", "identitystore:")):
             status, headers, data = self.forward(self.moto_port, store_ids_for_moto(body))
             return status, headers, store_ids_for_callers(data)
         return self.forward(self.moto_port, body)
+
+    def execution_history(self, body):
+        """GetExecutionHistory with what moto ignores: `reverseOrder`, and pages of `maxResults`
+        (default 100, as the API's) joined by `nextToken`."""
+        status, headers, data = self.forward(self.moto_port, body)
+        if status != 200:
+            return status, headers, data
+        req = json.loads(body or b"{}")
+        events = json.loads(data).get("events", [])
+        if req.get("reverseOrder"):
+            events.reverse()
+        start = int(req["nextToken"]) if str(req.get("nextToken", "")).isdigit() else 0
+        size = int(req.get("maxResults") or 100)
+        page = {"events": events[start:start + size]}
+        if start + size < len(events):
+            page["nextToken"] = str(start + size)
+        return json_response(page)
 
     def forward(self, port, body, timeout=120):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
@@ -518,18 +598,14 @@ class Router(BaseHTTPRequestHandler):
         send_to_queue(self.moto_port, self.region, queue, json.dumps(record))
 
     def invoke_now(self, body):
-        status, headers, data = self.forward(self.lambda_port, body, timeout=900)
-        if status >= 400:
-            # cargo-lambda answers a handler error with 500; real Lambda with 200 and this header.
-            try:
-                payload = json.loads(data)
-            except ValueError:
-                payload = {}
-            if "errorType" in payload:
-                return 200, {"Content-Type": "application/json", "X-Amz-Function-Error": "Unhandled"}, data
-            if status == 404:
-                return aws_error("lambda", 404, "ResourceNotFoundException", data.decode("utf-8", "replace"))
-        return status, headers, data
+        function = INVOKE_PATH.match(self.path).group(1)
+        if not FUNCTIONS.exists(function):
+            return aws_error("lambda", 404, "ResourceNotFoundException", f"Function not found: arn:aws:lambda:{self.region}:{ACCOUNT}:function:{function}")
+        error, data = FUNCTIONS.invoke(function, body)
+        headers = {"Content-Type": "application/json", "X-Amz-Executed-Version": "$LATEST"}
+        if error:
+            headers["X-Amz-Function-Error"] = "Unhandled"
+        return 200, headers, data
 
     # --- SageMaker domains -------------------------------------------------------------
     def describe_domain(self, body):
@@ -609,8 +685,10 @@ class Router(BaseHTTPRequestHandler):
         if status == 200:
             req = json.loads(body or b"{}")
             moto_id = json.loads(data).get("DomainArn", "").rsplit("/", 1)[-1]
+            caller_id = json.loads(domain_ids_for_callers(json.dumps({"DomainId": moto_id}).encode()))["DomainId"]
             with LOCK:
                 STATE["domainOverlay"][moto_id] = {"TagPropagation": req.get("TagPropagation", "DISABLED")}
+                STATE["domainIds"].setdefault(req.get("DomainName", ""), set()).add(caller_id)
             try:
                 self.create_domain_network(moto_id, req.get("VpcId", ""), req.get("SubnetIds", []))
             except Exception as exc:  # the domain exists; only its VPC resources are missing
@@ -988,6 +1066,29 @@ class Router(BaseHTTPRequestHandler):
         path = self.path.split("?")[0]
         if path == "/_local/health":
             return 200, {"Content-Type": "application/json"}, b'{"ok":true}'
+        query = parse_qs(self.path.split("?", 1)[1]) if "?" in self.path else {}
+        wanted = query.get("match", [None])[0]
+        if path == "/_local/recorded":
+            # The bodies of one operation's recorded calls, only those holding `match` if given.
+            with LOCK:
+                bodies = [b for b in STATE["recorded"].get(query.get("op", [""])[0], []) if wanted is None or wanted in b]
+            return 200, {"Content-Type": "application/json"}, json.dumps(bodies).encode()
+        if path == "/_local/emails":
+            # The e-mails SES accepted, only those whose subject names `about` if given.
+            about = query.get("about", [None])[0]
+            with LOCK:
+                emails = [e for e in STATE["emails"] if about is None or about in e["subject"].split()]
+            return 200, {"Content-Type": "application/json"}, json.dumps(emails).encode()
+        if path == "/_local/assignments":
+            # One application's assignments: [{PrincipalType, PrincipalId}].
+            with LOCK:
+                assigned = list(STATE["assignments"].get(query.get("application", [""])[0], []))
+            return 200, {"Content-Type": "application/json"}, json.dumps(assigned).encode()
+        if path == "/_local/denied":
+            # The refusals of calls whose resource holds `match` if given.
+            with LOCK:
+                denied = [d for d in STATE["denied"] if wanted is None or wanted in d["resource"]]
+            return 200, {"Content-Type": "application/json"}, json.dumps(denied).encode()
         if path == "/_local/state":
             with LOCK:
                 snapshot = {
@@ -997,9 +1098,9 @@ class Router(BaseHTTPRequestHandler):
                     "spaces": list(STATE["spaces"].values()),
                     "calls": STATE["calls"],
                     "faults": STATE["faults"],
-                    "recorded": STATE["recorded"],
                     "denied": STATE["denied"],
                     "invalid": STATE["invalid"],
+                    "authorizer": {"asked": AUTHORIZER.asked, "simulated": len(AUTHORIZER.decisions)} if AUTHORIZER else None,
                 }
                 text = json.dumps(snapshot)
             return 200, {"Content-Type": "application/json"}, text.encode()
@@ -1019,6 +1120,12 @@ class Router(BaseHTTPRequestHandler):
             elif path == "/_local/ses-quota":
                 # {"match": "text of the sends it counts", "max24HourSend": 100, "refusals": 3}
                 STATE["sesQuotas"].append({"match": req["match"], "max24HourSend": int(req["max24HourSend"]), "refusals": int(req.get("refusals", 1)), "sent": 0, "refused": 0})
+            elif path == "/_local/policies":
+                # {"function": "access-assignment", "withoutStatement": "UserProfiles", "matchDomain": "least-privilege"}
+                sids = {st.get("Sid") for p in POLICIES.get(req["function"], {}).get("policies", []) for st in statements(p["policy"])}
+                if req["withoutStatement"] not in sids:
+                    return 400, {"Content-Type": "application/json"}, json.dumps({"error": f"{req['function']} has no statement {req['withoutStatement']}"}).encode()
+                STATE["policyOverrides"].append({k: req[k] for k in ("function", "withoutStatement", "matchDomain")})
             elif path == "/_local/faults":
                 # {"op": "sagemaker:CreateDomain", "count": 2, "status": 400, "code": "ThrottlingException",
                 #  "message": "...", "delayMs": 0, "match": "text the request body must contain",
@@ -1026,7 +1133,7 @@ class Router(BaseHTTPRequestHandler):
                 fault = {k: req[k] for k in ("status", "code", "message", "delayMs", "match", "matchDomain", "lambdaError") if k in req}
                 STATE["faults"].setdefault(req["op"], []).extend([fault] * int(req.get("count", 1)))
             elif path == "/_local/reset":
-                for key, empty in (("pending", {}), ("assignments", {}), ("profiles", {}), ("apps", {}), ("spaces", {}), ("stuckApps", {}), ("domainNetwork", {}), ("domainOverlay", {}), ("updating", {}), ("faults", {}), ("calls", {}), ("failDomains", {}), ("pendingPollsByName", {}), ("recorded", {}), ("denied", []), ("invalid", []), ("sesQuotas", [])):
+                for key, empty in (("pending", {}), ("assignments", {}), ("profiles", {}), ("apps", {}), ("spaces", {}), ("stuckApps", {}), ("domainNetwork", {}), ("domainOverlay", {}), ("updating", {}), ("faults", {}), ("calls", {}), ("failDomains", {}), ("pendingPollsByName", {}), ("recorded", {}), ("denied", []), ("invalid", []), ("sesQuotas", []), ("emails", []), ("policyOverrides", []), ("domainIds", {})):
                     STATE[key] = empty
                 STATE["domainPendingPolls"] = 0
                 STATE["deletingListings"] = 1
@@ -1069,11 +1176,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--moto-port", type=int, required=True)
-    parser.add_argument("--lambda-port", type=int, required=True)
+    parser.add_argument("--functions", required=True, help="the directory of the built function binaries (one per function name)")
+    parser.add_argument("--function-env", required=True, help="the functions' environment (JSON object), beside what Lambda sets")
+    parser.add_argument("--function-log", required=True, help="where the functions' output goes")
+    parser.add_argument("--concurrency", type=int, default=8, help="instances per function at most")
     parser.add_argument("--region", default="us-east-1")
     parser.add_argument("--policies", help="each function's IAM policies (JSON, from infra/deployed_policies.py): their calls are authorized")
     args = parser.parse_args()
-    Router.moto_port, Router.lambda_port, Router.region = args.moto_port, args.lambda_port, args.region
+    Router.moto_port, Router.region = args.moto_port, args.region
+    global FUNCTIONS
+    with open(args.function_env) as f:
+        FUNCTIONS = lambda_pool.Pool(args.functions, json.load(f), args.function_log, args.region, ACCOUNT, max_instances=args.concurrency)
     if args.policies:
         global AUTHORIZER
         with open(args.policies) as f:

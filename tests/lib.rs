@@ -25,7 +25,10 @@ impl Env {
         let started = self.session.get_or_init(|| {
             // Short polls and a generous bound: tests hold domains Pending on purpose.
             let tunables = Tunables { poll_interval_seconds: 1, max_polls: 8, quota_wait_seconds: 2 };
-            self.runtime.block_on(LocalSession::start(&root(), tunables)).map_err(|e| format!("{e:#}"))
+            let started = std::time::Instant::now();
+            let session = self.runtime.block_on(LocalSession::start(&root(), tunables)).map_err(|e| format!("{e:#}"));
+            eprintln!("    (the local AWS started in {:.1} s)", started.elapsed().as_secs_f64());
+            session
         });
         started.as_ref().map_err(|e| anyhow::anyhow!("the local AWS did not start: {e}"))
     }

@@ -21,8 +21,8 @@ use crate::local_test;
 
 pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
     vec![
-        Trial::test("instance_types_are_sagemakers_app_instance_types", || instance_types_are_sagemakers().map_err(crate::failed)),
-        Trial::test("ml_tools_are_sagemakers", || ml_tools_are_sagemakers().map_err(crate::failed)),
+        crate::trial("instance_types_are_sagemakers_app_instance_types", || instance_types_are_sagemakers().map_err(crate::failed)),
+        crate::trial("ml_tools_are_sagemakers", || ml_tools_are_sagemakers().map_err(crate::failed)),
         local_test!(env, validate_and_create_domain_agree_at_and_past_each_limit),
         local_test!(env, validate_and_iam_agree_on_role_names),
     ]

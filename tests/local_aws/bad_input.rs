@@ -1,6 +1,7 @@
 //! The corpus of invalid requests in `tests/bad-requests/`: each is refused with its named error
-//! and field path through `onboard validate`, through the API and through the state machine, and
-//! nothing is created for any of them.
+//! and field path by the one validation the three entry points share (the CLI's and the API's
+//! `validate_json`, the Validate state's handler), through the API, and, for a sample, through
+//! `onboard validate` and a console execution of the state machine; nothing is created for any.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -10,6 +11,7 @@ use std::time::Duration;
 use anyhow::{bail, ensure, Context, Result};
 use aws_sdk_ec2::types::Filter;
 use futures::stream::{self, TryStreamExt};
+use lambda_runtime::{Context as LambdaContext, LambdaEvent};
 use libtest_mimic::Trial;
 use onboard::execution;
 use onboard::local::LocalSession;
@@ -130,8 +132,46 @@ async fn through_the_state_machine(s: &LocalSession, case: &Case, text: &str) ->
     refused(case, outcome.error.as_deref(), outcome.cause.as_deref())
 }
 
+/// The cases that also run through `onboard validate` and a console execution: the other entry
+/// points are the same validation, which every case meets in-process.
+const THROUGH_EVERY_ENTRY_POINT: &[&str] = &[
+    "01-not-json.json",
+    "10-unknown-top-level-key.json",
+    "22-no-principals.json",
+    "47-space-size-too-large.json",
+    "54-unknown-user.json",
+    "57-vpc-does-not-exist.json",
+];
+
+/// The shared validation, in-process: `validate_json` (what `onboard validate` and the API run)
+/// and the Validate state's handler (what a console execution runs first).
+async fn through_the_shared_validation(case: &Case, text: &str) -> Result<()> {
+    let validation = local_aws::validation_context();
+    let checked = onboarding_core::validate::validate_json(text, &validation);
+    let config = validate_request::Config { validation, domain_region: "us-east-1".into(), settings: local_aws::deploy::LOCAL_TUNABLES };
+    let handled = match serde_json::from_str::<Value>(text) {
+        Ok(request) => Some(validate_request::handler(&config, LambdaEvent::new(validate_request::RequestInput { request }, LambdaContext::default())).await),
+        Err(_) => None, // Step Functions refuses input that is not JSON: the state never sees it.
+    };
+    if case.stage == "validate" {
+        let problems = checked.err().with_context(|| format!("{}: validate_json accepted it", case.file))?;
+        ensure!(problems.iter().any(|p| p.to_string().contains(&case.path)), "{}: validate_json did not name {}", case.file, case.path);
+        if let Some(handled) = handled {
+            let error = handled.err().with_context(|| format!("{}: the Validate state accepted it", case.file))?;
+            refused(case, Some(error.name.as_str()), Some(&error.message))?;
+        }
+    } else {
+        ensure!(checked.is_ok(), "{}: valid in form, but validate_json refused it", case.file);
+        ensure!(handled.is_some_and(|h| h.is_ok()), "{}: valid in form, but the Validate state refused it", case.file);
+    }
+    Ok(())
+}
+
 async fn the_bad_request_corpus_is_refused_everywhere_and_creates_nothing(s: &LocalSession) -> Result<()> {
     let cases = cases()?;
+    for sampled in THROUGH_EVERY_ENTRY_POINT {
+        ensure!(cases.iter().any(|c| c.file == *sampled), "{sampled} is not in the corpus");
+    }
     let binary = onboard_binary()?;
     let cfg = s.aws.sdk_config();
     let entry = Entry::new(s);
@@ -140,9 +180,13 @@ async fn the_bad_request_corpus_is_refused_everywhere_and_creates_nothing(s: &Lo
             let (binary, entry) = (&binary, &entry);
             async move {
                 let text = text(s, case).await?;
-                through_onboard_validate(binary, case, &text)?;
+                through_the_shared_validation(case, &text).await?;
                 through_the_api(s, entry, case, &text).await?;
-                through_the_state_machine(s, case, &text).await
+                if THROUGH_EVERY_ENTRY_POINT.contains(&case.file.as_str()) {
+                    through_onboard_validate(binary, case, &text)?;
+                    through_the_state_machine(s, case, &text).await?;
+                }
+                Ok(())
             }
         })
         .await?;
@@ -150,12 +194,12 @@ async fn the_bad_request_corpus_is_refused_everywhere_and_creates_nothing(s: &Lo
     // Nothing was created for any of them.
     let domains = aws_sdk_sagemaker::Client::new(cfg).list_domains().send().await?;
     let iam = aws_sdk_iam::Client::new(cfg);
-    let emails = s.aws.sent_emails()?;
     for case in &cases {
+        let emails = s.aws.emails_about(&case.domain)?;
         ensure!(!domains.domains().iter().any(|d| d.domain_name() == Some(case.domain.as_str())), "{}: a domain was created", case.file);
         ensure!(s.aws.count_calls("iam:CreateRole", &format!("{}-execution", case.domain))? == 0, "{}: a role was created", case.file);
         ensure!(iam.get_role().role_name(format!("{}{}-execution", local_aws::ROLE_NAME_PREFIX, case.domain)).send().await.is_err());
-        ensure!(!emails.iter().any(|e| e.is_about(&case.domain) && e.subject.contains("Your access")), "{}: an invitation was sent", case.file);
+        ensure!(!emails.iter().any(|e| e.subject.contains("Your access")), "{}: an invitation was sent", case.file);
     }
     Ok(())
 }

@@ -15,7 +15,7 @@ use tests::{read, root};
 const SERVICE_RETRIER: [&str; 4] = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"];
 
 pub fn trials() -> Vec<Trial> {
-    let t = |name: &'static str, f: fn() -> Result<()>| Trial::test(name, move || f().map_err(crate::failed));
+    let t = |name: &'static str, f: fn() -> Result<()>| crate::trial(name, move || f().map_err(crate::failed));
     vec![
         t("definition_error_names_are_emitted_by_the_functions", error_names),
         t("definition_next_states_exist_and_all_are_reachable", next_states),
@@ -23,23 +23,37 @@ pub fn trials() -> Vec<Trial> {
         t("definition_substitutions_are_all_provided", substitutions),
         t("definition_passes_asl_validator", asl_validator),
         t("definition_polls_in_at_most_three_transitions", poll_loop),
-        t("readme_lists_every_error_name", readme_errors),
-        t("readme_draws_every_state_machine_as_defined", readme_diagrams),
+        t("docs_list_every_error_name", docs_errors),
+        t("docs_draw_every_state_machine_as_defined", docs_diagrams),
     ]
 }
 
-/// Every `statemachine/*.asl.json` is drawn in the README, and each drawing is what
-/// `onboard diagram --readme README.md` makes of the definition today.
-fn readme_diagrams() -> Result<()> {
-    let readme = read("README.md");
+/// Every `statemachine/*.asl.json` is drawn in its workflow's page under `docs/`, and each
+/// drawing is what `onboard diagram --readme docs/PAGE.md` makes of the definition today.
+fn docs_diagrams() -> Result<()> {
+    let mut pages = Vec::new();
+    for entry in std::fs::read_dir(root().join("docs"))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "md") {
+            pages.push((path.clone(), std::fs::read_to_string(&path)?));
+        }
+    }
     for entry in std::fs::read_dir(root().join("statemachine"))? {
         let name = entry?.file_name().to_string_lossy().into_owned();
         if name.ends_with(".asl.json") {
-            ensure!(readme.contains(&format!("<!-- diagram: statemachine/{name} -->")), "the README does not draw statemachine/{name}");
+            let marker = format!("<!-- diagram: statemachine/{name} -->");
+            ensure!(pages.iter().any(|(_, text)| text.contains(&marker)), "no page under docs/ draws statemachine/{name}");
         }
     }
-    let fresh = onboard::diagram::refresh(&readme, &root())?;
-    ensure!(fresh == readme, "a README diagram no longer matches its definition: run `cargo run -p onboard -- diagram --readme README.md`");
+    for (path, text) in &pages {
+        let fresh = onboard::diagram::refresh(text, &root())?;
+        ensure!(
+            fresh == *text,
+            "a diagram in {} no longer matches its definition: run `cargo run -p onboard -- diagram --readme {}`",
+            path.display(),
+            path.display()
+        );
+    }
     Ok(())
 }
 
@@ -244,11 +258,11 @@ fn poll_loop() -> Result<()> {
     Ok(())
 }
 
-fn readme_errors() -> Result<()> {
-    let readme = read("README.md");
+fn docs_errors() -> Result<()> {
+    let errors = read("docs/errors.md");
     for name in ErrorName::ALL {
         let retried = if name.is_retryable() { "yes" } else { "no" };
-        ensure!(readme.contains(&format!("| `{name}` | {retried} |")), "README.md does not list {name} (retried: {retried})");
+        ensure!(errors.contains(&format!("| `{name}` | {retried} |")), "docs/errors.md does not list {name} (retried: {retried})");
     }
     Ok(())
 }

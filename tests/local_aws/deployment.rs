@@ -13,7 +13,7 @@ use serde_yaml::Value;
 use tests::{read, root};
 
 pub fn trials() -> Vec<Trial> {
-    let t = |name: &'static str, f: fn() -> Result<()>| Trial::test(name, move || f().map_err(crate::failed));
+    let t = |name: &'static str, f: fn() -> Result<()>| crate::trial(name, move || f().map_err(crate::failed));
     vec![
         t("template_functions_are_the_workspace_functions", functions_match),
         t("template_fills_every_definition_substitution", substitutions_match),
@@ -210,18 +210,23 @@ fn policy_check_refuses_mistakes() -> Result<()> {
     let template = read("infra/template.yaml");
     let anchor = "            - Sid: DescribeNetwork\n";
     ensure!(template.contains(anchor), "the template has no DescribeNetwork statement to add a mistake beside");
-    for (i, (statement, named)) in mistakes.iter().enumerate() {
-        let wrong = template.replacen(anchor, &format!("            - Sid: Mistake{i}\n              Effect: Allow\n              {statement}\n{anchor}"), 1);
-        let path = std::env::temp_dir().join(format!("template-mistake-{}-{i}.yaml", std::process::id()));
-        std::fs::write(&path, wrong)?;
-        let out = check_policies(&path);
-        let _ = std::fs::remove_file(&path);
-        let out = out?;
-        let printed = String::from_utf8_lossy(&out.stdout);
-        ensure!(
-            !out.status.success() && printed.contains(&format!("[Mistake{i}]: ")) && printed.contains(named),
-            "mistake {i} was not refused as {named:?}:\n{printed}"
-        );
+    // Every mistake in one template, one run of the check (each costs seconds of SAM translation).
+    let statements: String = mistakes
+        .iter()
+        .enumerate()
+        .map(|(i, (statement, _))| format!("            - Sid: Mistake{i}\n              Effect: Allow\n              {statement}\n"))
+        .collect();
+    let wrong = template.replacen(anchor, &format!("{statements}{anchor}"), 1);
+    let path = std::env::temp_dir().join(format!("template-mistakes-{}.yaml", std::process::id()));
+    std::fs::write(&path, wrong)?;
+    let out = check_policies(&path);
+    let _ = std::fs::remove_file(&path);
+    let out = out?;
+    let printed = String::from_utf8_lossy(&out.stdout);
+    ensure!(!out.status.success(), "the check passed a template with mistakes:\n{printed}");
+    for (i, (_, named)) in mistakes.iter().enumerate() {
+        let refused = printed.lines().any(|line| line.contains(&format!("[Mistake{i}]: ")) && line.contains(named));
+        ensure!(refused, "mistake {i} was not refused as {named:?}:\n{printed}");
     }
     Ok(())
 }

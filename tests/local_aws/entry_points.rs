@@ -95,7 +95,7 @@ fn request(domain: &str, ticket: &str) -> Value {
 }
 
 fn events_for(s: &LocalSession, ticket: &str) -> Result<Vec<(String, Value)>> {
-    Ok(s.aws.published_events()?.into_iter().filter(|(_, d)| d["ticketId"] == json!(ticket)).collect())
+    Ok(s.aws.published_events(ticket)?.into_iter().filter(|(_, d)| d["ticketId"] == json!(ticket)).collect())
 }
 
 async fn an_api_request_starts_an_onboarding_that_completes(s: &LocalSession) -> Result<()> {

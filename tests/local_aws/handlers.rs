@@ -129,10 +129,9 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
     // Served by the router: moto implements neither application assignments nor user profiles.
     let assigning = as_function("access-assignment");
     let state = access_assignment::handler(&SageMakerAdapter::from_config(&assigning), &AssignmentAdapter::from_config(&assigning), event(state)).await?;
-    let router = s.aws.router_state()?;
     let app = record.sso_application_arn.clone().context("app")?;
-    let assigned = router["assignments"][&app].as_array().map(Vec::len).unwrap_or(0);
-    ensure!(assigned == 2, "assignments: {}", router["assignments"]);
+    let assigned = s.aws.assignments(&app)?;
+    ensure!(assigned.len() == 2, "assignments: {assigned:?}");
     let profile = sm.describe_user_profile().domain_id(&record.domain_id).user_profile_name("jane").send().await?;
     ensure!(profile.single_sign_on_user_value() == Some("jane"));
 

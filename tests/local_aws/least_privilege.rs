@@ -9,7 +9,6 @@ use std::sync::Arc;
 use anyhow::{ensure, Context, Result};
 use aws_sdk_iam::error::ProvideErrorMetadata;
 use libtest_mimic::Trial;
-use local_aws::Options;
 use onboard::local::LocalSession;
 use serde_json::{json, Value};
 use tests::{root, Env};
@@ -19,12 +18,8 @@ use crate::local_test;
 pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
     vec![
         local_test!(env, a_function_is_refused_what_its_policy_does_not_grant),
-        Trial::test("without_one_statement_the_onboarding_fails_at_its_step", || {
-            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| crate::failed(e.into()))?;
-            runtime.block_on(without_one_statement_the_onboarding_fails_at_its_step()).map_err(crate::failed)
-        }),
-        Trial::test("a_statement_is_removed_from_the_template_text", || a_statement_is_removed_from_the_template_text().map_err(crate::failed)),
-        Trial::test("the_local_aws_rules_pass_their_own_tests", || the_local_aws_rules_pass_their_own_tests().map_err(crate::failed)),
+        local_test!(env, without_one_statement_the_onboarding_fails_at_its_step),
+        crate::trial("the_local_aws_rules_pass_their_own_tests", || the_local_aws_rules_pass_their_own_tests().map_err(crate::failed)),
     ]
 }
 
@@ -77,8 +72,8 @@ async fn a_function_is_refused_what_its_policy_does_not_grant(s: &LocalSession) 
     ensure!(names == ["AmazonSageMakerFullAccess"], "attached: {names:?}");
 
     // Each refusal is on record with the function, the action and the resource.
-    let state = s.aws.router_state()?;
-    let mine: Vec<&Value> = state["denied"].as_array().into_iter().flatten().filter(|d| d["resource"].as_str().is_some_and(|r| r.ends_with(role))).collect();
+    let denied = s.aws.denied(role)?;
+    let mine: Vec<&Value> = denied.iter().filter(|d| d["resource"].as_str().is_some_and(|r| r.ends_with(role))).collect();
     let seen: Vec<(&str, &str)> = mine.iter().map(|d| (d["function"].as_str().unwrap_or_default(), d["action"].as_str().unwrap_or_default())).collect();
     ensure!(
         seen == [("domain-creation", "iam:CreateRole"), ("role-setup", "iam:CreateRole"), ("role-setup", "iam:AttachRolePolicy")],
@@ -101,43 +96,11 @@ fn the_local_aws_rules_pass_their_own_tests() -> Result<()> {
     Ok(())
 }
 
-/// The template's text without the policy statement `sid` (its list item, to the next one).
-fn without_statement(template: &str, sid: &str) -> Result<String> {
-    let lines: Vec<&str> = template.lines().collect();
-    let start = lines.iter().position(|l| l.trim() == format!("- Sid: {sid}")).with_context(|| format!("no statement {sid}"))?;
-    let indent = lines[start].len() - lines[start].trim_start().len();
-    let end = lines[start + 1..].iter().position(|l| !l.trim().is_empty() && l.len() - l.trim_start().len() <= indent).map_or(lines.len(), |i| start + 1 + i);
-    Ok(lines[..start].iter().chain(&lines[end..]).map(|l| format!("{l}\n")).collect())
-}
-
-fn a_statement_is_removed_from_the_template_text() -> Result<()> {
-    let template = "      Policies:\n        - Statement:\n            - Sid: A\n              Action: a\n              Condition:\n                X: y\n            - Sid: B\n              Action: b\n      Next: 1\n";
-    ensure!(without_statement(template, "A")? == "      Policies:\n        - Statement:\n            - Sid: B\n              Action: b\n      Next: 1\n");
-    ensure!(without_statement(template, "B")? == "      Policies:\n        - Statement:\n            - Sid: A\n              Action: a\n              Condition:\n                X: y\n      Next: 1\n");
-    ensure!(without_statement(template, "C").is_err());
-    Ok(())
-}
-
-/// A local AWS of its own, deployed from the template without access assignment's
-/// `UserProfiles` statement: the onboarding gets as far as assigning access, and fails there.
-async fn without_one_statement_the_onboarding_fails_at_its_step() -> Result<()> {
-    let root = root();
-    let mut options = Options::new(&root);
-    options.log_dir = std::env::temp_dir().join(format!("sagemaker-onboarding-least-privilege-{}", std::process::id()));
-    options.concurrency = 2;
-    std::fs::create_dir_all(&options.log_dir)?;
-    let template = without_statement(&std::fs::read_to_string(root.join("infra/template.yaml"))?, "UserProfiles")?;
-    // Laid out as in the project, so that the template's relative paths (the definition) hold.
-    let infra = options.log_dir.join("infra");
-    std::fs::create_dir_all(&infra)?;
-    let definitions = options.log_dir.join("statemachine");
-    if !definitions.exists() {
-        std::os::unix::fs::symlink(root.join("statemachine"), &definitions)?;
-    }
-    options.template = infra.join("template.yaml");
-    std::fs::write(&options.template, template)?;
-    let s = LocalSession::start_with(options).await?;
-
+/// Access assignment's `UserProfiles` statement left out of its policies for one domain's calls
+/// (the other tests share this local AWS): that onboarding gets as far as assigning access, and
+/// fails there.
+async fn without_one_statement_the_onboarding_fails_at_its_step(s: &LocalSession) -> Result<()> {
+    s.aws.leave_out_statement("access-assignment", "UserProfiles", "least-privilege")?;
     let request = json!({
         "domainName": "least-privilege",
         "ticket": {"id": "LP-1", "requester": "lead@example.com"},
@@ -148,16 +111,12 @@ async fn without_one_statement_the_onboarding_fails_at_its_step() -> Result<()> 
     let failed: Vec<&str> = outcome.steps.iter().filter(|st| st.failure.is_some()).map(|st| st.state.as_str()).collect();
     ensure!(failed.first() == Some(&"AssignAccess"), "failed steps: {failed:?}");
     // The refusals this onboarding met: access assignment's user-profile calls, nothing else.
-    let state = s.aws.router_state()?;
-    let refused: Vec<(&str, &str)> = state["denied"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|d| (d["function"].as_str().unwrap_or_default(), d["action"].as_str().unwrap_or_default()))
-        .collect();
-    ensure!(!refused.is_empty() && refused.iter().all(|(f, a)| *f == "access-assignment" && a.ends_with("UserProfile")), "refusals: {refused:?}");
     let listed = aws_sdk_sagemaker::Client::new(s.aws.sdk_config()).list_domains().send().await?;
     let domain_id = listed.domains().iter().find(|d| d.domain_name() == Some("least-privilege")).and_then(|d| d.domain_id()).context("the domain")?;
+    let role = format!("{}least-privilege-execution", local_aws::ROLE_NAME_PREFIX);
+    let denied = [s.aws.denied(domain_id)?, s.aws.denied(&role)?].concat();
+    let refused: Vec<(&str, &str)> = denied.iter().map(|d| (d["function"].as_str().unwrap_or_default(), d["action"].as_str().unwrap_or_default())).collect();
+    ensure!(!refused.is_empty() && refused.iter().all(|(f, a)| *f == "access-assignment" && a.ends_with("UserProfile")), "refusals: {refused:?}");
     ensure!(s.aws.count_calls("sagemaker:CreateUserProfile", domain_id)? == 0, "a user profile was created");
     Ok(())
 }

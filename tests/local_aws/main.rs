@@ -1,4 +1,4 @@
-//! Tests through the local AWS (moto server, the router, cargo lambda watch), one binary with a
+//! Tests through the local AWS (moto server, the router, the function binaries), one binary with a
 //! custom harness so that the local AWS starts once and stops when the tests end.
 
 mod agreement;
@@ -19,7 +19,8 @@ mod resilience;
 mod router;
 mod team;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use tests::Env;
@@ -29,7 +30,7 @@ macro_rules! local_test {
     ($env:expr, $name:path) => {{
         let env = $env.clone();
         let name = stringify!($name).rsplit("::").next().unwrap_or(stringify!($name)).to_string();
-        libtest_mimic::Trial::test(name, move || {
+        crate::trial(name, move || {
             let session = env.session().map_err(|e| crate::failed(e))?;
             env.runtime.block_on($name(session)).map_err(crate::failed)
         })
@@ -39,6 +40,37 @@ pub(crate) use local_test;
 
 pub(crate) fn failed(e: anyhow::Error) -> Failed {
     Failed::from(format!("{e:#}"))
+}
+
+/// Each trial's wall time, for the list of the slowest printed at the end.
+static WALL_TIMES: Mutex<Vec<(String, Duration)>> = Mutex::new(Vec::new());
+
+/// A trial whose wall time is printed when it ends (the first one to need the local AWS also
+/// pays for starting it).
+pub(crate) fn trial(name: impl Into<String>, run: impl FnOnce() -> Result<(), Failed> + Send + 'static) -> Trial {
+    let name = name.into();
+    Trial::test(name.clone(), move || {
+        let started = Instant::now();
+        let result = run();
+        let took = started.elapsed();
+        eprintln!("    {name}: {:.1} s", took.as_secs_f64());
+        if let Ok(mut times) = WALL_TIMES.lock() {
+            times.push((name, took));
+        }
+        result
+    })
+}
+
+fn print_slowest(count: usize) {
+    let Ok(mut times) = WALL_TIMES.lock() else { return };
+    times.sort_by(|a, b| b.1.cmp(&a.1));
+    if times.is_empty() {
+        return;
+    }
+    println!("\nThe {} slowest trials (wall time):", count.min(times.len()));
+    for (name, took) in times.iter().take(count) {
+        println!("  {:>6.1} s  {name}", took.as_secs_f64());
+    }
 }
 
 fn main() {
@@ -64,6 +96,7 @@ fn main() {
     trials.extend(least_privilege::trials(&env));
     trials.extend(agreement::trials(&env));
     let conclusion = libtest_mimic::run(&args, trials);
+    print_slowest(10);
     env.shutdown();
     conclusion.exit();
 }

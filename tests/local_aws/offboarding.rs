@@ -22,7 +22,7 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
         local_test!(env, offboarding_refuses_a_domain_the_workflow_did_not_create),
         local_test!(env, offboarding_fails_by_name_on_an_app_stuck_deleting_and_a_rerun_finishes),
         local_test!(env, offboarding_rides_out_throttling_and_a_crashed_step_deleting_each_thing_once),
-        Trial::test("every_offboarding_example_runs_end_to_end", || every_offboarding_example_runs_end_to_end().map_err(crate::failed)),
+        crate::trial("every_offboarding_example_runs_end_to_end", || every_offboarding_example_runs_end_to_end().map_err(crate::failed)),
     ]
 }
 
@@ -87,7 +87,7 @@ async fn offboarding_deletes_everything_of_a_used_domain(s: &LocalSession) -> Re
     ensure!(sm.list_user_profiles().domain_id_equals(&id).send().await?.user_profiles().is_empty());
     ensure!(iam.get_role().role_name(&role).send().await.is_err(), "{role} is still there");
     ensure!(nfs_groups(s, &id).await?.is_empty(), "the NFS security groups are still there");
-    let deletion = s.aws.recorded("sagemaker:DeleteDomain")?.into_iter().find(|b| b.contains(&id)).context("no DeleteDomain")?;
+    let deletion = s.aws.recorded_matching("sagemaker:DeleteDomain", Some(&id))?.into_iter().next().context("no DeleteDomain")?;
     let deletion: Value = serde_json::from_str(&deletion)?;
     ensure!(deletion["RetentionPolicy"]["HomeEfsFileSystem"] == "Delete", "{deletion}");
 
@@ -97,7 +97,7 @@ async fn offboarding_deletes_everything_of_a_used_domain(s: &LocalSession) -> Re
     to.sort();
     ensure!(to == ["finops@example.com", "lead@example.com"], "the requester and the extra recipient each get the report once: {reports:?}");
     ensure!(reports[0].body.contains("Apps: 2"), "{}", reports[0].body);
-    let events = s.aws.published_events()?;
+    let events = s.aws.published_events("OFF-offboarded")?;
     ensure!(events.iter().any(|(t, e)| t == "Offboarding Succeeded" && e["ticketId"] == "OFF-offboarded"), "no result event");
 
     // The same ticket again is the same offboarding: nothing runs twice.
@@ -116,7 +116,7 @@ async fn offboarding_keeps_a_retained_home_file_system_and_its_security_groups(s
     ensure!(cleanup["securityGroupsKept"].as_array().map(Vec::len) == Some(2), "{cleanup}");
     ensure!(cleanup["networkInterfacesLeft"].as_array().map(Vec::len) == Some(1), "{cleanup}");
     ensure!(nfs_groups(s, &id).await?.len() == 2, "the retained file system's groups were deleted");
-    let deletion = s.aws.recorded("sagemaker:DeleteDomain")?.into_iter().find(|b| b.contains(&id)).context("no DeleteDomain")?;
+    let deletion = s.aws.recorded_matching("sagemaker:DeleteDomain", Some(&id))?.into_iter().next().context("no DeleteDomain")?;
     ensure!(serde_json::from_str::<Value>(&deletion)?["RetentionPolicy"]["HomeEfsFileSystem"] == "Retain", "{deletion}");
     let report = s.aws.emails_about(d)?.into_iter().find(|e| e.subject.ends_with(" offboarded")).context("no report")?;
     ensure!(report.body.contains("retained as requested"), "{}", report.body);
@@ -150,7 +150,7 @@ async fn offboarding_refuses_a_domain_the_workflow_did_not_create(s: &LocalSessi
     let outcome = offboard(s, &offboarding(d, "Delete", "OFF-not-ours")).await?;
     ensure!(outcome.error.as_deref() == Some("DomainNotManaged"), "{:?} {:?}", outcome.error, outcome.cause);
     ensure!(sm.describe_domain().domain_id(&id).send().await.is_ok(), "the domain was deleted");
-    ensure!(!s.aws.recorded("sagemaker:DeleteDomain")?.iter().any(|b| b.contains(&id)), "DeleteDomain was called");
+    ensure!(s.aws.recorded_matching("sagemaker:DeleteDomain", Some(&id))?.is_empty(), "DeleteDomain was called");
     let notice = s.aws.emails_about(d)?.into_iter().find(|e| e.subject.contains("failed")).context("no failure notice")?;
     ensure!(notice.subject.contains("offboarding"), "{}", notice.subject);
     Ok(())

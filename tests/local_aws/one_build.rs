@@ -13,7 +13,7 @@ use libtest_mimic::Trial;
 use tests::root;
 
 pub fn trials() -> Vec<Trial> {
-    vec![Trial::test("every_build_shares_one_feature_set_per_dependency", || one_feature_set().map_err(crate::failed))]
+    vec![crate::trial("every_build_shares_one_feature_set_per_dependency", || one_feature_set().map_err(crate::failed))]
 }
 
 /// (package with version, built for the host) -> the features it is built with.

@@ -101,7 +101,7 @@ async fn a_plan_creates_nothing_and_a_second_plan_reuses_what_the_onboarding_mad
     ensure!(status == 200, "{status} {body}");
     let update = lines(&body);
     ensure!(update.iter().filter(|l| l.contains("domain setting")).collect::<Vec<_>>() == ["update domain setting TagPropagation"], "{update:#?}");
-    ensure!(!s.aws.recorded("sagemaker:UpdateDomain")?.iter().any(|b| b.contains(domain_id)), "the plan updated the domain");
+    ensure!(s.aws.recorded_matching("sagemaker:UpdateDomain", Some(&domain_id))?.is_empty(), "the plan updated the domain");
 
     let offboarding = json!({"domainName": d, "homeEfsFileSystem": "Delete", "ticket": {"id": format!("OFF-{d}"), "requester": "lead@example.com"}});
     let (status, body) = post_to(s, "POST /offboarding-plans", &offboarding).await?;
@@ -116,7 +116,7 @@ async fn a_plan_creates_nothing_and_a_second_plan_reuses_what_the_onboarding_mad
     ] {
         ensure!(last_day.iter().any(|l| l.starts_with(&expected)), "no '{expected}' in {last_day:#?}");
     }
-    ensure!(!s.aws.recorded("sagemaker:DeleteDomain")?.iter().any(|b| b.contains(domain_id)), "the offboarding's plan deleted the domain");
+    ensure!(s.aws.recorded_matching("sagemaker:DeleteDomain", Some(&domain_id))?.is_empty(), "the offboarding's plan deleted the domain");
     let application = aws_sdk_sagemaker::Client::new(s.aws.sdk_config())
         .describe_domain()
         .domain_id(domain_id)

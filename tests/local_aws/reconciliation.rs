@@ -23,7 +23,7 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
         local_test!(env, a_team_is_onboarded_amended_reconciled_and_offboarded),
         local_test!(env, a_reconciliation_for_a_domain_not_ours_is_refused_by_name),
         local_test!(env, one_failing_team_does_not_stop_the_others_and_the_rerun_finishes_it),
-        Trial::test("every_reconciliation_example_runs_end_to_end", || every_reconciliation_example_runs_end_to_end().map_err(crate::failed)),
+        crate::trial("every_reconciliation_example_runs_end_to_end", || every_reconciliation_example_runs_end_to_end().map_err(crate::failed)),
     ]
 }
 
@@ -118,7 +118,7 @@ async fn a_team_is_onboarded_amended_reconciled_and_offboarded(s: &LocalSession)
     ensure!(apps.apps().iter().all(|a| a.status().map(|s| s.as_str()) == Some("Deleted")), "{:?}", apps.apps());
     ensure!(sm.list_spaces().domain_id_equals(&id).send().await?.spaces().is_empty(), "user1's space is still there");
     ensure!(sm.list_user_profiles().domain_id_equals(&id).send().await?.user_profiles().is_empty(), "user1's profile is still there");
-    let events = s.aws.published_events()?;
+    let events = s.aws.published_events(&format!("{d}-event"))?;
     let completed = events.iter().find(|(t, e)| t == "Reconciliation Completed" && e["runId"] == format!("{d}-event")).context("no result event")?;
     ensure!(completed.1["teams"].as_array().map(Vec::len) == Some(1), "{}", completed.1);
 
@@ -199,7 +199,7 @@ async fn one_failing_team_does_not_stop_the_others_and_the_rerun_finishes_it(s: 
     ensure!(first.error.as_deref() == Some("ReconciliationFailed"), "{:?} {:?}", first.error, first.cause);
     let retried: Vec<(&str, &str)> = first.steps.iter().flat_map(|st| st.retried.iter().map(move |r| (st.state.as_str(), r.as_str()))).collect();
     ensure!(retried.contains(&("SendInvitations", "AwsThrottled")) && retried.contains(&("ReportToOwner", "Runtime.ExitError")), "retried: {retried:?}");
-    let events = s.aws.published_events()?;
+    let events = s.aws.published_events(&format!("{a}-first"))?;
     let completed = events.iter().find(|(t, e)| t == "Reconciliation Completed" && e["runId"] == format!("{a}-first")).context("no result event")?;
     let teams = completed.1["teams"].as_array().context("teams")?;
     let outcome = |d: &str| teams.iter().find(|t| t["domainName"] == d).cloned().unwrap_or_default();

@@ -1,6 +1,6 @@
 //! Least privilege, enforced locally: each function signs its calls with credentials of its own
 //! (a `credential_process` profile that names the function by `AWS_LAMBDA_FUNCTION_NAME`, which
-//! cargo lambda watch sets), and the router authorizes every such call by that function's
+//! the local Lambda sets), and the router authorizes every such call by that function's
 //! policies in the deployment template, translated and resolved with the local deployment's
 //! values (`infra/deployed_policies.py`).
 

@@ -91,13 +91,44 @@ pub use onboarding_core::state::Settings as Tunables;
 /// Short polls with a generous bound and short quota waits, so that a demo and the tests are quick.
 pub const LOCAL_TUNABLES: Tunables = Tunables { poll_interval_seconds: 1, max_polls: 30, quota_wait_seconds: 2 };
 
-/// The local substitutions: bare binary names (what cargo lambda watch serves) and the bus.
+/// The local substitutions: bare binary names (what the local Lambda runs) and the bus.
 pub fn local_substitutions(root: &Path) -> Result<BTreeMap<String, String>> {
     let mut values: BTreeMap<String, String> =
         crate::function_names(root)?.into_iter().filter(|name| !ENTRY_POINTS.contains(&name.as_str())).map(|name| (substitution_key(&name), name)).collect();
     values.insert("EventBusName".into(), LOCAL_EVENT_BUS.into());
     values.insert("InvitationsTable".into(), crate::ledger::LOCAL_INVITATIONS_TABLE.into());
     Ok(values)
+}
+
+/// Retry intervals locally are this many times shorter than in the definition (at least a
+/// second, ASL's smallest), so that tests of retries wait seconds, not minutes.
+pub const LOCAL_RETRY_SCALE: u64 = 5;
+
+/// The definition with every Retry's `IntervalSeconds` and `MaxDelaySeconds` divided by
+/// `LOCAL_RETRY_SCALE` (rounded up), as names are substituted: what is retried, how often and
+/// with which backoff stays the definition's.
+pub fn scale_retries(definition: &str) -> Result<String> {
+    fn walk(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::Array(retriers)) = map.get_mut("Retry") {
+                    for retrier in retriers.iter_mut() {
+                        for key in ["IntervalSeconds", "MaxDelaySeconds"] {
+                            if let Some(seconds) = retrier.get(key).and_then(serde_json::Value::as_u64) {
+                                retrier[key] = seconds.div_ceil(LOCAL_RETRY_SCALE).max(1).into();
+                            }
+                        }
+                    }
+                }
+                map.values_mut().for_each(walk);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let mut parsed: serde_json::Value = serde_json::from_str(definition).context("the definition is not JSON")?;
+    walk(&mut parsed);
+    Ok(serde_json::to_string_pretty(&parsed)?)
 }
 
 /// Creates the onboarding state machine (Standard) and returns its ARN.
@@ -108,7 +139,7 @@ pub async fn deploy_state_machine(config: &aws_config::SdkConfig, root: &Path, n
 /// Creates the state machine `name` from the definition at `path` (under `root`) and returns its ARN.
 pub async fn deploy_definition(config: &aws_config::SdkConfig, root: &Path, path: &str, name: &str) -> Result<String> {
     let definition = std::fs::read_to_string(root.join(path)).with_context(|| format!("reading {path}"))?;
-    let definition = substitute(&definition, &local_substitutions(root)?)?;
+    let definition = scale_retries(&substitute(&definition, &local_substitutions(root)?)?)?;
     let sfn = aws_sdk_sfn::Client::new(config);
     let out = sfn
         .create_state_machine()
@@ -136,5 +167,16 @@ mod tests {
         let values = BTreeMap::from([("X".to_string(), "1".to_string())]);
         assert_eq!(substitute("${X}${X}", &values).expect("ok"), "11");
         assert!(substitute("${Y}", &values).is_err());
+    }
+
+    #[test]
+    fn retries_are_scaled_down_and_nothing_else() {
+        let definition = r#"{"States": {"A": {"Retry": [{"ErrorEquals": ["X"], "IntervalSeconds": 2, "MaxAttempts": 5, "MaxDelaySeconds": 30}],
+            "Parameters": {"IntervalSeconds": 10}, "Branches": [{"States": {"B": {"Retry": [{"ErrorEquals": ["Y"], "IntervalSeconds": 6}]}}}]}}}"#;
+        let scaled: serde_json::Value = serde_json::from_str(&scale_retries(definition).expect("scaled")).expect("JSON");
+        let retry = &scaled["States"]["A"]["Retry"][0];
+        assert_eq!((retry["IntervalSeconds"].as_u64(), retry["MaxAttempts"].as_u64(), retry["MaxDelaySeconds"].as_u64()), (Some(1), Some(5), Some(6)));
+        assert_eq!(scaled["States"]["A"]["Parameters"]["IntervalSeconds"], 10);
+        assert_eq!(scaled["States"]["A"]["Branches"][0]["States"]["B"]["Retry"][0]["IntervalSeconds"], 2);
     }
 }

@@ -18,7 +18,7 @@ pub fn invoke_event(port: u16, function: &str, payload: &str) -> Result<u16> {
 }
 
 /// Lambda's Invoke path for `function`.
-pub fn invoke_path(function: &str) -> String {
+fn invoke_path(function: &str) -> String {
     format!("/2015-03-31/functions/{function}/invocations")
 }
 
@@ -55,4 +55,22 @@ pub fn json(port: u16, method: &str, path: &str, body: Option<&serde_json::Value
 /// Whether something listens on 127.0.0.1:`port`.
 pub fn is_listening(port: u16) -> bool {
     TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_millis(200)).is_ok()
+}
+
+/// `text` as a query string value (RFC 3986: everything but unreserved characters percent-encoded).
+pub fn query_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn query_values_are_escaped() {
+        assert_eq!(super::query_escape("\"team-a\" x&y=z"), "%22team-a%22%20x%26y%3Dz");
+    }
 }

@@ -1,10 +1,11 @@
 //! The local AWS on one machine: moto server (with its Step Functions interpreter switched on),
 //! the router in `local-aws/router.py` (the one endpoint everyone uses: it fills moto's gaps and
-//! injects faults), and `cargo lambda watch` serving the real function binaries.
+//! injects faults, and runs the real function binaries under a Lambda Runtime API of its own:
+//! `local-aws/lambda_pool.py`).
 //!
 //! ```text
 //! SDK clients, the engine's Lambda calls ──> router :R ──> moto :M (everything else)
-//!                                                     └──> cargo lambda watch :W (Invoke)
+//!                                                     └──> the function binaries (Invoke)
 //! ```
 //!
 //! Each function signs its calls as itself, and the router authorizes them by the function's
@@ -87,7 +88,7 @@ pub struct Options {
     pub region: String,
     /// Where the servers' logs go.
     pub log_dir: PathBuf,
-    /// Concurrent instances per function in cargo lambda watch.
+    /// Concurrent instances per function.
     pub concurrency: u32,
     /// The workflow's tunables (the validate function reads them from its environment).
     pub tunables: deploy::Tunables,
@@ -113,7 +114,6 @@ pub struct LocalAws {
     pub region: String,
     pub moto_port: u16,
     pub router_port: u16,
-    pub lambda_port: u16,
     pub log_dir: PathBuf,
     config: aws_config::SdkConfig,
     // Stopped in reverse order of start when dropped.
@@ -121,20 +121,20 @@ pub struct LocalAws {
 }
 
 impl LocalAws {
-    /// Builds the function binaries, then starts moto, the router and cargo lambda watch, and
+    /// Builds the function binaries, then starts moto and the router (which runs them), and
     /// waits until each answers.
     pub async fn start(options: Options) -> Result<LocalAws> {
         let root = &options.root;
         let venv_bin = root.join(".venv/bin");
-        if !venv_bin.join("moto_server").exists() || !venv_bin.join("cargo-lambda").exists() {
-            bail!("the local AWS is not installed: run scripts/setup first (it creates .venv with moto and cargo-lambda)");
+        if !venv_bin.join("moto_server").exists() {
+            bail!("the local AWS is not installed: run scripts/setup first (it creates .venv with moto)");
         }
         std::fs::create_dir_all(&options.log_dir)?;
-        build_functions(root)?;
+        let binaries = build_functions(root)?;
         let policies = authorization::write_function_policies(&options)?;
         let credentials = authorization::write_function_credentials(&options.log_dir)?;
 
-        let [moto_port, router_port, lambda_port] = free_ports::<3>()?;
+        let [moto_port, router_port] = free_ports::<2>()?;
         let mut processes = Vec::new();
 
         let mut moto = Command::new(venv_bin.join("moto_server"));
@@ -145,69 +145,39 @@ impl LocalAws {
             .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false");
         processes.push(Managed::spawn("moto_server", moto, &options.log_dir.join("moto.log"))?);
 
+        let function_env = options.log_dir.join("function-env.json");
+        std::fs::write(&function_env, serde_json::to_vec_pretty(&function_environment(&options, router_port, &credentials))?)?;
         let mut router = Command::new(venv_bin.join("python"));
         router.arg(root.join("local-aws/router.py")).args([
             "--port",
             &router_port.to_string(),
             "--moto-port",
             &moto_port.to_string(),
-            "--lambda-port",
-            &lambda_port.to_string(),
             "--region",
             &options.region,
             "--policies",
             &policies.display().to_string(),
+            "--functions",
+            &binaries.display().to_string(),
+            "--function-env",
+            &function_env.display().to_string(),
+            "--function-log",
+            &options.log_dir.join("functions.log").display().to_string(),
+            "--concurrency",
+            &options.concurrency.to_string(),
         ]);
         processes.push(Managed::spawn("router", router, &options.log_dir.join("router.log"))?);
 
-        let path = format!("{}:{}", venv_bin.display(), std::env::var("PATH").unwrap_or_default());
-        let mut watch = Command::new(venv_bin.join("cargo-lambda"));
-        watch
-            .args(["lambda", "watch", "-A", "127.0.0.1", "-P", &lambda_port.to_string(), "--ignore-changes", "--concurrency", &options.concurrency.to_string()])
-            .current_dir(root)
-            .env("PATH", path)
-            .env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{router_port}"))
-            .env("AWS_REGION", &options.region)
-            .envs(authorization::function_credentials_env(&credentials))
-            .env_remove("AWS_ACCESS_KEY_ID")
-            .env_remove("AWS_SECRET_ACCESS_KEY")
-            .env_remove("AWS_SESSION_TOKEN")
-            .env("IDENTITY_CENTER_REGION", &options.region)
-            .envs(deployment_env())
-            // The entry point's: the state machine that LocalSession deploys, the ticket bus.
-            .env(onboarding_core::config::STATE_MACHINE_ARN, deploy::local_state_machine_arn(&options.region))
-            .env(
-                onboarding_core::config::OFFBOARDING_STATE_MACHINE_ARN,
-                deploy::local_state_machine_arn_named(&options.region, deploy::LOCAL_OFFBOARDING_STATE_MACHINE),
-            )
-            .env(
-                onboarding_core::config::AMENDMENT_STATE_MACHINE_ARN,
-                deploy::local_state_machine_arn_named(&options.region, deploy::LOCAL_AMENDMENT_STATE_MACHINE),
-            )
-            .env(
-                onboarding_core::config::RECONCILIATION_STATE_MACHINE_ARN,
-                deploy::local_state_machine_arn_named(&options.region, deploy::LOCAL_RECONCILIATION_STATE_MACHINE),
-            )
-            .env(onboarding_core::config::EVENT_BUS_NAME, deploy::LOCAL_EVENT_BUS)
-            .env("POLL_INTERVAL_SECONDS", options.tunables.poll_interval_seconds.to_string())
-            .env("MAX_POLLS", options.tunables.max_polls.to_string())
-            .env(onboarding_core::config::QUOTA_WAIT_SECONDS, options.tunables.quota_wait_seconds.to_string())
-            .env(onboarding_core::config::INVITATIONS_TABLE, ledger::LOCAL_INVITATIONS_TABLE)
-            .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()));
-        processes.push(Managed::spawn("cargo lambda watch", watch, &options.log_dir.join("functions.log"))?);
-
         let config = sdk_config(router_port, &options.region).await;
-        let mut local = LocalAws { region: options.region.clone(), moto_port, router_port, lambda_port, log_dir: options.log_dir.clone(), config, processes };
+        let mut local = LocalAws { region: options.region.clone(), moto_port, router_port, log_dir: options.log_dir.clone(), config, processes };
         local.wait_until_ready(Duration::from_secs(120))?;
         http::json(moto_port, "POST", "/moto-api/config", Some(&json!({"stepfunctions": {"execute_state_machine": true}})))?;
-        let workflow_functions: Vec<String> = function_names(root)?.into_iter().filter(|f| !deploy::ENTRY_POINTS.contains(&f.as_str())).collect();
-        warm_up(lambda_port, &workflow_functions);
         Ok(local)
     }
 
     fn wait_until_ready(&mut self, limit: Duration) -> Result<()> {
         let deadline = Instant::now() + limit;
-        let checks: [(u16, &str); 3] = [(self.moto_port, "moto_server"), (self.router_port, "router"), (self.lambda_port, "cargo lambda watch")];
+        let checks: [(u16, &str); 2] = [(self.moto_port, "moto_server"), (self.router_port, "router")];
         for (port, name) in checks {
             loop {
                 if http::is_listening(port) {
@@ -279,15 +249,34 @@ impl LocalAws {
         http::json(self.router_port, "POST", "/_local/faults", Some(&body)).map(|_| ())
     }
 
-    /// What the router holds: assignments, user profiles, call counts.
+    /// The Identity Center assignments of the application `application_arn`: `{PrincipalType, PrincipalId}`.
+    pub fn assignments(&self, application_arn: &str) -> Result<Vec<Value>> {
+        Ok(serde_json::from_value(http::json(
+            self.router_port,
+            "GET",
+            &format!("/_local/assignments?application={}", http::query_escape(application_arn)),
+            None,
+        )?)?)
+    }
+
+    /// Leaves the statement `sid` out of `function`'s policies for the calls that name `domain`
+    /// (its name or id): the other tests, sharing this local AWS, keep the whole policy.
+    pub fn leave_out_statement(&self, function: &str, sid: &str, domain: &str) -> Result<()> {
+        let body = json!({"function": function, "withoutStatement": sid, "matchDomain": domain});
+        http::json(self.router_port, "POST", "/_local/policies", Some(&body)).map(|_| ())
+    }
+
+    /// What the router holds: assignments, user profiles, call counts, refusals (not the recorded
+    /// bodies: `recorded_matching` reads those).
     pub fn router_state(&self) -> Result<Value> {
         http::json(self.router_port, "GET", "/_local/state", None)
     }
 
-    /// The events published on EventBridge so far: (detail-type, detail), oldest first.
-    pub fn published_events(&self) -> Result<Vec<(String, Value)>> {
+    /// The events published on EventBridge so far in calls that mention `text` (a ticket, a run):
+    /// (detail-type, detail), oldest first.
+    pub fn published_events(&self, text: &str) -> Result<Vec<(String, Value)>> {
         let mut out = Vec::new();
-        for body in self.recorded("events:PutEvents")? {
+        for body in self.recorded_matching("events:PutEvents", Some(text))? {
             let call: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
             for entry in call["Entries"].as_array().into_iter().flatten() {
                 let detail = entry["Detail"].as_str().and_then(|d| serde_json::from_str(d).ok()).unwrap_or(Value::Null);
@@ -301,13 +290,26 @@ impl LocalAws {
     /// `sagemaker:CreateUserProfile`, `sagemaker:DeleteDomain`, `sso:CreateApplicationAssignment`, `ses:SendEmail`,
     /// `events:PutEvents`), oldest first.
     pub fn recorded(&self, op: &str) -> Result<Vec<String>> {
-        let state = self.router_state()?;
-        Ok(state["recorded"][op].as_array().into_iter().flatten().filter_map(|b| b.as_str().map(str::to_string)).collect())
+        self.recorded_matching(op, None)
+    }
+
+    /// The recorded bodies of `op` that hold `text` (filtered by the router: a test reads only its own).
+    pub fn recorded_matching(&self, op: &str, text: Option<&str>) -> Result<Vec<String>> {
+        let mut path = format!("/_local/recorded?op={}", http::query_escape(op));
+        if let Some(text) = text {
+            path.push_str(&format!("&match={}", http::query_escape(text)));
+        }
+        Ok(serde_json::from_value(http::json(self.router_port, "GET", &path, None)?)?)
     }
 
     /// How many recorded calls of `op` mention `text` (a domain name, a role name, an address).
     pub fn count_calls(&self, op: &str, text: &str) -> Result<usize> {
-        Ok(self.recorded(op)?.iter().filter(|b| b.contains(text)).count())
+        Ok(self.recorded_matching(op, Some(text))?.len())
+    }
+
+    /// The calls IAM refused whose resource holds `text`: `{"function", "action", "resource", "decision"}`.
+    pub fn denied(&self, text: &str) -> Result<Vec<Value>> {
+        Ok(serde_json::from_value(http::json(self.router_port, "GET", &format!("/_local/denied?match={}", http::query_escape(text)), None)?)?)
     }
 
     /// Clears moto and the router (a fresh account), keeping the servers.
@@ -318,38 +320,30 @@ impl LocalAws {
         Ok(())
     }
 
-    /// Every e-mail SES accepted, as moto recorded it.
+    /// Every e-mail SES accepted.
     pub fn sent_emails(&self) -> Result<Vec<SentEmail>> {
-        // moto serialises its whole state for this answer and fails now and then (500) while other
-        // requests change that state: ask again.
-        let mut attempt = 0;
-        let data = loop {
-            match http::json(self.moto_port, "GET", "/moto-api/data.json", None) {
-                Ok(data) => break data,
-                Err(_) if attempt < 10 => {
-                    attempt += 1;
-                    std::thread::sleep(Duration::from_millis(100 * attempt));
-                }
-                Err(e) => return Err(e),
-            }
-        };
-        let mut out = Vec::new();
-        for message in data["ses"]["Message"].as_array().into_iter().flatten() {
-            out.push(SentEmail {
-                id: message["id"].as_str().unwrap_or_default().to_string(),
-                source: message["source"].as_str().unwrap_or_default().to_string(),
-                subject: message["subject"].as_str().unwrap_or_default().to_string(),
-                body: message["body"].as_str().unwrap_or_default().to_string(),
-                destinations: destinations(&message["destinations"]),
-            });
-        }
-        Ok(out)
+        self.emails("/_local/emails")
     }
 
     /// The e-mails whose subject names `domain`: what one test sent, whatever others send at
     /// the same time through this local AWS.
     pub fn emails_about(&self, domain: &str) -> Result<Vec<SentEmail>> {
-        Ok(self.sent_emails()?.into_iter().filter(|e| e.is_about(domain)).collect())
+        self.emails(&format!("/_local/emails?about={}", http::query_escape(domain)))
+    }
+
+    fn emails(&self, path: &str) -> Result<Vec<SentEmail>> {
+        let answer = http::json(self.router_port, "GET", path, None)?;
+        let emails = answer.as_array().context("the router's e-mails are not a list")?;
+        Ok(emails
+            .iter()
+            .map(|message| SentEmail {
+                id: message["id"].as_str().unwrap_or_default().to_string(),
+                source: message["source"].as_str().unwrap_or_default().to_string(),
+                subject: message["subject"].as_str().unwrap_or_default().to_string(),
+                body: message["body"].as_str().unwrap_or_default().to_string(),
+                destinations: destinations(&message["destinations"]),
+            })
+            .collect())
     }
 
     /// Where each server logs.
@@ -394,24 +388,10 @@ pub async fn sdk_config(router_port: u16, region: &str) -> aws_config::SdkConfig
         .await
 }
 
-/// Starts each function the workflow runs once (cargo lambda watch runs `cargo run --bin NAME` on a function's first
-/// invocation, a second or more each), so that executions meet running functions, as they would
-/// meet warm ones in Lambda. The answers (errors: the event is empty) do not matter. Two at a
-/// time: more only queue on Cargo's lock and slow each other down. The entry point is left out:
-/// locally only the test of asynchronous invocations calls it through Lambda, and pays its start.
-fn warm_up(lambda_port: u16, functions: &[String]) {
-    for pair in functions.chunks(2) {
-        std::thread::scope(|scope| {
-            for name in pair {
-                scope.spawn(move || http::request(lambda_port, "POST", &http::invoke_path(name), Some("{}")));
-            }
-        });
-    }
-}
-
-/// Builds every function binary, so that the first invocation does not wait for a compile.
-fn build_functions(root: &Path) -> Result<()> {
-    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+/// Builds every function binary (the local AWS runs them as they are: no build per instance) and
+/// returns the directory that holds them.
+fn build_functions(root: &Path) -> Result<PathBuf> {
+    let mut cmd = Command::new(cargo());
     cmd.args(["build", "--quiet", "--bins"]).current_dir(root);
     for name in function_names(root)? {
         cmd.args(["-p", &name]);
@@ -420,7 +400,47 @@ fn build_functions(root: &Path) -> Result<()> {
     if !status.success() {
         bail!("building the functions failed");
     }
-    Ok(())
+    Ok(target_dir(root)?.join("debug"))
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// Where Cargo builds the workspace (`CARGO_TARGET_DIR`, a config file, or `target/`).
+pub fn target_dir(root: &Path) -> Result<PathBuf> {
+    let out = Command::new(cargo()).args(["metadata", "--format-version", "1", "--no-deps"]).current_dir(root).output().context("running cargo metadata")?;
+    if !out.status.success() {
+        bail!("cargo metadata failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let metadata: Value = serde_json::from_slice(&out.stdout).context("cargo metadata printed no JSON")?;
+    metadata["target_directory"].as_str().map(PathBuf::from).context("cargo metadata names no target directory")
+}
+
+/// What every local function finds in its environment beside what Lambda sets: the endpoint,
+/// the credentials that name it, the deployment's variables and the workflow's tunables.
+fn function_environment(options: &Options, router_port: u16, credentials: &Path) -> serde_json::Map<String, Value> {
+    use onboarding_core::config;
+    let region = &options.region;
+    let mut env: Vec<(String, String)> = vec![
+        ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
+        ("AWS_ENDPOINT_URL".into(), format!("http://127.0.0.1:{router_port}")),
+        ("AWS_REGION".into(), region.clone()),
+        ("IDENTITY_CENTER_REGION".into(), region.clone()),
+        (config::STATE_MACHINE_ARN.into(), deploy::local_state_machine_arn(region)),
+        (config::OFFBOARDING_STATE_MACHINE_ARN.into(), deploy::local_state_machine_arn_named(region, deploy::LOCAL_OFFBOARDING_STATE_MACHINE)),
+        (config::AMENDMENT_STATE_MACHINE_ARN.into(), deploy::local_state_machine_arn_named(region, deploy::LOCAL_AMENDMENT_STATE_MACHINE)),
+        (config::RECONCILIATION_STATE_MACHINE_ARN.into(), deploy::local_state_machine_arn_named(region, deploy::LOCAL_RECONCILIATION_STATE_MACHINE)),
+        (config::EVENT_BUS_NAME.into(), deploy::LOCAL_EVENT_BUS.into()),
+        ("POLL_INTERVAL_SECONDS".into(), options.tunables.poll_interval_seconds.to_string()),
+        ("MAX_POLLS".into(), options.tunables.max_polls.to_string()),
+        (config::QUOTA_WAIT_SECONDS.into(), options.tunables.quota_wait_seconds.to_string()),
+        (config::INVITATIONS_TABLE.into(), ledger::LOCAL_INVITATIONS_TABLE.into()),
+        ("RUST_LOG".into(), std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into())),
+    ];
+    env.extend(authorization::function_credentials_env(credentials).into_iter().map(|(k, v)| (k.to_string(), v)));
+    env.extend(deployment_env().into_iter().map(|(k, v)| (k.to_string(), v)));
+    env.into_iter().map(|(k, v)| (k, Value::String(v))).collect()
 }
 
 /// The function crates: the directory names under `functions/`.

@@ -1,6 +1,7 @@
 //! Mermaid flowcharts of the state machine definitions (`statemachine/*.asl.json`), for the
-//! README: `onboard diagram --readme README.md` rewrites each block between
-//! `<!-- diagram: FILE -->` and `<!-- /diagram -->`, and a test fails when one is stale.
+//! workflow pages under `docs/`: `onboard diagram` rewrites each block between
+//! `<!-- diagram: FILE -->` and `<!-- /diagram -->`, `onboard diagram --check` and a test fail
+//! when one is stale.
 
 use std::fmt::Write as _;
 use std::path::Path;

@@ -91,19 +91,19 @@ mod tests {
     }
 }
 
-/// Follows the execution until it ends, calling `on_step` as each state ends.
+/// Follows the execution until it ends, calling `on_step` as each state ends. Each poll reads
+/// only the events added since the last one (newest first, back to the last seen).
 pub async fn follow(sfn: &aws_sdk_sfn::Client, execution_arn: &str, poll: Duration, mut on_step: impl FnMut(&Step)) -> Result<Outcome> {
-    let mut seen = 0usize;
+    let mut seen = 0i64;
     let mut tracker = Tracker::default();
     loop {
         let described = sfn.describe_execution().execution_arn(execution_arn).send().await.context("describing the execution")?;
-        let events = history(sfn, execution_arn).await?;
-        for event in &events[seen.min(events.len())..] {
-            if let Some(step) = tracker.observe(event) {
+        for event in events_since(sfn, execution_arn, seen).await? {
+            seen = seen.max(event.id());
+            if let Some(step) = tracker.observe(&event) {
                 on_step(&step);
             }
         }
-        seen = events.len();
         if *described.status() != ExecutionStatus::Running {
             return Ok(Outcome {
                 execution_arn: execution_arn.to_string(),
@@ -117,6 +117,37 @@ pub async fn follow(sfn: &aws_sdk_sfn::Client, execution_arn: &str, poll: Durati
         }
         tokio::time::sleep(poll).await;
     }
+}
+
+/// The events after event `seen`, oldest first: pages read newest first until one reaches `seen`.
+async fn events_since(sfn: &aws_sdk_sfn::Client, execution_arn: &str, seen: i64) -> Result<Vec<HistoryEvent>> {
+    let mut newer = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = sfn
+            .get_execution_history()
+            .execution_arn(execution_arn)
+            .reverse_order(true)
+            .max_results(100)
+            .set_next_token(token)
+            .send()
+            .await
+            .context("reading the execution history")?;
+        let mut reached = false;
+        for event in page.events() {
+            if event.id() <= seen {
+                reached = true;
+                break;
+            }
+            newer.push(event.clone());
+        }
+        token = page.next_token().map(str::to_string);
+        if reached || token.is_none() {
+            break;
+        }
+    }
+    newer.reverse();
+    Ok(newer)
 }
 
 async fn history(sfn: &aws_sdk_sfn::Client, execution_arn: &str) -> Result<Vec<HistoryEvent>> {

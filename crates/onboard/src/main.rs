@@ -68,12 +68,16 @@ enum Command {
     },
     /// Draw state machine definitions as Mermaid flowcharts; with --readme, rewrite the file's
     /// `<!-- diagram: FILE -->` blocks (with --check, only say whether they are current).
+    /// Draw the state machines: print the definitions named, or rewrite the drawings in the
+    /// pages under `docs/` (or the one page `--readme` names) so that they match the definitions.
     Diagram {
         /// Definitions to print (statemachine/*.asl.json).
         files: Vec<PathBuf>,
+        /// The one page to rewrite (default: every page under docs/, run from the project root).
         #[arg(long)]
         readme: Option<PathBuf>,
-        #[arg(long, requires = "readme")]
+        /// Only check: exit 1 when a drawing no longer matches its definition.
+        #[arg(long)]
         check: bool,
     },
     /// Run an onboarding end to end on the local AWS (moto, the real definition, the real functions).
@@ -449,20 +453,41 @@ fn diagram(files: &[PathBuf], readme: Option<&std::path::Path>, check: bool) -> 
         let definition: serde_json::Value = serde_json::from_str(&read(file)?).with_context(|| format!("{} is not JSON", file.display()))?;
         println!("{}", onboard::diagram::mermaid(&definition)?);
     }
-    let Some(readme) = readme else { return Ok(ExitCode::SUCCESS) };
-    let text = std::fs::read_to_string(readme).with_context(|| format!("reading {}", readme.display()))?;
-    let root = readme.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let fresh = onboard::diagram::refresh(&text, root)?;
-    if fresh == text {
-        println!("{}: the diagrams match their definitions", readme.display());
+    if !files.is_empty() && readme.is_none() && !check {
         return Ok(ExitCode::SUCCESS);
     }
-    if check {
-        eprintln!("{}: a diagram no longer matches its definition; run onboard diagram --readme {}", readme.display(), readme.display());
+    let pages: Vec<PathBuf> = match readme {
+        Some(page) => vec![page.to_path_buf()],
+        None => {
+            let mut pages: Vec<PathBuf> = std::fs::read_dir("docs")
+                .context("reading docs/ (run from the project root)")?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "md"))
+                .collect();
+            pages.sort();
+            pages
+        }
+    };
+    let mut stale = false;
+    for page in &pages {
+        let text = std::fs::read_to_string(page).with_context(|| format!("reading {}", page.display()))?;
+        // The drawings name their definitions from the project root, the working directory.
+        let fresh = onboard::diagram::refresh(&text, std::path::Path::new("."))?;
+        if fresh == text {
+            continue;
+        }
+        if check {
+            eprintln!("{}: a diagram no longer matches its definition; run onboard diagram --readme {}", page.display(), page.display());
+            stale = true;
+            continue;
+        }
+        std::fs::write(page, fresh).with_context(|| format!("writing {}", page.display()))?;
+        println!("{}: diagrams rewritten", page.display());
+    }
+    if stale {
         return Ok(ExitCode::FAILURE);
     }
-    std::fs::write(readme, fresh).with_context(|| format!("writing {}", readme.display()))?;
-    println!("{}: diagrams rewritten", readme.display());
+    println!("the diagrams match their definitions");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -481,7 +506,7 @@ fn local(
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let root = std::env::current_dir()?;
-        println!("Starting the local AWS (moto, the router, cargo lambda watch) and each function once ...");
+        println!("Starting the local AWS (moto, the router and the functions' binaries) ...");
         let session = LocalSession::start(&root, Tunables { poll_interval_seconds: poll_interval, ..local_aws::deploy::LOCAL_TUNABLES }).await?;
         session.aws.configure(serde_json::json!({"domainPendingPolls": pending_polls}))?;
         println!("Local AWS at {}; onboarding {}", session.aws.endpoint(), file.display());
