@@ -1121,7 +1121,7 @@ class Router(BaseHTTPRequestHandler):
                 # {"match": "text of the sends it counts", "max24HourSend": 100, "refusals": 3}
                 STATE["sesQuotas"].append({"match": req["match"], "max24HourSend": int(req["max24HourSend"]), "refusals": int(req.get("refusals", 1)), "sent": 0, "refused": 0})
             elif path == "/_local/policies":
-                # {"function": "access-assignment", "withoutStatement": "UserProfiles", "matchDomain": "least-privilege"}
+                # {"function": "assign-access", "withoutStatement": "UserProfiles", "matchDomain": "least-privilege"}
                 sids = {st.get("Sid") for p in POLICIES.get(req["function"], {}).get("policies", []) for st in statements(p["policy"])}
                 if req["withoutStatement"] not in sids:
                     return 400, {"Content-Type": "application/json"}, json.dumps({"error": f"{req['function']} has no statement {req['withoutStatement']}"}).encode()

@@ -69,5 +69,5 @@ pub const API_CALLER: &str = "arn:aws:sts::123456789012:assumed-role/ticket-brid
 /// What API Gateway sends to the entry point for `route_key` (`METHOD /path`), signed by
 /// `API_CALLER`, as JSON.
 pub fn api_event(route_key: &str, id: Option<&str>, body: Option<&str>, base64: bool) -> serde_json::Value {
-    serde_json::to_value(start_onboarding::signed_by(start_onboarding::api_request(route_key, id, body, base64), API_CALLER)).unwrap_or_default()
+    serde_json::to_value(start_workflow::signed_by(start_workflow::api_request(route_key, id, body, base64), API_CALLER)).unwrap_or_default()
 }

@@ -148,9 +148,9 @@ const THROUGH_EVERY_ENTRY_POINT: &[&str] = &[
 async fn through_the_shared_validation(case: &Case, text: &str) -> Result<()> {
     let validation = local_aws::validation_context();
     let checked = onboarding_core::validate::validate_json(text, &validation);
-    let config = validate_request::Config { validation, domain_region: "us-east-1".into(), settings: local_aws::deploy::LOCAL_TUNABLES };
+    let config = validate::Config { validation, domain_region: "us-east-1".into(), settings: local_aws::deploy::LOCAL_TUNABLES };
     let handled = match serde_json::from_str::<Value>(text) {
-        Ok(request) => Some(validate_request::handler(&config, LambdaEvent::new(validate_request::RequestInput { request }, LambdaContext::default())).await),
+        Ok(request) => Some(validate::handler(&config, LambdaEvent::new(validate::RequestInput { request }, LambdaContext::default())).await),
         Err(_) => None, // Step Functions refuses input that is not JSON: the state never sees it.
     };
     if case.stage == "validate" {

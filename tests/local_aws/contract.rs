@@ -25,7 +25,45 @@ pub fn trials() -> Vec<Trial> {
         t("definition_polls_in_at_most_three_transitions", poll_loop),
         t("docs_list_every_error_name", docs_errors),
         t("docs_draw_every_state_machine_as_defined", docs_diagrams),
+        t("every_task_state_runs_the_function_named_after_it", functions_named_after_states),
     ]
+}
+
+/// One hop from a state to its code: a Task state `CreateDomain` calls `${CreateDomainFunction}`,
+/// the crate `functions/<workflow>/create-domain`; a state several workflows share calls a crate
+/// under `functions/shared`, and only those do.
+fn functions_named_after_states() -> Result<()> {
+    let root = root();
+    let mut users: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+    for (path, def) in definitions()? {
+        let workflow = path.trim_start_matches("statemachine/").trim_end_matches(".asl.json").to_string();
+        for machine in machines(&def)? {
+            for (state, body) in states(machine)? {
+                let Some(function) = body["Parameters"]["FunctionName"].as_str() else { continue };
+                let expected = format!("${{{state}Function}}");
+                ensure!(function == expected, "{path}: the Task state {state} calls {function}, not {expected}");
+                let crate_name = local_aws::function_names(&root)?
+                    .into_iter()
+                    .find(|name| substitution_key(name) == format!("{state}Function"))
+                    .with_context(|| format!("{path}: no crate under functions/ is named after {state}"))?;
+                users.entry(crate_name).or_default().insert(workflow.clone());
+            }
+        }
+    }
+    for (crate_name, workflows) in &users {
+        let group = local_aws::function_group(&root, crate_name)?;
+        if workflows.len() > 1 {
+            ensure!(group == "shared", "{crate_name} serves {workflows:?}: it belongs under functions/shared, not functions/{group}");
+        } else {
+            let only = workflows.iter().next().context("a workflow")?;
+            ensure!(group == *only, "{crate_name} serves only the {only}: it belongs under functions/{only}, not functions/{group}");
+        }
+    }
+    for (name, dir) in local_aws::function_dirs(&root)? {
+        let group = dir.parent().and_then(|g| g.file_name()).and_then(|g| g.to_str()).unwrap_or_default().to_string();
+        ensure!(group == "entry" || users.contains_key(&name), "functions/{group}/{name} is no Task state's function and not an entry point");
+    }
+    Ok(())
 }
 
 /// Every `statemachine/*.asl.json` is drawn in its workflow's page under `docs/`, and each

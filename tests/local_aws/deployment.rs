@@ -36,7 +36,11 @@ fn functions(t: &Value) -> Result<Vec<(String, String, Value)>> {
     for (id, resource) in t["Resources"].as_mapping().context("Resources")? {
         if resource["Type"].as_str() == Some("AWS::Serverless::Function") {
             let uri = resource["Properties"]["CodeUri"].as_str().context("CodeUri")?;
-            let crate_name = uri.strip_prefix("../functions/").with_context(|| format!("CodeUri {uri} is not a function crate"))?;
+            let crate_name = uri
+                .strip_prefix("../functions/")
+                .and_then(|p| p.split_once('/'))
+                .map(|(_, name)| name)
+                .with_context(|| format!("CodeUri {uri} is not a function crate"))?;
             out.push((id.as_str().unwrap_or_default().to_string(), crate_name.to_string(), resource.clone()));
         }
     }
@@ -55,7 +59,9 @@ fn functions_match() -> Result<()> {
     for (id, crate_name, resource) in &fns {
         ensure!(resource["Metadata"]["BuildMethod"].as_str() == Some("rust-cargolambda"), "{id} is not built with cargo-lambda");
         ensure!(*id == substitution_key(crate_name), "{id} should be named {} after its crate", substitution_key(crate_name));
-        ensure!(root().join("functions").join(crate_name).join("Cargo.toml").exists(), "{id}: no crate functions/{crate_name}");
+        let group = local_aws::function_group(&root(), crate_name)?;
+        let uri = resource["Properties"]["CodeUri"].as_str().unwrap_or_default();
+        ensure!(uri == format!("../functions/{group}/{crate_name}"), "{id}: CodeUri {uri} is not its crate's folder");
     }
     let deployed: BTreeSet<String> = fns.iter().map(|f| f.1.clone()).collect();
     let crates: BTreeSet<String> = local_aws::function_names(&root())?.into_iter().collect();
@@ -130,8 +136,8 @@ fn least_privilege() -> Result<()> {
         }
     }
     // Functions that need no AWS access get none.
-    let validate = &t["Resources"]["ValidateRequestFunction"];
-    ensure!(validate["Properties"]["Policies"].is_null(), "validate-request needs no AWS permissions");
+    let validate = &t["Resources"]["ValidateFunction"];
+    ensure!(validate["Properties"]["Policies"].is_null(), "validate needs no AWS permissions");
     Ok(())
 }
 

@@ -13,7 +13,7 @@ use onboarding_aws::eventbridge::EventBridgeAdapter;
 use onboarding_aws::step_functions::StepFunctionsAdapter;
 use onboarding_core::naming::execution_arn;
 use serde_json::{json, Value};
-use start_onboarding::Config;
+use start_workflow::Config;
 use tests::Env;
 
 use crate::local_test;
@@ -42,7 +42,7 @@ pub(crate) struct Entry<'a> {
 impl<'a> Entry<'a> {
     pub(crate) fn new(session: &'a LocalSession) -> Self {
         // Signed as the function: its calls are authorized by the function's policies.
-        let signed = session.aws.sdk_config_as("start-onboarding");
+        let signed = session.aws.sdk_config_as("start-workflow");
         let cfg = &signed;
         Entry {
             session,
@@ -55,23 +55,23 @@ impl<'a> Entry<'a> {
                 state_machine_arn: session.state_machine_arn.clone(),
                 offboarding_state_machine_arn: session.offboarding_state_machine_arn.clone(),
                 amendment_state_machine_arn: session.amendment_state_machine_arn.clone(),
-                offboarding_detail_type: start_onboarding::OFFBOARDING_REQUESTED.into(),
-                amendment_detail_type: start_onboarding::AMENDMENT_REQUESTED.into(),
+                offboarding_detail_type: start_workflow::OFFBOARDING_REQUESTED.into(),
+                amendment_detail_type: start_workflow::AMENDMENT_REQUESTED.into(),
                 reconciliation_state_machine_arn: session.reconciliation_state_machine_arn.clone(),
-                reconciliation_detail_type: start_onboarding::RECONCILIATION_REQUESTED.into(),
+                reconciliation_detail_type: start_workflow::RECONCILIATION_REQUESTED.into(),
                 validation: local_aws::validation_context(),
             },
         }
     }
 
     pub(crate) async fn call(&self, payload: Value) -> Result<Value> {
-        let workflows = start_onboarding::Workflows {
+        let workflows = start_workflow::Workflows {
             onboarding: &self.workflow,
             offboarding: &self.offboarding,
             amendment: &self.amendment,
             reconciliation: &self.reconciliation,
         };
-        Ok(start_onboarding::handler(&workflows, &self.events, &self.config, LambdaEvent::new(payload, LambdaContext::default())).await?)
+        Ok(start_workflow::handler(&workflows, &self.events, &self.config, LambdaEvent::new(payload, LambdaContext::default())).await?)
     }
 
     async fn post(&self, request: &Value) -> Result<(u64, Value)> {
@@ -204,7 +204,7 @@ async fn a_ticket_event_that_cannot_be_handled_is_kept_with_its_payload(s: &Loca
     let denied = json!({"status": 400, "code": "AccessDeniedException", "message": "not authorized to perform states:StartExecution", "match": "EVT-KEPT"});
     s.aws.inject_fault("states:StartExecution", 3, denied)?;
     let event = json!({"version": "0", "detail-type": "Onboarding Requested", "source": "tickets", "account": "210987654321", "detail": request("ticket-kept", "EVT-KEPT")});
-    let accepted = s.aws.invoke_async("start-onboarding", &event)?;
+    let accepted = s.aws.invoke_async("start-workflow", &event)?;
     ensure!(accepted == 202, "asynchronous invocation answered {accepted}");
 
     let deadline = std::time::Instant::now() + Duration::from_secs(120);

@@ -25,9 +25,9 @@ use crate::local_test;
 pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
     vec![
         local_test!(env, every_handler_in_order_against_moto),
-        local_test!(env, identity_resolution_names_unknown_principals),
-        local_test!(env, role_setup_checks_an_existing_roles_trust),
-        local_test!(env, network_discovery_checks_vpc_only_networks),
+        local_test!(env, resolve_identities_names_unknown_principals),
+        local_test!(env, set_up_roles_checks_an_existing_roles_trust),
+        local_test!(env, discover_network_checks_vpc_only_networks),
     ]
 }
 
@@ -45,13 +45,13 @@ fn named(result: Result<OnboardingState, OnboardingError>) -> Result<ErrorName> 
 const REGION: &str = "us-east-1";
 
 async fn validated(request: serde_json::Value) -> Result<OnboardingState> {
-    let config = validate_request::Config {
+    let config = validate::Config {
         validation: local_aws::validation_context(),
         domain_region: REGION.into(),
         settings: onboarding_core::state::Settings { poll_interval_seconds: 1, max_polls: 5, quota_wait_seconds: 2 },
     };
-    let input: validate_request::RequestInput = serde_json::from_value(json!({"request": request}))?;
-    Ok(validate_request::handler(&config, event(input)).await?)
+    let input: validate::RequestInput = serde_json::from_value(json!({"request": request}))?;
+    Ok(validate::handler(&config, event(input)).await?)
 }
 
 /// The whole chain, step by step, each asserting on what exists in the local AWS afterwards.
@@ -70,13 +70,13 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
     }))
     .await?;
 
-    let state = identity_resolution::handler(&IdentityCenterAdapter::from_config(&as_function("identity-resolution")), REGION, None, event(state)).await?;
+    let state = resolve_identities::handler(&IdentityCenterAdapter::from_config(&as_function("resolve-identities")), REGION, None, event(state)).await?;
     let ids = state.identities.as_ref().context("identities")?;
     ensure!(ids.users[0].email.as_deref() == Some("jane@example.com"));
     ensure!(ids.groups[0].member_count == 2, "ml-team has omar and li: {:?}", ids.groups[0]);
 
-    let iam = IamAdapter::from_config(&as_function("role-setup")).with_permissions_boundary(Some(local_aws::permissions_boundary_arn()));
-    let state = role_setup::handler(&iam, local_aws::ROLE_NAME_PREFIX, REGION, event(state)).await?;
+    let iam = IamAdapter::from_config(&as_function("set-up-roles")).with_permissions_boundary(Some(local_aws::permissions_boundary_arn()));
+    let state = set_up_roles::handler(&iam, local_aws::ROLE_NAME_PREFIX, REGION, event(state)).await?;
     let role_name = format!("{}{domain}-execution", local_aws::ROLE_NAME_PREFIX);
     let iam_client = aws_sdk_iam::Client::new(config);
     let created = iam_client.get_role().role_name(&role_name).send().await?;
@@ -87,12 +87,12 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
     let inline = iam_client.get_role_policy().role_name(&role_name).policy_name(onboarding_core::policies::ML_ACTIVITIES_POLICY_NAME).send().await?;
     ensure!(inline.policy_document().contains("handlers-data"));
     // A rerun adopts the role.
-    let again = role_setup::handler(&iam, local_aws::ROLE_NAME_PREFIX, REGION, event(state.clone())).await?;
+    let again = set_up_roles::handler(&iam, local_aws::ROLE_NAME_PREFIX, REGION, event(state.clone())).await?;
     ensure!(again.roles.as_ref().is_some_and(|r| !r.execution_role_created));
 
-    let state = network_discovery::handler(
-        &Ec2Adapter::from_config(&as_function("network-discovery")),
-        &SageMakerAdapter::from_config(&as_function("network-discovery")),
+    let state = discover_network::handler(
+        &Ec2Adapter::from_config(&as_function("discover-network")),
+        &SageMakerAdapter::from_config(&as_function("discover-network")),
         REGION,
         event(state),
     )
@@ -104,17 +104,17 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
     ensure!(!network.availability_zone_ids.iter().any(|z| z == "use1-az3"), "a constrained zone was chosen: {:?}", network.availability_zone_ids);
     ensure!(network.subnet_ids.len() >= 2);
 
-    let sagemaker = SageMakerAdapter::from_config(&as_function("domain-creation"));
-    let state = domain_creation::handler(&sagemaker, event(state)).await?;
+    let sagemaker = SageMakerAdapter::from_config(&as_function("create-domain"));
+    let state = create_domain::handler(&sagemaker, event(state)).await?;
     let record = state.domain.clone().context("domain")?;
     ensure!(record.created);
-    let adopted = domain_creation::handler(&sagemaker, event(state.clone())).await?;
+    let adopted = create_domain::handler(&sagemaker, event(state.clone())).await?;
     ensure!(adopted.domain.as_ref().is_some_and(|d| !d.created && d.domain_id == record.domain_id));
 
-    let sagemaker = SageMakerAdapter::from_config(&as_function("status-polling"));
-    let pending = status_polling::handler(&sagemaker, event(state)).await?;
+    let sagemaker = SageMakerAdapter::from_config(&as_function("poll-domain"));
+    let pending = poll_domain::handler(&sagemaker, event(state)).await?;
     ensure!(pending.domain.as_ref().is_some_and(|d| d.status == "Pending"), "the router holds the domain Pending once");
-    let state = status_polling::handler(&sagemaker, event(pending)).await?;
+    let state = poll_domain::handler(&sagemaker, event(pending)).await?;
     let record = state.domain.clone().context("domain")?;
     ensure!(record.status == "InService" && record.sso_application_arn.is_some());
     // Read back after polling (the router counts every DescribeDomain as a poll).
@@ -127,8 +127,8 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
     ensure!(ebs.default_ebs_volume_size_in_gb() == Some(10) && ebs.maximum_ebs_volume_size_in_gb() == Some(50));
 
     // Served by the router: moto implements neither application assignments nor user profiles.
-    let assigning = as_function("access-assignment");
-    let state = access_assignment::handler(&SageMakerAdapter::from_config(&assigning), &AssignmentAdapter::from_config(&assigning), event(state)).await?;
+    let assigning = as_function("assign-access");
+    let state = assign_access::handler(&SageMakerAdapter::from_config(&assigning), &AssignmentAdapter::from_config(&assigning), event(state)).await?;
     let app = record.sso_application_arn.clone().context("app")?;
     let assigned = s.aws.assignments(&app)?;
     ensure!(assigned.len() == 2, "assignments: {assigned:?}");
@@ -137,12 +137,12 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
 
     // Other tests send e-mail through the same local AWS at the same time: count only this
     // domain's messages.
-    let inviting = as_function("invite-notification");
+    let inviting = as_function("send-invitations");
     let (identity, ses) = (IdentityCenterAdapter::from_config(&inviting), SesAdapter::from_config(&inviting));
     let ledger = InvitationLedgerAdapter::from_config(&inviting, local_aws::ledger::LOCAL_INVITATIONS_TABLE);
-    let ports = || invite_notification::Ports { identity: &identity, mail: &ses, ledger: &ledger };
+    let ports = || send_invitations::Ports { identity: &identity, mail: &ses, ledger: &ledger };
     let before_invitations = state.clone();
-    let state = invite_notification::handler(ports(), Some(local_aws::SENDER_ADDRESS), event(state)).await?;
+    let state = send_invitations::handler(ports(), Some(local_aws::SENDER_ADDRESS), event(state)).await?;
     let invitations = s.aws.emails_about(domain)?;
     ensure!(invitations.len() == 4, "jane, omar, li and the requester: {invitations:?}");
     ensure!(invitations.iter().all(|e| e.body.contains(&record.url)), "the URL is in every invitation");
@@ -160,14 +160,14 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
     ensure!(people == 4, "each invitation is in the ledger: {:?}", recorded.items());
     ensure!(recorded.items().iter().any(|i| person(i) == "#team"), "the onboarding recorded its team: {:?}", recorded.items());
     // A rerun is another execution: another run, the state before its invitations.
-    let rerun = invite_notification::handler(ports(), Some(local_aws::SENDER_ADDRESS), event(before_invitations)).await?;
+    let rerun = send_invitations::handler(ports(), Some(local_aws::SENDER_ADDRESS), event(before_invitations)).await?;
     ensure!(rerun.invitations.as_ref().is_some_and(|i| i.already_sent));
     ensure!(s.aws.emails_about(domain)?.len() == invitations.len(), "a rerun sent e-mail");
 
     let mut failed = serde_json::to_value(&state)?;
     failed["failure"] = json!({"Error": "DomainFailed", "Cause": "{\"errorType\":\"DomainFailed\",\"errorMessage\":\"no capacity\"}"});
-    let notice = failure_notification::handler(
-        &SesAdapter::from_config(&as_function("failure-notification")),
+    let notice = notify_failure::handler(
+        &SesAdapter::from_config(&as_function("notify-failure")),
         Some(local_aws::SENDER_ADDRESS),
         event(json!({"state": failed, "input": {}})),
     )
@@ -179,17 +179,17 @@ async fn every_handler_in_order_against_moto(s: &LocalSession) -> Result<()> {
     Ok(())
 }
 
-async fn identity_resolution_names_unknown_principals(s: &LocalSession) -> Result<()> {
+async fn resolve_identities_names_unknown_principals(s: &LocalSession) -> Result<()> {
     let state = validated(json!({"domainName": "handlers-ghost", "identityCenter": {"users": ["ghost"], "groups": ["nobody"]}})).await?;
-    let result = identity_resolution::handler(&IdentityCenterAdapter::from_config(s.aws.sdk_config()), REGION, None, event(state)).await;
+    let result = resolve_identities::handler(&IdentityCenterAdapter::from_config(s.aws.sdk_config()), REGION, None, event(state)).await;
     ensure!(named(result)? == ErrorName::PrincipalNotFound);
     let elsewhere = validated(json!({"domainName": "handlers-region", "region": "eu-west-1", "identityCenter": {"users": ["jane"]}})).await?;
-    let result = identity_resolution::handler(&IdentityCenterAdapter::from_config(s.aws.sdk_config()), REGION, None, event(elsewhere)).await;
+    let result = resolve_identities::handler(&IdentityCenterAdapter::from_config(s.aws.sdk_config()), REGION, None, event(elsewhere)).await;
     ensure!(named(result)? == ErrorName::IdentityCenterRegionMismatch);
     Ok(())
 }
 
-async fn role_setup_checks_an_existing_roles_trust(s: &LocalSession) -> Result<()> {
+async fn set_up_roles_checks_an_existing_roles_trust(s: &LocalSession) -> Result<()> {
     let iam_client = aws_sdk_iam::Client::new(s.aws.sdk_config());
     let ec2_trust =
         json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
@@ -201,12 +201,12 @@ async fn role_setup_checks_an_existing_roles_trust(s: &LocalSession) -> Result<(
         .await?;
     let arn = role.role().map(|r| r.arn().to_string()).context("arn")?;
     let state = validated(json!({"domainName": "handlers-trust", "identityCenter": {"users": ["jane"]}, "executionRole": {"existingRoleArn": arn}})).await?;
-    let result = role_setup::handler(&IamAdapter::from_config(s.aws.sdk_config()), local_aws::ROLE_NAME_PREFIX, REGION, event(state)).await;
+    let result = set_up_roles::handler(&IamAdapter::from_config(s.aws.sdk_config()), local_aws::ROLE_NAME_PREFIX, REGION, event(state)).await;
     ensure!(named(result)? == ErrorName::ExecutionRoleUntrusted);
     Ok(())
 }
 
-async fn network_discovery_checks_vpc_only_networks(s: &LocalSession) -> Result<()> {
+async fn discover_network_checks_vpc_only_networks(s: &LocalSession) -> Result<()> {
     let ec2 = aws_sdk_ec2::Client::new(s.aws.sdk_config());
     let vpc = ec2.create_vpc().cidr_block("10.20.0.0/16").send().await?.vpc().and_then(|v| v.vpc_id().map(str::to_string)).context("vpc")?;
     let subnet = ec2.create_subnet().vpc_id(&vpc).cidr_block("10.20.1.0/24").availability_zone("us-east-1a").send().await?;
@@ -228,7 +228,7 @@ async fn network_discovery_checks_vpc_only_networks(s: &LocalSession) -> Result<
     });
     let adapter = Ec2Adapter::from_config(s.aws.sdk_config());
     let catalog = SageMakerAdapter::from_config(s.aws.sdk_config());
-    let result = network_discovery::handler(&adapter, &catalog, REGION, event(validated(request.clone()).await?)).await;
+    let result = discover_network::handler(&adapter, &catalog, REGION, event(validated(request.clone()).await?)).await;
     let Err(e) = result else { anyhow::bail!("a VpcOnly network without endpoints passed") };
     ensure!(e.name == ErrorName::VpcOnlyNetworkIncomplete && e.message.contains("sagemaker.runtime") && e.message.contains("TCP 2049 (NFS)"), "{e}");
     for (from, to, _) in onboarding_core::network::VPC_ONLY_GROUP_PORTS {
@@ -239,7 +239,7 @@ async fn network_discovery_checks_vpc_only_networks(s: &LocalSession) -> Result<
     // Endpoints served from a shared-services VPC: the request vouches for them, the summary warns.
     let mut vouched = request.clone();
     vouched["network"]["endpointsProvidedElsewhere"] = json!(true);
-    let state = network_discovery::handler(&adapter, &catalog, REGION, event(validated(vouched).await?)).await?;
+    let state = discover_network::handler(&adapter, &catalog, REGION, event(validated(vouched).await?)).await?;
     let warnings = state.network.map(|n| n.warnings).unwrap_or_default();
     ensure!(warnings.len() == 1 && warnings[0].contains("sagemaker.api"), "{warnings:?}");
     // Interface endpoints without private DNS do not count.
@@ -248,7 +248,7 @@ async fn network_discovery_checks_vpc_only_networks(s: &LocalSession) -> Result<
         endpoint.security_group_ids(&group).private_dns_enabled(i > 0).send().await?;
     }
     // The endpoints' group does not admit HTTPS from the domain yet.
-    let result = network_discovery::handler(&adapter, &catalog, REGION, event(validated(request.clone()).await?)).await;
+    let result = discover_network::handler(&adapter, &catalog, REGION, event(validated(request.clone()).await?)).await;
     let Err(e) = result else { anyhow::bail!("endpoints that refuse HTTPS from the domain passed") };
     ensure!(e.message.contains(&format!("sagemaker.runtime endpoint's security groups ({group}) do not admit HTTPS (TCP 443)")), "{e}");
     // HTTPS from the VPC's range, which holds the domain's subnet.
@@ -259,7 +259,7 @@ async fn network_discovery_checks_vpc_only_networks(s: &LocalSession) -> Result<
         .ip_ranges(aws_sdk_ec2::types::IpRange::builder().cidr_ip("10.20.0.0/16").build())
         .build();
     ec2.authorize_security_group_ingress().group_id(&group).ip_permissions(https).send().await?;
-    let result = network_discovery::handler(&adapter, &catalog, REGION, event(validated(request.clone()).await?)).await;
+    let result = discover_network::handler(&adapter, &catalog, REGION, event(validated(request.clone()).await?)).await;
     let Err(e) = result else { anyhow::bail!("an endpoint without private DNS counted") };
     ensure!(e.message.contains("sagemaker.api") && !e.message.contains("sagemaker.runtime") && !e.message.contains("HTTPS"), "{e}");
     ec2.create_vpc_endpoint()
@@ -271,7 +271,7 @@ async fn network_discovery_checks_vpc_only_networks(s: &LocalSession) -> Result<
         .private_dns_enabled(true)
         .send()
         .await?;
-    let state = network_discovery::handler(&adapter, &catalog, REGION, event(validated(request).await?)).await?;
+    let state = discover_network::handler(&adapter, &catalog, REGION, event(validated(request).await?)).await?;
     ensure!(state.network.as_ref().is_some_and(|n| n.subnet_ids == [subnet.clone()] && n.security_group_ids == [group.clone()]));
     Ok(())
 }

@@ -38,14 +38,14 @@ async fn a_function_is_refused_what_its_policy_does_not_grant(s: &LocalSession) 
     let boundary = local_aws::permissions_boundary_arn();
 
     // Domain creation may pass roles, not create them.
-    let as_domain_creation = iam_as(s, "domain-creation");
+    let as_domain_creation = iam_as(s, "create-domain");
     let refused = as_domain_creation.create_role().role_name(role).assume_role_policy_document(&trust).permissions_boundary(&boundary).send().await;
-    ensure!(denied_code(refused).as_deref() == Some("AccessDenied"), "domain-creation created a role");
+    ensure!(denied_code(refused).as_deref() == Some("AccessDenied"), "create-domain created a role");
 
     // Role setup may create roles only within the boundary (iam:PermissionsBoundary) ...
-    let as_role_setup = iam_as(s, "role-setup");
+    let as_role_setup = iam_as(s, "set-up-roles");
     let unbounded = as_role_setup.create_role().role_name(role).assume_role_policy_document(&trust).send().await;
-    ensure!(denied_code(unbounded).as_deref() == Some("AccessDenied"), "role-setup created a role without the boundary");
+    ensure!(denied_code(unbounded).as_deref() == Some("AccessDenied"), "set-up-roles created a role without the boundary");
     let admin = iam_as(s, "test");
     ensure!(admin.get_role().role_name(role).send().await.is_err(), "a refused CreateRole created the role");
     as_role_setup
@@ -59,7 +59,7 @@ async fn a_function_is_refused_what_its_policy_does_not_grant(s: &LocalSession) 
 
     // ... and attach only the allowed managed policies (iam:PolicyARN).
     let administrator = as_role_setup.attach_role_policy().role_name(role).policy_arn("arn:aws:iam::aws:policy/AdministratorAccess").send().await;
-    ensure!(denied_code(administrator).as_deref() == Some("AccessDenied"), "role-setup attached AdministratorAccess");
+    ensure!(denied_code(administrator).as_deref() == Some("AccessDenied"), "set-up-roles attached AdministratorAccess");
     as_role_setup
         .attach_role_policy()
         .role_name(role)
@@ -76,7 +76,7 @@ async fn a_function_is_refused_what_its_policy_does_not_grant(s: &LocalSession) 
     let mine: Vec<&Value> = denied.iter().filter(|d| d["resource"].as_str().is_some_and(|r| r.ends_with(role))).collect();
     let seen: Vec<(&str, &str)> = mine.iter().map(|d| (d["function"].as_str().unwrap_or_default(), d["action"].as_str().unwrap_or_default())).collect();
     ensure!(
-        seen == [("domain-creation", "iam:CreateRole"), ("role-setup", "iam:CreateRole"), ("role-setup", "iam:AttachRolePolicy")],
+        seen == [("create-domain", "iam:CreateRole"), ("set-up-roles", "iam:CreateRole"), ("set-up-roles", "iam:AttachRolePolicy")],
         "refusals on record: {seen:?}"
     );
     Ok(())
@@ -100,7 +100,7 @@ fn the_local_aws_rules_pass_their_own_tests() -> Result<()> {
 /// (the other tests share this local AWS): that onboarding gets as far as assigning access, and
 /// fails there.
 async fn without_one_statement_the_onboarding_fails_at_its_step(s: &LocalSession) -> Result<()> {
-    s.aws.leave_out_statement("access-assignment", "UserProfiles", "least-privilege")?;
+    s.aws.leave_out_statement("assign-access", "UserProfiles", "least-privilege")?;
     let request = json!({
         "domainName": "least-privilege",
         "ticket": {"id": "LP-1", "requester": "lead@example.com"},
@@ -116,7 +116,7 @@ async fn without_one_statement_the_onboarding_fails_at_its_step(s: &LocalSession
     let role = format!("{}least-privilege-execution", local_aws::ROLE_NAME_PREFIX);
     let denied = [s.aws.denied(domain_id)?, s.aws.denied(&role)?].concat();
     let refused: Vec<(&str, &str)> = denied.iter().map(|d| (d["function"].as_str().unwrap_or_default(), d["action"].as_str().unwrap_or_default())).collect();
-    ensure!(!refused.is_empty() && refused.iter().all(|(f, a)| *f == "access-assignment" && a.ends_with("UserProfile")), "refusals: {refused:?}");
+    ensure!(!refused.is_empty() && refused.iter().all(|(f, a)| *f == "assign-access" && a.ends_with("UserProfile")), "refusals: {refused:?}");
     ensure!(s.aws.count_calls("sagemaker:CreateUserProfile", domain_id)? == 0, "a user profile was created");
     Ok(())
 }

@@ -188,7 +188,7 @@ async fn offboarding_rides_out_throttling_and_a_crashed_step_deleting_each_thing
     s.aws.inject_fault("sagemaker:DeleteApp", 4, json!({"status": 400, "code": "ThrottlingException", "message": "Rate exceeded", "match": id}))?;
     // The clean-up step crashes once (its Lambda killed) before it does anything.
     s.aws.inject_fault(
-        "lambda:Invoke:leftover-cleanup",
+        "lambda:Invoke:clean-up-leftovers",
         1,
         json!({"lambdaError": "Runtime.ExitError", "message": "Runtime exited with error: signal: killed", "match": d}),
     )?;

@@ -431,7 +431,7 @@ async fn a_rerun_creates_nothing_twice(s: &LocalSession) -> Result<()> {
 }
 
 async fn a_named_error_from_a_function_is_what_retry_matches(s: &LocalSession) -> Result<()> {
-    // IAM throttles CreateRole four times: the SDK's own three attempts fail, role-setup answers
+    // IAM throttles CreateRole four times: the SDK's own three attempts fail, set-up-roles answers
     // AwsThrottled, and the definition's Retry for that name runs the step again.
     s.aws.inject_fault("iam:CreateRole", 4, json!({"status": 400, "code": "Throttling", "message": "Rate exceeded", "match": "e2e-throttled"}))?;
     let outcome = run(s, &simple_request("e2e-throttled", "E2E-THROTTLE")).await?;

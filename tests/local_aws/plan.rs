@@ -17,7 +17,7 @@ use onboarding_aws::iam::IamAdapter;
 use onboarding_aws::identity_center::IdentityCenterAdapter;
 use onboarding_aws::sagemaker::SageMakerAdapter;
 use onboarding_aws::sso_assignments::AssignmentAdapter;
-use plan_onboarding::{handler, Deployment, Readers};
+use plan_workflow::{handler, Deployment, Readers};
 use serde_json::{json, Value};
 use tests::Env;
 
@@ -34,7 +34,7 @@ async fn post_plan(s: &LocalSession, request: &Value) -> Result<(i64, Value)> {
 
 /// `route` (a plan route) with `request`: the status and the body.
 async fn post_to(s: &LocalSession, route: &str, request: &Value) -> Result<(i64, Value)> {
-    let config = s.aws.sdk_config_as("plan-onboarding");
+    let config = s.aws.sdk_config_as("plan-workflow");
     let (identity, network, iam, sagemaker, sso) = (
         IdentityCenterAdapter::from_config(&config),
         Ec2Adapter::from_config(&config),

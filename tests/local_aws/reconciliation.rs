@@ -184,14 +184,14 @@ async fn one_failing_team_does_not_stop_the_others_and_the_rerun_finishes_it(s: 
         .send()
         .await?;
 
-    s.aws.inject_fault("lambda:Invoke:membership-reconciliation", 1, json!({"lambdaError": "AwsAccessDenied", "message": "denied", "match": b}))?;
+    s.aws.inject_fault("lambda:Invoke:compare-members", 1, json!({"lambdaError": "AwsAccessDenied", "message": "denied", "match": b}))?;
     s.aws.inject_fault(
         "ses:SendEmail",
         4,
         json!({"status": 429, "code": "TooManyRequestsException", "message": "Maximum sending rate exceeded.", "match": [a, newcomer_address.as_str()]}),
     )?;
     s.aws.inject_fault(
-        "lambda:Invoke:reconciliation-report",
+        "lambda:Invoke:report-to-owner",
         1,
         json!({"lambdaError": "Runtime.ExitError", "message": "Runtime exited with error: signal: killed", "match": a}),
     )?;

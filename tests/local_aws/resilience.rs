@@ -189,12 +189,12 @@ async fn survives_assignment_conflicts(s: &LocalSession) -> Result<()> {
 async fn survives_a_crashed_and_a_timed_out_function(s: &LocalSession) -> Result<()> {
     let d = "fault-crash";
     s.aws.inject_fault(
-        "lambda:Invoke:network-discovery",
+        "lambda:Invoke:discover-network",
         1,
         json!({"lambdaError": "Runtime.ExitError", "message": "RequestId: 1 Error: Runtime exited with error: signal: killed", "match": d}),
     )?;
     s.aws.inject_fault(
-        "lambda:Invoke:role-setup",
+        "lambda:Invoke:set-up-roles",
         1,
         json!({"lambdaError": "Sandbox.Timedout", "message": "Task timed out after 60.00 seconds", "match": d}),
     )?;
@@ -209,7 +209,7 @@ async fn a_rerun_after_a_failure_reuses_what_exists(s: &LocalSession) -> Result<
     let d = "fault-rerun";
     // Creating the domain is refused once (a missing permission, later granted), after the role exists.
     s.aws.inject_fault(
-        "lambda:Invoke:domain-creation",
+        "lambda:Invoke:create-domain",
         1,
         json!({"lambdaError": "AwsAccessDenied", "message": "sagemaker:CreateDomain: AccessDeniedException", "match": d}),
     )?;

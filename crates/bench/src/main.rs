@@ -230,12 +230,12 @@ fn function_inputs(scheduled: &[(String, Value)], first: &onboard::execution::Ou
         inputs.entry(name.clone()).or_insert_with(|| payload.to_string());
     }
     // The error path and the entry point did not run: give them what they would get.
-    let mut failed: Value = scheduled.iter().find(|(n, _)| n == "invite-notification").map(|(_, p)| p.clone()).unwrap_or_default();
+    let mut failed: Value = scheduled.iter().find(|(n, _)| n == "send-invitations").map(|(_, p)| p.clone()).unwrap_or_default();
     failed["failure"] = json!({"Error": "DomainFailed", "Cause": "{\"errorType\":\"DomainFailed\",\"errorMessage\":\"bench\"}"});
-    inputs.insert("failure-notification".into(), json!({"state": failed, "input": {}}).to_string());
+    inputs.insert("notify-failure".into(), json!({"state": failed, "input": {}}).to_string());
     let id = first.execution_arn.rsplit(':').next().unwrap_or_default();
-    let status = start_onboarding::api_request("GET /onboardings/{id}", Some(id), None, false);
-    inputs.insert("start-onboarding".into(), serde_json::to_string(&status).unwrap_or_default());
+    let status = start_workflow::api_request("GET /onboardings/{id}", Some(id), None, false);
+    inputs.insert("start-workflow".into(), serde_json::to_string(&status).unwrap_or_default());
     inputs
 }
 

@@ -95,12 +95,12 @@ mod tests {
     #[test]
     fn reads_retries_and_the_on_failure_queue_of_the_template() {
         let template: serde_yaml::Value = serde_yaml::from_str(
-            "Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: ../functions/start-onboarding\n      EventInvokeConfig:\n        MaximumRetryAttempts: 1\n        DestinationConfig:\n          OnFailure:\n            Type: SQS\n            Destination: !GetAtt Failures.Arn\n  G:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: ../functions/other\n",
+            "Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: ../functions/entry/start-workflow\n      EventInvokeConfig:\n        MaximumRetryAttempts: 1\n        DestinationConfig:\n          OnFailure:\n            Type: SQS\n            Destination: !GetAtt Failures.Arn\n  G:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: ../functions/other\n",
         )
         .expect("yaml");
         assert_eq!(
             from_template(&template),
-            vec![AsyncInvokeConfig { function: "start-onboarding".into(), maximum_retry_attempts: 1, on_failure_queue: "Failures".into() }]
+            vec![AsyncInvokeConfig { function: "start-workflow".into(), maximum_retry_attempts: 1, on_failure_queue: "Failures".into() }]
         );
     }
 
@@ -108,6 +108,6 @@ mod tests {
     fn the_deployment_template_keeps_failed_ticket_events() {
         let template = crate::deployment_template().expect("template");
         let configs = from_template(&template);
-        assert!(configs.iter().any(|c| c.function == "start-onboarding" && c.on_failure_queue == "TicketFailuresQueue"), "{configs:?}");
+        assert!(configs.iter().any(|c| c.function == "start-workflow" && c.on_failure_queue == "TicketFailuresQueue"), "{configs:?}");
     }
 }

@@ -9,7 +9,7 @@ use aws_sdk_sfn::types::StateMachineType;
 
 use crate::ACCOUNT_ID;
 
-/// The definition's substitution key for a function crate: `validate-request` -> `ValidateRequestFunction`.
+/// The definition's substitution key for a function crate: `validate` -> `ValidateFunction`.
 pub fn substitution_key(crate_name: &str) -> String {
     let pascal: String = crate_name
         .split('-')
@@ -48,7 +48,7 @@ pub fn substitute(definition: &str, values: &BTreeMap<String, String>) -> Result
 }
 
 /// Functions that start the workflow rather than run in it: the definition does not name them.
-pub const ENTRY_POINTS: &[&str] = &["start-onboarding", "plan-onboarding"];
+pub const ENTRY_POINTS: &[&str] = &["start-workflow", "plan-workflow"];
 
 /// The event bus the local workflow publishes its result events on.
 pub const LOCAL_EVENT_BUS: &str = "tickets";
@@ -162,7 +162,7 @@ mod tests {
 
     #[test]
     fn keys_and_placeholders() {
-        assert_eq!(substitution_key("validate-request"), "ValidateRequestFunction");
+        assert_eq!(substitution_key("validate"), "ValidateFunction");
         assert_eq!(placeholders("a ${X} b ${Y} ${X}"), vec!["X", "Y"]);
         let values = BTreeMap::from([("X".to_string(), "1".to_string())]);
         assert_eq!(substitute("${X}${X}", &values).expect("ok"), "11");

@@ -240,7 +240,7 @@ impl LocalAws {
     }
 
     /// Fails (or delays) the next `count` calls of `op` (`service:Action`, for example
-    /// `sagemaker:CreateDomain`, `iam:*`, `lambda:Invoke:status-polling`); `fault["match"]` limits
+    /// `sagemaker:CreateDomain`, `iam:*`, `lambda:Invoke:poll-domain`); `fault["match"]` limits
     /// it to requests holding a text, `fault["matchDomain"]` to those naming a domain's application.
     pub fn inject_fault(&self, op: &str, count: u32, fault: Value) -> Result<()> {
         let mut body = fault;
@@ -443,14 +443,34 @@ fn function_environment(options: &Options, router_port: u16, credentials: &Path)
     env.into_iter().map(|(k, v)| (k, Value::String(v))).collect()
 }
 
-/// The function crates: the directory names under `functions/`.
+/// The function crates: `functions/<group>/<name>`, a group per workflow (`shared` for the steps
+/// several workflows run, `entry` for the entry points); each is named after its Task state.
 pub fn function_names(root: &Path) -> Result<Vec<String>> {
-    let mut names: Vec<String> = std::fs::read_dir(root.join("functions"))
-        .context("reading functions/")?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().join("Cargo.toml").exists())
-        .filter_map(|e| e.file_name().into_string().ok())
-        .collect();
-    names.sort();
-    Ok(names)
+    Ok(function_dirs(root)?.into_iter().map(|(name, _)| name).collect())
+}
+
+/// Each function crate's name and directory, by name.
+pub fn function_dirs(root: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut found = Vec::new();
+    for group in std::fs::read_dir(root.join("functions")).context("reading functions/")? {
+        let group = group?.path();
+        if !group.is_dir() {
+            continue;
+        }
+        for function in std::fs::read_dir(&group)? {
+            let dir = function?.path();
+            if let (true, Some(name)) = (dir.join("Cargo.toml").exists(), dir.file_name().and_then(|n| n.to_str())) {
+                found.push((name.to_string(), dir.clone()));
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// The group (`onboarding`, `shared`, `entry`, ...) a function crate is in.
+pub fn function_group(root: &Path, name: &str) -> Result<String> {
+    let dirs = function_dirs(root)?;
+    let (_, dir) = dirs.iter().find(|(n, _)| n == name).with_context(|| format!("no function {name} under functions/"))?;
+    dir.parent().and_then(|g| g.file_name()).and_then(|g| g.to_str()).map(str::to_string).context("a function outside a group")
 }

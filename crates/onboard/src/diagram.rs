@@ -185,7 +185,7 @@ mod tests {
         let definition = json!({
             "StartAt": "Poll",
             "States": {
-                "Poll": {"Type": "Task", "Parameters": {"FunctionName": "${StatusPollingFunction}"}, "Next": "Ready?",
+                "Poll": {"Type": "Task", "Parameters": {"FunctionName": "${PollDomainFunction}"}, "Next": "Ready?",
                          "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Failed"}]},
                 "Ready?": {"Type": "Choice", "Choices": [{"Variable": "$.status", "StringEquals": "InService", "Next": "Done"}], "Default": "Wait"},
                 "Wait": {"Type": "Wait", "SecondsPath": "$.interval", "Next": "Poll"},
@@ -196,7 +196,7 @@ mod tests {
         let chart = mermaid(&definition).unwrap_or_default();
         for line in [
             "start([start]) --> s_Poll",
-            "s_Poll[\"Poll<br/>StatusPollingFunction\"]",
+            "s_Poll[\"Poll<br/>PollDomainFunction\"]",
             "s_Poll --> s_Ready_",
             "s_Ready_ -->|\"$.status == InService\"| s_Done",
             "s_Ready_ -->|otherwise| s_Wait",

@@ -387,7 +387,7 @@ async fn plan(
     region: Option<String>,
     workflow: &'static str,
 ) -> Result<ExitCode> {
-    use plan_onboarding::{plan, plan_amendment, plan_offboarding, Deployment, Readers};
+    use plan_workflow::{plan, plan_amendment, plan_offboarding, Deployment, Readers};
     let validation = ValidationContext { role_name_prefix, ..ValidationContext::from_env() };
     let text = read(&file)?;
     let config = sdk_config(profile.as_deref(), region.as_deref()).await;

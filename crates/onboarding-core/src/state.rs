@@ -135,7 +135,7 @@ pub struct DomainRecord {
     /// The last status seen: Pending, InService, ...
     #[serde(default)]
     pub status: String,
-    /// How many times status-polling has run.
+    /// How many times poll-domain has run.
     #[serde(default)]
     pub polls: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,0 +1,11 @@
+use create_domain::handler;
+use lambda_runtime::{run, service_fn, tracing, Error, LambdaEvent};
+use onboarding_aws::sagemaker::SageMakerAdapter;
+use onboarding_core::OnboardingState;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    tracing::init_default_subscriber();
+    let sagemaker = SageMakerAdapter::from_config(&onboarding_aws::domain_region_config(&onboarding_aws::load_config().await));
+    run(service_fn(|event: LambdaEvent<OnboardingState>| handler(&sagemaker, event))).await
+}
