@@ -2,7 +2,10 @@
 //! started on first use and stopped when the binary ends.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use libtest_mimic::{Failed, Trial};
 
 use anyhow::Result;
 use local_aws::deploy::Tunables;
@@ -70,4 +73,40 @@ pub const API_CALLER: &str = "arn:aws:sts::123456789012:assumed-role/ticket-brid
 /// `API_CALLER`, as JSON.
 pub fn api_event(route_key: &str, id: Option<&str>, body: Option<&str>, base64: bool) -> serde_json::Value {
     serde_json::to_value(start_workflow::signed_by(start_workflow::api_request(route_key, id, body, base64), API_CALLER)).unwrap_or_default()
+}
+
+/// A failed trial's message: the error with its causes.
+pub fn failed(e: anyhow::Error) -> Failed {
+    Failed::from(format!("{e:#}"))
+}
+
+/// Each trial's wall time, for the list of the slowest printed at the end.
+static WALL_TIMES: Mutex<Vec<(String, Duration)>> = Mutex::new(Vec::new());
+
+/// A trial whose wall time is printed when it ends (the first one to need the local AWS also
+/// pays for starting it).
+pub fn trial(name: impl Into<String>, run: impl FnOnce() -> Result<(), Failed> + Send + 'static) -> Trial {
+    let name = name.into();
+    Trial::test(name.clone(), move || {
+        let started = Instant::now();
+        let result = run();
+        let took = started.elapsed();
+        eprintln!("    {name}: {:.1} s", took.as_secs_f64());
+        if let Ok(mut times) = WALL_TIMES.lock() {
+            times.push((name, took));
+        }
+        result
+    })
+}
+
+pub fn print_slowest(count: usize) {
+    let Ok(mut times) = WALL_TIMES.lock() else { return };
+    times.sort_by(|a, b| b.1.cmp(&a.1));
+    if times.is_empty() {
+        return;
+    }
+    println!("\nThe {} slowest trials (wall time):", count.min(times.len()));
+    for (name, took) in times.iter().take(count) {
+        println!("  {:>6.1} s  {name}", took.as_secs_f64());
+    }
 }

@@ -18,6 +18,7 @@ use onboard::local::LocalSession;
 use onboarding_aws::step_functions::StepFunctionsAdapter;
 use onboarding_core::naming::execution_arn;
 use onboarding_core::ports::WorkflowPort;
+use onboarding_core::Workflow;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tests::{read, root, Env};
@@ -105,7 +106,7 @@ async fn through_the_api(s: &LocalSession, entry: &Entry<'_>, case: &Case, text:
     }
     ensure!(response["statusCode"] == 202, "{}: the API answered {} {body}", case.file, response["statusCode"]);
     let id = body["onboardingId"].as_str().context("onboardingId")?;
-    let outcome = execution::follow(&s.sfn, &execution_arn(&s.state_machine_arn, id), Duration::from_millis(300), |_| {}).await?;
+    let outcome = execution::follow(&s.sfn, &execution_arn(s.arn(Workflow::Onboarding), id), Duration::from_millis(300), |_| {}).await?;
     refused(case, outcome.error.as_deref(), outcome.cause.as_deref())
 }
 
@@ -118,7 +119,7 @@ fn refused(case: &Case, error: Option<&str>, cause: Option<&str>) -> Result<()> 
 /// The request as an execution's input, as pasted in the console.
 async fn through_the_state_machine(s: &LocalSession, case: &Case, text: &str) -> Result<()> {
     let name = format!("console-{}", case.file.trim_end_matches(".json"));
-    let started = match StepFunctionsAdapter::new(s.sfn.clone(), &s.state_machine_arn).start(&name, text).await {
+    let started = match StepFunctionsAdapter::new(s.sfn.clone(), s.arn(Workflow::Onboarding)).start(&name, text).await {
         Ok(started) => started,
         // Step Functions itself refuses input that is not JSON: nothing runs.
         Err(e) if serde_json::from_str::<Value>(text).is_err() => {
@@ -211,7 +212,7 @@ async fn a_request_near_the_state_size_limit_is_refused(s: &LocalSession) -> Res
     let request = json!({"domainName": "bad-huge", "ticket": {"id": "BAD-HUGE"}, "identityCenter": {"users": padding}});
     let text = request.to_string();
     ensure!((220_000..240_000).contains(&text.len()), "{} bytes", text.len());
-    let started = StepFunctionsAdapter::new(s.sfn.clone(), &s.state_machine_arn).start("console-bad-huge", &text).await?;
+    let started = StepFunctionsAdapter::new(s.sfn.clone(), s.arn(Workflow::Onboarding)).start("console-bad-huge", &text).await?;
     let outcome = execution::follow(&s.sfn, &started.execution_arn, Duration::from_millis(300), |_| {}).await?;
     ensure!(outcome.error.as_deref() == Some("RequestInvalid"), "{:?}", outcome.error);
     ensure!(outcome.cause.as_deref().is_some_and(|c| c.contains("bytes")), "{:?}", outcome.cause);

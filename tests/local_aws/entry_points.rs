@@ -12,6 +12,7 @@ use onboard::local::LocalSession;
 use onboarding_aws::eventbridge::EventBridgeAdapter;
 use onboarding_aws::step_functions::StepFunctionsAdapter;
 use onboarding_core::naming::execution_arn;
+use onboarding_core::Workflow;
 use serde_json::{json, Value};
 use start_workflow::Config;
 use tests::Env;
@@ -31,10 +32,7 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
 /// The start function with its real adapters on the local AWS, called as Lambda would.
 pub(crate) struct Entry<'a> {
     session: &'a LocalSession,
-    workflow: StepFunctionsAdapter,
-    offboarding: StepFunctionsAdapter,
-    amendment: StepFunctionsAdapter,
-    reconciliation: StepFunctionsAdapter,
+    state_machines: std::collections::BTreeMap<Workflow, StepFunctionsAdapter>,
     events: EventBridgeAdapter,
     config: Config,
 }
@@ -46,31 +44,18 @@ impl<'a> Entry<'a> {
         let cfg = &signed;
         Entry {
             session,
-            workflow: StepFunctionsAdapter::from_config(cfg, &session.state_machine_arn),
-            offboarding: StepFunctionsAdapter::from_config(cfg, &session.offboarding_state_machine_arn),
-            amendment: StepFunctionsAdapter::from_config(cfg, &session.amendment_state_machine_arn),
-            reconciliation: StepFunctionsAdapter::from_config(cfg, &session.reconciliation_state_machine_arn),
+            state_machines: session.state_machines.iter().map(|(w, arn)| (*w, StepFunctionsAdapter::from_config(cfg, arn))).collect(),
             events: EventBridgeAdapter::from_config(cfg, local_aws::deploy::LOCAL_EVENT_BUS, onboarding_core::config::EVENT_SOURCE_VALUE),
             config: Config {
-                state_machine_arn: session.state_machine_arn.clone(),
-                offboarding_state_machine_arn: session.offboarding_state_machine_arn.clone(),
-                amendment_state_machine_arn: session.amendment_state_machine_arn.clone(),
-                offboarding_detail_type: start_workflow::OFFBOARDING_REQUESTED.into(),
-                amendment_detail_type: start_workflow::AMENDMENT_REQUESTED.into(),
-                reconciliation_state_machine_arn: session.reconciliation_state_machine_arn.clone(),
-                reconciliation_detail_type: start_workflow::RECONCILIATION_REQUESTED.into(),
+                state_machines: session.state_machines.clone(),
+                detail_types: Config::default_detail_types(),
                 validation: local_aws::validation_context(),
             },
         }
     }
 
     pub(crate) async fn call(&self, payload: Value) -> Result<Value> {
-        let workflows = start_workflow::Workflows {
-            onboarding: &self.workflow,
-            offboarding: &self.offboarding,
-            amendment: &self.amendment,
-            reconciliation: &self.reconciliation,
-        };
+        let workflows: start_workflow::Workflows<StepFunctionsAdapter> = self.state_machines.iter().map(|(w, adapter)| (*w, adapter)).collect();
         Ok(start_workflow::handler(&workflows, &self.events, &self.config, LambdaEvent::new(payload, LambdaContext::default())).await?)
     }
 
@@ -86,7 +71,7 @@ impl<'a> Entry<'a> {
     }
 
     async fn follow(&self, id: &str) -> Result<Outcome> {
-        execution::follow(&self.session.sfn, &execution_arn(&self.session.state_machine_arn, id), Duration::from_millis(250), |_| {}).await
+        execution::follow(&self.session.sfn, &execution_arn(self.session.arn(Workflow::Onboarding), id), Duration::from_millis(250), |_| {}).await
     }
 }
 
@@ -140,7 +125,7 @@ async fn a_ticket_event_delivered_three_times_is_one_onboarding(s: &LocalSession
     let results = [a?, b?, c?];
     ensure!(results.iter().all(|r| r["onboardingId"] == "ticket-EVT-1"), "{results:?}");
     // Step Functions answers a running execution of the same name and input with itself.
-    let executions = s.sfn.list_executions().state_machine_arn(&s.state_machine_arn).send().await?;
+    let executions = s.sfn.list_executions().state_machine_arn(s.arn(Workflow::Onboarding)).send().await?;
     let named = executions.executions().iter().filter(|e| e.name() == "ticket-EVT-1").count();
     ensure!(named == 1, "{named} executions for one ticket");
     let outcome = entry.follow("ticket-EVT-1").await?;
@@ -187,7 +172,7 @@ async fn an_invalid_api_body_is_400_and_starts_nothing(s: &LocalSession) -> Resu
     let paths: Vec<&str> = body["problems"].as_array().into_iter().flatten().filter_map(|p| p["path"].as_str()).collect();
     ensure!(paths == ["domainName", "storage.defaultSpaceSizeGb"], "{paths:?}");
     let sfn = &s.sfn;
-    let described = sfn.describe_execution().execution_arn(execution_arn(&s.state_machine_arn, "ticket-API-3")).send().await;
+    let described = sfn.describe_execution().execution_arn(execution_arn(s.arn(Workflow::Onboarding), "ticket-API-3")).send().await;
     ensure!(described.is_err(), "an execution was started");
 
     let event = json!({"detail-type": "Onboarding Requested", "source": "tickets", "detail": bad});
@@ -220,7 +205,7 @@ async fn a_ticket_event_that_cannot_be_handled_is_kept_with_its_payload(s: &Loca
     ensure!(record["requestPayload"] == event, "the record does not carry the event as sent: {record}");
     ensure!(record["requestContext"]["condition"] == "RetriesExhausted" && record["requestContext"]["approximateInvokeCount"] == 3, "{record}");
     ensure!(record["responsePayload"]["errorType"] == "AwsAccessDenied", "{record}");
-    let described = s.sfn.describe_execution().execution_arn(execution_arn(&s.state_machine_arn, "ticket-EVT-KEPT")).send().await;
+    let described = s.sfn.describe_execution().execution_arn(execution_arn(s.arn(Workflow::Onboarding), "ticket-EVT-KEPT")).send().await;
     ensure!(described.is_err(), "an execution was started");
     Ok(())
 }

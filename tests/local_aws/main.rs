@@ -4,25 +4,21 @@
 mod agreement;
 mod amendment;
 mod bad_input;
-mod contract;
-mod deployment;
 mod entry_points;
 mod handlers;
 mod invitations;
 mod least_privilege;
 mod offboarding;
 mod onboarding;
-mod one_build;
 mod plan;
 mod reconciliation;
 mod resilience;
 mod router;
 mod team;
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
-use libtest_mimic::{Arguments, Failed, Trial};
+use libtest_mimic::{Arguments, Trial};
 use tests::Env;
 
 /// A test that needs the local AWS: an `async fn(&LocalSession) -> anyhow::Result<()>`.
@@ -38,40 +34,7 @@ macro_rules! local_test {
 }
 pub(crate) use local_test;
 
-pub(crate) fn failed(e: anyhow::Error) -> Failed {
-    Failed::from(format!("{e:#}"))
-}
-
-/// Each trial's wall time, for the list of the slowest printed at the end.
-static WALL_TIMES: Mutex<Vec<(String, Duration)>> = Mutex::new(Vec::new());
-
-/// A trial whose wall time is printed when it ends (the first one to need the local AWS also
-/// pays for starting it).
-pub(crate) fn trial(name: impl Into<String>, run: impl FnOnce() -> Result<(), Failed> + Send + 'static) -> Trial {
-    let name = name.into();
-    Trial::test(name.clone(), move || {
-        let started = Instant::now();
-        let result = run();
-        let took = started.elapsed();
-        eprintln!("    {name}: {:.1} s", took.as_secs_f64());
-        if let Ok(mut times) = WALL_TIMES.lock() {
-            times.push((name, took));
-        }
-        result
-    })
-}
-
-fn print_slowest(count: usize) {
-    let Ok(mut times) = WALL_TIMES.lock() else { return };
-    times.sort_by(|a, b| b.1.cmp(&a.1));
-    if times.is_empty() {
-        return;
-    }
-    println!("\nThe {} slowest trials (wall time):", count.min(times.len()));
-    for (name, took) in times.iter().take(count) {
-        println!("  {:>6.1} s  {name}", took.as_secs_f64());
-    }
-}
+pub(crate) use tests::{failed, trial};
 
 fn main() {
     let mut args = Arguments::from_args();
@@ -79,9 +42,6 @@ fn main() {
     args.test_threads.get_or_insert(6);
     let env: Arc<Env> = Env::new();
     let mut trials: Vec<Trial> = Vec::new();
-    trials.extend(contract::trials());
-    trials.extend(deployment::trials());
-    trials.extend(one_build::trials());
     trials.extend(handlers::trials(&env));
     trials.extend(onboarding::trials(&env));
     trials.extend(entry_points::trials(&env));
@@ -96,7 +56,7 @@ fn main() {
     trials.extend(least_privilege::trials(&env));
     trials.extend(agreement::trials(&env));
     let conclusion = libtest_mimic::run(&args, trials);
-    print_slowest(10);
+    tests::print_slowest(10);
     env.shutdown();
     conclusion.exit();
 }

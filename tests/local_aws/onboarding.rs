@@ -9,6 +9,7 @@ use local_aws::SentEmail;
 use onboard::execution::{self, Outcome};
 use onboard::local::LocalSession;
 use onboarding_core::ports::WorkflowPort;
+use onboarding_core::Workflow;
 use serde_json::{json, Value};
 use tests::{read, Env};
 
@@ -413,11 +414,11 @@ async fn a_rerun_creates_nothing_twice(s: &LocalSession) -> Result<()> {
 
     // The same ticket again is the same onboarding: the existing execution answers.
     let name = onboard::execution_name_for::<onboarding_core::OnboardingRequest>(&request.to_string());
-    let again = s.workflow().start(&name, &request.to_string()).await?;
+    let again = s.workflow(Workflow::Onboarding).start(&name, &request.to_string()).await?;
     ensure!(again.existing && again.execution_arn == first.execution_arn);
 
     // Started again by hand under another name: everything is found and reused.
-    let rerun = s.workflow().start("e2e-rerun-by-hand", &request.to_string()).await?;
+    let rerun = s.workflow(Workflow::Onboarding).start("e2e-rerun-by-hand", &request.to_string()).await?;
     let second = execution::follow(&s.sfn, &rerun.execution_arn, std::time::Duration::from_millis(250), |_| {}).await?;
     let summary2 = succeeded(&second)?;
     ensure!(summary2["domainId"] == summary["domainId"]);

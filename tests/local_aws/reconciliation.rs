@@ -12,6 +12,7 @@ use aws_sdk_identitystore::types::MemberId;
 use libtest_mimic::Trial;
 use onboard::local::LocalSession;
 use onboarding_core::naming::user_profile_name;
+use onboarding_core::Workflow;
 use serde_json::{json, Value};
 use tests::Env;
 
@@ -134,7 +135,7 @@ async fn a_team_is_onboarded_amended_reconciled_and_offboarded(s: &LocalSession)
     ensure!(response["statusCode"] == 202, "{response}");
     let started: Value = serde_json::from_str(response["body"].as_str().unwrap_or("{}"))?;
     let run_id = started["reconciliationId"].as_str().context("reconciliationId")?;
-    let arn = onboarding_core::naming::execution_arn(&s.reconciliation_state_machine_arn, run_id);
+    let arn = onboarding_core::naming::execution_arn(s.arn(Workflow::Reconciliation), run_id);
     let again = onboard::execution::follow(&s.sfn, &arn, std::time::Duration::from_millis(250), |_| {}).await?;
     ensure!(again.succeeded(), "{:?} {:?}", again.error, again.cause);
     ensure!(again.output.as_ref().is_some_and(|o| o["teams"][0]["domainName"] == d && o["trigger"] == "request"), "{:?}", again.output);

@@ -162,7 +162,7 @@ fn cold_starts(api: &RuntimeApi, command: impl Fn() -> Command, input: &str, ses
             .env("IDENTITY_CENTER_REGION", &session.aws.region)
             .env("ROLE_NAME_PREFIX", local_aws::ROLE_NAME_PREFIX)
             .env("SENDER_ADDRESS", local_aws::SENDER_ADDRESS)
-            .env("STATE_MACHINE_ARN", &session.state_machine_arn)
+            .envs(onboarding_core::Workflow::ALL.map(|w| (w.facts().state_machine_arn_variable, session.arn(w).to_string())))
             .env("EVENT_BUS_NAME", local_aws::deploy::LOCAL_EVENT_BUS)
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())

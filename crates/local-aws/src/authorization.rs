@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{bail, Context, Result};
+use onboarding_core::Workflow;
 use serde_json::{json, Value};
 
 use crate::{deploy, permissions_boundary_arn, Options, ACCOUNT_ID, RECIPIENT_DOMAIN, ROLE_NAME_PREFIX, SENDER_ADDRESS};
@@ -19,8 +20,16 @@ pub const FUNCTION_PROFILE: &str = "local-function";
 /// what the local AWS holds (the state machine, the ticket bus, the boundary, the role prefix).
 pub fn deployment_values(region: &str) -> Value {
     let boundary_name = permissions_boundary_arn().rsplit('/').next().unwrap_or_default().to_string();
+    let mut names = json!({
+        "TicketBus": deploy::LOCAL_EVENT_BUS,
+        "TeamPermissionsBoundary": boundary_name,
+        "InvitationsTable": crate::ledger::LOCAL_INVITATIONS_TABLE,
+    });
+    for workflow in Workflow::ALL {
+        names[workflow.facts().template_resource] = json!(workflow.facts().local_state_machine);
+    }
     json!({
-        "pseudo": {"AWS::Region": region, "AWS::AccountId": ACCOUNT_ID, "AWS::StackName": deploy::LOCAL_STATE_MACHINE},
+        "pseudo": {"AWS::Region": region, "AWS::AccountId": ACCOUNT_ID, "AWS::StackName": Workflow::Onboarding.facts().local_state_machine},
         "parameters": {
             "RoleNamePrefix": ROLE_NAME_PREFIX,
             "SenderAddress": SENDER_ADDRESS,
@@ -28,15 +37,7 @@ pub fn deployment_values(region: &str) -> Value {
             "AllowedRecipientDomains": [RECIPIENT_DOMAIN],
             "TicketSystemPrincipalArn": format!("arn:aws:iam::{ACCOUNT_ID}:role/ticket-system"),
         },
-        "names": {
-            "OnboardingStateMachine": deploy::LOCAL_STATE_MACHINE,
-            "OffboardingStateMachine": deploy::LOCAL_OFFBOARDING_STATE_MACHINE,
-            "AmendmentStateMachine": deploy::LOCAL_AMENDMENT_STATE_MACHINE,
-            "ReconciliationStateMachine": deploy::LOCAL_RECONCILIATION_STATE_MACHINE,
-            "TicketBus": deploy::LOCAL_EVENT_BUS,
-            "TeamPermissionsBoundary": boundary_name,
-            "InvitationsTable": crate::ledger::LOCAL_INVITATIONS_TABLE,
-        },
+        "names": names,
     })
 }
 

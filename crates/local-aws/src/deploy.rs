@@ -7,6 +7,8 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use aws_sdk_sfn::types::StateMachineType;
 
+use onboarding_core::Workflow;
+
 use crate::ACCOUNT_ID;
 
 /// The definition's substitution key for a function crate: `validate` -> `ValidateFunction`.
@@ -53,35 +55,15 @@ pub const ENTRY_POINTS: &[&str] = &["start-workflow", "plan-workflow"];
 /// The event bus the local workflow publishes its result events on.
 pub const LOCAL_EVENT_BUS: &str = "tickets";
 
-/// The local state machine's name.
-pub const LOCAL_STATE_MACHINE: &str = "sagemaker-onboarding";
-
-/// The local offboarding state machine's name.
-pub const LOCAL_OFFBOARDING_STATE_MACHINE: &str = "sagemaker-offboarding";
-
-/// The local amendment state machine's name.
-pub const LOCAL_AMENDMENT_STATE_MACHINE: &str = "sagemaker-amendment";
-
-/// The local reconciliation state machine's name.
-pub const LOCAL_RECONCILIATION_STATE_MACHINE: &str = "sagemaker-reconciliation";
-
-/// The definitions and the names their local state machines get.
-pub const DEFINITIONS: &[(&str, &str)] = &[
-    ("statemachine/onboarding.asl.json", LOCAL_STATE_MACHINE),
-    ("statemachine/offboarding.asl.json", LOCAL_OFFBOARDING_STATE_MACHINE),
-    ("statemachine/amendment.asl.json", LOCAL_AMENDMENT_STATE_MACHINE),
-    ("statemachine/reconciliation.asl.json", LOCAL_RECONCILIATION_STATE_MACHINE),
-];
-
-/// The ARN the local state machine `name` gets in `region` (the entry point's `STATE_MACHINE_ARN`
-/// and `OFFBOARDING_STATE_MACHINE_ARN`).
+/// The ARN the local state machine `name` gets in `region`.
 pub fn local_state_machine_arn_named(region: &str, name: &str) -> String {
     format!("arn:aws:states:{region}:{ACCOUNT_ID}:stateMachine:{name}")
 }
 
-/// The ARN the local onboarding state machine gets in `region`.
-pub fn local_state_machine_arn(region: &str) -> String {
-    local_state_machine_arn_named(region, LOCAL_STATE_MACHINE)
+/// The ARN `workflow`'s local state machine gets in `region` (the entry point's variable the
+/// registry names for it).
+pub fn local_state_machine_arn(region: &str, workflow: Workflow) -> String {
+    local_state_machine_arn_named(region, workflow.facts().local_state_machine)
 }
 
 /// The workflow's tunables (the same settings the deployed validate function reads); locally they
@@ -131,9 +113,15 @@ pub fn scale_retries(definition: &str) -> Result<String> {
     Ok(serde_json::to_string_pretty(&parsed)?)
 }
 
-/// Creates the onboarding state machine (Standard) and returns its ARN.
-pub async fn deploy_state_machine(config: &aws_config::SdkConfig, root: &Path, name: &str) -> Result<String> {
-    deploy_definition(config, root, "statemachine/onboarding.asl.json", name).await
+/// Creates every workflow's state machine (Standard) from its definition, under its local name;
+/// their ARNs by workflow.
+pub async fn deploy_workflows(config: &aws_config::SdkConfig, root: &Path) -> Result<BTreeMap<Workflow, String>> {
+    let mut arns = BTreeMap::new();
+    for workflow in Workflow::ALL {
+        let facts = workflow.facts();
+        arns.insert(workflow, deploy_definition(config, root, facts.definition, facts.local_state_machine).await?);
+    }
+    Ok(arns)
 }
 
 /// Creates the state machine `name` from the definition at `path` (under `root`) and returns its ARN.

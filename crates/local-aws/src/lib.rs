@@ -427,10 +427,6 @@ fn function_environment(options: &Options, router_port: u16, credentials: &Path)
         ("AWS_ENDPOINT_URL".into(), format!("http://127.0.0.1:{router_port}")),
         ("AWS_REGION".into(), region.clone()),
         ("IDENTITY_CENTER_REGION".into(), region.clone()),
-        (config::STATE_MACHINE_ARN.into(), deploy::local_state_machine_arn(region)),
-        (config::OFFBOARDING_STATE_MACHINE_ARN.into(), deploy::local_state_machine_arn_named(region, deploy::LOCAL_OFFBOARDING_STATE_MACHINE)),
-        (config::AMENDMENT_STATE_MACHINE_ARN.into(), deploy::local_state_machine_arn_named(region, deploy::LOCAL_AMENDMENT_STATE_MACHINE)),
-        (config::RECONCILIATION_STATE_MACHINE_ARN.into(), deploy::local_state_machine_arn_named(region, deploy::LOCAL_RECONCILIATION_STATE_MACHINE)),
         (config::EVENT_BUS_NAME.into(), deploy::LOCAL_EVENT_BUS.into()),
         ("POLL_INTERVAL_SECONDS".into(), options.tunables.poll_interval_seconds.to_string()),
         ("MAX_POLLS".into(), options.tunables.max_polls.to_string()),
@@ -438,6 +434,8 @@ fn function_environment(options: &Options, router_port: u16, credentials: &Path)
         (config::INVITATIONS_TABLE.into(), ledger::LOCAL_INVITATIONS_TABLE.into()),
         ("RUST_LOG".into(), std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into())),
     ];
+    // The entry point's: each workflow's state machine, as LocalSession deploys it.
+    env.extend(onboarding_core::Workflow::ALL.map(|w| (w.facts().state_machine_arn_variable.to_string(), deploy::local_state_machine_arn(region, w))));
     env.extend(authorization::function_credentials_env(credentials).into_iter().map(|(k, v)| (k.to_string(), v)));
     env.extend(deployment_env().into_iter().map(|(k, v)| (k.to_string(), v)));
     env.into_iter().map(|(k, v)| (k, Value::String(v))).collect()

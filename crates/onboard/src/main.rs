@@ -1,4 +1,5 @@
-//! `onboard`: validate a request, print its schema, or run an onboarding end to end on the local AWS.
+//! `onboard`: validate a request, print a workflow's schema, plan, start and follow a workflow on a
+//! deployed stack, or run one end to end on the local AWS.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,6 +12,7 @@ use onboard::local::LocalSession;
 use onboarding_aws::step_functions::StepFunctionsAdapter;
 use onboarding_core::ports::WorkflowPort;
 use onboarding_core::validate::{validate_json, ValidationContext};
+use onboarding_core::Workflow;
 
 #[derive(Parser)]
 #[command(name = "onboard", version, about = "Onboard teams to Amazon SageMaker domains with IAM Identity Center")]
@@ -30,11 +32,14 @@ enum Command {
         #[arg(long, env = "ROLE_NAME_PREFIX", default_value = "sagemaker-onboarding-")]
         role_name_prefix: String,
     },
-    /// Check a request against the target account without creating anything: validation, the
-    /// Identity Center instance, users and groups, the network, the roles and the domain's name;
-    /// then print what the onboarding would create, reuse, assign and send (exit 1 when a check
-    /// fails, with the error the workflow would fail with).
+    /// Check a request against the target account without creating anything, then print what the
+    /// workflow would do: for an onboarding, validation, the Identity Center instance, users and
+    /// groups, the network, the roles and the domain's name, then what it would create, reuse,
+    /// assign and send; for an amendment or an offboarding, what it would assign, remove, delete,
+    /// keep and send (exit 1 when a check fails, with the error the workflow would fail with).
     Plan {
+        /// The workflow the request is for: onboarding, amendment or offboarding.
+        workflow: Workflow,
         file: PathBuf,
         /// The deployment's role name prefix (role names are checked with it).
         #[arg(long, env = "ROLE_NAME_PREFIX", default_value = "sagemaker-onboarding-")]
@@ -48,26 +53,12 @@ enum Command {
         /// IAM Identity Center's region, where the domain is created (default: the profile's or the environment's).
         #[arg(long, env = "IDENTITY_CENTER_REGION")]
         region: Option<String>,
-        /// The file is an offboarding request: print what the offboarding would remove, delete,
-        /// keep and send (deleting nothing).
-        #[arg(long, conflicts_with = "amendment")]
-        offboarding: bool,
-        /// The file is an amendment request: print what the amendment would assign, remove,
-        /// delete, keep and send (changing nothing).
-        #[arg(long)]
-        amendment: bool,
     },
-    /// Print the request's JSON Schema (with --offboarding, --amendment or --reconciliation, that request's).
+    /// Print a workflow's request JSON Schema (default: the onboarding's).
     Schema {
-        #[arg(long, conflicts_with_all = ["amendment", "reconciliation"])]
-        offboarding: bool,
-        #[arg(long, conflicts_with = "reconciliation")]
-        amendment: bool,
-        #[arg(long)]
-        reconciliation: bool,
+        /// onboarding, amendment, reconciliation or offboarding.
+        workflow: Option<Workflow>,
     },
-    /// Draw state machine definitions as Mermaid flowcharts; with --readme, rewrite the file's
-    /// `<!-- diagram: FILE -->` blocks (with --check, only say whether they are current).
     /// Draw the state machines: print the definitions named, or rewrite the drawings in the
     /// pages under `docs/` (or the one page `--readme` names) so that they match the definitions.
     Diagram {
@@ -105,75 +96,30 @@ enum Command {
         #[arg(long)]
         then_offboard: Option<PathBuf>,
     },
-    /// Start a reconciliation on a deployed stack and print its id: every onboarded team (or the
-    /// one named) is compared with its Identity Center groups; new members are invited, members
-    /// who left are reported to the team's owner.
-    Reconcile {
-        /// Only this domain (by name); every team the workflow onboarded when left out.
-        #[arg(long)]
-        domain: Option<String>,
-        /// The reconciliation state machine (the stack's ReconciliationStateMachineArn output).
-        #[arg(long, env = "RECONCILIATION_STATE_MACHINE_ARN")]
-        reconciliation_state_machine_arn: String,
-        /// A named profile from the AWS config files.
-        #[arg(long, env = "AWS_PROFILE")]
-        profile: Option<String>,
-        #[arg(long, env = "AWS_REGION")]
-        region: Option<String>,
-        /// Follow it until it ends.
-        #[arg(long)]
-        watch: bool,
-    },
-    /// Start an amendment of a team's access on a deployed stack and print its id: adds and
-    /// removes Identity Center users and groups of an onboarded domain.
-    Amend {
-        file: PathBuf,
-        /// The amendment state machine (the stack's AmendmentStateMachineArn output).
-        #[arg(long, env = "AMENDMENT_STATE_MACHINE_ARN")]
-        amendment_state_machine_arn: String,
-        /// A named profile from the AWS config files.
-        #[arg(long, env = "AWS_PROFILE")]
-        profile: Option<String>,
-        #[arg(long, env = "AWS_REGION")]
-        region: Option<String>,
-        /// Follow it until it ends.
-        #[arg(long)]
-        watch: bool,
-    },
-    /// Start an offboarding on a deployed stack and print its id: deletes the domain's apps,
-    /// spaces, user profiles, Identity Center assignments, the domain (with the request's home
-    /// file system retention) and the roles the workflow created for it.
-    Offboard {
-        file: PathBuf,
-        /// The offboarding state machine (the stack's OffboardingStateMachineArn output).
-        #[arg(long, env = "OFFBOARDING_STATE_MACHINE_ARN")]
-        offboarding_state_machine_arn: String,
-        /// A named profile from the AWS config files.
-        #[arg(long, env = "AWS_PROFILE")]
-        profile: Option<String>,
-        #[arg(long, env = "AWS_REGION")]
-        region: Option<String>,
-        /// Follow it until it ends.
-        #[arg(long)]
-        watch: bool,
-    },
-    /// Start an onboarding on a deployed stack and print its id.
+    /// Start a workflow on a deployed stack and print its id (the request is checked first, as
+    /// the entry point checks it). A reconciliation needs no file: every team the workflow
+    /// onboarded is compared with its Identity Center groups.
     Start {
-        file: PathBuf,
+        /// onboarding, amendment, reconciliation or offboarding.
+        workflow: Workflow,
+        /// The request.
+        file: Option<PathBuf>,
         #[command(flatten)]
         stack: Stack,
         /// Follow it until it ends (as `watch` does).
         #[arg(long)]
         watch: bool,
     },
-    /// Print the status of an onboarding on a deployed stack.
+    /// Print the status of an execution of a workflow on a deployed stack.
     Status {
+        workflow: Workflow,
         id: String,
         #[command(flatten)]
         stack: Stack,
     },
-    /// Follow an onboarding step by step until it ends; the exit code says how it ended.
+    /// Follow an execution step by step until it ends; the exit code says how it ended.
     Watch {
+        workflow: Workflow,
         id: String,
         #[command(flatten)]
         stack: Stack,
@@ -183,9 +129,10 @@ enum Command {
 /// Where the deployed workflow is, and how to reach it (the AWS SDK's usual credential chain).
 #[derive(clap::Args)]
 struct Stack {
-    /// The onboarding state machine (the stack's StateMachineArn output).
-    #[arg(long, env = "ONBOARDING_STATE_MACHINE_ARN")]
-    state_machine_arn: String,
+    /// The workflow's state machine (the stack's output; default: the variable
+    /// `<WORKFLOW>_STATE_MACHINE_ARN`, such as ONBOARDING_STATE_MACHINE_ARN).
+    #[arg(long)]
+    state_machine_arn: Option<String>,
     /// A named profile from the AWS config files.
     #[arg(long, env = "AWS_PROFILE")]
     profile: Option<String>,
@@ -195,11 +142,21 @@ struct Stack {
 }
 
 impl Stack {
-    async fn clients(&self) -> (aws_sdk_sfn::Client, StepFunctionsAdapter) {
+    /// The state machine of `workflow`: the flag, else the workflow's variable.
+    fn state_machine_arn(&self, workflow: Workflow) -> Result<String> {
+        let variable = format!("{}_STATE_MACHINE_ARN", workflow.noun().to_uppercase());
+        self.state_machine_arn
+            .clone()
+            .or_else(|| std::env::var(&variable).ok().filter(|v| !v.is_empty()))
+            .with_context(|| format!("which state machine? give --state-machine-arn or set {variable}"))
+    }
+
+    async fn clients(&self, workflow: Workflow) -> Result<(aws_sdk_sfn::Client, StepFunctionsAdapter, String)> {
+        let arn = self.state_machine_arn(workflow)?;
         let config = sdk_config(self.profile.as_deref(), self.region.as_deref()).await;
         let sfn = aws_sdk_sfn::Client::new(&config);
-        let adapter = StepFunctionsAdapter::new(sfn.clone(), &self.state_machine_arn);
-        (sfn, adapter)
+        let adapter = StepFunctionsAdapter::new(sfn.clone(), &arn);
+        Ok((sfn, adapter, arn))
     }
 }
 
@@ -219,36 +176,17 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate { file, role_name_prefix } => validate(&file, role_name_prefix),
-        Command::Plan { file, role_name_prefix, identity_center_instance_arn, profile, region, offboarding, amendment } => {
-            let workflow = if offboarding {
-                "offboarding"
-            } else if amendment {
-                "amendment"
-            } else {
-                "onboarding"
-            };
-            block_on(plan(file, role_name_prefix, identity_center_instance_arn, profile, region, workflow))
+        Command::Plan { workflow, file, role_name_prefix, identity_center_instance_arn, profile, region } => {
+            block_on(plan(workflow, file, role_name_prefix, identity_center_instance_arn, profile, region))
         }
-        Command::Schema { offboarding, amendment, reconciliation } => schema(offboarding, amendment, reconciliation),
+        Command::Schema { workflow } => schema(workflow.unwrap_or(Workflow::Onboarding)),
         Command::Diagram { files, readme, check } => diagram(&files, readme.as_deref(), check),
         Command::Local { file, keep, pending_polls, poll_interval, then_amend, then_reconcile, then_offboard } => {
             local(&file, keep, pending_polls, poll_interval, then_amend.as_deref(), then_reconcile, then_offboard.as_deref())
         }
-        Command::Reconcile { domain, reconciliation_state_machine_arn, profile, region, watch } => {
-            let stack = Stack { state_machine_arn: reconciliation_state_machine_arn, profile, region };
-            block_on(reconcile(domain, stack, watch))
-        }
-        Command::Amend { file, amendment_state_machine_arn, profile, region, watch } => {
-            let stack = Stack { state_machine_arn: amendment_state_machine_arn, profile, region };
-            block_on(amend(file, stack, watch))
-        }
-        Command::Offboard { file, offboarding_state_machine_arn, profile, region, watch } => {
-            let stack = Stack { state_machine_arn: offboarding_state_machine_arn, profile, region };
-            block_on(offboard(file, stack, watch))
-        }
-        Command::Start { file, stack, watch } => block_on(start(file, stack, watch)),
-        Command::Status { id, stack } => block_on(status(id, stack)),
-        Command::Watch { id, stack } => block_on(watch(id, stack)),
+        Command::Start { workflow, file, stack, watch } => block_on(start(workflow, file, stack, watch)),
+        Command::Status { workflow, id, stack } => block_on(status(workflow, id, stack)),
+        Command::Watch { workflow, id, stack } => block_on(watch(workflow, id, stack)),
     };
     match result {
         Ok(code) => code,
@@ -259,86 +197,44 @@ fn main() -> ExitCode {
     }
 }
 
-/// What `onboard local` runs after the onboarding.
-#[derive(Clone, Copy)]
-enum Later {
-    Amend,
-    Reconcile,
-    Offboard,
-}
-
 fn block_on<F: std::future::Future<Output = Result<ExitCode>>>(f: F) -> Result<ExitCode> {
     tokio::runtime::Runtime::new()?.block_on(f)
 }
 
-async fn start(file: PathBuf, stack: Stack, follow: bool) -> Result<ExitCode> {
+/// Checks the request as the entry point does, starts it on the stack's state machine (or finds
+/// it started) and prints its id; with `follow`, watches it to its end.
+async fn start(workflow: Workflow, file: Option<PathBuf>, stack: Stack, follow: bool) -> Result<ExitCode> {
     let role_name_prefix = std::env::var("ROLE_NAME_PREFIX").unwrap_or_else(|_| "sagemaker-onboarding-".into());
     let ctx = ValidationContext { role_name_prefix, ..ValidationContext::from_env() };
-    start_checked(file, stack, follow, |text| validate_json(text, &ctx).map(|r| onboarding_core::naming::execution_name(&r))).await
-}
-
-async fn amend(file: PathBuf, stack: Stack, follow: bool) -> Result<ExitCode> {
-    let ctx = ValidationContext::from_env();
-    start_checked(file, stack, follow, |text| {
-        onboarding_core::amendment::validate_amendment_json(text, &ctx).map(|r| onboarding_core::naming::execution_name(&r))
-    })
-    .await
-}
-
-async fn offboard(file: PathBuf, stack: Stack, follow: bool) -> Result<ExitCode> {
-    let ctx = ValidationContext::from_env();
-    start_checked(file, stack, follow, |text| {
-        onboarding_core::offboarding::validate_offboarding_json(text, &ctx).map(|r| onboarding_core::naming::execution_name(&r))
-    })
-    .await
-}
-
-async fn reconcile(domain: Option<String>, stack: Stack, follow: bool) -> Result<ExitCode> {
-    let input = match &domain {
-        Some(name) => serde_json::json!({"domainName": name}),
-        None => serde_json::json!({}),
+    let (text, shown) = match (&file, workflow) {
+        (Some(file), _) => (read(file)?, file.clone()),
+        // Every team: the schedule's own input.
+        (None, Workflow::Reconciliation) => ("{}".to_string(), PathBuf::from("(every team)")),
+        (None, _) => anyhow::bail!("the {workflow} needs a request file"),
     };
-    if let Err(problems) = onboarding_core::reconciliation::validate_reconciliation_value(&input, &ValidationContext::from_env()) {
-        anyhow::bail!("{}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "));
-    }
-    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
-    let base = format!("reconcile-{}-{seconds}", domain.as_deref().unwrap_or("all"));
-    let (_, workflow) = stack.clients().await;
-    let (name, _) = onboarding_core::start::start_or_resume(&workflow, &base, &input.to_string()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    println!("{name}");
-    if follow {
-        return watch(name, stack).await;
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Validates the file with `check` (which names the execution), starts it on the stack's state
-/// machine (or finds it started) and prints its id; with `follow`, watches it to its end.
-async fn start_checked(
-    file: PathBuf,
-    stack: Stack,
-    follow: bool,
-    check: impl Fn(&str) -> Result<String, Vec<onboarding_core::validate::Problem>>,
-) -> Result<ExitCode> {
-    let text = read(&file)?;
-    let base = match check(&text) {
+    let mut base = match workflow.check(&text, &ctx) {
         Ok(base) => base,
-        Err(problems) => return Ok(refused(&file, &problems)),
+        Err(problems) => return Ok(refused(&shown, &problems)),
     };
-    let (_, workflow) = stack.clients().await;
-    let (name, started) = onboarding_core::start::start_or_resume(&workflow, &base, &text).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    if workflow == Workflow::Reconciliation {
+        // A reconciliation asked for by hand is a run of its own, not the schedule's last one.
+        let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
+        base = format!("{base}-{seconds}");
+    }
+    let (_, adapter, _) = stack.clients(workflow).await?;
+    let (name, started) = onboarding_core::start::start_or_resume(&adapter, &base, &text).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("{name}{}", if started.existing { " (already started)" } else { "" });
     if follow {
-        return watch(name, stack).await;
+        return watch(workflow, name, stack).await;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-async fn status(id: String, stack: Stack) -> Result<ExitCode> {
-    let (_, workflow) = stack.clients().await;
-    let arn = onboarding_core::naming::execution_arn(&stack.state_machine_arn, &id);
-    let Some(view) = workflow.describe(&arn).await.map_err(|e| anyhow::anyhow!("{e}"))? else {
-        eprintln!("no onboarding {id}");
+async fn status(workflow: Workflow, id: String, stack: Stack) -> Result<ExitCode> {
+    let (_, adapter, state_machine) = stack.clients(workflow).await?;
+    let arn = onboarding_core::naming::execution_arn(&state_machine, &id);
+    let Some(view) = adapter.describe(&arn).await.map_err(|e| anyhow::anyhow!("{e}"))? else {
+        eprintln!("no {workflow} {id}");
         return Ok(ExitCode::FAILURE);
     };
     let output: serde_json::Value = view.output.as_deref().and_then(|o| serde_json::from_str(o).ok()).unwrap_or_default();
@@ -355,9 +251,9 @@ async fn status(id: String, stack: Stack) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn watch(id: String, stack: Stack) -> Result<ExitCode> {
-    let (sfn, _) = stack.clients().await;
-    let arn = onboarding_core::naming::execution_arn(&stack.state_machine_arn, &id);
+async fn watch(workflow: Workflow, id: String, stack: Stack) -> Result<ExitCode> {
+    let (sfn, _, state_machine) = stack.clients(workflow).await?;
+    let arn = onboarding_core::naming::execution_arn(&state_machine, &id);
     let outcome = onboard::execution::follow(&sfn, &arn, std::time::Duration::from_secs(2), print_step).await?;
     println!("\n{}", outcome.status);
     print_path(&outcome);
@@ -380,12 +276,12 @@ fn validate(file: &PathBuf, role_name_prefix: String) -> Result<ExitCode> {
 }
 
 async fn plan(
+    workflow: Workflow,
     file: PathBuf,
     role_name_prefix: String,
     instance_arn: Option<String>,
     profile: Option<String>,
     region: Option<String>,
-    workflow: &'static str,
 ) -> Result<ExitCode> {
     use plan_workflow::{plan, plan_amendment, plan_offboarding, Deployment, Readers};
     let validation = ValidationContext { role_name_prefix, ..ValidationContext::from_env() };
@@ -400,18 +296,19 @@ async fn plan(
     let sso = onboarding_aws::sso_assignments::AssignmentAdapter::from_config(&config);
     let readers = Readers { identity: &identity, network: &network, iam: &iam, sagemaker: &sagemaker, sso: &sso };
     let planned = match workflow {
-        "offboarding" => match onboarding_core::offboarding::validate_offboarding_json(&text, &validation) {
+        Workflow::Offboarding => match onboarding_core::offboarding::validate_offboarding_json(&text, &validation) {
             Ok(request) => plan_offboarding(readers, &region, &validation, &request).await,
             Err(problems) => return Ok(refused(&file, &problems)),
         },
-        "amendment" => match onboarding_core::amendment::validate_amendment_json(&text, &validation) {
+        Workflow::Amendment => match onboarding_core::amendment::validate_amendment_json(&text, &validation) {
             Ok(request) => plan_amendment(readers, &deployment, &validation, &request).await,
             Err(problems) => return Ok(refused(&file, &problems)),
         },
-        _ => match validate_json(&text, &validation) {
+        Workflow::Onboarding => match validate_json(&text, &validation) {
             Ok(request) => plan(readers, &deployment, request).await,
             Err(problems) => return Ok(refused(&file, &problems)),
         },
+        Workflow::Reconciliation => anyhow::bail!("the reconciliation has no dry run: it only reads until it finds a change"),
     };
     match planned {
         Ok(lines) => {
@@ -437,14 +334,8 @@ fn refused(file: &std::path::Path, problems: &[onboarding_core::validate::Proble
     ExitCode::FAILURE
 }
 
-fn schema(offboarding: bool, amendment: bool, reconciliation: bool) -> Result<ExitCode> {
-    let schema = match (offboarding, amendment, reconciliation) {
-        (true, _, _) => onboarding_core::offboarding_request_schema(),
-        (_, true, _) => onboarding_core::amendment_request_schema(),
-        (_, _, true) => onboarding_core::reconciliation_request_schema(),
-        _ => onboarding_core::request_schema(),
-    };
-    println!("{}", serde_json::to_string_pretty(&schema)?);
+fn schema(workflow: Workflow) -> Result<ExitCode> {
+    println!("{}", serde_json::to_string_pretty(&workflow.request_schema())?);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -521,25 +412,26 @@ fn local(
         // The team's later days, each only after the one before succeeded.
         let reconciliation = then_reconcile.then(|| serde_json::json!({"domainName": domain_name_of(&request)}).to_string());
         let later = [
-            (Later::Amend, amendment.as_deref(), then_amend),
-            (Later::Reconcile, reconciliation.as_deref(), None),
-            (Later::Offboard, offboarding.as_deref(), then_offboard),
+            (Workflow::Amendment, amendment.as_deref(), then_amend),
+            (Workflow::Reconciliation, reconciliation.as_deref(), None),
+            (Workflow::Offboarding, offboarding.as_deref(), then_offboard),
         ];
-        for (kind, text, path) in later {
+        for (workflow, text, path) in later {
             let (Some(text), ExitCode::SUCCESS) = (text, code) else { continue };
             let what = path.map(|f| f.display().to_string()).unwrap_or_default();
             let started = std::time::Instant::now();
-            let outcome = match kind {
-                Later::Amend => {
+            let outcome = match workflow {
+                Workflow::Onboarding => continue,
+                Workflow::Amendment => {
                     println!("\nDay two: amending the team's access with {what}");
                     session.amend(text, print_step).await?
                 }
-                Later::Reconcile => {
+                Workflow::Reconciliation => {
                     let joined = change_first_group(&session, &request).await?;
                     println!("\nThe directory changes on its own: {joined}; reconciling the team");
                     session.reconcile(&format!("{}-demo", domain_name_of(&request)), text, print_step).await?
                 }
-                Later::Offboard => {
+                Workflow::Offboarding => {
                     println!("\nThe team's last day: offboarding with {what}");
                     session.offboard(text, print_step).await?
                 }
@@ -651,4 +543,33 @@ fn print_emails(session: &LocalSession) -> Result<()> {
         println!("  to {}: {}", email.destinations.join(", "), email.subject);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Option<Command> {
+        Cli::try_parse_from([&["onboard"], args].concat()).ok().map(|cli| cli.command)
+    }
+
+    #[test]
+    fn workflows_are_named_from_the_registry() {
+        assert!(matches!(parse(&["schema", "amendment"]), Some(Command::Schema { workflow: Some(Workflow::Amendment) })));
+        assert!(matches!(parse(&["schema"]), Some(Command::Schema { workflow: None })));
+        assert!(matches!(parse(&["plan", "offboarding", "f.json"]), Some(Command::Plan { workflow: Workflow::Offboarding, .. })));
+        assert!(matches!(parse(&["start", "reconciliation"]), Some(Command::Start { workflow: Workflow::Reconciliation, file: None, .. })));
+        assert!(matches!(parse(&["watch", "onboarding", "ticket-1"]), Some(Command::Watch { workflow: Workflow::Onboarding, .. })));
+        assert!(parse(&["schema", "payroll"]).is_none());
+        assert!(parse(&["plan", "f.json"]).is_none());
+    }
+
+    #[test]
+    fn a_state_machine_comes_from_the_flag_or_the_workflows_variable() {
+        let stack = Stack { state_machine_arn: Some("arn:flag".into()), profile: None, region: None };
+        assert_eq!(stack.state_machine_arn(Workflow::Amendment).ok().as_deref(), Some("arn:flag"));
+        let unset = Stack { state_machine_arn: None, profile: None, region: None };
+        let missing = unset.state_machine_arn(Workflow::Reconciliation).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(missing.contains("RECONCILIATION_STATE_MACHINE_ARN"), "{missing}");
+    }
 }

@@ -28,27 +28,9 @@ pub mod start;
 pub mod state;
 pub mod studio_catalog;
 pub mod validate;
+pub mod workflow;
 
 pub use errors::{ErrorName, OnboardingError};
 pub use request::OnboardingRequest;
 pub use state::OnboardingState;
-
-/// The request's JSON Schema, generated from the Rust types.
-pub fn request_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(OnboardingRequest)).unwrap_or_default()
-}
-
-/// The offboarding request's JSON Schema.
-pub fn offboarding_request_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(offboarding::OffboardingRequest)).unwrap_or_default()
-}
-
-/// The amendment request's JSON Schema.
-pub fn amendment_request_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(amendment::AmendmentRequest)).unwrap_or_default()
-}
-
-/// The JSON Schema of the reconciliation request.
-pub fn reconciliation_request_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(reconciliation::ReconciliationRequest)).unwrap_or_default()
-}
+pub use workflow::Workflow;

@@ -320,7 +320,7 @@ fn the_examples_are_valid() {
 
 #[test]
 fn the_schema_is_generated_from_the_types() {
-    let schema = onboarding_core::request_schema();
+    let schema = onboarding_core::Workflow::Onboarding.request_schema();
     let props = &schema["properties"];
     for key in
         ["domainName", "identityCenter", "executionRole", "studio", "canvas", "codeEditor", "rstudio", "network", "storage", "notification", "tags", "ticket"]

@@ -15,7 +15,7 @@ use onboarding_core::offboarding::validate_offboarding_json;
 use onboarding_core::ports::{AssignmentPort, IamPort, IdentityCenterPort, LeftoverNetworkPort, NetworkPort, SageMakerPort, StudioCatalogPort, StudioPort};
 use onboarding_core::request::WorkflowRequest;
 use onboarding_core::validate::{validate_json, Problem, ValidationContext};
-use onboarding_core::{ErrorName, OnboardingError};
+use onboarding_core::{ErrorName, OnboardingError, Workflow};
 use serde_json::{json, Value};
 
 pub use amendment_plan::plan_amendment;
@@ -58,7 +58,10 @@ where
         Ok(text) => text,
         Err(why) => return Ok(respond(400, json!({ "message": why }))),
     };
-    if event.payload.route_key.as_deref() == Some("POST /amendment-plans") {
+    // The route names the workflow (the registry's plan routes); any other is the onboarding's.
+    let route = event.payload.route_key.as_deref().unwrap_or_default();
+    let workflow = Workflow::ALL.into_iter().find(|w| w.facts().plan_route.is_some_and(|p| route == format!("POST {p}"))).unwrap_or(Workflow::Onboarding);
+    if workflow == Workflow::Amendment {
         let request = match validate_amendment_json(&text, validation) {
             Ok(request) => request,
             Err(problems) => return Ok(invalid(&problems)),
@@ -66,7 +69,7 @@ where
         let planned = plan_amendment(readers, deployment, validation, &request).await;
         return answer(request.domain_label(), planned);
     }
-    if event.payload.route_key.as_deref() == Some("POST /offboarding-plans") {
+    if workflow == Workflow::Offboarding {
         let request = match validate_offboarding_json(&text, validation) {
             Ok(request) => request,
             Err(problems) => return Ok(invalid(&problems)),

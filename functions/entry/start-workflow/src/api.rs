@@ -1,5 +1,6 @@
-//! `POST` and `GET .../{id}` of `/onboardings`, `/offboardings` and `/amendments` (API Gateway
-//! HTTP API, payload format 2.0, in `aws_lambda_events`' types).
+//! `POST` and `GET .../{id}` of each workflow's collection in the registry (`/onboardings`,
+//! `/amendments`, `/reconciliations`, `/offboardings`; API Gateway HTTP API, payload format 2.0,
+//! in `aws_lambda_events`' types).
 
 use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
 use onboarding_core::http_api::{body_text, json_response};
@@ -7,10 +8,9 @@ use onboarding_core::naming::{execution_arn, is_onboarding_id};
 use onboarding_core::ports::WorkflowPort;
 use onboarding_core::start::start_or_resume;
 use onboarding_core::validate::Problem;
-use onboarding_core::OnboardingError;
+use onboarding_core::{OnboardingError, Workflow};
 use serde_json::{json, Value};
 
-use crate::kinds::Kind;
 use crate::{Config, Workflows};
 
 /// The request API Gateway (HTTP API, payload format 2.0) sends for `route_key` (`METHOD /path`),
@@ -65,12 +65,13 @@ pub async fn handle<W: WorkflowPort>(
 ) -> Result<ApiGatewayV2httpResponse, OnboardingError> {
     let route = request.route_key.as_deref().unwrap_or_default();
     let id = request.path_parameters.get("id").map(String::as_str).unwrap_or_default();
-    for kind in Kind::ALL {
-        if route == format!("POST {}", kind.path()) {
-            return start(kind, workflows, config, request).await;
+    for workflow in Workflow::ALL {
+        let collection = workflow.facts().collection;
+        if route == format!("POST {collection}") {
+            return start(workflow, workflows, config, request).await;
         }
-        if route == format!("GET {}/{{id}}", kind.path()) {
-            return status(kind, workflows, config, id).await;
+        if route == format!("GET {collection}/{{id}}") {
+            return status(workflow, workflows, config, id).await;
         }
     }
     Ok(respond(404, json!({ "message": format!("no route {route}") })))
@@ -87,7 +88,7 @@ fn signed_body(request: &ApiGatewayV2httpRequest) -> Result<String, ApiGatewayV2
 }
 
 async fn start<W: WorkflowPort>(
-    kind: Kind,
+    workflow: Workflow,
     workflows: &Workflows<'_, W>,
     config: &Config,
     request: &ApiGatewayV2httpRequest,
@@ -96,28 +97,33 @@ async fn start<W: WorkflowPort>(
         Ok(text) => text,
         Err(response) => return Ok(response),
     };
-    let base = match kind.check(&text, config) {
+    let base = match workflow.check(&text, &config.validation) {
         Ok(name) => name,
         Err(problems) => return Ok(respond(400, problems_body(&problems))),
     };
     // The state machine gets the request as submitted, as from the console: its first state checks it again.
-    let (name, started) = start_or_resume(kind.workflow(workflows), &base, &text).await?;
-    tracing::info!(workflow = kind.noun(), execution = %name, existing = started.existing, "requested");
+    let (name, started) = start_or_resume(crate::port(workflows, workflow)?, &base, &text).await?;
+    tracing::info!(workflow = workflow.noun(), execution = %name, existing = started.existing, "requested");
     let status = if started.existing { 200 } else { 202 };
-    Ok(respond(status, json!({ kind.id_key(): name, "existing": started.existing, "statusUrl": format!("{}/{name}", kind.path()) })))
+    Ok(respond(status, json!({ workflow.id_key(): name, "existing": started.existing, "statusUrl": format!("{}/{name}", workflow.facts().collection) })))
 }
 
-async fn status<W: WorkflowPort>(kind: Kind, workflows: &Workflows<'_, W>, config: &Config, id: &str) -> Result<ApiGatewayV2httpResponse, OnboardingError> {
-    let noun = kind.noun();
+async fn status<W: WorkflowPort>(
+    workflow: Workflow,
+    workflows: &Workflows<'_, W>,
+    config: &Config,
+    id: &str,
+) -> Result<ApiGatewayV2httpResponse, OnboardingError> {
+    let noun = workflow.noun();
     if !is_onboarding_id(id) {
         let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
         return Ok(respond(400, json!({ "message": format!("{article} {noun} id is 1-80 of letters, digits, '.', '_' and '-'") })));
     }
-    let Some(view) = kind.workflow(workflows).describe(&execution_arn(kind.state_machine_arn(config), id)).await? else {
+    let Some(view) = crate::port(workflows, workflow)?.describe(&execution_arn(config.state_machine_arn(workflow)?, id)).await? else {
         return Ok(respond(404, json!({ "message": format!("no {noun} {id}") })));
     };
     let output: Value = view.output.as_deref().and_then(|o| serde_json::from_str(o).ok()).unwrap_or(Value::Null);
-    let mut body = json!({ kind.id_key(): id, "status": view.status });
+    let mut body = json!({ workflow.id_key(): id, "status": view.status });
     if view.status == "RUNNING" {
         body["step"] = json!(view.current_state);
     }
@@ -125,7 +131,7 @@ async fn status<W: WorkflowPort>(kind: Kind, workflows: &Workflows<'_, W>, confi
         body["domainUrl"] = json!(url);
         body["domainId"] = output["domainId"].clone();
     }
-    if kind != Kind::Onboarding && output.is_object() {
+    if workflow != Workflow::Onboarding && output.is_object() {
         // What was deleted, kept and left: the report's content.
         body["summary"] = output;
     }

@@ -8,7 +8,6 @@ use onboarding_core::OnboardingError;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::kinds::Kind;
 use crate::{Config, Workflows};
 
 #[derive(Debug, PartialEq, Eq, Serialize)]
@@ -29,20 +28,12 @@ pub async fn handle<W: WorkflowPort, E: EventPort>(
     // the account it came from say it.
     let who = format!("ticket event {} from account {}", event.source, event.account.as_deref().unwrap_or("(unknown)"));
     let detail = &crate::with_requester(&event.detail, &who);
-    let kind = if event.detail_type == config.offboarding_detail_type {
-        Kind::Offboarding
-    } else if event.detail_type == config.amendment_detail_type {
-        Kind::Amendment
-    } else if event.detail_type == config.reconciliation_detail_type {
-        Kind::Reconciliation
-    } else {
-        Kind::Onboarding
-    };
-    let checked = kind.check(&detail.to_string(), config);
+    let workflow = config.workflow_for(&event.detail_type);
+    let checked = workflow.check(&detail.to_string(), &config.validation);
     match checked {
         Ok(name) => {
-            let (name, started) = start_or_resume(kind.workflow(workflows), &name, &detail.to_string()).await?;
-            tracing::info!(workflow = kind.noun(), execution = %name, existing = started.existing, "requested by event");
+            let (name, started) = start_or_resume(crate::port(workflows, workflow)?, &name, &detail.to_string()).await?;
+            tracing::info!(workflow = workflow.noun(), execution = %name, existing = started.existing, "requested by event");
             Ok(EventResult { onboarding_id: Some(name), existing: started.existing, rejected: false })
         }
         Err(problems) => {
@@ -51,7 +42,7 @@ pub async fn handle<W: WorkflowPort, E: EventPort>(
             let cause: Vec<String> = problems.iter().map(ToString::to_string).collect();
             let detail =
                 json!({ "ticketId": ticket_id, "requestedBy": who, "domainName": detail["domainName"], "error": "RequestInvalid", "cause": cause.join("; ") });
-            events.publish(kind.failed_detail_type(), &detail).await?;
+            events.publish(workflow.facts().failed_detail_type, &detail).await?;
             tracing::info!(problems = problems.len(), "event rejected");
             Ok(EventResult { onboarding_id: None, existing: false, rejected: true })
         }

@@ -1,17 +1,18 @@
-//! The entry point for the API and for ticket system events: validates the request before
-//! anything starts, starts one execution per onboarding (named after the ticket, so duplicates
-//! find the existing one), and answers the status of an onboarding.
+//! The entry point of every workflow in the registry, for the API and for ticket system events:
+//! validates the request before anything starts, starts one execution per request (named after
+//! the ticket, so duplicates find the existing one), and answers an execution's status.
 
 mod api;
 mod events;
-mod kinds;
+
+use std::collections::BTreeMap;
 
 use aws_lambda_events::apigw::ApiGatewayV2httpRequest;
 use aws_lambda_events::eventbridge::EventBridgeEvent;
 use lambda_runtime::LambdaEvent;
 use onboarding_core::ports::{EventPort, WorkflowPort};
 use onboarding_core::validate::ValidationContext;
-use onboarding_core::OnboardingError;
+use onboarding_core::{config, OnboardingError, Workflow};
 use serde_json::Value;
 
 pub use api::{api_request, signed_by};
@@ -19,35 +20,58 @@ pub use events::EventResult;
 
 #[derive(Clone, Debug)]
 pub struct Config {
-    pub state_machine_arn: String,
-    /// The offboarding state machine (`POST /offboardings`, offboarding ticket events).
-    pub offboarding_state_machine_arn: String,
-    /// The amendment state machine (`POST /amendments`, amendment ticket events).
-    pub amendment_state_machine_arn: String,
-    /// The detail-type of ticket events that ask for an offboarding; any other starts an onboarding.
-    pub offboarding_detail_type: String,
-    /// The detail-type of ticket events that ask for an amendment.
-    pub amendment_detail_type: String,
-    /// The reconciliation state machine (`POST /reconciliations`, reconciliation ticket events).
-    pub reconciliation_state_machine_arn: String,
-    /// The detail-type of ticket events that ask for a reconciliation.
-    pub reconciliation_detail_type: String,
+    /// Each workflow's state machine (from the registry's variables: `STATE_MACHINE_ARN`, ...).
+    pub state_machines: BTreeMap<Workflow, String>,
+    /// The detail-type of ticket events that ask for each workflow; the onboarding takes the
+    /// events no other workflow claims.
+    pub detail_types: BTreeMap<Workflow, String>,
     pub validation: ValidationContext,
 }
 
-/// The detail-type of ticket events that ask for an offboarding, unless the deployment says otherwise.
-pub const OFFBOARDING_REQUESTED: &str = "Offboarding Requested";
-/// The detail-type of ticket events that ask for an amendment, unless the deployment says otherwise.
-pub const AMENDMENT_REQUESTED: &str = "Access Amendment Requested";
-/// The detail-type of ticket events that ask for a reconciliation, unless the deployment says otherwise.
-pub const RECONCILIATION_REQUESTED: &str = "Team Reconciliation Requested";
+impl Config {
+    /// The deployment's configuration, read from the variables the registry names.
+    pub fn from_env() -> Result<Config, String> {
+        let mut state_machines = BTreeMap::new();
+        for workflow in Workflow::ALL {
+            let variable = workflow.facts().state_machine_arn_variable;
+            state_machines.insert(workflow, config::var(variable).ok_or_else(|| format!("{variable} is not set"))?);
+        }
+        let detail_types = Workflow::ALL
+            .into_iter()
+            .map(|w| (w, w.facts().detail_type_variable.and_then(config::var).unwrap_or_else(|| w.facts().requested_detail_type.to_string())))
+            .collect();
+        Ok(Config { state_machines, detail_types, validation: ValidationContext::from_env() })
+    }
 
-/// The state machines the entry point starts.
-pub struct Workflows<'a, W> {
-    pub onboarding: &'a W,
-    pub offboarding: &'a W,
-    pub amendment: &'a W,
-    pub reconciliation: &'a W,
+    /// Each workflow's default detail-type (`Onboarding Requested`, ...).
+    pub fn default_detail_types() -> BTreeMap<Workflow, String> {
+        Workflow::ALL.into_iter().map(|w| (w, w.facts().requested_detail_type.to_string())).collect()
+    }
+
+    fn state_machine_arn(&self, workflow: Workflow) -> Result<&str, OnboardingError> {
+        self.state_machines.get(&workflow).map(String::as_str).ok_or_else(|| OnboardingError::state(format!("no state machine for the {workflow}")))
+    }
+
+    /// The workflow a ticket event's detail-type asks for.
+    fn workflow_for(&self, detail_type: &str) -> Workflow {
+        Workflow::ALL
+            .into_iter()
+            .filter(|w| *w != Workflow::Onboarding)
+            .find(|w| self.detail_types.get(w).is_some_and(|t| t == detail_type))
+            .unwrap_or(Workflow::Onboarding)
+    }
+}
+
+/// The state machines the entry point starts, by workflow.
+pub type Workflows<'a, W> = BTreeMap<Workflow, &'a W>;
+
+/// Every workflow served by the same `port` (the tests' fakes).
+pub fn every_workflow_on<W>(port: &W) -> Workflows<'_, W> {
+    Workflow::ALL.into_iter().map(|w| (w, port)).collect()
+}
+
+fn port<'a, W>(workflows: &Workflows<'a, W>, workflow: Workflow) -> Result<&'a W, OnboardingError> {
+    workflows.get(&workflow).copied().ok_or_else(|| OnboardingError::state(format!("no state machine for the {workflow}")))
 }
 
 /// Dispatches on the event's shape: an EventBridge event (it has `detail-type`), or an API Gateway

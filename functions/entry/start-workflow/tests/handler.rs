@@ -2,8 +2,12 @@
 
 use lambda_runtime::LambdaEvent;
 use onboarding_core::validate::ValidationContext;
+use onboarding_core::Workflow;
 use serde_json::Value;
-use start_workflow::{handler, Config, Workflows, AMENDMENT_REQUESTED, OFFBOARDING_REQUESTED, RECONCILIATION_REQUESTED};
+use start_workflow::{every_workflow_on, handler, Config};
+
+const OFFBOARDING_REQUESTED: &str = Workflow::Offboarding.facts().requested_detail_type;
+const RECONCILIATION_REQUESTED: &str = Workflow::Reconciliation.facts().requested_detail_type;
 
 const CALLER: &str = "arn:aws:sts::123456789012:assumed-role/ticket-bridge/session";
 
@@ -18,14 +22,10 @@ const AMEND: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:amendmen
 const RECONCILE: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:reconciliation";
 
 fn config() -> Config {
+    let arns = [(Workflow::Onboarding, SM), (Workflow::Offboarding, OFF), (Workflow::Amendment, AMEND), (Workflow::Reconciliation, RECONCILE)];
     Config {
-        state_machine_arn: SM.into(),
-        offboarding_state_machine_arn: OFF.into(),
-        amendment_state_machine_arn: AMEND.into(),
-        offboarding_detail_type: OFFBOARDING_REQUESTED.into(),
-        amendment_detail_type: AMENDMENT_REQUESTED.into(),
-        reconciliation_state_machine_arn: RECONCILE.into(),
-        reconciliation_detail_type: RECONCILIATION_REQUESTED.into(),
+        state_machines: arns.into_iter().map(|(w, arn)| (w, arn.to_string())).collect(),
+        detail_types: Config::default_detail_types(),
         validation: ValidationContext::new("so-"),
     }
 }
@@ -44,14 +44,7 @@ mod handler {
     }
 
     pub(crate) async fn call(fake: &FakeAws, payload: Value) -> Value {
-        handler(
-            &Workflows { onboarding: fake, offboarding: fake, amendment: fake, reconciliation: fake },
-            fake,
-            &config(),
-            LambdaEvent::new(payload, Context::default()),
-        )
-        .await
-        .expect("handled")
+        handler(&every_workflow_on(fake), fake, &config(), LambdaEvent::new(payload, Context::default())).await.expect("handled")
     }
 
     fn post(body: &Value) -> Value {
@@ -185,14 +178,7 @@ mod handler {
     async fn throttling_surfaces_for_the_caller_to_retry() {
         let fake = fake();
         fake.fail_next("StartExecution", onboarding_core::ErrorName::AwsThrottled, 1);
-        let e = handler(
-            &Workflows { onboarding: &fake, offboarding: &fake, amendment: &fake, reconciliation: &fake },
-            &fake,
-            &config(),
-            LambdaEvent::new(post(&request()), Context::default()),
-        )
-        .await
-        .expect_err("throttled");
+        let e = handler(&every_workflow_on(&fake), &fake, &config(), LambdaEvent::new(post(&request()), Context::default())).await.expect_err("throttled");
         assert_eq!(e.name, onboarding_core::ErrorName::AwsThrottled);
     }
 }
@@ -239,14 +225,7 @@ mod openapi {
 
     async fn check(fake: &FakeAws, doc: &Value, path: &str, method: &str, event: Value) -> u16 {
         let config = Config { validation: ValidationContext::new(""), ..config() };
-        let response = handler(
-            &Workflows { onboarding: fake, offboarding: fake, amendment: fake, reconciliation: fake },
-            fake,
-            &config,
-            LambdaEvent::new(event, Context::default()),
-        )
-        .await
-        .expect("handled");
+        let response = handler(&every_workflow_on(fake), fake, &config, LambdaEvent::new(event, Context::default())).await.expect("handled");
         let status = response["statusCode"].as_u64().expect("status") as u16;
         let documented = &doc["paths"][path][method]["responses"][status.to_string()];
         assert!(documented.is_object(), "{method} {path} answered {status}, which the document does not list");

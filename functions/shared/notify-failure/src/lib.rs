@@ -8,29 +8,13 @@ use onboarding_core::email::{failure_notice, one_line, FailureNotice};
 use onboarding_core::formats::is_email;
 use onboarding_core::offboarding::{OffboardingRequest, OffboardingState};
 use onboarding_core::ports::{MailPort, SendOutcome};
+use onboarding_core::reconciliation::ReconciliationRequest;
 use onboarding_core::request::{WorkflowRequest, MAX_REQUESTED_BY, STARTED_DIRECTLY};
 use onboarding_core::state::{Failure, OnboardingState};
 use onboarding_core::OnboardingError;
-use onboarding_core::OnboardingRequest;
+use onboarding_core::{OnboardingRequest, Workflow};
 use serde::Serialize;
 use serde_json::Value;
-
-#[derive(Clone, Copy)]
-enum Workflow {
-    Onboarding,
-    Offboarding,
-    Amendment,
-}
-
-impl Workflow {
-    fn noun(self) -> &'static str {
-        match self {
-            Workflow::Onboarding => "onboarding",
-            Workflow::Offboarding => "offboarding",
-            Workflow::Amendment => "amendment",
-        }
-    }
-}
 
 /// What the state machine records under `$.failureNotice.result`; the result event and the
 /// execution's final error are read from it.
@@ -90,6 +74,8 @@ fn requested(workflow: Workflow, state: &Value, input: &Value) -> (Option<Reques
             Ok(s) if has_request => (Some((&s.request).into()), s.failed_step()),
             _ => (serde_json::from_value::<AmendmentRequest>(input.clone()).ok().map(|r| (&r).into()), "FindTeam"),
         },
+        // The reconciliation reports to each team's owner itself; a notice names only its request.
+        Workflow::Reconciliation => (serde_json::from_value::<ReconciliationRequest>(input.clone()).ok().map(|r| (&r).into()), "ListTeams"),
     }
 }
 
@@ -99,11 +85,7 @@ fn requested(workflow: Workflow, state: &Value, input: &Value) -> (Option<Reques
 pub async fn handler<M: MailPort>(mail: &M, default_sender: Option<&str>, event: LambdaEvent<Value>) -> Result<NoticeResult, OnboardingError> {
     let state = &event.payload["state"];
     let input = &event.payload["input"];
-    let workflow = match event.payload["workflow"].as_str() {
-        Some("offboarding") => Workflow::Offboarding,
-        Some("amendment") => Workflow::Amendment,
-        _ => Workflow::Onboarding,
-    };
+    let workflow = event.payload["workflow"].as_str().and_then(Workflow::named).unwrap_or(Workflow::Onboarding);
     let failure: Failure = serde_json::from_value(state.get("failure").unwrap_or(state).clone()).unwrap_or_default();
     let (request, step) = requested(workflow, state, input);
     let text = |v: &Value| v.as_str().map(str::to_string);

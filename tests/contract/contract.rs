@@ -8,14 +8,14 @@ use std::process::Command;
 use anyhow::{bail, ensure, Context, Result};
 use libtest_mimic::Trial;
 use local_aws::deploy::{local_substitutions, placeholders, substitute, substitution_key};
-use onboarding_core::ErrorName;
+use onboarding_core::{ErrorName, Workflow};
 use serde_json::Value;
 use tests::{read, root};
 
 const SERVICE_RETRIER: [&str; 4] = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"];
 
 pub fn trials() -> Vec<Trial> {
-    let t = |name: &'static str, f: fn() -> Result<()>| crate::trial(name, move || f().map_err(crate::failed));
+    let t = |name: &'static str, f: fn() -> Result<()>| tests::trial(name, move || f().map_err(tests::failed));
     vec![
         t("definition_error_names_are_emitted_by_the_functions", error_names),
         t("definition_next_states_exist_and_all_are_reachable", next_states),
@@ -101,9 +101,13 @@ fn definition() -> Result<Value> {
 
 /// Every workflow's definition: (path, definition).
 fn definitions() -> Result<Vec<(String, Value)>> {
-    local_aws::deploy::DEFINITIONS
+    Workflow::ALL
         .iter()
-        .map(|(path, _)| Ok((path.to_string(), serde_json::from_str(&read(path)).with_context(|| format!("{path} is not JSON"))?)))
+        .map(|w| {
+            let path = w.facts().definition;
+            let definition: Value = serde_json::from_str(&read(path)).with_context(|| format!("{path} is not JSON"))?;
+            Ok((path.to_string(), definition))
+        })
         .collect()
 }
 
@@ -208,7 +212,7 @@ fn service_retrier() -> Result<()> {
 }
 
 fn substitutions() -> Result<()> {
-    let text: String = local_aws::deploy::DEFINITIONS.iter().map(|(path, _)| read(path)).collect();
+    let text: String = Workflow::ALL.iter().map(|w| read(w.facts().definition)).collect();
     let values = local_substitutions(&root())?;
     let needed: BTreeSet<String> = placeholders(&text).into_iter().collect();
     let provided: BTreeSet<String> = values.keys().cloned().collect();
@@ -227,7 +231,7 @@ fn asl_validator() -> Result<()> {
         bail!("asl-validator is not installed: run scripts/setup");
     }
     // Validate each definition as deployed (substituted): placeholders stand where numbers may not.
-    for (definition, _) in local_aws::deploy::DEFINITIONS {
+    for definition in Workflow::ALL.map(|w| w.facts().definition) {
         asl_validator_on(&validator, definition)?;
     }
     Ok(())

@@ -9,16 +9,18 @@ use std::process::Command;
 use anyhow::{bail, ensure, Context, Result};
 use libtest_mimic::Trial;
 use local_aws::deploy::{placeholders, substitution_key};
+use onboarding_core::Workflow;
 use serde_yaml::Value;
 use tests::{read, root};
 
 pub fn trials() -> Vec<Trial> {
-    let t = |name: &'static str, f: fn() -> Result<()>| crate::trial(name, move || f().map_err(crate::failed));
+    let t = |name: &'static str, f: fn() -> Result<()>| tests::trial(name, move || f().map_err(tests::failed));
     vec![
         t("template_functions_are_the_workspace_functions", functions_match),
         t("template_fills_every_definition_substitution", substitutions_match),
         t("template_grants_no_wildcard_actions_and_narrow_resources", least_privilege),
         t("template_api_is_iam_authenticated_and_matches_openapi", api_matches),
+        t("template_deploys_every_workflow_as_the_registry_says", registry_matches),
         t("template_passes_cfn_lint", cfn_lint),
         t("template_passes_sam_validate_lint", sam_validate),
         t("translated_template_names_only_real_actions_resources_and_condition_keys", policies_as_deployed),
@@ -74,7 +76,7 @@ fn substitutions_match() -> Result<()> {
     let machines: Vec<&Value> =
         t["Resources"].as_mapping().context("Resources")?.values().filter(|r| r["Type"].as_str() == Some("AWS::Serverless::StateMachine")).collect();
     let deployed: BTreeSet<String> = machines.iter().filter_map(|m| m["Properties"]["DefinitionUri"].as_str().map(str::to_string)).collect();
-    let defined: BTreeSet<String> = local_aws::deploy::DEFINITIONS.iter().map(|(path, _)| format!("../{path}")).collect();
+    let defined: BTreeSet<String> = Workflow::ALL.iter().map(|w| format!("../{}", w.facts().definition)).collect();
     ensure!(deployed == defined, "the template deploys {deployed:?}, the definitions are {defined:?}");
     for machine in machines {
         let uri = machine["Properties"]["DefinitionUri"].as_str().unwrap_or_default();
@@ -159,6 +161,42 @@ fn api_matches() -> Result<()> {
         .map(|e| format!("{} {}", e["Properties"]["Method"].as_str().unwrap_or_default(), e["Properties"]["Path"].as_str().unwrap_or_default()))
         .collect();
     ensure!(documented == routed, "OpenAPI documents {documented:?}, the template routes {routed:?}");
+    Ok(())
+}
+
+/// Every workflow in the registry is deployed as the registry says: its state machine resource
+/// from its definition, its ARN in the entry point's variable, its routes on the API, and its
+/// ticket detail-type given to the entry point.
+fn registry_matches() -> Result<()> {
+    let t = template()?;
+    let entry = &t["Resources"]["StartWorkflowFunction"];
+    let variables = &entry["Properties"]["Environment"]["Variables"];
+    let routes: BTreeSet<String> = entry["Properties"]["Events"]
+        .as_mapping()
+        .into_iter()
+        .flatten()
+        .map(|(_, e)| format!("{} {}", e["Properties"]["Method"].as_str().unwrap_or_default(), e["Properties"]["Path"].as_str().unwrap_or_default()))
+        .collect();
+    let plans = &t["Resources"]["PlanWorkflowFunction"]["Properties"]["Events"];
+    for workflow in Workflow::ALL {
+        let facts = workflow.facts();
+        let machine = &t["Resources"][facts.template_resource];
+        ensure!(machine["Type"].as_str() == Some("AWS::Serverless::StateMachine"), "{workflow}: no state machine {}", facts.template_resource);
+        let uri = format!("../{}", facts.definition);
+        ensure!(machine["Properties"]["DefinitionUri"].as_str() == Some(uri.as_str()), "{workflow}: {} is not deployed from {uri}", facts.template_resource);
+        let arn = format!("{:?}", variables[facts.state_machine_arn_variable]);
+        ensure!(arn.contains(facts.template_resource), "{workflow}: the entry point's {} is {arn}", facts.state_machine_arn_variable);
+        for route in [format!("post {}", facts.collection), format!("get {}/{{id}}", facts.collection)] {
+            ensure!(routes.contains(&route.to_uppercase().replace("{ID}", "{id}")), "{workflow}: the entry point does not serve {route}");
+        }
+        if let Some(variable) = facts.detail_type_variable {
+            ensure!(!variables[variable].is_null(), "{workflow}: the entry point is not given {variable}");
+        }
+        if let Some(plan) = facts.plan_route {
+            let served = plans.as_mapping().into_iter().flatten().any(|(_, e)| e["Properties"]["Path"].as_str() == Some(plan));
+            ensure!(served, "{workflow}: the dry run does not serve {plan}");
+        }
+    }
     Ok(())
 }
 
