@@ -186,8 +186,8 @@ fn registry_matches() -> Result<()> {
         ensure!(machine["Properties"]["DefinitionUri"].as_str() == Some(uri.as_str()), "{workflow}: {} is not deployed from {uri}", facts.template_resource);
         let arn = format!("{:?}", variables[facts.state_machine_arn_variable]);
         ensure!(arn.contains(facts.template_resource), "{workflow}: the entry point's {} is {arn}", facts.state_machine_arn_variable);
-        for route in [format!("post {}", facts.collection), format!("get {}/{{id}}", facts.collection)] {
-            ensure!(routes.contains(&route.to_uppercase().replace("{ID}", "{id}")), "{workflow}: the entry point does not serve {route}");
+        for route in [format!("POST {}", facts.collection), format!("GET {}/{{id}}", facts.collection)] {
+            ensure!(routes.contains(&route), "{workflow}: the entry point does not serve {route}");
         }
         if let Some(variable) = facts.detail_type_variable {
             ensure!(!variables[variable].is_null(), "{workflow}: the entry point is not given {variable}");
