@@ -6,11 +6,11 @@ use std::sync::{Mutex, MutexGuard};
 
 use serde_json::Value;
 
-use crate::domain_spec::DomainSpec;
-use crate::errors::{ErrorName, OnboardingError};
+use crate::kernel::errors::{ErrorName, OnboardingError};
 use crate::offboarding::HomeEfsRetention;
+use crate::onboarding::domain_spec::DomainSpec;
+use crate::onboarding::state::{PrincipalType, ResolvedUser};
 use crate::ports::*;
-use crate::state::{PrincipalType, ResolvedUser};
 
 #[derive(Clone, Debug)]
 pub struct FakeRole {
@@ -71,7 +71,7 @@ pub struct World {
     /// The invitation ledger: (domain ARN, person) -> record.
     pub ledger: BTreeMap<(String, String), InvitationRecord>,
     /// The private spaces CreateSpace was asked for, in order.
-    pub private_spaces: Vec<crate::domain_spec::PrivateSpaceSpec>,
+    pub private_spaces: Vec<crate::onboarding::domain_spec::PrivateSpaceSpec>,
     /// SageMaker images: (name, versions).
     pub images: Vec<(String, Vec<u32>)>,
     /// App image configs: (name, the apps they serve).
@@ -145,13 +145,13 @@ impl FakeAws {
     /// A domain as an onboarding named `name` creates it (the workflow's tags, an Identity Center
     /// application), InService.
     pub async fn onboarded_domain(&self, name: &str) -> PortResult<CreatedDomain> {
-        let state = crate::state::OnboardingState {
-            request: crate::request::OnboardingRequest { domain_name: name.into(), ..Default::default() },
-            roles: Some(crate::state::Roles::default()),
-            network: Some(crate::state::ResolvedNetwork::default()),
+        let state = crate::onboarding::state::OnboardingState {
+            request: crate::onboarding::request::OnboardingRequest { domain_name: name.into(), ..Default::default() },
+            roles: Some(crate::onboarding::state::Roles::default()),
+            network: Some(crate::onboarding::state::ResolvedNetwork::default()),
             ..Default::default()
         };
-        self.create_domain(&crate::domain_spec::domain_spec(&state)?).await
+        self.create_domain(&crate::onboarding::domain_spec::domain_spec(&state)?).await
     }
 
     /// A standard world: one Identity Center instance, two users, a group with one member, a
@@ -187,7 +187,7 @@ impl FakeAws {
                     endpoint_services: vec![],
                     endpoint_groups: vec![],
                     security_group_ids: vec!["sg-default".into()],
-                    group_rules: crate::network::VPC_ONLY_GROUP_PORTS
+                    group_rules: crate::onboarding::network::VPC_ONLY_GROUP_PORTS
                         .iter()
                         .map(|(from, to, _)| GroupRule {
                             group_id: "sg-default".into(),
@@ -333,7 +333,7 @@ impl SageMakerPort for FakeAws {
             .map(|d| DomainSummary { status: d.status.clone(), ..d.summary.clone() }))
     }
 
-    async fn create_private_space(&self, domain_id: &str, space: &crate::domain_spec::PrivateSpaceSpec, _tags: &Tags) -> PortResult<bool> {
+    async fn create_private_space(&self, domain_id: &str, space: &crate::onboarding::domain_spec::PrivateSpaceSpec, _tags: &Tags) -> PortResult<bool> {
         let mut w = self.enter("CreateSpace")?;
         if w.spaces.iter().any(|(d, s)| d == domain_id && s.name == space.space_name) {
             return Ok(false);
@@ -667,7 +667,7 @@ impl InvitationLedgerPort for FakeAws {
 impl WorkflowPort for FakeAws {
     async fn start(&self, name: &str, input: &str) -> PortResult<StartedExecution> {
         let mut w = self.enter("StartExecution")?;
-        let arn = crate::naming::execution_arn(&w.state_machine_arn, name);
+        let arn = crate::kernel::naming::execution_arn(&w.state_machine_arn, name);
         if w.executions.contains_key(&arn) {
             return Ok(StartedExecution { execution_arn: arn, existing: true });
         }

@@ -1,36 +1,35 @@
-//! The onboarding workflow's shared core: the request contract and its validation, the state that
-//! flows through the state machine, the named errors, and the pure decisions each step makes.
-//! Nothing here talks to AWS; the ports say what the steps need and `onboarding-aws` provides it.
+//! The core of every workflow, in layers (a test in `tests/dependency_rules.rs` holds them):
+//!
+//! - `kernel`: the named errors, formats, naming, the request envelope, the field-path problems;
+//! - `ports`: what the steps need from AWS (`onboarding-aws` provides it), and `fakes` for tests;
+//! - `shared`: what several workflows' steps share (the teardown);
+//! - one module per workflow (`onboarding`, `amendment`, `reconciliation`, `offboarding`): its
+//!   request and validation, its state, and the decisions of its steps;
+//! - `workflow`: the registry of workflows, above them all.
+//!
+//! Nothing here talks to AWS.
 
-pub mod amendment;
-pub mod config;
-pub mod domain_spec;
-pub mod email;
-pub mod errors;
 #[cfg(feature = "fakes")]
 pub mod fakes;
-pub mod formats;
-#[cfg(feature = "lambda")]
-pub mod http_api;
-pub mod ide_settings;
-pub mod identity_center;
-pub mod instance_types;
-pub mod managed_domain;
-pub mod naming;
-pub mod network;
-pub mod offboarding;
-pub mod partition;
-pub mod policies;
+pub mod kernel;
 pub mod ports;
+pub mod shared;
+
+pub mod amendment;
+pub mod offboarding;
+pub mod onboarding;
 pub mod reconciliation;
-pub mod request;
+
 pub mod start;
-pub mod state;
-pub mod studio_catalog;
-pub mod validate;
 pub mod workflow;
 
-pub use errors::{ErrorName, OnboardingError};
-pub use request::OnboardingRequest;
-pub use state::OnboardingState;
+// The paths the functions and the adapters use.
+#[cfg(feature = "lambda")]
+pub use kernel::http_api;
+pub use kernel::{config, email, errors, formats, instance_types, naming, partition};
+pub use onboarding::{domain_spec, ide_settings, identity_center, managed_domain, network, policies, request, state, studio_catalog, validate};
+
+pub use kernel::errors::{ErrorName, OnboardingError};
+pub use onboarding::request::OnboardingRequest;
+pub use onboarding::state::OnboardingState;
 pub use workflow::Workflow;

@@ -1,19 +1,19 @@
 //! The small interfaces ("ports") each step's logic needs from AWS. The SDK adapters in
 //! `onboarding-aws` implement them; tests implement them with hand-written fakes.
 
-use std::collections::BTreeMap;
 use std::future::Future;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::domain_spec::DomainSpec;
-use crate::errors::OnboardingError;
-use crate::offboarding::HomeEfsRetention;
-use crate::state::{PrincipalType, ResolvedUser};
+pub use crate::kernel::email::Email;
+use crate::kernel::errors::OnboardingError;
+pub use crate::kernel::identity::{PrincipalType, ResolvedUser};
+pub use crate::kernel::naming::Tags;
+use crate::onboarding::spec::{DomainSpec, PrivateSpaceSpec};
 
 pub type PortResult<T> = Result<T, OnboardingError>;
-pub type Tags = BTreeMap<String, String>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IdentityCenterInstance {
@@ -208,8 +208,7 @@ pub trait SageMakerPort {
     fn user_profile_exists(&self, domain_id: &str, profile_name: &str) -> impl Future<Output = PortResult<bool>> + Send;
     fn create_user_profile(&self, domain_id: &str, profile_name: &str, sso_user_name: &str, tags: &Tags) -> impl Future<Output = PortResult<()>> + Send;
     /// Creates a user's private space; `false` when it exists already (a rerun).
-    fn create_private_space(&self, domain_id: &str, space: &crate::domain_spec::PrivateSpaceSpec, tags: &Tags)
-        -> impl Future<Output = PortResult<bool>> + Send;
+    fn create_private_space(&self, domain_id: &str, space: &PrivateSpaceSpec, tags: &Tags) -> impl Future<Output = PortResult<bool>> + Send;
     /// How an existing domain's settings differ from the spec; changes nothing.
     fn settings_drift(&self, domain_id: &str, spec: &DomainSpec) -> impl Future<Output = PortResult<SettingsDrift>> + Send;
     /// Brings an existing domain's settings to the spec: what differs and UpdateDomain can change
@@ -313,15 +312,6 @@ pub trait LeftoverNetworkPort {
     /// Removes the group's rules that name other groups, then the group. `Err` carries why it
     /// stays (in use, not allowed).
     fn delete_security_group(&self, group_id: &str) -> impl Future<Output = PortResult<()>> + Send;
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Email {
-    pub from: String,
-    pub to: String,
-    pub subject: String,
-    pub text: String,
-    pub html: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -443,4 +433,11 @@ pub trait WorkflowPort {
 /// EventBridge, for the ticket system's events.
 pub trait EventPort {
     fn publish(&self, detail_type: &str, detail: &Value) -> impl Future<Output = PortResult<()>> + Send;
+}
+
+/// SageMaker's `RetentionPolicy.HomeEfsFileSystem`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum HomeEfsRetention {
+    Retain,
+    Delete,
 }

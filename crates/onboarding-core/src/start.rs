@@ -1,7 +1,7 @@
 //! Starting an onboarding, shared by the entry point and the CLI: one execution per onboarding,
 //! found again by its name, and a fresh attempt once a previous one has failed.
 
-use crate::errors::{ErrorName, OnboardingError};
+use crate::kernel::errors::{ErrorName, OnboardingError};
 use crate::ports::{PortResult, StartedExecution, WorkflowPort};
 
 /// Attempts of one onboarding (the first plus reruns after failures).

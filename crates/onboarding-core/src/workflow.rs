@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config;
-use crate::naming::execution_name;
-use crate::validate::{Problem, ValidationContext};
+use crate::kernel::config;
+use crate::kernel::naming::execution_name;
+use crate::onboarding::validate::{Problem, ValidationContext};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -126,7 +126,7 @@ impl Workflow {
     /// the ticket, else a digest of the normalised request) when it is valid.
     pub fn check(self, text: &str, ctx: &ValidationContext) -> Result<String, Vec<Problem>> {
         match self {
-            Workflow::Onboarding => crate::validate::validate_json(text, ctx).map(|r| execution_name(&r)),
+            Workflow::Onboarding => crate::onboarding::validate::validate_json(text, ctx).map(|r| execution_name(&r)),
             Workflow::Amendment => crate::amendment::validate_amendment_json(text, ctx).map(|r| execution_name(&r)),
             Workflow::Reconciliation => crate::reconciliation::validate_reconciliation_json(text, ctx).map(|r| execution_name(&r)),
             Workflow::Offboarding => crate::offboarding::validate_offboarding_json(text, ctx).map(|r| execution_name(&r)),
@@ -136,7 +136,7 @@ impl Workflow {
     /// The request's JSON Schema, generated from the Rust types.
     pub fn request_schema(self) -> serde_json::Value {
         let schema = match self {
-            Workflow::Onboarding => schemars::schema_for!(crate::OnboardingRequest),
+            Workflow::Onboarding => schemars::schema_for!(crate::onboarding::request::OnboardingRequest),
             Workflow::Amendment => schemars::schema_for!(crate::amendment::AmendmentRequest),
             Workflow::Reconciliation => schemars::schema_for!(crate::reconciliation::ReconciliationRequest),
             Workflow::Offboarding => schemars::schema_for!(crate::offboarding::OffboardingRequest),

@@ -6,9 +6,10 @@ use std::collections::HashSet;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::offboarding::request::{check_existing_domain, check_ticket_and_mail};
-use crate::request::{Notification, Ticket};
-use crate::validate::{check_principals, parse_and_check, Problem, Problems, ValidationContext, MAX_GROUPS, MAX_USERS};
+use crate::kernel::domain_ref::{check_existing_domain, check_ticket_and_mail};
+pub use crate::kernel::envelope::RemovedUserData;
+use crate::kernel::envelope::{Notification, Ticket};
+use crate::kernel::problems::{check_principals, parse_and_check, Problem, Problems, ValidationContext, MAX_GROUPS, MAX_USERS};
 
 /// Adding and removing Identity Center users and groups of an onboarded domain.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -64,14 +65,7 @@ impl Principals {
     }
 }
 
-/// What becomes of a removed user's private spaces and profile.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub enum RemovedUserData {
-    Keep,
-    Delete,
-}
-
-crate::workflow_request!(AmendmentRequest, |r| r.domain_name.as_deref().or(r.domain_id.as_deref()).unwrap_or_default());
+crate::kernel::envelope::workflow_request!(AmendmentRequest, |r| r.domain_name.as_deref().or(r.domain_id.as_deref()).unwrap_or_default());
 
 impl AmendmentRequest {
     /// Whether removed users' spaces and profiles go too.

@@ -4,9 +4,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::amendment::request::AmendmentRequest;
-use crate::offboarding::state::Teardown;
+use crate::kernel::config::Settings;
+use crate::kernel::envelope::Failure;
+use crate::kernel::identity::{ResolvedGroup, ResolvedUser};
+use crate::onboarding::state::OnboardingState;
 use crate::reconciliation::Reconciliation;
-use crate::state::{Failure, OnboardingState, ResolvedGroup, ResolvedUser, Settings};
+use crate::shared::teardown::Teardown;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -9,7 +9,9 @@
 pub mod report;
 pub mod request;
 pub mod state;
-pub mod teardown;
+
+/// The teardown the offboarding runs (shared with the amendment's and reconciliation's removals).
+pub use crate::shared::teardown;
 
 pub use request::{validate_offboarding_json, validate_offboarding_value, HomeEfsRetention, OffboardingRequest};
 pub use state::OffboardingState;

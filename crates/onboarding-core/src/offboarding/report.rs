@@ -1,10 +1,10 @@
 //! The offboarding report e-mail: what was deleted, what was kept and why, and what AWS left in
 //! the VPC. Everything that came from a request or an API is escaped in the HTML part.
 
-use crate::email::{escape_html, one_line};
+use crate::kernel::email::{escape_html, one_line};
+use crate::kernel::envelope::WorkflowRequest;
 use crate::offboarding::state::{Cleanup, Kept, OffboardingState, RemovedAccess, Teardown};
 use crate::ports::Email;
-use crate::request::WorkflowRequest;
 
 /// The report's lines, grouped: (heading, lines). The text and HTML parts render the same lines.
 pub fn report_sections(state: &OffboardingState) -> Vec<(&'static str, Vec<String>)> {

@@ -3,9 +3,10 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::formats::{is_domain_id, is_email, is_region, is_sagemaker_name, is_ticket_id};
-use crate::request::{Notification, Ticket, MAX_REQUESTED_BY};
-use crate::validate::{parse_and_check, Problem, Problems, ValidationContext};
+use crate::kernel::domain_ref::{check_existing_domain, check_ticket_and_mail};
+use crate::kernel::envelope::{Notification, Ticket};
+use crate::kernel::problems::{parse_and_check, Problem, Problems, ValidationContext};
+pub use crate::ports::HomeEfsRetention;
 
 /// Deleting a team's SageMaker domain and everything the onboarding created for it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -37,13 +38,6 @@ pub struct OffboardingRequest {
     pub requested_by: Option<String>,
 }
 
-/// SageMaker's `RetentionPolicy.HomeEfsFileSystem`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub enum HomeEfsRetention {
-    Retain,
-    Delete,
-}
-
 impl HomeEfsRetention {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -53,7 +47,7 @@ impl HomeEfsRetention {
     }
 }
 
-crate::workflow_request!(OffboardingRequest, |r| r.domain_name.as_deref().or(r.domain_id.as_deref()).unwrap_or_default());
+crate::kernel::envelope::workflow_request!(OffboardingRequest, |r| r.domain_name.as_deref().or(r.domain_id.as_deref()).unwrap_or_default());
 
 impl OffboardingRequest {
     /// The request's retention choice; validation guarantees it is there.
@@ -88,49 +82,10 @@ fn check(r: OffboardingRequest, ctx: &ValidationContext) -> Result<OffboardingRe
     }
 }
 
-/// A request about an existing domain names it by `domainName` or `domainId` (one of them).
-pub(crate) fn check_existing_domain(name: &Option<String>, id: &Option<String>, region: &Option<String>, p: &mut Problems) {
-    match (name, id) {
-        (None, None) => p.add("domainName", "name the domain (domainName or domainId)"),
-        (Some(_), Some(_)) => p.add("domainId", "give domainName or domainId, not both"),
-        (Some(name), None) => {
-            p.check(is_sagemaker_name(name), "domainName", "may hold only letters, digits and hyphens (1-63), starting and ending with a letter or digit")
-        }
-        (None, Some(id)) => p.check(is_domain_id(id), "domainId", "is not a domain id such as d-abcdef123456"),
-    }
-    if let Some(region) = region {
-        p.check(is_region(region), "region", format!("{region:?} is not a region name such as us-east-1"));
-    }
-}
-
-/// The ticket, the e-mail settings and who asked, as every workflow's request carries them.
-pub(crate) fn check_ticket_and_mail(
-    ticket: Option<&Ticket>,
-    notification: &Notification,
-    requested_by: Option<&str>,
-    ctx: &ValidationContext,
-    p: &mut Problems,
-) {
-    if let Some(ticket) = ticket {
-        p.check(is_ticket_id(&ticket.id), "ticket.id", "must be 1-64 characters of letters, digits, '.', '_' and '-'");
-        if let Some(requester) = &ticket.requester {
-            p.check(is_email(requester), "ticket.requester", "is not an e-mail address");
-        }
-    }
-    crate::validate::check_notification_of(notification, ctx, p);
-    if let Some(who) = requested_by {
-        p.check(
-            !who.is_empty() && who.len() <= MAX_REQUESTED_BY && !who.chars().any(char::is_control),
-            "requestedBy",
-            format!("must be 1-{MAX_REQUESTED_BY} characters, without control characters"),
-        );
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::{WorkflowRequest, STARTED_DIRECTLY};
+    use crate::onboarding::request::{WorkflowRequest, STARTED_DIRECTLY};
 
     fn ctx() -> ValidationContext {
         ValidationContext::new("sagemaker-onboarding-")

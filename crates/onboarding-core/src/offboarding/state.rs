@@ -3,8 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::kernel::config::Settings;
+pub use crate::kernel::envelope::Failure;
 use crate::offboarding::request::OffboardingRequest;
-use crate::state::{Failure, Settings};
+pub use crate::shared::teardown::Teardown;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -59,24 +61,6 @@ pub struct OffboardingTarget {
 pub struct RemovedAccess {
     pub users: u32,
     pub groups: u32,
-}
-
-/// The teardown's progress: one phase at a time, in the order SageMaker requires.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Teardown {
-    /// `apps`, `spaces`, `userProfiles`, `domain`, then `done`.
-    pub phase: String,
-    /// False while something is still being deleted: the state machine waits and runs the step again.
-    pub complete: bool,
-    /// What the current phase still waits for.
-    pub remaining: u32,
-    /// Passes in the current phase: bounded by `settings.maxPolls`.
-    pub polls: u32,
-    pub apps_deleted: u32,
-    pub spaces_deleted: u32,
-    pub user_profiles_deleted: u32,
-    pub domain_deleted: bool,
 }
 
 /// What was removed, kept and left after the domain was gone.

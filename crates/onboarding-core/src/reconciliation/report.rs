@@ -1,6 +1,6 @@
 //! The report a domain's owner receives when people joined or left the team's groups.
 
-use crate::email::{escape_html, one_line};
+use crate::kernel::email::{escape_html, one_line};
 use crate::ports::Email;
 use crate::reconciliation::state::{Member, Reconciliation};
 

@@ -4,9 +4,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::offboarding::request::{check_existing_domain, check_ticket_and_mail};
-use crate::request::{Notification, Ticket};
-use crate::validate::{parse_and_check, Problem, Problems, ValidationContext};
+use crate::kernel::domain_ref::{check_existing_domain, check_ticket_and_mail};
+use crate::kernel::envelope::{Notification, Ticket};
+use crate::kernel::problems::{parse_and_check, Problem, Problems, ValidationContext};
 
 /// Comparing onboarded teams with their Identity Center groups now, rather than at the next
 /// scheduled run.
@@ -35,7 +35,7 @@ pub struct ReconciliationRequest {
     pub requested_by: Option<String>,
 }
 
-crate::workflow_request!(ReconciliationRequest, |r| r.domain_name.as_deref().or(r.domain_id.as_deref()).unwrap_or("every-team"));
+crate::kernel::envelope::workflow_request!(ReconciliationRequest, |r| r.domain_name.as_deref().or(r.domain_id.as_deref()).unwrap_or("every-team"));
 
 pub fn validate_reconciliation_json(text: &str, ctx: &ValidationContext) -> Result<ReconciliationRequest, Vec<Problem>> {
     parse_and_check(text, |request| check(request, ctx))

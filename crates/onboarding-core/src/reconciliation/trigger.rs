@@ -5,10 +5,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::errors::{ErrorName, OnboardingError};
+use crate::kernel::errors::{ErrorName, OnboardingError};
+use crate::kernel::problems::{problems_error, ValidationContext};
 use crate::reconciliation::request::validate_reconciliation_value;
 use crate::reconciliation::state::TeamRef;
-use crate::validate::{problems_error, ValidationContext};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Trigger {

@@ -5,8 +5,8 @@
 
 use lambda_runtime::LambdaEvent;
 use onboarding_core::amendment::AmendmentState;
-use onboarding_core::offboarding::teardown::{self, Scope};
 use onboarding_core::ports::{AssignmentPort, StudioPort};
+use onboarding_core::shared::teardown::{self, Scope};
 use onboarding_core::state::{require, PrincipalType};
 use onboarding_core::OnboardingError;
 

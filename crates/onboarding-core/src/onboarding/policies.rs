@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::request::{MlActivity, MlActivityKind};
+use crate::onboarding::request::{MlActivity, MlActivityKind};
 
 pub const SAGEMAKER_PRINCIPAL: &str = "sagemaker.amazonaws.com";
 
@@ -32,7 +32,7 @@ pub fn sagemaker_trust_policy_allowing(actions: &[&str]) -> Value {
 /// What SageMaker must be allowed on the execution role for the request's domain settings:
 /// `sts:AssumeRole`, then `sts:SetSourceIdentity` (source identity) and `sts:SetContext`
 /// (trusted identity propagation).
-pub fn execution_trust_actions(request: &crate::OnboardingRequest) -> Vec<&'static str> {
+pub fn execution_trust_actions(request: &crate::onboarding::request::OnboardingRequest) -> Vec<&'static str> {
     let settings = &request.domain_settings;
     let mut actions = vec!["sts:AssumeRole"];
     if settings.source_identity {
@@ -79,11 +79,11 @@ pub fn amazon_q_policy() -> Value {
 pub const S3_MOUNTS_POLICY_NAME: &str = "sagemaker-onboarding-s3-mounts";
 
 /// Read and write under each mounted prefix, and list only that prefix; `None` without S3 mounts.
-pub fn s3_mounts_policy(systems: &[crate::request::CustomFileSystem], partition: &str) -> Option<Value> {
+pub fn s3_mounts_policy(systems: &[crate::onboarding::request::CustomFileSystem], partition: &str) -> Option<Value> {
     let mounts: Vec<(&str, &str)> = systems
         .iter()
         .filter_map(|system| match system {
-            crate::request::CustomFileSystem::S3(m) => m.bucket_and_prefix(),
+            crate::onboarding::request::CustomFileSystem::S3(m) => m.bucket_and_prefix(),
             _ => None,
         })
         .collect();
@@ -324,7 +324,7 @@ mod tests {
 
     #[test]
     fn s3_mounts_reach_their_prefix_only() {
-        use crate::request::{CustomFileSystem, FileSystemMount, S3Mount};
+        use crate::onboarding::request::{CustomFileSystem, FileSystemMount, S3Mount};
         let systems = vec![
             CustomFileSystem::Efs(FileSystemMount { file_system_id: "fs-01234567".into(), path: None }),
             CustomFileSystem::S3(S3Mount { uri: "s3://team-data/curated/".into(), mount_path: None }),

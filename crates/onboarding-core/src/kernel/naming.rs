@@ -1,9 +1,11 @@
 //! Names and tags derived from the request, in one place so that every step (and every rerun)
 //! derives the same ones.
 
+use std::collections::BTreeMap;
+
 use sha2::{Digest, Sha256};
 
-use crate::request::WorkflowRequest;
+use crate::kernel::envelope::WorkflowRequest;
 
 /// Tag keys the workflow puts on what it creates; a rerun recognises its own resources by them.
 pub const TAG_MANAGED_BY: &str = "sagemaker-onboarding:managed-by";
@@ -13,12 +15,12 @@ pub const TAG_TICKET: &str = "sagemaker-onboarding:ticket";
 pub const MANAGED_BY: &str = "sagemaker-onboarding";
 
 /// Whether a resource with these tags was created by this workflow.
-pub fn managed_by_workflow(tags: &crate::ports::Tags) -> bool {
+pub fn managed_by_workflow(tags: &Tags) -> bool {
     tags.get(TAG_MANAGED_BY).map(String::as_str) == Some(MANAGED_BY)
 }
 
 /// Whether a resource with these tags was created by this workflow for the domain `domain_name`.
-pub fn created_for_domain(tags: &crate::ports::Tags, domain_name: &str) -> bool {
+pub fn created_for_domain(tags: &Tags, domain_name: &str) -> bool {
     managed_by_workflow(tags) && tags.get(TAG_DOMAIN).map(String::as_str) == Some(domain_name)
 }
 /// The prefix user tags may not use.
@@ -93,8 +95,8 @@ pub fn is_onboarding_id(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::formats::is_sagemaker_name;
-    use crate::request::Ticket;
+    use crate::kernel::formats::is_sagemaker_name;
+    use crate::onboarding::request::Ticket;
     use crate::OnboardingRequest;
 
     #[test]
@@ -136,3 +138,5 @@ mod tests {
         assert_eq!(execution_name(&r), "ticket-OPS-1");
     }
 }
+
+pub type Tags = BTreeMap<String, String>;

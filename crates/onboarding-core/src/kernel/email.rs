@@ -1,8 +1,6 @@
 //! The invitation and failure e-mails. Everything that came from a request or an API is escaped
 //! in the HTML part and stripped of control characters everywhere.
 
-use crate::ports::Email;
-
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -223,4 +221,13 @@ mod tests {
         assert!(e.text.contains("Step: WaitForDomain") && e.text.contains("Error: DomainFailed"));
         assert!(e.html.contains("&lt;b&gt;capacity&lt;/b&gt;"));
     }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email {
+    pub from: String,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
 }

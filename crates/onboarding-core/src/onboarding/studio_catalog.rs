@@ -3,9 +3,9 @@
 //! uses it. Checked before anything is created: CreateDomain would refuse them later, after the
 //! roles exist.
 
-use crate::errors::{ErrorName, OnboardingError};
+use crate::kernel::errors::{ErrorName, OnboardingError};
+use crate::onboarding::request::OnboardingRequest;
 use crate::ports::{PortResult, StudioCatalogPort};
-use crate::request::OnboardingRequest;
 
 /// Something of the catalog that the request names, with its field path.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,14 +7,32 @@
 //! The scope is a whole domain (offboarding) or some of its users (an amendment removing them:
 //! their apps, and with `delete_data` their private spaces and their profile).
 
-use crate::errors::{ErrorName, OnboardingError};
-use crate::offboarding::request::HomeEfsRetention;
-use crate::offboarding::state::Teardown;
-use crate::ports::{DomainStatus, PortResult, StudioApp, StudioPort, StudioResource};
-use crate::state::Settings;
+use crate::kernel::errors::{ErrorName, OnboardingError};
+use serde::{Deserialize, Serialize};
+
+use crate::kernel::config::Settings;
+use crate::ports::{DomainStatus, HomeEfsRetention, PortResult, StudioApp, StudioPort, StudioResource};
 
 /// Statuses in which a deletion may be asked for; the others are waited out.
 const DELETABLE: &[&str] = &["InService", "Failed", "Update_Failed", "Delete_Failed"];
+
+/// The teardown's progress: one phase at a time, in the order SageMaker requires.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Teardown {
+    /// `apps`, `spaces`, `userProfiles`, `domain`, then `done`.
+    pub phase: String,
+    /// False while something is still being deleted: the state machine waits and runs the step again.
+    pub complete: bool,
+    /// What the current phase still waits for.
+    pub remaining: u32,
+    /// Passes in the current phase: bounded by `settings.maxPolls`.
+    pub polls: u32,
+    pub apps_deleted: u32,
+    pub spaces_deleted: u32,
+    pub user_profiles_deleted: u32,
+    pub domain_deleted: bool,
+}
 
 /// What a teardown takes apart.
 #[derive(Clone, Copy, Debug)]

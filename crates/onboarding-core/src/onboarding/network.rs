@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::errors::{ErrorName, OnboardingError};
+use crate::kernel::errors::{ErrorName, OnboardingError};
+use crate::onboarding::request::{Network, NetworkAccessType};
+use crate::onboarding::state::ResolvedNetwork;
 use crate::ports::{GroupRule, RouteTableInfo, SubnetInfo, VpcNetwork, VpcReads};
-use crate::request::{Network, NetworkAccessType};
-use crate::state::ResolvedNetwork;
 
 /// Availability Zones (by zone id: names differ per account) where SageMaker has known capacity
 /// limits; subnets there are left out unless named explicitly. Extend as AWS documents more.
@@ -14,7 +14,7 @@ pub const CONSTRAINED_AZ_IDS: &[&str] = &["use1-az3", "usw1-az2", "apne1-az3", "
 /// The VPC endpoints SageMaker documents for a VpcOnly domain without a way to the internet:
 /// the SageMaker API and runtime, STS, CloudWatch Logs and S3 (S3 may be a gateway endpoint).
 pub fn required_endpoints(region: &str) -> Vec<String> {
-    ["sagemaker.api", "sagemaker.runtime", "sts", "logs", "s3"].iter().map(|service| crate::partition::endpoint_service(region, service)).collect()
+    ["sagemaker.api", "sagemaker.runtime", "sts", "logs", "s3"].iter().map(|service| crate::kernel::partition::endpoint_service(region, service)).collect()
 }
 
 /// What `resolve_network` needs read about the VPC for this request.
@@ -75,7 +75,7 @@ fn default_subnets(vpc: &VpcNetwork) -> Result<(Vec<SubnetInfo>, Vec<String>), O
             }
         }
     }
-    let chosen: Vec<SubnetInfo> = by_zone.into_values().take(crate::validate::MAX_SUBNETS).cloned().collect();
+    let chosen: Vec<SubnetInfo> = by_zone.into_values().take(crate::onboarding::validate::MAX_SUBNETS).cloned().collect();
     if chosen.is_empty() {
         return Err(OnboardingError::new(
             ErrorName::NoUsableSubnets,

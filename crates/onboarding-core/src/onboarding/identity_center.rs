@@ -1,8 +1,8 @@
 //! Which IAM Identity Center instance an onboarding uses, and whether a domain's application
 //! belongs to it.
 
+use crate::kernel::errors::{ErrorName, OnboardingError};
 use crate::ports::IdentityCenterInstance;
-use crate::{ErrorName, OnboardingError};
 
 /// The instance to use among the region's active ones: the configured one, else the only one.
 /// Several without a choice is an error that lists them, never a guess.

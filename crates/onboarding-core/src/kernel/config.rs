@@ -1,4 +1,7 @@
-//! The environment variables the functions read, named in one place (the template sets them).
+//! The environment variables the functions read, named in one place (the template sets them),
+//! and the workflow tunables they set.
+
+use serde::{Deserialize, Serialize};
 
 /// IAM Identity Center's home region, which is also every domain's region.
 pub const IDENTITY_CENTER_REGION: &str = "IDENTITY_CENTER_REGION";
@@ -68,12 +71,35 @@ pub const RECONCILIATION_LEASE_SECONDS: &str = "RECONCILIATION_LEASE_SECONDS";
 pub const DEFAULT_RECONCILIATION_LEASE_SECONDS: u64 = 3600;
 
 /// The workflow's tunables from the environment, else the defaults.
-pub fn settings() -> crate::state::Settings {
-    let defaults = crate::state::Settings::default();
+pub fn settings() -> Settings {
+    let defaults = Settings::default();
     let number = |name: &str, default: u32| var(name).and_then(|v| v.parse().ok()).filter(|n: &u32| *n > 0).unwrap_or(default);
-    crate::state::Settings {
+    Settings {
         poll_interval_seconds: number(POLL_INTERVAL_SECONDS, defaults.poll_interval_seconds),
         max_polls: number(MAX_POLLS, defaults.max_polls),
         quota_wait_seconds: number(QUOTA_WAIT_SECONDS, defaults.quota_wait_seconds),
+    }
+}
+
+/// Workflow tunables, set by the state machine from its substitutions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    pub poll_interval_seconds: u32,
+    pub max_polls: u32,
+    /// Seconds to wait when SES's daily sending quota is used up (SES: wait, then retry).
+    #[serde(default = "default_quota_wait")]
+    pub quota_wait_seconds: u32,
+}
+
+fn default_quota_wait() -> u32 {
+    Settings::default().quota_wait_seconds
+}
+
+impl Default for Settings {
+    /// 30 s x 60 polls: the 20 minutes peers allow, with a margin. Quota waits of 10 minutes:
+    /// what SES advises after a throttling error.
+    fn default() -> Self {
+        Settings { poll_interval_seconds: 30, max_polls: 60, quota_wait_seconds: 600 }
     }
 }

@@ -1,8 +1,8 @@
 //! The domain a request about an existing team names (by name or id), found only when this
 //! workflow created it: what amendments and offboardings start from.
 
-use crate::errors::{ErrorName, OnboardingError};
-use crate::naming::created_for_domain;
+use crate::kernel::errors::{ErrorName, OnboardingError};
+use crate::kernel::naming::created_for_domain;
 use crate::ports::{DomainDetails, SageMakerPort, StudioPort};
 
 /// The domain named by `name` or `id` in `region`; `DomainNotFound` when there is none,

@@ -1,10 +1,12 @@
-//! The one JSON state that flows through every task of the state machine: the normalised request,
+//! The onboarding's state, which flows through every task of its state machine: the normalised request,
 //! the workflow settings, then one section per step, filled in by that step.
 
 use serde::{Deserialize, Serialize};
 
-use crate::errors::OnboardingError;
-use crate::request::OnboardingRequest;
+pub use crate::kernel::config::Settings;
+pub use crate::kernel::envelope::{require, Failure, RequestInput};
+pub use crate::kernel::identity::{PrincipalType, ResolvedGroup, ResolvedUser};
+use crate::onboarding::request::OnboardingRequest;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -32,36 +34,6 @@ pub struct OnboardingState {
     pub failure: Option<Failure>,
 }
 
-/// What the state machine passes each workflow's first state: the request as submitted, which
-/// that state checks again (an execution started from the console gets the entry point's checks).
-#[derive(Clone, Debug, Deserialize)]
-pub struct RequestInput {
-    pub request: serde_json::Value,
-}
-
-/// Workflow tunables, set by the state machine from its substitutions.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Settings {
-    pub poll_interval_seconds: u32,
-    pub max_polls: u32,
-    /// Seconds to wait when SES's daily sending quota is used up (SES: wait, then retry).
-    #[serde(default = "default_quota_wait")]
-    pub quota_wait_seconds: u32,
-}
-
-fn default_quota_wait() -> u32 {
-    Settings::default().quota_wait_seconds
-}
-
-impl Default for Settings {
-    /// 30 s x 60 polls: the 20 minutes peers allow, with a margin. Quota waits of 10 minutes:
-    /// what SES advises after a throttling error.
-    fn default() -> Self {
-        Settings { poll_interval_seconds: 30, max_polls: 60, quota_wait_seconds: 600 }
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Identities {
@@ -71,29 +43,6 @@ pub struct Identities {
     pub region: String,
     pub users: Vec<ResolvedUser>,
     pub groups: Vec<ResolvedGroup>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ResolvedUser {
-    pub user_name: String,
-    pub user_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ResolvedGroup {
-    pub display_name: String,
-    pub group_id: String,
-    /// How many people the group had when resolved. The members themselves stay out of the
-    /// state (a large team would take it past Step Functions' 256 KiB): the invitation step reads
-    /// them page by page.
-    #[serde(default)]
-    pub member_count: u32,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,13 +118,6 @@ pub struct Assignment {
     pub created: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum PrincipalType {
-    User,
-    Group,
-}
-
 impl PrincipalType {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -239,15 +181,6 @@ pub struct RejectedInvitation {
     pub reason: String,
 }
 
-/// What the state machine's Catch records.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Failure {
-    #[serde(rename = "Error", default)]
-    pub error: String,
-    #[serde(rename = "Cause", default)]
-    pub cause: String,
-}
-
 impl Failure {
     /// The human message: a Lambda error's Cause is its `{errorType, errorMessage}` JSON.
     pub fn message(&self) -> String {
@@ -256,11 +189,6 @@ impl Failure {
             .and_then(|v| v["errorMessage"].as_str().map(str::to_string))
             .unwrap_or_else(|| self.cause.clone())
     }
-}
-
-/// Borrows a section an earlier step must have filled in, or fails with `StateInvalid`.
-pub fn require<'a, T>(section: &'a Option<T>, name: &str) -> Result<&'a T, OnboardingError> {
-    section.as_ref().ok_or_else(|| OnboardingError::state(format!("the state has no '{name}' section: the step before did not run")))
 }
 
 impl OnboardingState {

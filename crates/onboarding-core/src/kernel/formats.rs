@@ -143,7 +143,7 @@ pub fn is_https_url(s: &str) -> bool {
 
 /// An instance type for a default resource spec: `system` or `ml.FAMILY.SIZE`.
 pub fn is_instance_type(s: &str) -> bool {
-    crate::instance_types::APP_INSTANCE_TYPES.contains(&s)
+    crate::kernel::instance_types::APP_INSTANCE_TYPES.contains(&s)
 }
 
 /// A plain e-mail address (`local@domain.tld`), strict enough to refuse header injection and markup.

@@ -1,14 +1,15 @@
 //! The onboarding request: the public contract that ticket systems, the API and console users send.
 //!
 //! Every option of the guide's six console steps and of its CLI flow has a field here. Defaults are
-//! filled in by [`crate::validate`], which also checks every rule.
+//! filled in by [`crate::onboarding::validate`], which also checks every rule.
 
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub use crate::ide_settings::{CustomFileSystem, CustomImage, FileSystemMount, IdeSettings, PosixUser, S3Mount};
+pub use crate::kernel::envelope::{Notification, RemovedUserData, Ticket, WorkflowRequest, MAX_REQUESTED_BY, STARTED_DIRECTLY};
+pub use crate::onboarding::ide_settings::{CustomFileSystem, CustomImage, FileSystemMount, IdeSettings, PosixUser, S3Mount};
 
 /// One team's onboarding to a SageMaker domain with IAM Identity Center authentication.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -75,60 +76,7 @@ pub struct OnboardingRequest {
     pub requested_by: Option<String>,
 }
 
-/// `requestedBy` of an execution started directly, without the entry point.
-pub const STARTED_DIRECTLY: &str = "console";
-/// The longest `requestedBy` (an IAM ARN is at most 2,048 characters).
-pub const MAX_REQUESTED_BY: usize = 2048;
-
-/// What every workflow's request carries besides its subject: the domain, the ticket, the
-/// e-mail settings and who asked.
-pub trait WorkflowRequest {
-    /// The domain as the request names it.
-    fn domain_label(&self) -> &str;
-    fn ticket(&self) -> Option<&Ticket>;
-    fn notification(&self) -> &Notification;
-    fn requested_by(&self) -> Option<&str>;
-
-    /// Who asked: the entry point's record, or `console`.
-    fn requester_identity(&self) -> &str {
-        self.requested_by().unwrap_or(STARTED_DIRECTLY)
-    }
-}
-
-/// The accessors of [`WorkflowRequest`] for a request type with the usual fields.
-#[macro_export]
-macro_rules! workflow_request {
-    ($type:ty, |$r:ident| $label:expr) => {
-        impl $crate::request::WorkflowRequest for $type {
-            fn domain_label(&self) -> &str {
-                let $r = self;
-                $label
-            }
-            fn ticket(&self) -> Option<&$crate::request::Ticket> {
-                self.ticket.as_ref()
-            }
-            fn notification(&self) -> &$crate::request::Notification {
-                &self.notification
-            }
-            fn requested_by(&self) -> Option<&str> {
-                self.requested_by.as_deref()
-            }
-        }
-    };
-}
-
-workflow_request!(OnboardingRequest, |r| &r.domain_name);
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-#[schemars(deny_unknown_fields)]
-pub struct Ticket {
-    /// The ticket's id in the ticket system (1-64 of `A-Za-z0-9._-`).
-    pub id: String,
-    /// The requester's e-mail address: receives the failure e-mail and a copy of the invitation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requester: Option<String>,
-}
+crate::kernel::envelope::workflow_request!(OnboardingRequest, |r| &r.domain_name);
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -171,7 +119,7 @@ pub struct MlActivity {
     pub s3_buckets: Vec<String>,
 }
 
-/// The ML activity catalog; [`crate::activities`] maps each to IAM policy statements.
+/// The ML activity catalog; [`crate::onboarding::policies`] maps each to IAM policy statements.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 pub enum MlActivityKind {
     /// Access required AWS services (ECR, CloudWatch Logs, EC2 network interfaces).
@@ -484,18 +432,6 @@ pub struct Storage {
     pub posix_user: Option<PosixUser>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-#[schemars(deny_unknown_fields)]
-pub struct Notification {
-    /// Verified SES sender address; defaults to the workflow's configured sender.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sender: Option<String>,
-    /// More people to send the invitation to (for example the team lead).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub extra_recipients: Vec<String>,
-}
-
 /// What the reconciliation does for this team (the schedule and Identity Center's membership
 /// events run it for every domain the workflow created).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -512,7 +448,7 @@ pub struct Membership {
     pub remove_departed_members: bool,
     /// With `removeDepartedMembers`: `Delete` or `Keep` their private spaces and profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub departed_user_data: Option<crate::amendment::request::RemovedUserData>,
+    pub departed_user_data: Option<RemovedUserData>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
