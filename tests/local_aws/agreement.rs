@@ -10,7 +10,8 @@ use libtest_mimic::Trial;
 use onboard::local::LocalSession;
 use onboarding_aws::sagemaker::SageMakerAdapter;
 use onboarding_core::domain_spec::domain_spec;
-use onboarding_core::ports::SageMakerPort;
+use onboarding_core::fakes::{FakeApp, FakeProfile, FakeSpace};
+use onboarding_core::ports::{HomeEfsRetention, SageMakerPort, StudioApp, StudioPort, StudioResource};
 use onboarding_core::request::OnboardingRequest;
 use onboarding_core::state::{OnboardingState, ResolvedNetwork, Roles};
 use onboarding_core::validate::validate_json;
@@ -25,7 +26,97 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
         crate::trial("ml_tools_are_sagemakers", || ml_tools_are_sagemakers().map_err(crate::failed)),
         local_test!(env, validate_and_create_domain_agree_at_and_past_each_limit),
         local_test!(env, validate_and_iam_agree_on_role_names),
+        local_test!(env, the_fake_and_the_local_aws_agree_on_sagemakers_deletion_rules),
     ]
+}
+
+/// What a domain holds, as `studio` lists it (listing moves deletions on, in both models).
+async fn holdings<S: StudioPort>(studio: &S, domain_id: &str, after: &str) -> Result<String> {
+    let mut apps: Vec<String> = studio.apps(domain_id).await?.into_iter().map(|a| format!("{}/{} {}", a.app_type, a.app_name, a.status)).collect();
+    let mut spaces: Vec<String> = studio.spaces(domain_id).await?.into_iter().map(|s| format!("{} {}", s.name, s.status)).collect();
+    let mut profiles: Vec<String> = studio.user_profiles(domain_id).await?.into_iter().map(|p| p.name).collect();
+    apps.sort();
+    spaces.sort();
+    profiles.sort();
+    Ok(format!("after {after}: apps {apps:?}, spaces {spaces:?}, profiles {profiles:?}"))
+}
+
+/// The same deletions, in an order SageMaker refuses and then in the one it accepts, against a
+/// domain holding jane's profile, her private space and a JupyterLab app in it: what each model
+/// holds after each step. A refused deletion changes nothing (the adapter reads SageMaker's
+/// ResourceInUse as "not yet", the fake answers it), so the models agree when the holdings do.
+async fn deletion_script<S: StudioPort>(studio: &S, domain_id: &str) -> Result<Vec<String>> {
+    let app = StudioApp {
+        app_type: "JupyterLab".into(),
+        app_name: "default".into(),
+        user_profile_name: None,
+        space_name: Some("jane-private".into()),
+        status: "InService".into(),
+    };
+    let mut seen = vec![holdings(studio, domain_id, "nothing").await?];
+    let _ = studio.delete_domain_retaining(domain_id, HomeEfsRetention::Retain).await;
+    seen.push(holdings(studio, domain_id, "deleting the domain first").await?);
+    let _ = studio.delete_user_profile(domain_id, "jane").await;
+    seen.push(holdings(studio, domain_id, "deleting the profile before its space").await?);
+    let _ = studio.delete_space(domain_id, "jane-private").await;
+    seen.push(holdings(studio, domain_id, "deleting the space before its app").await?);
+    studio.delete_app(domain_id, &app).await?;
+    seen.push(holdings(studio, domain_id, "deleting the app").await?);
+    seen.push(holdings(studio, domain_id, "listing again").await?);
+    studio.delete_space(domain_id, "jane-private").await?;
+    seen.push(holdings(studio, domain_id, "deleting the space").await?);
+    seen.push(holdings(studio, domain_id, "listing again").await?);
+    studio.delete_user_profile(domain_id, "jane").await?;
+    seen.push(holdings(studio, domain_id, "deleting the profile").await?);
+    studio.delete_domain_retaining(domain_id, HomeEfsRetention::Retain).await?;
+    // Deleting, or already gone (other tests' listings move the local AWS's deletions on).
+    let domain = studio.domain_details(domain_id).await?;
+    seen.push(format!("the domain deleted: {}", domain.is_none_or(|d| d.status == onboarding_core::ports::DomainStatus::Deleting)));
+    Ok(seen)
+}
+
+/// One model of SageMaker's deletion rules, held in two places: the handler tests' fake and the
+/// local AWS's router go through the same script and must hold the same things after each step.
+async fn the_fake_and_the_local_aws_agree_on_sagemakers_deletion_rules(s: &LocalSession) -> Result<()> {
+    // The fake: a domain arranged with what the onboarding below makes.
+    let fake = onboarding_core::fakes::FakeAws::standard();
+    let created = fake.onboarded_domain("agree-deletion").await?;
+    {
+        let mut w = fake.world();
+        w.profiles.push(FakeProfile::new(&created.domain_id, "jane", "u-jane"));
+        let space = StudioResource { name: "jane-private".into(), status: "InService".into(), owner: Some("jane".into()) };
+        w.spaces.push(FakeSpace::new(&created.domain_id, space));
+        let app = StudioApp {
+            app_type: "JupyterLab".into(),
+            app_name: "default".into(),
+            user_profile_name: None,
+            space_name: Some("jane-private".into()),
+            status: "InService".into(),
+        };
+        w.apps.push(FakeApp::new(&created.domain_id, app));
+    }
+    let faked = deletion_script(&fake, &created.domain_id).await?;
+
+    // The local AWS: an onboarding with jane's private space, and an app started in it.
+    let request = json!({
+        "domainName": "agree-deletion",
+        "ticket": {"id": "AGREE-DELETION", "requester": "lead@example.com"},
+        "identityCenter": {"users": ["jane"]},
+        "studio": {"privateSpaces": {"appType": "JupyterLab"}},
+        "notification": {"sender": local_aws::SENDER_ADDRESS}
+    });
+    let outcome = s.onboard(&request.to_string(), |_| {}).await?;
+    ensure!(outcome.succeeded(), "the onboarding {}: {:?} {:?}", outcome.status, outcome.error, outcome.cause);
+    let domain_id = outcome.output.as_ref().and_then(|o| o["domainId"].as_str()).context("domainId")?.to_string();
+    let sm = aws_sdk_sagemaker::Client::new(s.aws.sdk_config());
+    sm.create_app().domain_id(&domain_id).space_name("jane-private").app_type(aws_sdk_sagemaker::types::AppType::JupyterLab).app_name("default").send().await?;
+    let local = deletion_script(&SageMakerAdapter::from_config(s.aws.sdk_config()), &domain_id).await?;
+
+    for (step, (f, l)) in faked.iter().zip(&local).enumerate() {
+        ensure!(f == l, "step {step}: the fake holds {f}\nthe local AWS holds {l}");
+    }
+    ensure!(faked.len() == local.len(), "{faked:?} / {local:?}");
+    Ok(())
 }
 
 /// `ours` holds the same values as the SDK's enum `sdk` (generated from SageMaker's model).

@@ -170,7 +170,7 @@ async fn an_offboarding_plan_says_what_goes_and_what_stays_and_deletes_nothing()
         space_name: Some("s".into()),
         status: "InService".into(),
     };
-    fake.world().apps.push((id, app));
+    fake.world().apps.push(onboarding_core::fakes::FakeApp::new(&id, app));
     let (status, shown) = plan_lines(&fake, "POST /offboarding-plans", json!({"domainName": "team-a", "homeEfsFileSystem": "Retain"})).await;
     assert_eq!(status, 200);
     assert!(shown.iter().any(|l| l.starts_with("delete 1 apps")), "{shown:#?}");

@@ -2,7 +2,7 @@
 //! bound, and the retention choice.
 
 use lambda_runtime::{Context, LambdaEvent};
-use onboarding_core::fakes::FakeAws;
+use onboarding_core::fakes::{DomainDeletion, FakeApp, FakeAws, FakeSpace};
 use onboarding_core::offboarding::state::OffboardingTarget;
 use onboarding_core::offboarding::{HomeEfsRetention, OffboardingState};
 use onboarding_core::ports::{SageMakerPort, StudioApp, StudioResource};
@@ -22,9 +22,9 @@ async fn team(fake: &FakeAws, retention: HomeEfsRetention) -> OffboardingState {
             space_name: space.map(str::to_string),
             status: "InService".into(),
         };
-        w.apps.push((id.clone(), app("default", Some("jane-space"), None)));
-        w.apps.push((id.clone(), app("classic", None, Some("jane"))));
-        w.spaces.push((id.clone(), StudioResource { name: "jane-space".into(), status: "InService".into(), owner: Some("jane".into()) }));
+        w.apps.push(FakeApp::new(&id, app("default", Some("jane-space"), None)));
+        w.apps.push(FakeApp::new(&id, app("classic", None, Some("jane"))));
+        w.spaces.push(FakeSpace::new(&id, StudioResource { name: "jane-space".into(), status: "InService".into(), owner: Some("jane".into()) }));
     }
     let mut state = OffboardingState {
         settings: Settings { poll_interval_seconds: 1, max_polls: 3, quota_wait_seconds: 1 },
@@ -60,7 +60,7 @@ async fn apps_then_spaces_then_profiles_then_the_domain_with_the_chosen_retentio
     let w = fake.world();
     assert!(w.domains.is_empty() && w.profiles.is_empty() && w.spaces.is_empty());
     assert_eq!(w.domain_deletions.len(), 1);
-    assert_eq!(w.domain_deletions[0].1, HomeEfsRetention::Retain);
+    assert_eq!(w.domain_deletions[0].retention, HomeEfsRetention::Retain);
 }
 
 #[tokio::test]
@@ -88,5 +88,5 @@ async fn an_app_stuck_deleting_fails_by_name_after_the_bound_and_a_rerun_continu
         }
     }
     assert!(s.teardown.expect("teardown").complete);
-    assert_eq!(fake.world().domain_deletions, vec![(s.target.expect("target").domain_id, HomeEfsRetention::Delete)]);
+    assert_eq!(fake.world().domain_deletions, vec![DomainDeletion { domain_id: s.target.expect("target").domain_id, retention: HomeEfsRetention::Delete }]);
 }

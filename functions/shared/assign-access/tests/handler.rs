@@ -3,7 +3,7 @@
 use assign_access::*;
 use lambda_runtime::Context;
 use lambda_runtime::LambdaEvent;
-use onboarding_core::fakes::FakeAws;
+use onboarding_core::fakes::{FakeAws, FakeProfile};
 use onboarding_core::request::OnboardingRequest;
 use onboarding_core::state::PrincipalType;
 use onboarding_core::state::{DomainRecord, Identities, ResolvedGroup, ResolvedUser};
@@ -37,8 +37,10 @@ async fn assigns_users_and_groups_and_creates_profiles() {
     let access = run(&fake, state()).await.expect("access").access.expect("section");
     assert_eq!(access.user_profiles, vec!["jane-doe-example-com"]);
     let w = fake.world();
-    assert_eq!(w.assignments, vec![(APP.to_string(), PrincipalType::User, "u-jane".to_string()), (APP.to_string(), PrincipalType::Group, "g-ml".to_string())]);
-    assert_eq!(w.profiles, vec![("d-1".to_string(), "jane-doe-example-com".to_string(), "jane.doe@example.com".to_string())]);
+    let assigned: Vec<(&str, PrincipalType, &str)> =
+        w.assignments.iter().map(|a| (a.application_arn.as_str(), a.principal_type, a.principal_id.as_str())).collect();
+    assert_eq!(assigned, vec![(APP, PrincipalType::User, "u-jane"), (APP, PrincipalType::Group, "g-ml")]);
+    assert_eq!(w.profiles, vec![FakeProfile::new("d-1", "jane-doe-example-com", "jane.doe@example.com")]);
 }
 
 #[tokio::test]

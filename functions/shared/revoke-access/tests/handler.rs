@@ -3,7 +3,7 @@
 use lambda_runtime::{Context, LambdaEvent};
 use onboarding_core::amendment::state::{AmendmentTarget, Revocation};
 use onboarding_core::amendment::{AmendmentState, RemovedUserData};
-use onboarding_core::fakes::FakeAws;
+use onboarding_core::fakes::{FakeApp, FakeAws, FakeSpace};
 use onboarding_core::ports::{AssignmentPort, SageMakerPort, StudioApp, StudioResource};
 use onboarding_core::state::{PrincipalType, ResolvedUser, Settings};
 use revoke_access::handler;
@@ -24,11 +24,11 @@ async fn team(fake: &FakeAws, data: RemovedUserData) -> AmendmentState {
             space_name: space.map(str::to_string),
             status: "InService".into(),
         };
-        w.apps.push(("d-1".into(), app("default", None, Some("jane-space"))));
-        w.apps.push(("d-1".into(), app("classic", Some("jane"), None)));
-        w.apps.push(("d-1".into(), app("default", None, Some("omar-space"))));
+        w.apps.push(FakeApp::new("d-1", app("default", None, Some("jane-space"))));
+        w.apps.push(FakeApp::new("d-1", app("classic", Some("jane"), None)));
+        w.apps.push(FakeApp::new("d-1", app("default", None, Some("omar-space"))));
         for owner in ["jane", "omar"] {
-            w.spaces.push(("d-1".into(), StudioResource { name: format!("{owner}-space"), status: "InService".into(), owner: Some(owner.into()) }));
+            w.spaces.push(FakeSpace::new("d-1", StudioResource { name: format!("{owner}-space"), status: "InService".into(), owner: Some(owner.into()) }));
         }
     }
     let mut state = AmendmentState {
@@ -62,13 +62,13 @@ async fn a_removed_user_loses_access_apps_spaces_and_profile_and_nobody_else_doe
     let revoke = state.revoke.expect("revoke");
     assert_eq!((revoke.assignments_removed, revoke.teardown.apps_deleted, revoke.teardown.spaces_deleted, revoke.teardown.user_profiles_deleted), (1, 2, 1, 1));
     let w = fake.world();
-    let assigned: Vec<&str> = w.assignments.iter().map(|a| a.2.as_str()).collect();
+    let assigned: Vec<&str> = w.assignments.iter().map(|a| a.principal_id.as_str()).collect();
     assert_eq!(assigned, vec!["u-omar", "g-ml"]);
-    let profiles: Vec<&str> = w.profiles.iter().map(|p| p.1.as_str()).collect();
+    let profiles: Vec<&str> = w.profiles.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(profiles, vec!["omar"]);
-    let spaces: Vec<&str> = w.spaces.iter().map(|s| s.1.name.as_str()).collect();
+    let spaces: Vec<&str> = w.spaces.iter().map(|s| s.space.name.as_str()).collect();
     assert_eq!(spaces, vec!["omar-space"]);
-    assert!(w.apps.iter().filter(|a| a.1.space_name.as_deref() == Some("omar-space")).all(|a| a.1.status == "InService"));
+    assert!(w.apps.iter().filter(|a| a.app.space_name.as_deref() == Some("omar-space")).all(|a| a.app.status == "InService"));
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use lambda_runtime::{Context, LambdaEvent};
-use onboarding_core::fakes::FakeAws;
+use onboarding_core::fakes::{FakeAws, FakeGroup};
 use onboarding_core::ports::{Email, MailPort, PortResult, SageMakerPort, SendOutcome, SendQuota};
 use onboarding_core::request::{OnboardingRequest, Ticket};
 use onboarding_core::state::{DomainRecord, Identities, Invitations, RejectedInvitation, ResolvedGroup, ResolvedNetwork, ResolvedUser, Roles};
@@ -21,7 +21,7 @@ async fn state(fake: &FakeAws) -> OnboardingState {
     {
         let mut w = fake.world();
         w.users.extend([user("li", Some("li@example.com")), user("jane", Some("JANE@example.com"))]);
-        w.groups.push(("ml".into(), "g-1".into(), vec!["u-li".into(), "u-jane".into()]));
+        w.groups.push(FakeGroup::new("ml", "g-1", &["u-li", "u-jane"]));
     }
     let mut s = OnboardingState {
         request: OnboardingRequest {
@@ -60,7 +60,7 @@ async fn team(fake: &FakeAws, people: usize) -> OnboardingState {
                 email: Some(format!("member{i:03}@example.com")),
             });
         }
-        w.groups.push(("big".into(), "g-big".into(), ids));
+        w.groups.push(FakeGroup { display_name: "big".into(), group_id: "g-big".into(), member_ids: ids });
     }
     let mut s = state(fake).await;
     s.request.ticket = None;
