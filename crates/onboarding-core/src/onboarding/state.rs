@@ -29,6 +29,11 @@ pub struct OnboardingState {
     pub access: Option<Access>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitations: Option<Invitations>,
+    /// What an onboarding records about its team once its people are invited (the owner, the
+    /// sender, the reconciliation's choices): set by Validate from the request, absent from the
+    /// additions an amendment or a reconciliation runs through the same steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<crate::ports::TeamRecord>,
     /// Set by the state machine's Catch: `{ "Error", "Cause" }`.
     #[serde(default, rename = "failure", skip_serializing_if = "Option::is_none")]
     pub failure: Option<Failure>,
@@ -246,5 +251,18 @@ mod tests {
         assert_eq!(v["settings"]["pollIntervalSeconds"], 30);
         let back: OnboardingState = serde_json::from_value(v).expect("back");
         assert_eq!(back, s);
+    }
+}
+
+/// The team record an onboarding of `request` writes: its owner (`membership.reportTo`, else the
+/// ticket's requester), its sender and what the reconciliation does with departed members.
+pub fn team_record(request: &OnboardingRequest) -> crate::ports::TeamRecord {
+    let membership = request.membership.clone().unwrap_or_default();
+    crate::ports::TeamRecord {
+        owner: membership.report_to.clone().or_else(|| request.ticket.as_ref().and_then(|t| t.requester.clone())),
+        sender: request.notification.sender.clone(),
+        remove_departed_members: membership.remove_departed_members,
+        delete_departed_data: membership.departed_user_data == Some(crate::kernel::envelope::RemovedUserData::Delete),
+        ticket_id: request.ticket.as_ref().map(|t| t.id.clone()),
     }
 }

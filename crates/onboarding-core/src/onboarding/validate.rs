@@ -506,8 +506,8 @@ fn check_tags(r: &OnboardingRequest, p: &mut Problems) {
 }
 
 fn fill_defaults(r: &mut OnboardingRequest, ctx: &ValidationContext) {
-    // Present in every onboarding's state (amendments' additions have none): the invitation step
-    // records the team's owner and choices from it.
+    // The normalised request states the reconciliation's choices (the team record Validate puts
+    // in the state is made from them).
     r.membership.get_or_insert_default();
     let js = &mut r.studio.jupyter_server;
     js.instance_type.get_or_insert_with(|| DEFAULT_INSTANCE_TYPE.to_string());

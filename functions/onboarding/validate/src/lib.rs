@@ -26,5 +26,6 @@ pub async fn handler(config: &Config, event: LambdaEvent<RequestInput>) -> Resul
     request.requested_by.get_or_insert_with(|| STARTED_DIRECTLY.to_string());
     tracing::info!(domain = %request.domain_name, "request valid");
     let ticket_id = request.ticket.as_ref().map(|t| t.id.clone());
-    Ok(OnboardingState { request, ticket_id, settings: config.settings.clone(), ..Default::default() })
+    let team = Some(onboarding_core::state::team_record(&request));
+    Ok(OnboardingState { request, ticket_id, settings: config.settings.clone(), team, ..Default::default() })
 }

@@ -36,6 +36,20 @@ async fn a_valid_request_becomes_the_state_with_defaults() {
 }
 
 #[tokio::test]
+async fn the_state_carries_the_team_record_the_invitations_write() {
+    let state = run(json!({
+        "request": {"domainName": "team-a", "ticket": {"id": "OPS-1", "requester": "lead@example.com"}, "identityCenter": {"users": ["jane"]},
+                    "membership": {"removeDepartedMembers": true, "departedUserData": "Delete"}}
+    }))
+    .await
+    .expect("valid");
+    let team = state.team.expect("a team record");
+    assert_eq!(team.owner.as_deref(), Some("lead@example.com"), "the requester owns the team when reportTo is not given");
+    assert!(team.remove_departed_members && team.delete_departed_data);
+    assert_eq!(team.ticket_id.as_deref(), Some("OPS-1"));
+}
+
+#[tokio::test]
 async fn an_invalid_request_is_request_invalid_with_every_path() {
     let e =
         run(json!({"request": {"domainName": "-bad", "identityCenter": {}, "storage": {"maxSpaceSizeGb": 20000}, "colour": 1}})).await.expect_err("invalid");

@@ -14,9 +14,8 @@ use onboarding_core::request::WorkflowRequest;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use lambda_runtime::LambdaEvent;
-use onboarding_core::amendment::RemovedUserData;
 use onboarding_core::email::{invitation, Invitation};
-use onboarding_core::ports::{IdentityCenterPort, InvitationLedgerPort, InvitationRecord, MailPort, SendOutcome, TeamRecord};
+use onboarding_core::ports::{IdentityCenterPort, InvitationLedgerPort, InvitationRecord, MailPort, SendOutcome};
 use onboarding_core::state::{require, Invitations, OnboardingState};
 use onboarding_core::{ErrorName, OnboardingError};
 use tokio::time::Instant;
@@ -70,7 +69,7 @@ pub async fn handler<I: IdentityCenterPort, M: MailPort, L: InvitationLedgerPort
         progress.run_id = Some(event.context.request_id).filter(|id| !id.is_empty()).unwrap_or_else(|| format!("{}#{}", domain.domain_id, now_millis()));
     }
 
-    if let Some(team) = team_record(&state) {
+    if let Some(team) = state.team.clone() {
         // The reconciliation's source for the team's owner and choices.
         ports.ledger.record_team(&domain.domain_arn, &team).await?;
     }
@@ -174,18 +173,6 @@ pub async fn handler<I: IdentityCenterPort, M: MailPort, L: InvitationLedgerPort
     );
     state.invitations = Some(progress);
     Ok(state)
-}
-
-/// What an onboarding (not an amendment's or reconciliation's additions) records about its team.
-fn team_record(state: &OnboardingState) -> Option<TeamRecord> {
-    let membership = state.request.membership.as_ref()?;
-    Some(TeamRecord {
-        owner: membership.report_to.clone().or_else(|| state.request.ticket.as_ref().and_then(|t| t.requester.clone())),
-        sender: state.request.notification.sender.clone(),
-        remove_departed_members: membership.remove_departed_members,
-        delete_departed_data: membership.departed_user_data == Some(RemovedUserData::Delete),
-        ticket_id: state.request.ticket.as_ref().map(|t| t.id.clone()),
-    })
 }
 
 fn rejected(person: &str, address: &str, run_id: &str, reason: &str) -> InvitationRecord {

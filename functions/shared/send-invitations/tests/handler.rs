@@ -299,10 +299,12 @@ async fn an_onboarding_records_its_team_and_an_amendments_additions_do_not() {
     let fake = FakeAws::new();
     let mut s = state(&fake).await;
     let arn = s.domain.as_ref().map(|d| d.domain_arn.clone()).expect("arn");
-    // An amendment's additions carry no membership section: nothing is recorded.
+    // An amendment's additions carry no team record, whatever their request says: nothing is recorded.
+    s.request.membership = Some(Membership { report_to: None, remove_departed_members: true, departed_user_data: Some(RemovedUserData::Keep) });
     run(&fake, s.clone(), "run-1").await.expect("sent");
     assert!(fake.world().teams.is_empty());
-    s.request.membership = Some(Membership { report_to: None, remove_departed_members: true, departed_user_data: Some(RemovedUserData::Keep) });
+    // An onboarding's state carries the record Validate made from its request.
+    s.team = Some(onboarding_core::state::team_record(&s.request));
     run(&fake, s, "run-2").await.expect("sent");
     let expected = TeamRecord {
         owner: Some("lead@example.com".into()),
