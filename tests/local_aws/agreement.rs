@@ -30,6 +30,17 @@ pub fn trials(env: &Arc<Env>) -> Vec<Trial> {
     ]
 }
 
+/// The JupyterLab app in jane's private space, in both models.
+fn jane_app() -> StudioApp {
+    StudioApp {
+        app_type: "JupyterLab".into(),
+        app_name: "default".into(),
+        user_profile_name: None,
+        space_name: Some("jane-private".into()),
+        status: "InService".into(),
+    }
+}
+
 /// What a domain holds, as `studio` lists it (listing moves deletions on, in both models).
 async fn holdings<S: StudioPort>(studio: &S, domain_id: &str, after: &str) -> Result<String> {
     let mut apps: Vec<String> = studio.apps(domain_id).await?.into_iter().map(|a| format!("{}/{} {}", a.app_type, a.app_name, a.status)).collect();
@@ -46,13 +57,7 @@ async fn holdings<S: StudioPort>(studio: &S, domain_id: &str, after: &str) -> Re
 /// holds after each step. A refused deletion changes nothing (the adapter reads SageMaker's
 /// ResourceInUse as "not yet", the fake answers it), so the models agree when the holdings do.
 async fn deletion_script<S: StudioPort>(studio: &S, domain_id: &str) -> Result<Vec<String>> {
-    let app = StudioApp {
-        app_type: "JupyterLab".into(),
-        app_name: "default".into(),
-        user_profile_name: None,
-        space_name: Some("jane-private".into()),
-        status: "InService".into(),
-    };
+    let app = jane_app();
     let mut seen = vec![holdings(studio, domain_id, "nothing").await?];
     let _ = studio.delete_domain_retaining(domain_id, HomeEfsRetention::Retain).await;
     seen.push(holdings(studio, domain_id, "deleting the domain first").await?);
@@ -86,14 +91,7 @@ async fn the_fake_and_the_local_aws_agree_on_sagemakers_deletion_rules(s: &Local
         w.profiles.push(FakeProfile::new(&created.domain_id, "jane", "u-jane"));
         let space = StudioResource { name: "jane-private".into(), status: "InService".into(), owner: Some("jane".into()) };
         w.spaces.push(FakeSpace::new(&created.domain_id, space));
-        let app = StudioApp {
-            app_type: "JupyterLab".into(),
-            app_name: "default".into(),
-            user_profile_name: None,
-            space_name: Some("jane-private".into()),
-            status: "InService".into(),
-        };
-        w.apps.push(FakeApp::new(&created.domain_id, app));
+        w.apps.push(FakeApp::new(&created.domain_id, jane_app()));
     }
     let faked = deletion_script(&fake, &created.domain_id).await?;
 
