@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::kernel::domain_ref::{check_existing_domain, check_ticket_and_mail};
+use crate::kernel::domain_ref::{check_envelope, check_existing_domain};
 pub use crate::kernel::envelope::RemovedUserData;
 use crate::kernel::envelope::{Notification, Ticket};
 use crate::kernel::problems::{check_principals, parse_and_check, Problem, Problems, ValidationContext, MAX_GROUPS, MAX_USERS};
@@ -105,12 +105,8 @@ fn check(r: AmendmentRequest, ctx: &ValidationContext) -> Result<AmendmentReques
             "is required when users are removed: Delete deletes their private spaces and profile, Keep keeps them",
         );
     }
-    check_ticket_and_mail(r.ticket.as_ref(), &r.notification, r.requested_by.as_deref(), ctx, &mut p);
-    if p.0.is_empty() {
-        Ok(r)
-    } else {
-        Err(p.0)
-    }
+    check_envelope(&r, ctx, &mut p);
+    p.into_result(r)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The checks every request about an existing domain shares: how it names the domain, and its
 //! ticket, e-mail settings and who asked.
 
-use crate::kernel::envelope::{Notification, Ticket, MAX_REQUESTED_BY};
+use crate::kernel::envelope::{Notification, Ticket, WorkflowRequest, MAX_REQUESTED_BY};
 use crate::kernel::formats::{is_domain_id, is_email, is_region, is_sagemaker_name, is_ticket_id};
 use crate::kernel::problems::{check_notification_of, Problems, ValidationContext};
 
@@ -21,13 +21,7 @@ pub(crate) fn check_existing_domain(name: &Option<String>, id: &Option<String>, 
 }
 
 /// The ticket, the e-mail settings and who asked, as every workflow's request carries them.
-pub(crate) fn check_ticket_and_mail(
-    ticket: Option<&Ticket>,
-    notification: &Notification,
-    requested_by: Option<&str>,
-    ctx: &ValidationContext,
-    p: &mut Problems,
-) {
+fn check_ticket_and_mail(ticket: Option<&Ticket>, notification: &Notification, requested_by: Option<&str>, ctx: &ValidationContext, p: &mut Problems) {
     if let Some(ticket) = ticket {
         p.check(is_ticket_id(&ticket.id), "ticket.id", "must be 1-64 characters of letters, digits, '.', '_' and '-'");
         if let Some(requester) = &ticket.requester {
@@ -42,4 +36,9 @@ pub(crate) fn check_ticket_and_mail(
             format!("must be 1-{MAX_REQUESTED_BY} characters, without control characters"),
         );
     }
+}
+
+/// The envelope of any workflow's request: its ticket, e-mail settings and who asked.
+pub(crate) fn check_envelope(r: &impl WorkflowRequest, ctx: &ValidationContext, p: &mut Problems) {
+    check_ticket_and_mail(r.ticket(), r.notification(), r.requested_by(), ctx, p);
 }

@@ -221,6 +221,15 @@ impl Problems {
             self.add(path, message);
         }
     }
+
+    /// `value` when no rule was broken, else every problem.
+    pub(crate) fn into_result<T>(self, value: T) -> Result<T, Vec<Problem>> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.0)
+        }
+    }
 }
 
 pub(crate) fn check_principals(path: &str, names: &[String], p: &mut Problems) {

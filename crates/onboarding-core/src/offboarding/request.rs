@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::kernel::domain_ref::{check_existing_domain, check_ticket_and_mail};
+use crate::kernel::domain_ref::{check_envelope, check_existing_domain};
 use crate::kernel::envelope::{Notification, Ticket};
 use crate::kernel::problems::{parse_and_check, Problem, Problems, ValidationContext};
 pub use crate::ports::HomeEfsRetention;
@@ -74,12 +74,8 @@ fn check(r: OffboardingRequest, ctx: &ValidationContext) -> Result<OffboardingRe
         "homeEfsFileSystem",
         "is required: Retain keeps the users' home directories, Delete deletes them with the domain",
     );
-    check_ticket_and_mail(r.ticket.as_ref(), &r.notification, r.requested_by.as_deref(), ctx, &mut p);
-    if p.0.is_empty() {
-        Ok(r)
-    } else {
-        Err(p.0)
-    }
+    check_envelope(&r, ctx, &mut p);
+    p.into_result(r)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::kernel::domain_ref::{check_existing_domain, check_ticket_and_mail};
+use crate::kernel::domain_ref::{check_envelope, check_existing_domain};
 use crate::kernel::envelope::{Notification, Ticket};
 use crate::kernel::problems::{parse_and_check, Problem, Problems, ValidationContext};
 
@@ -50,12 +50,8 @@ fn check(r: ReconciliationRequest, ctx: &ValidationContext) -> Result<Reconcilia
     if r.domain_name.is_some() || r.domain_id.is_some() || r.region.is_some() {
         check_existing_domain(&r.domain_name, &r.domain_id, &r.region, &mut p);
     }
-    check_ticket_and_mail(r.ticket.as_ref(), &r.notification, r.requested_by.as_deref(), ctx, &mut p);
-    if p.0.is_empty() {
-        Ok(r)
-    } else {
-        Err(p.0)
-    }
+    check_envelope(&r, ctx, &mut p);
+    p.into_result(r)
 }
 
 #[cfg(test)]
