@@ -59,12 +59,7 @@ impl LocalSession {
 
     /// Runs one request of `workflow` to its end, under the execution name the entry point gives it.
     pub async fn run_request(&self, workflow: Workflow, request_json: &str, on_step: impl FnMut(&Step)) -> Result<Outcome> {
-        let name = match workflow {
-            Workflow::Onboarding => crate::execution_name_for::<onboarding_core::OnboardingRequest>(request_json),
-            Workflow::Amendment => crate::execution_name_for::<onboarding_core::amendment::AmendmentRequest>(request_json),
-            Workflow::Reconciliation => crate::execution_name_for::<onboarding_core::reconciliation::ReconciliationRequest>(request_json),
-            Workflow::Offboarding => crate::execution_name_for::<onboarding_core::offboarding::OffboardingRequest>(request_json),
-        };
+        let name = workflow.execution_name_as_submitted(request_json);
         self.run(workflow, &name, request_json, on_step).await
     }
 

@@ -133,6 +133,18 @@ impl Workflow {
         }
     }
 
+    /// The execution name of a request as submitted, unchecked (a start that lets the first state
+    /// refuse it, as the console's does): after its ticket, else a digest.
+    pub fn execution_name_as_submitted(self, text: &str) -> String {
+        use crate::kernel::naming::execution_name_as_submitted as named;
+        match self {
+            Workflow::Onboarding => named::<crate::onboarding::request::OnboardingRequest>(text),
+            Workflow::Amendment => named::<crate::amendment::AmendmentRequest>(text),
+            Workflow::Reconciliation => named::<crate::reconciliation::ReconciliationRequest>(text),
+            Workflow::Offboarding => named::<crate::offboarding::OffboardingRequest>(text),
+        }
+    }
+
     /// The request's JSON Schema, generated from the Rust types.
     pub fn request_schema(self) -> serde_json::Value {
         let schema = match self {

@@ -92,6 +92,20 @@ pub fn is_onboarding_id(s: &str) -> bool {
     (1..=80).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
 }
 
+/// The execution name for a request of the workflow `R` as submitted, before any check: derived
+/// from its ticket id (or a digest of the request), so that the same request started twice is one
+/// execution. A request that does not even parse gets a digest of its text, and fails in the first
+/// state.
+pub fn execution_name_as_submitted<R>(request_json: &str) -> String
+where
+    R: serde::de::DeserializeOwned + serde::Serialize + WorkflowRequest,
+{
+    match serde_json::from_str::<R>(request_json) {
+        Ok(request) if crate::kernel::formats::is_ticket_id(request.ticket().map(|t| t.id.as_str()).unwrap_or("x")) => execution_name(&request),
+        _ => format!("unparsed-{}", short_digest(request_json.as_bytes())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
