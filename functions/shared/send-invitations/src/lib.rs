@@ -227,8 +227,8 @@ fn finish(progress: &mut Invitations) -> Result<(), OnboardingError> {
     Ok(())
 }
 
-/// Deadlines below this (September 2001) are not times since the epoch: cargo lambda watch
-/// sends the function's timeout itself (600,000 ms), which is read as the time left.
+/// Deadlines below this (September 2001) are not times since the epoch: some local runtimes send
+/// the function's timeout itself (600,000 ms, say), which is read as the time left.
 const EPOCH_DEADLINES_FROM_MS: u64 = 1_000_000_000_000;
 
 /// The time the invocation may still use, or `None` when it has no deadline (a direct call).
