@@ -193,9 +193,15 @@ class Function:
             if instance.waiting:
                 instance.waiting = False
                 self.idle -= 1
+            held, instance.current = instance.current, None
             if not instance.started:
                 self.starting -= 1
-            held, instance.current = instance.current, None
+                # It never asked for an invocation (its init failed): as Lambda does, the
+                # invocation that started it fails, rather than another instance starting for it.
+                try:
+                    held = self.queue.get_nowait()
+                except queue.Empty:
+                    held = None
             self.instances.remove(instance)
             if held:
                 self.pending.pop(held.id, None)
