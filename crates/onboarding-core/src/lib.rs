@@ -1,7 +1,8 @@
 //! The core of every workflow, in layers (a test in `tests/dependency_rules.rs` holds them):
 //!
 //! - `kernel`: the named errors, formats, naming, the request envelope, the field-path problems;
-//! - `ports`: what the steps need from AWS (`onboarding-aws` provides it), and `fakes` for tests;
+//! - `ports`: what the steps need from AWS (`onboarding-aws` provides it), with CreateDomain's
+//!   terms, and `fakes` for tests;
 //! - `shared`: what several workflows' steps share (the teardown);
 //! - one module per workflow (`onboarding`, `amendment`, `reconciliation`, `offboarding`): its
 //!   request and validation, its state, and the decisions of its steps;

@@ -1,6 +1,6 @@
-//! The core's layers, held: the kernel imports nothing above it; the ports stand on the kernel
-//! (and on the onboarding's CreateDomain terms they take); the steps several workflows share on
-//! both; and no workflow imports another, but for the couplings listed here, each with its reason.
+//! The core's layers, held: the kernel imports nothing above it; the ports stand on the kernel;
+//! the steps several workflows share on both; and no workflow imports another, but for the
+//! couplings listed here, each with its reason.
 
 use std::path::{Path, PathBuf};
 
@@ -55,8 +55,7 @@ fn each_layer_imports_only_what_is_below_it() {
             let target = path.split("::").next().unwrap_or_default();
             let allowed: &[&str] = match layer.as_str() {
                 "kernel" => &["kernel"],
-                // The SageMaker port takes the onboarding's CreateDomain and CreateSpace terms.
-                "ports" => &["kernel", "onboarding::spec"],
+                "ports" => &["kernel", "ports"],
                 "shared" => &["kernel", "ports", "shared"],
                 w if WORKFLOWS.contains(&w) => &["kernel", "ports", "shared", w],
                 _ => continue, // the registry, the fakes and the entry helpers stand above all of it

@@ -5,8 +5,8 @@ use crate::kernel::errors::OnboardingError;
 use crate::kernel::naming::Tags;
 use crate::kernel::naming::{MANAGED_BY, TAG_DOMAIN, TAG_MANAGED_BY, TAG_TICKET};
 use crate::onboarding::request::{NetworkAccessType, OnboardingRequest, RStudioUserGroup, StudioExperience};
-pub use crate::onboarding::spec::*;
 use crate::onboarding::state::{require, OnboardingState};
+pub use crate::ports::domain_terms::*;
 
 /// The private space the request asks for, for the user profile `profile`.
 pub fn private_space(request: &OnboardingRequest, profile: &str) -> Option<PrivateSpaceSpec> {

@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use crate::kernel::formats::{is_bucket_name, is_file_system_id, is_instance_type, is_sagemaker_image_name, is_sagemaker_name, lifecycle_config_arn_parts};
 use crate::kernel::problems::{Problems, ValidationContext};
-use crate::onboarding::ide_settings::*;
 use crate::onboarding::request::{OnboardingRequest, StudioExperience};
+use crate::ports::studio_settings::*;
 
 /// What a Studio Classic request naming a new Studio option is told.
 pub(crate) const NEW_STUDIO_ONLY: &str = "is a new Studio option; Studio Classic has no JupyterLab or Code Editor apps and no web portal settings";

@@ -4,13 +4,14 @@
 
 pub mod domain_spec;
 pub mod ide_rules;
-pub mod ide_settings;
 pub mod identity_center;
 pub mod managed_domain;
 pub mod network;
 pub mod policies;
 pub mod request;
-pub mod spec;
 pub mod state;
 pub mod studio_catalog;
 pub mod validate;
+
+/// The Studio settings of a request, and CreateDomain's terms: the SageMaker port's own types.
+pub use crate::ports::{domain_terms as spec, studio_settings as ide_settings};

@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use crate::kernel::envelope::{Notification, RemovedUserData, Ticket, WorkflowRequest, MAX_REQUESTED_BY, STARTED_DIRECTLY};
-pub use crate::onboarding::ide_settings::{CustomFileSystem, CustomImage, FileSystemMount, IdeSettings, PosixUser, S3Mount};
+pub use crate::ports::studio_settings::{CustomFileSystem, CustomImage, FileSystemMount, IdeSettings, PosixUser, S3Mount};
 
 /// One team's onboarding to a SageMaker domain with IAM Identity Center authentication.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

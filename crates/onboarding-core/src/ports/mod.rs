@@ -1,5 +1,10 @@
 //! The small interfaces ("ports") each step's logic needs from AWS. The SDK adapters in
-//! `onboarding-aws` implement them; tests implement them with hand-written fakes.
+//! `onboarding-aws` implement them; tests implement them with hand-written fakes. `domain_terms` and
+//! `studio_settings` are what the SageMaker port takes: CreateDomain's and CreateSpace's terms, and
+//! the Studio settings a request names for them.
+
+pub mod domain_terms;
+pub mod studio_settings;
 
 use std::future::Future;
 
@@ -11,7 +16,7 @@ pub use crate::kernel::email::Email;
 use crate::kernel::errors::OnboardingError;
 pub use crate::kernel::identity::{PrincipalType, ResolvedUser};
 pub use crate::kernel::naming::Tags;
-use crate::onboarding::spec::{DomainSpec, PrivateSpaceSpec};
+use crate::ports::domain_terms::{DomainSpec, PrivateSpaceSpec};
 
 pub type PortResult<T> = Result<T, OnboardingError>;
 

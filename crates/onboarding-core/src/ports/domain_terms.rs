@@ -2,7 +2,7 @@
 //! decides from a request.
 
 use crate::kernel::naming::Tags;
-use crate::onboarding::request::{CustomFileSystem, IdeSettings, PosixUser};
+use crate::ports::studio_settings::{CustomFileSystem, IdeSettings, PosixUser};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DomainSpec {
