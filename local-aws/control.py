@@ -9,6 +9,20 @@ from checks import statements
 from state import LOCK, POLICIES, STATE
 
 
+def filtered_reads(query):
+    """The tests' reads of what the local AWS recorded, each narrowed to what one test made: the
+    bodies of one operation's calls holding `match`; the e-mails whose subject names `about`; one
+    application's assignments; the refusals whose resource holds `match`."""
+    arg = lambda name, default=None: query.get(name, [default])[0]
+    holds = lambda text: arg("match") is None or arg("match") in text
+    return {
+        "/_local/recorded": lambda: [b for b in STATE["recorded"].get(arg("op", ""), []) if holds(b)],
+        "/_local/emails": lambda: [e for e in STATE["emails"] if arg("about") is None or arg("about") in e["subject"].split()],
+        "/_local/assignments": lambda: list(STATE["assignments"].get(arg("application", ""), [])),
+        "/_local/denied": lambda: [d for d in STATE["denied"] if holds(d["resource"])],
+    }
+
+
 class ControlEndpoints:
     """`/_local/...`, as a method of the router's request handler."""
 
@@ -17,29 +31,11 @@ class ControlEndpoints:
         path = self.path.split("?")[0]
         if path == "/_local/health":
             return 200, {"Content-Type": "application/json"}, b'{"ok":true}'
-        query = parse_qs(self.path.split("?", 1)[1]) if "?" in self.path else {}
-        wanted = query.get("match", [None])[0]
-        if path == "/_local/recorded":
-            # The bodies of one operation's recorded calls, only those holding `match` if given.
+        reads = filtered_reads(parse_qs(self.path.split("?", 1)[1]) if "?" in self.path else {})
+        if path in reads:
             with LOCK:
-                bodies = [b for b in STATE["recorded"].get(query.get("op", [""])[0], []) if wanted is None or wanted in b]
-            return 200, {"Content-Type": "application/json"}, json.dumps(bodies).encode()
-        if path == "/_local/emails":
-            # The e-mails SES accepted, only those whose subject names `about` if given.
-            about = query.get("about", [None])[0]
-            with LOCK:
-                emails = [e for e in STATE["emails"] if about is None or about in e["subject"].split()]
-            return 200, {"Content-Type": "application/json"}, json.dumps(emails).encode()
-        if path == "/_local/assignments":
-            # One application's assignments: [{PrincipalType, PrincipalId}].
-            with LOCK:
-                assigned = list(STATE["assignments"].get(query.get("application", [""])[0], []))
-            return 200, {"Content-Type": "application/json"}, json.dumps(assigned).encode()
-        if path == "/_local/denied":
-            # The refusals of calls whose resource holds `match` if given.
-            with LOCK:
-                denied = [d for d in STATE["denied"] if wanted is None or wanted in d["resource"]]
-            return 200, {"Content-Type": "application/json"}, json.dumps(denied).encode()
+                answer = json.dumps(reads[path]())
+            return 200, {"Content-Type": "application/json"}, answer.encode()
         if path == "/_local/state":
             with LOCK:
                 snapshot = {

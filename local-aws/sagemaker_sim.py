@@ -159,10 +159,8 @@ class SageMakerSimulation:
 
     def describe_image(self, req):
         name = req.get("ImageName", "")
-        with LOCK:
-            if name not in STATE["images"]:
-                return aws_error("sagemaker", 400, "ResourceNotFound", f"Image {name} does not exist")
-        return json_response({"ImageName": name, "ImageStatus": "CREATED", "ImageArn": self.catalog_arn(f"image/{name}")})
+        arn = self.catalog_arn(f"image/{name}")
+        return self.describe_in_catalog("images", "Image", name, lambda _versions: {"ImageName": name, "ImageStatus": "CREATED", "ImageArn": arn})
 
     def describe_image_version(self, req):
         name, version = req.get("ImageName", ""), req.get("Version")
@@ -177,13 +175,17 @@ class SageMakerSimulation:
         name = req.get("AppImageConfigName", "")
         return self.create_in_catalog("appImageConfigs", "AppImageConfig", name, req, "AppImageConfigArn", "app-image-config")
 
+    def describe_in_catalog(self, table, label, name, answer):
+        """ResourceNotFound for a name the catalog lacks, as SageMaker answers; else `answer(entry)`."""
+        with LOCK:
+            entry = STATE[table].get(name)
+        if entry is None:
+            return aws_error("sagemaker", 400, "ResourceNotFound", f"{label} {name} does not exist")
+        return json_response(answer(entry))
+
     def describe_app_image_config(self, req):
         name = req.get("AppImageConfigName", "")
-        with LOCK:
-            config = STATE["appImageConfigs"].get(name)
-        if config is None:
-            return aws_error("sagemaker", 400, "ResourceNotFound", f"AppImageConfig {name} does not exist")
-        return json_response(dict(config, AppImageConfigArn=self.catalog_arn(f"app-image-config/{name}")))
+        return self.describe_in_catalog("appImageConfigs", "AppImageConfig", name, lambda config: dict(config, AppImageConfigArn=self.catalog_arn(f"app-image-config/{name}")))
 
     def create_studio_lifecycle_config(self, req):
         name, app = req.get("StudioLifecycleConfigName", ""), req.get("StudioLifecycleConfigAppType", "")
@@ -191,12 +193,9 @@ class SageMakerSimulation:
 
     def describe_studio_lifecycle_config(self, req):
         name = req.get("StudioLifecycleConfigName", "")
-        with LOCK:
-            app = STATE["lifecycleConfigs"].get(name)
-        if app is None:
-            return aws_error("sagemaker", 400, "ResourceNotFound", f"StudioLifecycleConfig {name} does not exist")
-        return json_response({"StudioLifecycleConfigName": name, "StudioLifecycleConfigAppType": app,
-                              "StudioLifecycleConfigArn": self.catalog_arn(f"studio-lifecycle-config/{name}")})
+        arn = self.catalog_arn(f"studio-lifecycle-config/{name}")
+        return self.describe_in_catalog("lifecycleConfigs", "StudioLifecycleConfig", name,
+                                        lambda app: {"StudioLifecycleConfigName": name, "StudioLifecycleConfigAppType": app, "StudioLifecycleConfigArn": arn})
 
     @staticmethod
     def unknown_studio_resources(req):

@@ -59,9 +59,9 @@ fn functions_named_after_states() -> Result<()> {
             ensure!(group == *only, "{crate_name} serves only the {only}: it belongs under functions/{only}, not functions/{group}");
         }
     }
-    for (name, dir) in local_aws::function_dirs(&root)? {
-        let group = dir.parent().and_then(|g| g.file_name()).and_then(|g| g.to_str()).unwrap_or_default().to_string();
-        ensure!(group == "entry" || users.contains_key(&name), "functions/{group}/{name} is no Task state's function and not an entry point");
+    for name in local_aws::step_function_names(&root)? {
+        let group = local_aws::function_group(&root, &name)?;
+        ensure!(users.contains_key(&name), "functions/{group}/{name} is no Task state's function and not under functions/{}", local_aws::ENTRY_GROUP);
     }
     Ok(())
 }
@@ -217,7 +217,7 @@ fn substitutions() -> Result<()> {
     let needed: BTreeSet<String> = placeholders(&text).into_iter().collect();
     let provided: BTreeSet<String> = values.keys().cloned().collect();
     ensure!(needed == provided, "the definition needs {needed:?}, the local deployment provides {provided:?}");
-    for crate_name in local_aws::function_names(&root())?.into_iter().filter(|n| !local_aws::deploy::ENTRY_POINTS.contains(&n.as_str())) {
+    for crate_name in local_aws::step_function_names(&root())? {
         ensure!(needed.contains(&substitution_key(&crate_name)), "functions/{crate_name} is never called by the definition");
     }
     let filled = substitute(&text, &values)?;

@@ -49,9 +49,6 @@ pub fn substitute(definition: &str, values: &BTreeMap<String, String>) -> Result
     Ok(out)
 }
 
-/// Functions that start the workflow rather than run in it: the definition does not name them.
-pub const ENTRY_POINTS: &[&str] = &["start-workflow", "plan-workflow"];
-
 /// The event bus the local workflow publishes its result events on.
 pub const LOCAL_EVENT_BUS: &str = "tickets";
 
@@ -75,8 +72,7 @@ pub const LOCAL_TUNABLES: Tunables = Tunables { poll_interval_seconds: 1, max_po
 
 /// The local substitutions: bare binary names (what the local Lambda runs) and the bus.
 pub fn local_substitutions(root: &Path) -> Result<BTreeMap<String, String>> {
-    let mut values: BTreeMap<String, String> =
-        crate::function_names(root)?.into_iter().filter(|name| !ENTRY_POINTS.contains(&name.as_str())).map(|name| (substitution_key(&name), name)).collect();
+    let mut values: BTreeMap<String, String> = crate::step_function_names(root)?.into_iter().map(|name| (substitution_key(&name), name)).collect();
     values.insert("EventBusName".into(), LOCAL_EVENT_BUS.into());
     values.insert("InvitationsTable".into(), crate::ledger::LOCAL_INVITATIONS_TABLE.into());
     Ok(values)

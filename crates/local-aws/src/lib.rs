@@ -251,12 +251,15 @@ impl LocalAws {
 
     /// The Identity Center assignments of the application `application_arn`: `{PrincipalType, PrincipalId}`.
     pub fn assignments(&self, application_arn: &str) -> Result<Vec<Value>> {
-        Ok(serde_json::from_value(http::json(
-            self.router_port,
-            "GET",
-            &format!("/_local/assignments?application={}", http::query_escape(application_arn)),
-            None,
-        )?)?)
+        self.read_back("/_local/assignments", &[("application", application_arn)])
+    }
+
+    /// One of the router's filtered reads (`/_local/recorded`, `/_local/emails`, ...): what one
+    /// test made, whatever the others do at the same time.
+    fn read_back<T: serde::de::DeserializeOwned>(&self, endpoint: &str, filters: &[(&str, &str)]) -> Result<T> {
+        let query: Vec<String> = filters.iter().map(|(key, value)| format!("{key}={}", http::query_escape(value))).collect();
+        let path = if query.is_empty() { endpoint.to_string() } else { format!("{endpoint}?{}", query.join("&")) };
+        Ok(serde_json::from_value(http::json(self.router_port, "GET", &path, None)?)?)
     }
 
     /// Leaves the statement `sid` out of `function`'s policies for the calls that name `domain`
@@ -295,11 +298,8 @@ impl LocalAws {
 
     /// The recorded bodies of `op` that hold `text` (filtered by the router: a test reads only its own).
     pub fn recorded_matching(&self, op: &str, text: Option<&str>) -> Result<Vec<String>> {
-        let mut path = format!("/_local/recorded?op={}", http::query_escape(op));
-        if let Some(text) = text {
-            path.push_str(&format!("&match={}", http::query_escape(text)));
-        }
-        Ok(serde_json::from_value(http::json(self.router_port, "GET", &path, None)?)?)
+        let filters: Vec<(&str, &str)> = [("op", op)].into_iter().chain(text.map(|t| ("match", t))).collect();
+        self.read_back("/_local/recorded", &filters)
     }
 
     /// How many recorded calls of `op` mention `text` (a domain name, a role name, an address).
@@ -309,7 +309,7 @@ impl LocalAws {
 
     /// The calls IAM refused whose resource holds `text`: `{"function", "action", "resource", "decision"}`.
     pub fn denied(&self, text: &str) -> Result<Vec<Value>> {
-        Ok(serde_json::from_value(http::json(self.router_port, "GET", &format!("/_local/denied?match={}", http::query_escape(text)), None)?)?)
+        self.read_back("/_local/denied", &[("match", text)])
     }
 
     /// Clears moto and the router (a fresh account), keeping the servers.
@@ -322,28 +322,13 @@ impl LocalAws {
 
     /// Every e-mail SES accepted.
     pub fn sent_emails(&self) -> Result<Vec<SentEmail>> {
-        self.emails("/_local/emails")
+        self.read_back("/_local/emails", &[])
     }
 
     /// The e-mails whose subject names `domain`: what one test sent, whatever others send at
     /// the same time through this local AWS.
     pub fn emails_about(&self, domain: &str) -> Result<Vec<SentEmail>> {
-        self.emails(&format!("/_local/emails?about={}", http::query_escape(domain)))
-    }
-
-    fn emails(&self, path: &str) -> Result<Vec<SentEmail>> {
-        let answer = http::json(self.router_port, "GET", path, None)?;
-        let emails = answer.as_array().context("the router's e-mails are not a list")?;
-        Ok(emails
-            .iter()
-            .map(|message| SentEmail {
-                id: message["id"].as_str().unwrap_or_default().to_string(),
-                source: message["source"].as_str().unwrap_or_default().to_string(),
-                subject: message["subject"].as_str().unwrap_or_default().to_string(),
-                body: message["body"].as_str().unwrap_or_default().to_string(),
-                destinations: destinations(&message["destinations"]),
-            })
-            .collect())
+        self.read_back("/_local/emails", &[("about", domain)])
     }
 
     /// Where each server logs.
@@ -352,16 +337,8 @@ impl LocalAws {
     }
 }
 
-fn destinations(v: &Value) -> Vec<String> {
-    match v {
-        Value::Array(items) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
-        Value::Object(map) => map.values().flat_map(destinations).collect(),
-        Value::String(s) => vec![s.clone()],
-        _ => Vec::new(),
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// An e-mail SES accepted, as the router keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
 pub struct SentEmail {
     pub id: String,
     pub source: String,
@@ -447,6 +424,19 @@ pub fn function_names(root: &Path) -> Result<Vec<String>> {
     Ok(function_dirs(root)?.into_iter().map(|(name, _)| name).collect())
 }
 
+/// The group of the functions that start the workflows rather than run in them (the API and
+/// ticket entry point, the dry runs): no definition names them.
+pub const ENTRY_GROUP: &str = "entry";
+
+/// The functions the definitions' Task states run: every function outside the entry group.
+pub fn step_function_names(root: &Path) -> Result<Vec<String>> {
+    Ok(function_dirs(root)?.into_iter().filter(|(_, dir)| group_of(dir) != ENTRY_GROUP).map(|(name, _)| name).collect())
+}
+
+fn group_of(dir: &Path) -> &str {
+    dir.parent().and_then(|g| g.file_name()).and_then(|g| g.to_str()).unwrap_or_default()
+}
+
 /// Each function crate's name and directory, by name.
 pub fn function_dirs(root: &Path) -> Result<Vec<(String, PathBuf)>> {
     let mut found = Vec::new();
@@ -470,5 +460,5 @@ pub fn function_dirs(root: &Path) -> Result<Vec<(String, PathBuf)>> {
 pub fn function_group(root: &Path, name: &str) -> Result<String> {
     let dirs = function_dirs(root)?;
     let (_, dir) = dirs.iter().find(|(n, _)| n == name).with_context(|| format!("no function {name} under functions/"))?;
-    dir.parent().and_then(|g| g.file_name()).and_then(|g| g.to_str()).map(str::to_string).context("a function outside a group")
+    Ok(group_of(dir).to_string())
 }
